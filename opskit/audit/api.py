@@ -1,0 +1,106 @@
+"""``opskit audit`` as a function: choose the sources, run the scanners, filter, build the Report."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from opskit.audit.cache import ResultCache, default_cache_dir
+from opskit.audit.files import FileFilter, discover_files
+from opskit.audit.interface import FileRef, Scanner, ScanSettings, SourceFile
+from opskit.audit.runner import run_scanners
+from opskit.core.command import Output
+from opskit.core.errors import UsageError
+from opskit.core.findings import Finding, Report
+from opskit.core.progress import progress
+
+FAMILIES = ("secrets", "code", "iac")
+
+
+@dataclass(frozen=True)
+class AuditRequest:
+    """Everything ``opskit audit`` was asked to do, as plain data."""
+
+    target: str = "."
+    only: tuple[str, ...] = ()
+    staged: bool = False
+    history: bool = False
+    since: str | None = None
+    selection: FileFilter = field(default_factory=FileFilter)
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    report_stale: bool = False
+    show_secrets: bool = False
+    jobs: int | None = None
+    use_cache: bool = True
+    cache_dir: Path | None = None
+
+
+def build_scanners(families: Sequence[str], settings: ScanSettings) -> list[Scanner]:
+    """Instantiate every scanner of the chosen families (each package lists its ``SCANNERS``)."""
+    scanners: list[Scanner] = []
+    for family in families or FAMILIES:
+        if family not in FAMILIES:
+            raise UsageError(f"--only: unknown scanner {family!r} (expected one of: {', '.join(FAMILIES)})")
+        module = importlib.import_module(f"opskit.audit.{family}")
+        scanners.extend(cls(settings) for cls in module.SCANNERS)
+    return scanners
+
+
+def _sources(request: AuditRequest) -> tuple[Sequence[FileRef | SourceFile], list[str]]:
+    from opskit.audit import git
+
+    if request.target == "-":
+        return [SourceFile(path="<stdin>", text=sys.stdin.read())], []
+    target = Path(request.target)
+    if request.staged:
+        return git.staged_sources(target, request.selection), []
+    if request.history:
+        return git.history_sources(target, request.selection, since=request.since), []
+    return discover_files(target, request.selection)
+
+
+def run_audit(request: AuditRequest, out: Output) -> Report:
+    """Scan, then apply the baseline; a pure pipeline apart from reading files and the cache."""
+    from opskit.audit import baseline as baselines
+
+    if request.staged and request.history:
+        raise UsageError("--staged and --history cannot be combined")
+    root = request.target if Path(request.target).is_dir() else str(Path(request.target).parent)
+    settings = ScanSettings(show_secrets=request.show_secrets, root=root)
+    scanners = build_scanners(request.only, settings)
+    items, notes = _sources(request)
+    cache = ResultCache(request.cache_dir or default_cache_dir(), root, salt=repr(settings))
+    entries = cache.load() if request.use_cache else {}
+    with progress("auditing", total=len(items), enabled=out.show_progress) as bar:
+        outcome = run_scanners(items, scanners, entries, jobs=request.jobs, on_progress=bar.advance)
+    if request.use_cache and not (request.staged or request.history or request.target == "-"):
+        cache.save(outcome.cache)
+    findings = _dedupe(outcome.findings)
+    notes.extend(outcome.notes)
+    if request.write_baseline:
+        baselines.write(request.write_baseline, findings)
+        out.info(f"baseline with {len(findings)} entries written to {request.write_baseline}")
+    if request.baseline:
+        known = baselines.load(request.baseline)
+        if request.report_stale:
+            notes.extend(baselines.stale_notes(known, findings))
+        findings = baselines.without_known(findings, known)
+    out.detail(f"scanned {outcome.files_scanned} files, {outcome.bytes_scanned} bytes")
+    return Report(
+        command="audit",
+        findings=sorted(findings, key=lambda f: (f.location.path, f.location.line or 0, f.rule_id)),
+        notes=notes,
+        data={"stats": {"files": outcome.files_scanned, "bytes": outcome.bytes_scanned}},
+    )
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per fingerprint and location (history scans see the same secret in many commits)."""
+    seen: dict[tuple[str, str, int | None], Finding] = {}
+    for finding in findings:
+        seen.setdefault((finding.fingerprint, finding.location.path, finding.location.line), finding)
+    return list(seen.values())

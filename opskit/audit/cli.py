@@ -1,0 +1,80 @@
+"""``opskit audit``: options only; the work is in ``opskit.audit.api``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from opskit.audit.api import FAMILIES, AuditRequest, run_audit
+from opskit.audit.files import FileFilter
+from opskit.core.command import Output, emit, opskit_command
+
+
+@click.command()
+@click.argument("path", default=".", required=False)
+@click.option("--only", multiple=True, type=click.Choice(FAMILIES),
+              help="Run only these scanners (repeatable).")
+@click.option("--staged", is_flag=True, help="Scan only changes staged in git (for pre-commit).")
+@click.option("--history", is_flag=True, help="Scan every commit in git history.")
+@click.option("--since", metavar="REV", help="With --history: only commits after REV.")
+@click.option("--include", multiple=True, metavar="GLOB", help="Scan only matching paths (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=2 * 1024 * 1024, show_default=True,
+              help="Skip files larger than this many bytes.")
+@click.option("--no-default-excludes", is_flag=True, help="Also scan lock files, vendored and minified code.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Hide findings recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record all current findings in this baseline file.")
+@click.option("--report-stale", is_flag=True, help="With --baseline: list entries that match nothing now.")
+@click.option("--show-secrets", is_flag=True, help="Print secrets in full (never the default).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the result cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Where the cache lives.")
+@opskit_command(config_from="path")
+def audit(
+    path: str,
+    only: tuple[str, ...],
+    staged: bool,
+    history: bool,
+    since: str | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    max_file_size: int,
+    no_default_excludes: bool,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    report_stale: bool,
+    show_secrets: bool,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    out: Output,
+) -> int:
+    """Find hardcoded secrets and OWASP Top 10 issues in PATH (default: .; '-' reads stdin).
+
+    \b
+    Examples:
+      opskit audit .                              every scanner over the work tree
+      opskit audit --only secrets --history .     secrets in every commit
+      opskit audit --staged --fail-on high        pre-commit: staged changes only
+      opskit audit src --format sarif -o audit.sarif
+    """
+    request = AuditRequest(
+        target=path,
+        only=only,
+        staged=staged,
+        history=history or since is not None,
+        since=since,
+        selection=FileFilter(include=include, exclude=exclude, max_size=max_file_size,
+                             skip_vendored=not no_default_excludes),
+        baseline=baseline,
+        write_baseline=write_baseline,
+        report_stale=report_stale,
+        show_secrets=show_secrets,
+        jobs=jobs,
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
+    )
+    return emit(run_audit(request, out), out)

@@ -1,0 +1,133 @@
+"""Which files an audit reads: git-aware, skipping binaries, lock files, vendored and minified code."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from opskit.audit.interface import FileRef
+from opskit.core.errors import InputError
+
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "bower_components", "__pycache__",
+     ".mypy_cache", ".ruff_cache", ".pytest_cache", ".tox", ".venv", "venv", ".opskit-cache"}
+)
+LOCK_FILES = frozenset(
+    {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock", "Cargo.lock",
+     "go.sum", "composer.lock", "Gemfile.lock", "uv.lock", "pdm.lock", "packages.lock.json"}
+)
+BINARY_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".webp", ".svgz", ".pdf", ".zip", ".gz", ".bz2",
+     ".xz", ".zst", ".tar", ".tgz", ".7z", ".rar", ".jar", ".war", ".class", ".so", ".dylib", ".dll",
+     ".exe", ".o", ".a", ".pyc", ".pyo", ".whl", ".egg", ".woff", ".woff2", ".ttf", ".otf", ".eot",
+     ".mp3", ".mp4", ".wav", ".ogg", ".avi", ".mov", ".sqlite", ".db", ".bin", ".npy", ".pkl", ".parquet"}
+)
+MINIFIED_SUFFIXES = (".min.js", ".min.css", ".min.mjs", ".bundle.js", ".js.map", ".css.map")
+
+
+@dataclass(frozen=True)
+class FileFilter:
+    """The user's selection: include/exclude globs, a size limit, and whether defaults apply."""
+
+    include: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    max_size: int = 2 * 1024 * 1024
+    skip_vendored: bool = True
+
+    def selects(self, relpath: str) -> bool:
+        if self.include and not any(_glob(relpath, g) for g in self.include):
+            return False
+        if any(_glob(relpath, g) for g in self.exclude):
+            return False
+        name = relpath.rsplit("/", 1)[-1]
+        if Path(name).suffix.lower() in BINARY_SUFFIXES:
+            return False
+        if self.skip_vendored:
+            if name in LOCK_FILES or name.endswith(MINIFIED_SUFFIXES):
+                return False
+            if any(part in SKIP_DIRS for part in relpath.split("/")[:-1]):
+                return False
+        return True
+
+
+def _glob(relpath: str, pattern: str) -> bool:
+    """Match a glob against the whole relative path or any trailing part of it (``*.py``, ``src/**``)."""
+    if fnmatch.fnmatchcase(relpath, pattern) or fnmatch.fnmatchcase(relpath, pattern.replace("**/", "")):
+        return True
+    parts = relpath.split("/")
+    return any(fnmatch.fnmatchcase("/".join(parts[i:]), pattern) for i in range(1, len(parts)))
+
+
+def git_toplevel(path: Path) -> Path | None:
+    """The git work tree containing ``path``, or None outside git."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(path), "rev-parse", "--show-toplevel"],
+            capture_output=True, text=True, check=False,
+        )
+    except OSError:
+        return None
+    return Path(out.stdout.strip()) if out.returncode == 0 else None
+
+
+def _git_files(root: Path) -> list[str] | None:
+    """Tracked and untracked-but-not-ignored files under ``root`` (honours .gitignore)."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True, check=False,
+        )
+    except OSError:
+        return None
+    if out.returncode != 0:
+        return None
+    return sorted({p for p in out.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
+
+
+def _walk(root: Path, skip_vendored: bool) -> Iterator[str]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != ".git" and not (skip_vendored and d in SKIP_DIRS))
+        rel = os.path.relpath(dirpath, root)
+        for name in sorted(filenames):
+            yield name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
+
+
+def discover_files(target: Path, selection: FileFilter) -> tuple[list[FileRef], list[str]]:
+    """The files to scan under ``target`` and one note per file skipped for its size."""
+    if not target.exists():
+        raise InputError(f"{target}: no such file or directory")
+    if target.is_file():
+        return [FileRef(path=target.name if target.is_absolute() else str(target),
+                        abspath=str(target.resolve()), size=target.stat().st_size)], []
+    root = target.resolve()
+    names = _git_files(root) if git_toplevel(root) is not None else None
+    if names is None:
+        names = list(_walk(root, selection.skip_vendored))
+    refs: list[FileRef] = []
+    notes: list[str] = []
+    for rel in names:
+        if not selection.selects(rel):
+            continue
+        abspath = os.path.join(root, rel)
+        try:
+            st = os.stat(abspath)
+        except OSError:
+            continue  # deleted from the work tree but still in the index, or a dangling link
+        if not os.path.isfile(abspath) or os.path.islink(abspath):
+            continue
+        if st.st_size > selection.max_size:
+            notes.append(f"{rel}: skipped, {st.st_size} bytes is over --max-file-size {selection.max_size}")
+            continue
+        refs.append(FileRef(path=rel, abspath=abspath, size=st.st_size))
+    return refs, notes
+
+
+def decode(data: bytes) -> str | None:
+    """Text of a file, or None for binary content (a NUL byte in the first 8 KiB)."""
+    if b"\0" in data[:8192]:
+        return None
+    return data.decode("utf-8", "replace")

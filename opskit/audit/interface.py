@@ -1,0 +1,61 @@
+"""The audit contracts: what a scanner sees (source files) and what it must provide."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from opskit.core.findings import Finding
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file on disk to scan, read lazily by the worker that scans it."""
+
+    path: str  # shown to the user, relative to the scan root
+    abspath: str
+    size: int
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """Text to scan: a file's content, a staged blob, or a blob from a commit in history."""
+
+    path: str
+    text: str
+    origin: Mapping[str, str] = field(default_factory=dict, hash=False)  # commit, author, date, ...
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    """Options every scanner may read; ``extra`` carries scanner-specific config keys."""
+
+    show_secrets: bool = False
+    root: str = "."
+    extra: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    findings: Sequence[Finding] = ()
+    notes: Sequence[str] = ()  # one line each: files that could not be parsed, tools that failed
+
+
+class Scanner(ABC):
+    """One family of audit rules. Instances are created once and shared with worker processes."""
+
+    name: ClassVar[str]  # "secrets", "code", "iac"
+    version: ClassVar[str]  # bump when rules change, so cached results are not reused
+
+    def __init__(self, settings: ScanSettings) -> None:
+        self.settings = settings
+
+    @abstractmethod
+    def wants(self, path: str) -> bool:
+        """Whether this scanner reads a file of this name (cheap: by name only)."""
+
+    @abstractmethod
+    def scan(self, files: Sequence[SourceFile]) -> ScanResult:
+        """Scan a batch of files; batches let tools with a per-run cost (bandit) amortise it."""

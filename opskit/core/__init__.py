@@ -1,0 +1,1 @@
+"""Shared core: findings model, renderers, errors and exit codes, config, CLI helpers."""

@@ -1,0 +1,219 @@
+"""The CLI contract shared by every command: common options, config defaults, output and exit codes.
+
+Commands stay thin: they declare options, call one function that returns a Report, and hand it
+to ``emit``. Errors raised as OpskitError become one line on stderr and a documented exit code.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from click.core import ParameterSource
+
+from opskit.core.atomic import atomic_write
+from opskit.core.config import GLOBAL_KEYS, Config, discover_config, load_config
+from opskit.core.errors import ConfigError, ExitCode, OpskitError
+from opskit.core.findings import Report, Severity
+from opskit.core.progress import interactive
+from opskit.core.redact import mask_dsn
+from opskit.core.render import get_renderer
+from opskit.core.render.interface import FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SEVERITY_CHOICE = click.Choice([s.value for s in Severity], case_sensitive=False)
+
+
+@dataclass(frozen=True)
+class Output:
+    """How a command reports: format, destination, threshold, verbosity and color."""
+
+    fmt: str = "text"
+    path: Path | None = None
+    fail_on: Severity | None = None
+    quiet: bool = False
+    verbose: int = 0
+    color: bool = False
+
+    @property
+    def show_progress(self) -> bool:
+        """Progress only for a person: text output, not -q, on a terminal outside CI."""
+        return self.fmt == "text" and not self.quiet and interactive()
+
+    def info(self, message: str) -> None:
+        """A status line on stderr, hidden by -q and for machine-readable output on stdout."""
+        if not self.quiet and (self.fmt == "text" or self.path is not None):
+            click.echo(mask_dsn(message), err=True)
+
+    def detail(self, message: str) -> None:
+        """Shown with -v only."""
+        if self.verbose > 0 and not self.quiet:
+            click.echo(mask_dsn(message), err=True)
+
+
+def emit(report: Report, out: Output) -> int:
+    """Render ``report`` to stdout or atomically to ``--output``; return the exit code."""
+    color = out.color and out.path is None
+    text = get_renderer(out.fmt, color=color, verbose=out.verbose).render(report)
+    if out.path is not None:
+        atomic_write(out.path, text)
+        out.info(f"report written to {out.path}")
+    elif not (out.quiet and out.fmt == "text"):
+        click.echo(text, nl=False)
+    return int(ExitCode.FINDINGS if report.fails(out.fail_on) else ExitCode.CLEAN)
+
+
+def _command_path(ctx: click.Context) -> tuple[str, ...]:
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return tuple(reversed(names))
+
+
+def _apply_config(ctx: click.Context, config: Config, kwargs: dict[str, Any]) -> None:
+    """Fill options the user did not give on the command line from the config section."""
+    path = _command_path(ctx)
+    section = config.section(path)
+    by_flag: dict[str, click.Option] = {}
+    for param in ctx.command.params:
+        if isinstance(param, click.Option) and param.name:
+            by_flag[param.name.replace("_", "-")] = param
+    for key, value in section.items():
+        option = by_flag.get(key.replace("_", "-"))
+        if option is None:
+            if key in GLOBAL_KEYS:
+                continue
+            raise ConfigError(f"{config.source}: unknown key {key!r} for 'opskit {' '.join(path)}'")
+        assert option.name is not None
+        if ctx.get_parameter_source(option.name) not in (ParameterSource.DEFAULT, None):
+            continue
+        try:
+            kwargs[option.name] = option.type_cast_value(ctx, value)
+        except click.BadParameter as exc:
+            raise ConfigError(f"{config.source}: {key}: {exc.message}") from None
+
+
+def opskit_command(
+    *, findings: bool = True, config_from: str | None = None, formats: tuple[str, ...] = FORMATS
+) -> Callable[[F], F]:
+    """Add the shared options to a click command and pass it an ``out: Output``.
+
+    ``findings`` adds ``--format/--output/--fail-on``; ``config_from`` names a path parameter
+    whose location is where config discovery starts (defaults to the current directory).
+    """
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            ctx = click.get_current_context()
+            config_file = kwargs.pop("config_file")
+            start = kwargs.get(config_from) if config_from else None
+            if isinstance(start, (list, tuple)):
+                start = start[0] if start else None
+            start_path = Path(start) if start and str(start) != "-" else Path.cwd()
+            config = load_config(config_file) if config_file else discover_config(start_path)
+            _apply_config(ctx, config, kwargs)
+            fmt = kwargs.pop("fmt", "text")
+            output = kwargs.pop("output", None)
+            fail_on = kwargs.pop("fail_on", None)
+            no_color = kwargs.pop("no_color")
+            root = ctx.find_root().params
+            quiet = kwargs.pop("quiet") or root.get("quiet", False)
+            verbose = kwargs.pop("verbose") + root.get("verbose", 0)
+            kwargs["out"] = Output(
+                fmt=fmt,
+                path=output,
+                fail_on=Severity.parse(fail_on) if fail_on else None,
+                quiet=quiet,
+                verbose=verbose,
+                color=not (no_color or root.get("no_color")) and sys.stdout.isatty(),
+            )
+            return func(*args, **kwargs)
+
+        options = [
+            click.option("-q", "--quiet", is_flag=True, help="Only errors and the report itself."),
+            click.option("-v", "--verbose", count=True, help="More detail (repeatable)."),
+            click.option("--no-color", is_flag=True, help="Never color output."),
+            click.option(
+                "--config",
+                "config_file",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Config file (opskit.toml or pyproject.toml); default: discovered.",
+            ),
+        ]
+        if findings:
+            options += [
+                click.option(
+                    "--format",
+                    "fmt",
+                    type=click.Choice(list(formats)),
+                    default="text",
+                    show_default=True,
+                    help="Output format.",
+                ),
+                click.option(
+                    "-o",
+                    "--output",
+                    type=click.Path(dir_okay=False, path_type=Path),
+                    help="Write the report to FILE (atomically) instead of stdout.",
+                ),
+                click.option(
+                    "--fail-on",
+                    type=SEVERITY_CHOICE,
+                    default=None,
+                    help="Exit 1 when a finding is at or above this severity.",
+                ),
+            ]
+        decorated: Any = wrapper
+        for option in reversed(options):
+            decorated = option(decorated)
+        return decorated  # type: ignore[no-any-return]
+
+    return decorate
+
+
+class OpskitGroup(click.Group):
+    """The root group: turns every error into one line on stderr and a documented exit code."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv
+        try:
+            rv = super().main(argv, prog_name=prog_name or "opskit", standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
+            sys.exit(ExitCode.USAGE)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"opskit: error: {exc.format_message()}{hint}", err=True)
+            sys.exit(ExitCode.USAGE)
+        except click.ClickException as exc:
+            click.echo(f"opskit: error: {exc.format_message()}", err=True)
+            sys.exit(ExitCode.USAGE)
+        except click.exceptions.Abort:
+            click.echo("opskit: aborted", err=True)
+            sys.exit(130)
+        except OpskitError as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"opskit: error: {mask_dsn(exc.message)}", err=True)
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            sys.exit(ExitCode.CLEAN)
+        except Exception as exc:  # a bug: still one line unless --debug
+            if debug:
+                traceback.print_exc()
+            click.echo(
+                f"opskit: internal error: {type(exc).__name__}: {mask_dsn(str(exc))} (rerun with --debug)",
+                err=True,
+            )
+            sys.exit(ExitCode.INTERNAL)
+        sys.exit(rv if isinstance(rv, int) else ExitCode.CLEAN)

@@ -1,0 +1,1 @@
+"""opskit db: index advice from query logs, validated on PostgreSQL with HypoPG."""

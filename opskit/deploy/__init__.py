@@ -1,0 +1,1 @@
+"""opskit deploy: build, push, Terraform apply, verify, roll back."""

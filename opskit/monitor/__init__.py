@@ -1,0 +1,1 @@
+"""opskit monitor: Prometheus health, targets, rules and SLO checks, and the deploy gate."""
