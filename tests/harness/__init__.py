@@ -1,0 +1,34 @@
+"""Real services on loopback for opskit's tests: ``python -m tests.harness up|down|status``.
+
+See docs/harness.md. Standard library only.
+"""
+
+from tests.harness.services import (
+    SERVICES,
+    ServiceError,
+    ServiceUnavailable,
+    build_busybox_image,
+    down,
+    load_state,
+    reload_prometheus,
+    services_dir,
+    start,
+    status,
+    stop,
+    up,
+)
+
+__all__ = [
+    "SERVICES",
+    "ServiceError",
+    "ServiceUnavailable",
+    "build_busybox_image",
+    "down",
+    "load_state",
+    "reload_prometheus",
+    "services_dir",
+    "start",
+    "status",
+    "stop",
+    "up",
+]
