@@ -5,6 +5,7 @@ See docs/harness.md. Standard library only.
 
 from tests.harness.services import (
     SERVICES,
+    Prometheus,
     ServiceError,
     ServiceUnavailable,
     build_busybox_image,
@@ -20,6 +21,7 @@ from tests.harness.services import (
 
 __all__ = [
     "SERVICES",
+    "Prometheus",
     "ServiceError",
     "ServiceUnavailable",
     "build_busybox_image",

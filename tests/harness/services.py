@@ -26,10 +26,12 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 Facts = dict[str, str]
 
@@ -180,8 +182,7 @@ def _wait(name: str, answers: Callable[[], bool], log: Path, timeout: float) -> 
         time.sleep(0.3)
     tail = log.read_text(errors="replace").splitlines()[-15:] if log.exists() else []
     raise ServiceError(
-        f"{name} did not answer within {timeout:.0f}s; see its log {log}"
-        + "".join(f"\n  | {line}" for line in tail)
+        f"{name} did not answer within {timeout:.0f}s; see its log {log}" + "".join(f"\n  | {line}" for line in tail)
     )
 
 
@@ -286,14 +287,10 @@ def _pg_start(d: Path) -> None:
     # pg_ctl -w returns once the server accepts connections; the postmaster
     # stays in the new session.
     _run(
-        _as_postgres(
-            [str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-l", str(log), "-w", "-t", "60", "start"]
-        ),
+        _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-l", str(log), "-w", "-t", "60", "start"]),
         new_session=True,
     )
-    psql = _as_postgres(
-        [str(PG_BIN / "psql"), "-h", str(root / "sock"), "-p", str(PG_PORT), "-U", "postgres", "-tA"]
-    )
+    psql = _as_postgres([str(PG_BIN / "psql"), "-h", str(root / "sock"), "-p", str(PG_PORT), "-U", "postgres", "-tA"])
     exists = _run([*psql, "-c", f"SELECT 1 FROM pg_database WHERE datname = '{PG_DATABASE}'"]).stdout.strip()
     if not exists:
         _run([*psql, "-c", f"CREATE DATABASE {PG_DATABASE}"])
@@ -398,6 +395,41 @@ def reload_prometheus(url: str) -> None:
             raise ServiceError(f"prometheus reload answered {resp.status}")
 
 
+@dataclass(frozen=True)
+class Prometheus:
+    """A running Prometheus scraping every 1s; tests drop files into ``targets_dir`` / ``rules_dir``."""
+
+    url: str
+    config_dir: Path
+    rules_dir: Path
+    targets_dir: Path
+
+    def reload(self) -> None:
+        """Re-read config and rule files (new rule files need this; file_sd targets don't)."""
+        reload_prometheus(self.url)
+
+    def api(self, path: str, **params: str) -> Any:
+        """GET ``/api/v1/<path>`` and return its ``data``."""
+        query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        with urllib.request.urlopen(f"{self.url}/api/v1/{path}{query}", timeout=10) as resp:
+            body = json.load(resp)
+        if body["status"] != "success":
+            raise ServiceError(f"prometheus {path}: {body}")
+        return body["data"]
+
+    def wait_for_job(self, job: str, timeout: float = 30.0) -> list[dict[str, Any]]:
+        """Wait until every active target of ``job`` has been scraped successfully; return them."""
+        deadline = time.monotonic() + timeout
+        targets: list[dict[str, Any]] = []
+        while time.monotonic() < deadline:
+            active = self.api("targets", state="active")["activeTargets"]
+            targets = [t for t in active if t["labels"].get("job") == job]
+            if targets and all(t["health"] == "up" for t in targets):
+                return targets
+            time.sleep(0.5)
+        raise TimeoutError(f"job {job!r} not scraped within {timeout}s; its targets: {targets}")
+
+
 # --- Docker engine -----------------------------------------------------------
 
 
@@ -451,9 +483,7 @@ def build_busybox_image(docker_host: str, tag: str, workdir: Path) -> str:
     ensure_packages(["busybox-static"])
     workdir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(busybox, workdir / "busybox")
-    (workdir / "Dockerfile").write_text(
-        'FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT ["/bin/busybox"]\n'
-    )
+    (workdir / "Dockerfile").write_text('FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT ["/bin/busybox"]\n')
     _run(["docker", "build", "-q", "-t", tag, str(workdir)], env={**os.environ, "DOCKER_HOST": docker_host})
     return tag
 
