@@ -44,12 +44,13 @@ class ServicePool:
             facts, started = harness.start(name)
         except harness.ServiceError as exc:
             reason = f"service {name!r} unavailable: {exc}"
-            if os.environ.get("CI", "").lower() == "true":
-                pytest.fail(reason, pytrace=False)
-            pytest.skip(reason)
-        if started:
-            self.started.append(name)
-        return facts
+        else:
+            if started:
+                self.started.append(name)
+            return facts
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
 
     def stop_started(self) -> None:
         for name in reversed(self.started):

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 Facts = dict[str, str]
+Process = subprocess.Popen[bytes]
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_PORT = 55432
@@ -80,26 +81,34 @@ def _run(
     cmd: list[str], env: dict[str, str] | None = None, new_session: bool = False
 ) -> subprocess.CompletedProcess[str]:
     """Run a command to completion; raise ServiceError with its output if it fails."""
-    proc = subprocess.run(
-        cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, start_new_session=new_session
-    )
+    try:
+        proc = subprocess.run(
+            cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, start_new_session=new_session
+        )
+    except FileNotFoundError as exc:
+        raise ServiceUnavailable(f"{cmd[0]} not found") from exc
     if proc.returncode != 0:
         raise ServiceError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
     return proc
 
 
-def _spawn(cmd: list[str], log: Path, pidfile: Path | None) -> None:
+def _spawn(cmd: list[str], log: Path, pidfile: Path | None) -> Process:
     """Start a long-running process detached from us, output to ``log``.
 
     Its own session means ``up`` can return (and pytest can exit) while it
-    keeps running; ``pidfile`` is how ``down`` finds it again.
+    keeps running; ``pidfile`` is how ``down`` finds it again. Each start
+    gets a fresh log.
     """
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+    with log.open("wb") as out:
+        try:
+            proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        except FileNotFoundError as exc:
+            raise ServiceUnavailable(f"{cmd[0]} not found") from exc
     if pidfile is not None:
         pidfile.write_text(f"{proc.pid}\n")
+    return proc
 
 
 def _pid_alive(pid: int) -> bool:
@@ -173,17 +182,22 @@ def _unix_http_ok(path: Path, url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def _wait(name: str, answers: Callable[[], bool], log: Path, timeout: float) -> None:
-    """Poll ``answers`` until true; fail naming the service and its log."""
+def _wait(name: str, answers: Callable[[], bool], proc: Process | None, log: Path, timeout: float) -> None:
+    """Poll ``answers`` until true; fail naming the service and its log.
+
+    Fails at once if the process we spawned (``proc``) has already exited.
+    """
     deadline = time.monotonic() + timeout
+    problem = f"did not answer within {timeout:.0f}s"
     while time.monotonic() < deadline:
         if answers():
             return
+        if proc is not None and proc.poll() is not None:
+            problem = f"exited with code {proc.returncode}"
+            break
         time.sleep(0.3)
-    tail = log.read_text(errors="replace").splitlines()[-15:] if log.exists() else []
-    raise ServiceError(
-        f"{name} did not answer within {timeout:.0f}s; see its log {log}" + "".join(f"\n  | {line}" for line in tail)
-    )
+    tail = log.read_text(errors="replace").splitlines()[-10:] if log.exists() else []
+    raise ServiceError(f"{name} {problem}; see its log {log}" + "".join(f"\n  | {line}" for line in tail))
 
 
 def _unmount_under(root: Path) -> None:
@@ -277,7 +291,7 @@ def _pg_init(root: Path) -> None:
         conf.write("\n# opskit test harness\n" + "".join(f"{k} = {v}\n" for k, v in settings.items()))
 
 
-def _pg_start(d: Path) -> None:
+def _pg_start(d: Path) -> Process | None:
     root = d / "postgres"
     if not (root / "data" / "PG_VERSION").exists():
         _pg_init(root)
@@ -294,6 +308,7 @@ def _pg_start(d: Path) -> None:
     exists = _run([*psql, "-c", f"SELECT 1 FROM pg_database WHERE datname = '{PG_DATABASE}'"]).stdout.strip()
     if not exists:
         _run([*psql, "-c", f"CREATE DATABASE {PG_DATABASE}"])
+    return None  # pg_ctl daemonised the postmaster: nothing of ours to watch
 
 
 def _pg_answers(d: Path) -> bool:
@@ -350,12 +365,12 @@ scrape_configs:
 """
 
 
-def _prometheus_start(d: Path) -> None:
+def _prometheus_start(d: Path) -> Process:
     conf = d / "prometheus"
     for sub in ("rules", "targets"):
         (conf / sub).mkdir(parents=True, exist_ok=True)
     (conf / "prometheus.yml").write_text(_prometheus_config(d))
-    _spawn(
+    return _spawn(
         [
             "/usr/bin/prometheus",
             f"--web.listen-address={PROMETHEUS_ADDR}",
@@ -433,13 +448,13 @@ class Prometheus:
 # --- Docker engine -----------------------------------------------------------
 
 
-def _docker_start(d: Path) -> None:
+def _docker_start(d: Path) -> Process:
     root = d / "docker"
     root.mkdir(exist_ok=True)
     # dockerd writes its own pidfile (and refuses to start if it names a live process).
-    _spawn(
+    return _spawn(
         [
-            "dockerd",
+            "/usr/sbin/dockerd",
             "--storage-driver=vfs",
             f"--data-root={root / 'data'}",
             f"--exec-root={root / 'exec'}",
@@ -491,7 +506,7 @@ def build_busybox_image(docker_host: str, tag: str, workdir: Path) -> str:
 # --- Local Docker registry -------------------------------------------------
 
 
-def _registry_start(d: Path) -> None:
+def _registry_start(d: Path) -> Process:
     root = d / "registry"
     (root / "data").mkdir(parents=True, exist_ok=True)
     config = root / "config.yml"
@@ -507,7 +522,7 @@ storage:
 http:
   addr: {REGISTRY_ADDR}
 """)
-    _spawn(["/usr/bin/docker-registry", "serve", str(config)], d / "registry.log", d / "registry.pid")
+    return _spawn(["/usr/bin/docker-registry", "serve", str(config)], d / "registry.log", d / "registry.pid")
 
 
 def _registry_answers(d: Path) -> bool:
@@ -532,14 +547,14 @@ def _moto_server() -> str | None:
     return str(beside) if beside.exists() else shutil.which("moto_server")
 
 
-def _moto_start(d: Path) -> None:
+def _moto_start(d: Path) -> Process:
     exe = _moto_server()
     if exe is None:
         raise ServiceUnavailable(
             "moto_server not found next to the running Python nor on PATH (pip install 'moto[server]')"
         )
     host, port = MOTO_ADDR.split(":")
-    _spawn([exe, "-H", host, "-p", port], d / "moto.log", d / "moto.pid")
+    return _spawn([exe, "-H", host, "-p", port], d / "moto.log", d / "moto.pid")
 
 
 def _moto_answers(d: Path) -> bool:
@@ -568,7 +583,7 @@ def _terraform_bin() -> str | None:
     )
 
 
-def _terraform_start(d: Path) -> None:
+def _terraform_start(d: Path) -> Process | None:
     """Point Terraform at the local provider mirror: no provider can be downloaded here."""
     if _terraform_bin() is None:
         raise ServiceUnavailable("terraform is not installed (expected /usr/local/bin/terraform)")
@@ -585,6 +600,7 @@ provider_installation {{
   }}
 }}
 """)
+    return None  # nothing runs
 
 
 def _terraform_answers(d: Path) -> bool:
@@ -608,7 +624,7 @@ class Service:
 
     name: str
     packages: tuple[str, ...]
-    start: Callable[[Path], None]
+    start: Callable[[Path], Process | None]  # the process to watch, if it spawned one
     answers: Callable[[Path], bool]
     stop: Callable[[Path], None]
     facts: Callable[[Path], Facts]
@@ -726,8 +742,12 @@ def start(name: str) -> tuple[Facts, bool]:
     started = not svc.answers(d)
     if started:
         ensure_packages(svc.packages)
-        svc.start(d)
-        _wait(svc.name, lambda: svc.answers(d), svc.log(d), svc.timeout)
+        try:
+            proc = svc.start(d)
+            _wait(svc.name, lambda: svc.answers(d), proc, svc.log(d), svc.timeout)
+        except ServiceError:
+            svc.stop(d)  # leave no half-started process behind; the log stays
+            raise
     facts = svc.facts(d)
     state = load_state(d)
     state[svc.name] = facts
