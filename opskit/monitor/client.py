@@ -1,0 +1,249 @@
+"""The one adapter to a Prometheus server: prometheus-api-client for PromQL, requests for the rest.
+
+Both share one ``requests.Session`` carrying the credentials, CA bundle, timeout and bounded
+retries, so swapping the HTTP library means replacing this module only. Tokens and passwords
+never reach a message: every error text goes through ``scrub``.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import statistics
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import requests
+from prometheus_api_client import PrometheusApiClientException, PrometheusConnect
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from opskit.core.errors import InputError, ServiceError, UsageError
+from opskit.core.redact import scrub
+from opskit.monitor.durations import parse_duration
+from opskit.monitor.interface import PrometheusClient, QueryError, Reducer, Sample
+
+T = TypeVar("T")
+
+CONNECT_RETRIES = 2  # attempts after the first when the connection cannot be made
+STATUS_RETRIES = 2  # attempts after the first on 502/503/504
+
+
+def _read_token(token_env: str | None, token_file: Path | None) -> str | None:
+    if token_env and token_file:
+        raise UsageError("give either --token-env or --token-file, not both")
+    if token_env:
+        token = os.environ.get(token_env, "").strip()
+        if not token:
+            raise UsageError(f"environment variable {token_env} (--token-env) is empty or unset")
+        return token
+    if token_file:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{token_file}: cannot read token file: {getattr(exc, 'strerror', exc)}") from None
+        if not token:
+            raise InputError(f"{token_file}: token file is empty")
+        return token
+    return None
+
+
+def _error_body(raw: Any) -> tuple[str, str]:
+    """errorType and error of a Prometheus error response body (bytes, text or parsed)."""
+    try:
+        body = json.loads(raw) if isinstance(raw, (bytes, str)) else raw
+        return str(body.get("errorType", "error")), str(body.get("error", "")).strip()
+    except (ValueError, AttributeError):
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+        return "error", text.strip()[:200]
+
+
+def _value(raw: Any) -> float:
+    return float(raw)  # Prometheus sends "NaN", "+Inf" as strings; float() reads them
+
+
+class HttpPrometheusClient(PrometheusClient):
+    """A Prometheus reached over HTTP(S) with optional bearer token or basic auth."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        basic_auth: tuple[str, str] | None = None,
+        ca_bundle: Path | None = None,
+        verify: bool = True,
+        timeout: float = 10.0,
+    ) -> None:
+        if token and basic_auth:
+            raise UsageError("give either a bearer token or basic auth, not both")
+        if ca_bundle is not None and not ca_bundle.is_file():
+            raise InputError(f"{ca_bundle}: CA bundle not found")
+        if not url.startswith(("http://", "https://")):
+            raise UsageError(f"--url {url!r}: expected an http:// or https:// URL")
+        self.url = url.rstrip("/")
+        self._secrets = [s for s in (token, basic_auth[1] if basic_auth else None) if s]
+        # connect attempts share one timeout budget; a slow answer gets the whole timeout once.
+        self._timeout = (timeout / (CONNECT_RETRIES + 1), timeout)
+        self._session = requests.Session()
+        self._session.verify = str(ca_bundle) if ca_bundle else verify
+        if token:
+            self._session.headers["Authorization"] = f"Bearer {token}"
+        if basic_auth:
+            self._session.auth = basic_auth
+        retry = Retry(
+            total=CONNECT_RETRIES + STATUS_RETRIES,
+            connect=CONNECT_RETRIES,
+            read=0,
+            status=STATUS_RETRIES,
+            backoff_factor=0.1,
+            status_forcelist=(502, 503, 504),
+            allowed_methods=("GET", "POST"),
+            raise_on_status=False,
+        )
+        self._session.mount("http://", HTTPAdapter(max_retries=retry))
+        self._session.mount("https://", HTTPAdapter(max_retries=retry))
+        self._prom = PrometheusConnect(url=self.url, session=self._session, retry=retry, timeout=timeout)
+        self._prom._timeout = self._timeout  # the library passes it straight to requests
+
+    def close(self) -> None:
+        self._session.close()
+
+    def _scrub(self, text: str) -> str:
+        return scrub(text, self._secrets)
+
+    @contextmanager
+    def _calling(self, endpoint: str) -> Iterator[None]:
+        """Turn transport failures into one ServiceError line naming the endpoint."""
+        where = f"{self.url}{endpoint}"
+        try:
+            yield
+        except requests.exceptions.SSLError:
+            raise ServiceError(f"{where}: TLS verification failed (give --ca-bundle, or --insecure)") from None
+        except requests.exceptions.ConnectTimeout:
+            raise ServiceError(f"{where}: unreachable (connect timed out after {self._timeout[1]:g}s)") from None
+        except requests.exceptions.Timeout:
+            raise ServiceError(f"{where}: no answer within {self._timeout[1]:g}s") from None
+        except requests.exceptions.ConnectionError as exc:
+            reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
+            raise ServiceError(f"{where}: unreachable ({reason})") from None
+        except requests.exceptions.RequestException as exc:
+            raise ServiceError(self._scrub(f"{where}: request failed: {type(exc).__name__}")) from None
+
+    def _check_status(self, endpoint: str, status: int, body: Any) -> None:
+        where = f"{self.url}{endpoint}"
+        if status in (401, 403):
+            word = "unauthorized" if status == 401 else "forbidden"
+            raise ServiceError(f"{where}: {status} {word} (check the token or basic auth credentials)")
+        if status in (400, 422, 503) and endpoint.startswith("/api/v1/query"):
+            kind, message = _error_body(body)
+            raise QueryError(kind, self._scrub(message or f"HTTP {status}"))
+        if status >= 400:
+            kind, message = _error_body(body)
+            raise ServiceError(self._scrub(f"{where}: HTTP {status} {message}".rstrip()))
+
+    def _promql(self, endpoint: str, call: Callable[[], T]) -> T:
+        with self._calling(endpoint):
+            try:
+                return call()
+            except PrometheusApiClientException as exc:
+                status, body = _parse_library_error(str(exc))
+                self._check_status(endpoint, status, body)
+                raise ServiceError(self._scrub(f"{self.url}{endpoint}: {exc}")) from None
+
+    def query(self, promql: str) -> list[Sample]:
+        result = self._promql("/api/v1/query", lambda: self._prom.custom_query(promql))
+        return _samples(result)
+
+    def query_range(self, promql: str, seconds: float, step: str, reduce: Reducer) -> list[Sample]:
+        end = datetime.now(UTC)
+        start = end - timedelta(seconds=seconds)
+        step_seconds = f"{parse_duration(step):g}"
+        result = self._promql(
+            "/api/v1/query_range",
+            lambda: self._prom.custom_query_range(promql, start_time=start, end_time=end, step=step_seconds),
+        )
+        reducers: dict[str, Callable[[list[float]], float]] = {
+            "max": max,
+            "min": min,
+            "avg": statistics.fmean,
+            "last": lambda values: values[-1],
+        }
+        samples = []
+        for series in result or []:
+            values = [_value(v) for _, v in series.get("values", [])]
+            if values:
+                samples.append(Sample(labels=series.get("metric", {}), value=reducers[reduce](values)))
+        return samples
+
+    def _get(self, endpoint: str, params: dict[str, str] | None = None) -> requests.Response:
+        with self._calling(endpoint):
+            return self._session.get(f"{self.url}{endpoint}", params=params, timeout=self._timeout)
+
+    def api(self, path: str, **params: str) -> Any:
+        endpoint = f"/api/v1/{path}"
+        resp = self._get(endpoint, params or None)
+        self._check_status(endpoint, resp.status_code, resp.content)
+        try:
+            body = resp.json()
+        except ValueError:
+            raise ServiceError(f"{self.url}{endpoint}: answer is not JSON (is this a Prometheus?)") from None
+        if not isinstance(body, dict) or body.get("status") != "success":
+            raise ServiceError(f"{self.url}{endpoint}: unexpected answer (is this a Prometheus?)")
+        return body.get("data")
+
+    def probe(self, path: str) -> tuple[int, str]:
+        resp = self._get(path)
+        if resp.status_code in (401, 403):
+            self._check_status(path, resp.status_code, resp.content)
+        return resp.status_code, resp.text.strip()[:200]
+
+
+def _parse_library_error(text: str) -> tuple[int, Any]:
+    """prometheus-api-client reports ``HTTP Status Code 422 (b'{...}')``; recover code and body."""
+    head, _, rest = text.partition(" (")
+    try:
+        status = int(head.rsplit(" ", 1)[-1])
+    except ValueError:
+        return 0, text
+    try:
+        body = ast.literal_eval(rest[:-1]) if rest.endswith(")") else rest
+    except (ValueError, SyntaxError):
+        body = rest
+    return status, body
+
+
+def _samples(result: Any) -> list[Sample]:
+    """Vector, scalar or string results of an instant query as samples."""
+    if not result:
+        return []
+    if isinstance(result, list) and len(result) == 2 and not isinstance(result[0], dict):
+        return [Sample(labels={}, value=_value(result[1]))]  # a scalar
+    return [Sample(labels=item.get("metric", {}), value=_value(item["value"][1])) for item in result]
+
+
+def connect(
+    url: str,
+    *,
+    token_env: str | None = None,
+    token_file: Path | None = None,
+    basic_auth: tuple[str, str] | None = None,
+    ca_bundle: Path | None = None,
+    verify: bool = True,
+    timeout: float = 10.0,
+) -> PrometheusClient:
+    """A client for ``url`` that has answered once: ServiceError if unreachable or refusing us."""
+    client = HttpPrometheusClient(
+        url,
+        token=_read_token(token_env, token_file),
+        basic_auth=basic_auth,
+        ca_bundle=ca_bundle,
+        verify=verify,
+        timeout=timeout,
+    )
+    client.api("status/buildinfo")
+    return client
