@@ -23,7 +23,7 @@ from opskit.core.errors import ConfigError, ExitCode, OpskitError
 from opskit.core.findings import Report, Severity
 from opskit.core.progress import interactive
 from opskit.core.redact import mask_dsn
-from opskit.core.render import get_renderer
+from opskit.core.render import Renderer, get_renderer
 from opskit.core.render.interface import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,10 +58,18 @@ class Output:
             click.echo(mask_dsn(message), err=True)
 
 
-def emit(report: Report, out: Output) -> int:
-    """Render ``report`` to stdout or atomically to ``--output``; return the exit code."""
+def emit(report: Report, out: Output, text_renderer: Callable[..., Renderer] | None = None) -> int:
+    """Render ``report`` to stdout or atomically to ``--output``; return the exit code.
+
+    ``text_renderer`` (called with ``color`` and ``verbose``) lets a command show its own text
+    view, such as a table of checks, instead of the shared text format.
+    """
     color = out.color and out.path is None
-    text = get_renderer(out.fmt, color=color, verbose=out.verbose).render(report)
+    if out.fmt == "text" and text_renderer is not None:
+        renderer = text_renderer(color=color, verbose=out.verbose)
+    else:
+        renderer = get_renderer(out.fmt, color=color, verbose=out.verbose)
+    text = renderer.render(report)
     if out.path is not None:
         atomic_write(out.path, text)
         out.info(f"report written to {out.path}")
