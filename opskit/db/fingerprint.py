@@ -1,0 +1,151 @@
+"""Fingerprints and per-fingerprint aggregates: the hot path, compiled regexes only (no sqlparse).
+
+Statements that differ only in literals, parameter numbers, IN/VALUES list lengths, comments,
+case or whitespace share a fingerprint, like pg_stat_statements' normalised query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from opskit.db.interface import QueryStats
+
+_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+_LITERAL = re.compile(r"'[^']*'|\b[0-9][0-9.]*(?:[eE][-+]?[0-9]+)?")
+_DOLLAR_QUOTED = re.compile(r"\$\$.*?\$\$", re.S)
+_IN_LIST = re.compile(r"\(\?(?:, ?\?)+\)")
+_VALUES_LIST = re.compile(r"\((?:\?, ?)*\?\)(?:, ?\((?:\?, ?)*\?\))+")
+_PARAM = re.compile(r"\$(\d+)(?!\d)")
+_PARAM_VALUE = re.compile(r"\$(\d+) = ('(?:[^']|'')*'|NULL)")
+
+
+def fingerprint(sql: str) -> str:
+    """The normalised text of ``sql``: literals and ``$n`` to ``?``, lists collapsed, lower case."""
+    if "--" in sql or "/*" in sql:
+        sql = _COMMENT.sub(" ", sql)
+    if "$$" in sql:
+        sql = _DOLLAR_QUOTED.sub("?", sql)
+    sql = _LITERAL.sub("?", sql)
+    sql = " ".join(sql.split()).replace("$?", "?").replace("??", "?").replace("-?", "?")
+    sql = sql.replace("( ", "(").replace(" )", ")").replace(" ,", ",").replace(",?", ", ?")
+    if "?," in sql:
+        sql = _VALUES_LIST.sub("(...)", sql)
+        sql = _IN_LIST.sub("(?)", sql)
+    return sql.rstrip("; ").lower()
+
+
+def bind_parameters(sql: str, detail: str | None) -> str:
+    """Put ``$n`` parameter values from a ``parameters: $1 = '...'`` detail back into ``sql``.
+
+    ``$1`` never matches inside ``$10``: each placeholder is looked up by its whole number.
+    """
+    if not detail:
+        return sql
+    values = {m[1]: m[2] for m in _PARAM_VALUE.finditer(detail)}
+    if not values:
+        return sql
+    return _PARAM.sub(lambda m: values.get(m[1], m[0]), sql)
+
+
+def has_placeholders(sql: str) -> bool:
+    return _PARAM.search(sql) is not None
+
+
+@dataclass
+class _Entry:
+    calls: int = 0
+    total_ms: float = 0.0
+    durations: list[float] = field(default_factory=list)
+    sample: str = ""
+    sample_params: str | None = None
+    sample_ms: float = -1.0
+    line: int = 0
+    source: str = ""
+    timed: bool = True
+
+
+class Aggregator:
+    """Per-fingerprint calls, total/mean/p95 time and the slowest sample, mergeable across workers."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, _Entry] = {}
+        self._by_text: dict[str, str] = {}
+
+    def add(
+        self, text: str, duration_ms: float | None, source: str, line: int, params: str | None = None
+    ) -> None:
+        key = self._by_text.get(text)
+        if key is None:
+            key = fingerprint(text)
+            if len(self._by_text) < 200_000:
+                self._by_text[text] = key
+        entry = self.entries.get(key)
+        if entry is None:
+            entry = self.entries[key] = _Entry()
+        entry.calls += 1
+        if duration_ms is None:
+            entry.timed = False
+            duration_ms = 0.0
+        else:
+            entry.total_ms += duration_ms
+            entry.durations.append(duration_ms)
+        if duration_ms > entry.sample_ms:
+            entry.sample, entry.sample_params, entry.sample_ms = text, params, duration_ms
+            entry.line, entry.source = line, source
+
+    def add_stats(self, stats: QueryStats) -> None:
+        """Fold in an already aggregated row (pg_stat_statements)."""
+        key = fingerprint(stats.sample)
+        entry = self.entries.setdefault(key, _Entry())
+        entry.calls += stats.calls
+        entry.total_ms += stats.total_ms
+        entry.durations.append(stats.mean_ms)
+        entry.timed = entry.timed and stats.timed
+        if not entry.sample:
+            entry.sample, entry.line, entry.source = stats.sample, stats.line, stats.source
+
+    def merge(self, other: Aggregator, line_offset: int = 0) -> None:
+        for key, theirs in other.entries.items():
+            mine = self.entries.get(key)
+            if mine is None:
+                theirs.line += line_offset
+                self.entries[key] = theirs
+                continue
+            mine.calls += theirs.calls
+            mine.total_ms += theirs.total_ms
+            mine.durations.extend(theirs.durations)
+            mine.timed = mine.timed and theirs.timed
+            if theirs.sample_ms > mine.sample_ms:
+                mine.sample, mine.sample_params, mine.sample_ms = (
+                    theirs.sample,
+                    theirs.sample_params,
+                    theirs.sample_ms,
+                )
+                mine.line, mine.source = theirs.line + line_offset, theirs.source
+
+    def results(self, min_calls: int = 1, min_time_ms: float = 0.0) -> list[QueryStats]:
+        """Aggregates ordered by total time (then calls), filtered by ``--min-calls``/``--min-time``."""
+        out = []
+        for key, e in self.entries.items():
+            if e.calls < min_calls or e.total_ms < min_time_ms:
+                continue
+            p95 = None
+            if e.durations and e.timed:
+                ordered = sorted(e.durations)
+                p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+            out.append(
+                QueryStats(
+                    fingerprint=key,
+                    calls=e.calls,
+                    total_ms=round(e.total_ms, 3),
+                    mean_ms=round(e.total_ms / e.calls, 3) if e.calls else 0.0,
+                    p95_ms=p95,
+                    sample=bind_parameters(e.sample, e.sample_params),
+                    source=e.source,
+                    line=e.line,
+                    timed=e.timed and e.total_ms > 0,
+                )
+            )
+        out.sort(key=lambda q: (-q.total_ms, -q.calls, q.fingerprint))
+        return out

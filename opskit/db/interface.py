@@ -1,0 +1,252 @@
+"""The db contracts: statements read from logs, their aggregates, query shapes, schema and indexes.
+
+Everything here is plain frozen data so the analysis (fingerprinting, candidate generation,
+selection) stays pure; readers, the sqlparse wrapper and the psycopg adapter sit at the edges.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import ClassVar, Protocol
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One executed statement from a log: its text, how long it ran (None if unknown), where."""
+
+    text: str
+    duration_ms: float | None
+    line: int
+    params: str | None = None  # the raw ``parameters: $1 = ...`` detail, substituted into samples
+
+
+@dataclass(frozen=True)
+class QueryStats:
+    """One fingerprint's aggregate over the workload, with an executable sample."""
+
+    fingerprint: str
+    calls: int
+    total_ms: float
+    mean_ms: float
+    p95_ms: float | None
+    sample: str
+    source: str
+    line: int
+    timed: bool = True  # False when the log carries no durations (plain .sql, log_statement only)
+
+
+@dataclass(frozen=True)
+class LogSource:
+    """A log to read: a path ("-" for stdin), how it is compressed and its display name."""
+
+    path: str
+    display: str
+    compression: str | None = None  # "gzip", "bz2", "xz" or None
+    data: bytes | None = field(default=None, repr=False)  # stdin, read once
+
+
+class StatementSink(Protocol):
+    """Where readers put statements (the fingerprint aggregator)."""
+
+    def add(
+        self, text: str, duration_ms: float | None, source: str, line: int, params: str | None = None
+    ) -> None: ...
+
+    def add_stats(self, stats: QueryStats) -> None: ...
+
+
+class LogReader(ABC):
+    """A log format: recognises its own head and feeds every executed statement into a sink."""
+
+    name: ClassVar[str]  # the --input-format value
+
+    @abstractmethod
+    def sniff(self, head: str, path: str) -> bool:
+        """Whether ``head`` (the first kilobytes, decoded) looks like this format."""
+
+    @abstractmethod
+    def read(self, source: LogSource, sink: StatementSink) -> None:
+        """Read the whole log into ``sink``; malformed input raises InputError naming file:line."""
+
+
+class PredicateKind(StrEnum):
+    EQ = "eq"
+    IN = "in"
+    RANGE = "range"
+    IS_NULL = "is null"
+    IS_NOT_NULL = "is not null"
+
+
+@dataclass(frozen=True)
+class ColumnRef:
+    """A column (or an expression over columns, like ``lower(email)``) of a resolved table.
+
+    ``table`` is ``schema.table`` or ``""`` when an unqualified column could not be attributed yet.
+    """
+
+    table: str
+    expr: str
+    is_expression: bool = False
+
+
+@dataclass(frozen=True)
+class Predicate:
+    column: ColumnRef
+    kind: PredicateKind
+    constant: str | None = None  # the predicate text when it compares to a constant in the SQL itself
+
+
+@dataclass(frozen=True)
+class SortKey:
+    column: ColumnRef
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What one query asks of its tables, as far as indexes are concerned."""
+
+    kind: str  # select, update, delete, insert, other
+    tables: tuple[str, ...]
+    predicates: tuple[Predicate, ...] = ()
+    joins: tuple[tuple[ColumnRef, ColumnRef], ...] = ()
+    order_by: tuple[SortKey, ...] = ()
+    group_by: tuple[ColumnRef, ...] = ()
+    selected: tuple[ColumnRef, ...] = ()  # plain output columns, for INCLUDE
+    select_star: bool = False
+    limit: bool = False
+    written_table: str | None = None  # the table an INSERT/UPDATE/DELETE changes
+
+
+@dataclass(frozen=True)
+class IndexKey:
+    expr: str
+    descending: bool = False
+    is_expression: bool = False
+
+    def sql(self) -> str:
+        body = f"({self.expr})" if self.is_expression else self.expr
+        return f"{body} DESC" if self.descending else body
+
+
+@dataclass(frozen=True)
+class IndexCandidate:
+    """A possible index: key columns in order, INCLUDE columns, an optional partial predicate."""
+
+    table: str
+    keys: tuple[IndexKey, ...]
+    include: tuple[str, ...] = ()
+    where: str | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        return [k.expr for k in self.keys]
+
+    @property
+    def name(self) -> str:
+        table = self.table.split(".")[-1]
+        parts = [table, *(_ident(k.expr) for k in self.keys)]
+        if self.where:
+            parts.append("partial")
+        return "_".join(parts)[:59] + "_idx"
+
+    def ddl(self, concurrently: bool = True) -> str:
+        keys = ", ".join(k.sql() for k in self.keys)
+        text = "CREATE INDEX CONCURRENTLY" if concurrently else "CREATE INDEX"
+        text += f" {self.name} ON {self.table} ({keys})"
+        if self.include:
+            text += f" INCLUDE ({', '.join(self.include)})"
+        if self.where:
+            text += f" WHERE {self.where}"
+        return text + ";"
+
+    def label(self) -> str:
+        return self.ddl(concurrently=False).removeprefix("CREATE INDEX ").removesuffix(";")
+
+
+def _ident(expr: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in expr.lower()).strip("_").replace("__", "_")
+
+
+@dataclass(frozen=True)
+class ExistingIndex:
+    """An index in the catalog or in a schema dump; keys are column names or expressions."""
+
+    name: str
+    table: str
+    keys: tuple[str, ...]
+    where: str | None = None
+    unique: bool = False
+    primary: bool = False
+    include: tuple[str, ...] = ()
+    size_bytes: int | None = None
+    scans: int | None = None
+    definition: str = ""
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    name: str  # schema.table
+    columns: tuple[str, ...]
+    rows: float | None = None
+    size_bytes: int | None = None
+    writes: int | None = None  # inserts + updates + deletes since stats reset
+    reads: int | None = None  # sequential + index scans since stats reset
+    n_distinct: Mapping[str, float] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class Schema:
+    tables: Mapping[str, TableInfo]
+    indexes: Sequence[ExistingIndex] = ()
+
+    def indexes_on(self, table: str) -> list[ExistingIndex]:
+        return [ix for ix in self.indexes if ix.table == table]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A chosen index with the queries it serves and what it saves."""
+
+    candidate: IndexCandidate
+    queries: tuple[str, ...]  # fingerprints served
+    saved_ms: float  # estimated workload time saved
+    share: float  # saved_ms / total workload time
+    cost_before: float | None = None
+    cost_after: float | None = None
+    size_bytes: int | None = None
+    validated: bool = True
+    source: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Rejection:
+    candidate: IndexCandidate
+    reason: str
+
+
+@dataclass(frozen=True)
+class Advice:
+    """The outcome of a whole-workload run."""
+
+    suggestions: tuple[Suggestion, ...]
+    rejected: tuple[Rejection, ...]
+    queries: tuple[QueryStats, ...]
+    notes: tuple[str, ...] = ()
+    validated: bool = False
+
+
+class CostModel(ABC):
+    """Estimates statement costs under a set of hypothetical indexes (HypoPG, or a heuristic)."""
+
+    @abstractmethod
+    def costs(self, queries: Sequence[QueryStats], config: Sequence[IndexCandidate]) -> dict[str, float]:
+        """Planner cost of each query (by fingerprint) with ``config`` added to the real indexes."""
+
+    @abstractmethod
+    def size(self, candidate: IndexCandidate) -> int | None:
+        """Estimated on-disk size of the index in bytes."""

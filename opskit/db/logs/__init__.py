@@ -1,0 +1,52 @@
+"""Workload readers: every log format a DBA has, detected from its first kilobytes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from opskit.core.errors import InputError, UsageError
+from opskit.db.fingerprint import Aggregator
+from opskit.db.interface import LogReader
+from opskit.db.logs.other import MysqlSlowLog, PgStatStatementsExport, SqlFile
+from opskit.db.logs.postgres import CsvLog, JsonLog, StderrLog
+from opskit.db.logs.sources import make_source, read_head
+
+FORMATS = ("stderr", "csvlog", "jsonlog", "pg-stat-statements", "mysql-slow", "sql")
+
+
+def readers(log_prefix: str | None = None, jobs: int | None = None) -> list[LogReader]:
+    """All readers in detection order (the most specific sniffers first)."""
+    return [
+        JsonLog(),
+        CsvLog(),
+        StderrLog(log_prefix, jobs),
+        MysqlSlowLog(),
+        PgStatStatementsExport(),
+        SqlFile(),
+    ]
+
+
+def read_workload(
+    paths: Sequence[str],
+    input_format: str | None = None,
+    log_prefix: str | None = None,
+    jobs: int | None = None,
+) -> Aggregator:
+    """Read every log into one aggregate; the format of each is detected unless given."""
+    if input_format is not None and input_format not in FORMATS:
+        raise UsageError(f"--input-format {input_format!r}: expected one of {', '.join(FORMATS)}")
+    agg = Aggregator()
+    available = readers(log_prefix, jobs)
+    for path in paths:
+        source = make_source(path)
+        if input_format is not None:
+            reader = next(r for r in available if r.name == input_format)
+        else:
+            head = read_head(source)
+            reader = next((r for r in available if r.sniff(head, path)), None)  # type: ignore[assignment]
+            if reader is None:
+                raise InputError(
+                    f"{source.display}: unrecognised log format (use --input-format {'|'.join(FORMATS)})"
+                )
+        reader.read(source, agg)
+    return agg

@@ -1,0 +1,101 @@
+"""Opening logs: files, stdin, gzip/bz2/xz (by magic bytes), as text chunks or lines."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import os
+import sys
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from opskit.core.errors import InputError
+from opskit.db.interface import LogSource
+
+_MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
+CHUNK = 8 << 20
+
+
+def make_source(path: str) -> LogSource:
+    """A source for ``path`` (``-`` is stdin) with its compression detected from the first bytes."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        compression = next((kind for magic, kind in _MAGIC.items() if data.startswith(magic)), None)
+        return LogSource(path="-", display="<stdin>", compression=compression, data=data)
+    if not os.path.exists(path):
+        raise InputError(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise InputError(f"{path}: is a directory, expected a log file")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(6)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    compression = next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None)
+    return LogSource(path=path, display=path, compression=compression)
+
+
+def open_binary(source: LogSource) -> BinaryIO:
+    """The decompressed byte stream of ``source``."""
+    raw: BinaryIO = io.BytesIO(source.data) if source.data is not None else open(source.path, "rb")  # noqa: SIM115
+    if source.compression == "gzip":
+        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+    if source.compression == "bz2":
+        return bz2.BZ2File(raw)  # type: ignore[return-value]
+    if source.compression == "xz":
+        return lzma.LZMAFile(raw)  # type: ignore[return-value]
+    return raw
+
+
+def decode(data: bytes, source: LogSource, offset: int = 0) -> str:
+    """Bytes to text; a NUL byte means a binary file, which is an input error."""
+    if b"\x00" in data:
+        raise InputError(f"{source.display}: binary data near byte {offset + data.index(b'\x00')}, not a log")
+    return data.decode("utf-8", errors="replace")
+
+
+def read_chunks(source: LogSource, size: int = CHUNK, start: int = 0, end: int | None = None) -> Iterator[str]:
+    """The text of ``source`` (or of bytes [start, end) of a plain file) in line-aligned pieces."""
+    offset = start
+    remaining = end - start if end is not None else None
+    try:
+        with open_binary(source) as stream:
+            if start:
+                stream.seek(start)
+            rest = b""
+            while remaining is None or remaining > 0:
+                block = stream.read(size if remaining is None else min(size, remaining))
+                if not block:
+                    break
+                if remaining is not None:
+                    remaining -= len(block)
+                block = rest + block
+                cut = block.rfind(b"\n") + 1
+                if cut == 0:
+                    rest = block
+                    continue
+                yield decode(block[:cut], source, offset)
+                offset += cut
+                rest = block[cut:]
+            if rest:
+                yield decode(rest, source, offset)
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        raise InputError(f"{source.display}: cannot read: {exc}") from None
+
+
+def read_lines(source: LogSource) -> Iterator[str]:
+    """Lines of ``source`` with their line endings."""
+    for chunk in read_chunks(source, 1 << 20):
+        yield from io.StringIO(chunk)
+
+
+def read_head(source: LogSource, size: int = 64 << 10) -> str:
+    """The first kilobytes of a log, for format detection."""
+    try:
+        with open_binary(source) as stream:
+            data = stream.read(size)
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        raise InputError(f"{source.display}: cannot read: {exc}") from None
+    return decode(data, source)
