@@ -152,13 +152,24 @@ def test_rule_file_is_loaded_after_reload(prometheus: harness.Prometheus) -> Non
         prometheus.reload()
 
 
+@pytest.fixture
+def busybox_image(docker_host: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh FROM-scratch busybox image in its own repository (tag ``v1``), removed afterwards."""
+    env = {**os.environ, "DOCKER_HOST": docker_host}
+    tag = f"opskit-harness/busybox-{uuid.uuid4().hex[:8]}:v1"
+    harness.build_busybox_image(docker_host, tag, tmp_path / "image")
+    inspect = ["docker", "image", "inspect", "-f", "{{.Id}}", tag]
+    image_id = subprocess.run(inspect, env=env, check=True, capture_output=True, text=True).stdout.strip()
+    yield tag
+    # -f: also drop the registry tags a test added to the same image.
+    subprocess.run(["docker", "rmi", "-f", image_id], env=env, check=True, capture_output=True)
+
+
 @pytest.mark.docker
-def test_scratch_busybox_image_serves_http_and_pushes_to_registry(
-    docker_host: str, container_network: str, registry: str, tmp_path: Path
+def test_scratch_busybox_container_serves_http(
+    docker_host: str, container_network: str, busybox_image: str, tmp_path: Path
 ) -> None:
     env = {**os.environ, "DOCKER_HOST": docker_host}
-    tag = f"opskit-harness/busybox:{uuid.uuid4().hex[:8]}"
-    harness.build_busybox_image(docker_host, tag, tmp_path / "image")
     www = tmp_path / "www"
     www.mkdir()
     (www / "index.html").write_text("hello from a scratch container\n")
@@ -171,17 +182,21 @@ def test_scratch_busybox_image_serves_http_and_pushes_to_registry(
         net = ["-p", f"127.0.0.1:{port}:8080"]
         listen = "8080"
     httpd = ["httpd", "-f", "-h", "/www", "-p", listen]
-    run = ["docker", "run", "-d", "--name", name, *net, "-v", f"{www}:/www:ro", tag, *httpd]
+    run = ["docker", "run", "-d", "--name", name, *net, "-v", f"{www}:/www:ro", busybox_image, *httpd]
     subprocess.run(run, env=env, check=True, capture_output=True)
     try:
         assert _get(f"http://127.0.0.1:{port}/index.html") == b"hello from a scratch container\n"
     finally:
         subprocess.run(["docker", "rm", "-f", name], env=env, check=True, capture_output=True)
 
-    remote = f"{registry}/{tag}"
-    subprocess.run(["docker", "tag", tag, remote], env=env, check=True, capture_output=True)
+
+@pytest.mark.docker
+def test_image_pushes_to_local_registry(docker_host: str, registry: str, busybox_image: str) -> None:
+    env = {**os.environ, "DOCKER_HOST": docker_host}
+    remote = f"{registry}/{busybox_image}"
+    subprocess.run(["docker", "tag", busybox_image, remote], env=env, check=True, capture_output=True)
     subprocess.run(["docker", "push", remote], env=env, check=True, capture_output=True)
-    repo, version = tag.split(":")
+    repo, version = busybox_image.split(":")
     tags = json.loads(_get(f"http://{registry}/v2/{repo}/tags/list"))
     assert tags == {"name": repo, "tags": [version]}
 
