@@ -125,6 +125,14 @@ def _pid_alive(pid: int) -> bool:
         return False
 
 
+def _pidfile_alive(pidfile: Path) -> bool:
+    """True if ``pidfile`` names a live process: the service on the port is ours, from this dir."""
+    try:
+        return _pid_alive(int(pidfile.read_text().split()[0]))
+    except (OSError, ValueError, IndexError):
+        return False
+
+
 def _kill_pidfile(pidfile: Path, expect: str, timeout: float = 30.0) -> None:
     """Stop the process named in ``pidfile``: SIGTERM, then SIGKILL after ``timeout``.
 
@@ -198,6 +206,14 @@ def _wait(name: str, answers: Callable[[], bool], proc: Process | None, log: Pat
         time.sleep(0.3)
     tail = log.read_text(errors="replace").splitlines()[-10:] if log.exists() else []
     raise ServiceError(f"{name} {problem}; see its log {log}" + "".join(f"\n  | {line}" for line in tail))
+
+
+def _ensure_port_free(addr: str) -> None:
+    """Refuse to start when something else (e.g. another services dir) holds our fixed port."""
+    host, port = addr.rsplit(":", 1)
+    with socket.socket() as sock:
+        if sock.connect_ex((host, int(port))) == 0:
+            raise ServiceError(f"{addr} is already in use by a process this services dir did not start")
 
 
 def _unmount_under(root: Path) -> None:
@@ -292,6 +308,7 @@ def _pg_init(root: Path) -> None:
 
 
 def _pg_start(d: Path) -> Process | None:
+    _ensure_port_free(f"127.0.0.1:{PG_PORT}")
     root = d / "postgres"
     if not (root / "data" / "PG_VERSION").exists():
         _pg_init(root)
@@ -312,8 +329,10 @@ def _pg_start(d: Path) -> Process | None:
 
 
 def _pg_answers(d: Path) -> bool:
+    if not (d / "postgres" / "data" / "postmaster.pid").exists():
+        return False  # not our cluster, whatever may listen on the port
     cmd = [str(PG_BIN / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(PG_PORT), "-d", PG_DATABASE]
-    return Path(cmd[0]).exists() and subprocess.run(cmd, check=False).returncode == 0
+    return subprocess.run(cmd, check=False).returncode == 0
 
 
 def _pg_stop(d: Path) -> None:
@@ -366,6 +385,7 @@ scrape_configs:
 
 
 def _prometheus_start(d: Path) -> Process:
+    _ensure_port_free(PROMETHEUS_ADDR)
     conf = d / "prometheus"
     for sub in ("rules", "targets"):
         (conf / sub).mkdir(parents=True, exist_ok=True)
@@ -384,7 +404,7 @@ def _prometheus_start(d: Path) -> Process:
 
 
 def _prometheus_answers(d: Path) -> bool:
-    return _http_ok(f"http://{PROMETHEUS_ADDR}/-/ready")
+    return _pidfile_alive(d / "prometheus.pid") and _http_ok(f"http://{PROMETHEUS_ADDR}/-/ready")
 
 
 def _prometheus_stop(d: Path) -> None:
@@ -507,6 +527,7 @@ def build_busybox_image(docker_host: str, tag: str, workdir: Path) -> str:
 
 
 def _registry_start(d: Path) -> Process:
+    _ensure_port_free(REGISTRY_ADDR)
     root = d / "registry"
     (root / "data").mkdir(parents=True, exist_ok=True)
     config = root / "config.yml"
@@ -526,7 +547,7 @@ http:
 
 
 def _registry_answers(d: Path) -> bool:
-    return _http_ok(f"http://{REGISTRY_ADDR}/v2/")
+    return _pidfile_alive(d / "registry.pid") and _http_ok(f"http://{REGISTRY_ADDR}/v2/")
 
 
 def _registry_stop(d: Path) -> None:
@@ -553,12 +574,13 @@ def _moto_start(d: Path) -> Process:
         raise ServiceUnavailable(
             "moto_server not found next to the running Python nor on PATH (pip install 'moto[server]')"
         )
+    _ensure_port_free(MOTO_ADDR)
     host, port = MOTO_ADDR.split(":")
     return _spawn([exe, "-H", host, "-p", port], d / "moto.log", d / "moto.pid")
 
 
 def _moto_answers(d: Path) -> bool:
-    return _http_ok(f"http://{MOTO_ADDR}/moto-api/")
+    return _pidfile_alive(d / "moto.pid") and _http_ok(f"http://{MOTO_ADDR}/moto-api/")
 
 
 def _moto_stop(d: Path) -> None:
