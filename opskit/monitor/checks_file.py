@@ -112,8 +112,8 @@ class _Item:
                 self.fail(f"{key}: {exc}")
         return text
 
-    def condition(self, key: str, required: bool = False) -> Condition | None:
-        text = self.text(key, required=required)
+    def condition(self, key: str) -> Condition | None:
+        text = self.text(key)
         if text is None:
             return None
         match = _CONDITION.fullmatch(text)
@@ -132,13 +132,14 @@ class _Item:
 
 
 def _check(item: _Item) -> CheckSpec:
-    fail_when = item.condition("fail_when", required=True)
-    assert fail_when is not None
+    fail_when, warn_when = item.condition("fail_when"), item.condition("warn_when")
+    if fail_when is None and warn_when is None:
+        item.fail("give 'fail_when', 'warn_when' or both (a comparison like '> 0.05')")
     return CheckSpec(
         name=item.text("name", required=True) or "",
         query=item.text("query", required=True) or "",
         fail_when=fail_when,
-        warn_when=item.condition("warn_when"),
+        warn_when=warn_when,
         severity=item.severity(),
         no_data=item.text("no_data", "fail"),  # type: ignore[arg-type]
         window=item.duration("window", "5m") or "5m",

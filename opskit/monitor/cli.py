@@ -2,9 +2,140 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import click
+
+from opskit.core.command import Output, emit, opskit_command
+from opskit.monitor import api
+from opskit.monitor.interface import GateRound, GateSettings
+from opskit.monitor.inventory import Scope
+from opskit.monitor.render import CheckTableRenderer
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--url and the credentials/TLS/timeout options, folded into one ``connection`` argument."""
+
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        kwargs["connection"] = api.Connection(
+            url=kwargs.pop("url"),
+            token_env=kwargs.pop("token_env"),
+            token_file=kwargs.pop("token_file"),
+            username=kwargs.pop("username"),
+            password_env=kwargs.pop("password_env"),
+            ca_bundle=kwargs.pop("ca_bundle"),
+            verify=not kwargs.pop("insecure"),
+            timeout=kwargs.pop("timeout"),
+        )
+        return func(**kwargs)
+
+    options = [
+        click.option("--url", required=True, envvar="PROMETHEUS_URL", help="Prometheus base URL ($PROMETHEUS_URL)."),
+        click.option("--token-env", metavar="VAR", help="Bearer token from this environment variable."),
+        click.option("--token-file", type=_FILE, help="Bearer token from this file."),
+        click.option("--username", help="Basic auth user; the password comes from --password-env."),
+        click.option(
+            "--password-env",
+            metavar="VAR",
+            default="PROMETHEUS_PASSWORD",
+            show_default=True,
+            help="Environment variable holding the basic auth password.",
+        ),
+        click.option("--ca-bundle", type=_FILE, help="CA certificates to verify the server's TLS certificate."),
+        click.option("--insecure", is_flag=True, help="Do not verify TLS certificates (not recommended)."),
+        click.option(
+            "--timeout", type=float, default=10.0, show_default=True, help="Seconds to wait for each request."
+        ),
+    ]
+    decorated: Any = wrapper
+    for option in reversed(options):
+        decorated = option(decorated)
+    return decorated
 
 
 @click.group()
 def monitor() -> None:
     """Prometheus health and service SLO checks for on-call and CI."""
+
+
+@monitor.command()
+@connection_options
+@click.option("--checks", "checks_file", type=_FILE, help="Service checks and SLOs (checks.yml).")
+@click.option(
+    "--only",
+    "parts",
+    multiple=True,
+    type=click.Choice(api.PARTS),
+    help="Judge only these built-in parts (repeatable; default all). The --checks file always runs.",
+)
+@click.option("--job", "jobs", multiple=True, metavar="PATTERN", help="Only targets and alerts of these jobs.")
+@click.option("--rule-group", "rule_groups", multiple=True, metavar="PATTERN", help="Only these rule groups.")
+@opskit_command(config_from="checks_file")
+def check(
+    connection: api.Connection,
+    checks_file: Path | None,
+    parts: tuple[str, ...],
+    jobs: tuple[str, ...],
+    rule_groups: tuple[str, ...],
+    out: Output,
+) -> int:
+    """Check a Prometheus server, its targets, rules and alerts, and your services' checks and SLOs.
+
+    Exit 1 when a check fails (or, with --fail-on, a warning reaches that severity).
+
+    \b
+    Examples:
+      opskit monitor check --url http://127.0.0.1:9090
+      opskit monitor check --url https://prom.example.com --token-env PROM_TOKEN \\
+          --checks examples/monitor/checks.yml --job 'api-*' --format json
+    """
+    report = api.check(connection, checks_file, parts or api.PARTS, Scope(jobs, rule_groups), out.show_progress)
+    return emit(report, out, text_renderer=CheckTableRenderer)
+
+
+@monitor.command()
+@connection_options
+@click.option("--checks", "checks_file", type=_FILE, required=True, help="Checks and SLOs to gate on.")
+@click.option("--interval", type=float, default=10.0, show_default=True, help="Seconds between rounds.")
+@click.option("--count", type=int, default=5, show_default=True, help="Rounds to run.")
+@click.option("--failure-limit", type=int, default=0, show_default=True, help="Failed rounds tolerated.")
+@click.option(
+    "--consecutive-error-limit",
+    type=int,
+    default=4,
+    show_default=True,
+    help="Consecutive rounds with query errors tolerated.",
+)
+@click.option("--inconclusive-limit", type=int, default=0, show_default=True, help="Warning rounds tolerated.")
+@opskit_command(config_from="checks_file")
+def gate(
+    connection: api.Connection,
+    checks_file: Path,
+    interval: float,
+    count: int,
+    failure_limit: int,
+    consecutive_error_limit: int,
+    inconclusive_limit: int,
+    out: Output,
+) -> int:
+    """Repeat checks every --interval for --count rounds: successful, failed or inconclusive.
+
+    Exit 0 when successful, 1 when failed or inconclusive.
+
+    \b
+    Example:
+      opskit monitor gate --url http://127.0.0.1:9090 --checks checks.yml \\
+          --interval 30 --count 10 --failure-limit 1
+    """
+    settings = GateSettings(interval, count, failure_limit, consecutive_error_limit, inconclusive_limit)
+
+    def on_round(current: GateRound) -> None:
+        out.info(f"round {current.number}/{count}: {current.status.value}")
+
+    return emit(api.gate(connection, checks_file, settings, on_round), out, text_renderer=CheckTableRenderer)

@@ -67,7 +67,7 @@ class CheckSpec:
       query      PromQL; ``$window`` is replaced by ``window``. Every returned series is judged,
                  the worst one decides.
       fail_when  Condition that makes the check fail, e.g. ``Condition(">", 0.05)``.
-      warn_when  optional Condition that makes it warn (checked after ``fail_when``).
+      warn_when  Condition that makes it warn (checked after ``fail_when``); give one or both.
       severity   severity of the finding when the check fails (a warning is always medium).
       no_data    what an empty result means: "fail" (default), "warn" or "pass".
       window     text for ``$window`` (a PromQL duration such as ``5m``).
@@ -80,7 +80,7 @@ class CheckSpec:
 
     name: str
     query: str
-    fail_when: Condition
+    fail_when: Condition | None = None
     warn_when: Condition | None = None
     severity: Severity = Severity.HIGH
     no_data: NoData = "fail"
@@ -91,6 +91,10 @@ class CheckSpec:
     title: str = ""
     location: Location | None = None
     rule_id: str = ""
+
+    def __post_init__(self) -> None:
+        if self.fail_when is None and self.warn_when is None:
+            raise ValueError(f"check {self.name!r} needs fail_when, warn_when or both")
 
     @property
     def id(self) -> str:

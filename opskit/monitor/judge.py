@@ -18,7 +18,7 @@ def fmt_value(value: float) -> str:
 
 
 def _status(spec: CheckSpec, value: float) -> Status:
-    if spec.fail_when.holds(value):
+    if spec.fail_when is not None and spec.fail_when.holds(value):
         return Status.FAIL
     if spec.warn_when is not None and spec.warn_when.holds(value):
         return Status.WARN
@@ -54,14 +54,15 @@ def judge_check(spec: CheckSpec, samples: Sequence[Sample]) -> CheckResult:
         return result_for(spec, status, f"no data: the query returned no series (no_data: {spec.no_data})")
     judged = sorted(((_status(spec, s.value), s) for s in usable), key=lambda pair: -pair[0].rank)
     status, worst = judged[0]
-    if status is Status.FAIL:
-        wording = f"{fmt_value(worst.value)} {spec.fail_when}"
-    elif status is Status.WARN:
-        assert spec.warn_when is not None
-        wording = f"{fmt_value(worst.value)} {spec.warn_when} (warning)"
+    if status is Status.PASS:
+        closest = spec.fail_when or spec.warn_when
+        assert closest is not None
+        worst = max(usable, key=lambda s: -s.value if closest.op in ("<", "<=") else s.value)
+        verb = "fails" if spec.fail_when else "warns"
+        wording = f"{fmt_value(worst.value)} (ok; {verb} when {closest})"
     else:
-        worst = max(usable, key=lambda s: s.value if spec.fail_when.op in (">", ">=") else -s.value)
-        wording = f"{fmt_value(worst.value)}, fails when {spec.fail_when}"
+        condition = spec.fail_when if status is Status.FAIL else spec.warn_when
+        wording = f"{fmt_value(worst.value)} {condition}" + (" (warning)" if status is Status.WARN else "")
     bad = sum(1 for st, _ in judged if st is status)
     where = worst.label_text()
     scope = f" ({bad} of {len(usable)} series)" if len(usable) > 1 and status is not Status.PASS else ""

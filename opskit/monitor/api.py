@@ -1,0 +1,93 @@
+"""The two jobs behind the CLI: ``check`` (one pass over everything asked) and ``gate`` (rounds)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from opskit.core.errors import UsageError
+from opskit.core.findings import Report
+from opskit.core.progress import progress
+from opskit.monitor.checks_file import load_checks
+from opskit.monitor.client import connect
+from opskit.monitor.evaluate import run_checks
+from opskit.monitor.gate import run_gate
+from opskit.monitor.health import check_server
+from opskit.monitor.interface import CheckResult, GateRound, GateSettings, PrometheusClient
+from opskit.monitor.inventory import Scope, check_inventory
+from opskit.monitor.report import check_report, gate_report
+
+PARTS = ("server", "targets", "rules", "alerts")
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach Prometheus; secrets are named (env var, file), never given inline."""
+
+    url: str
+    token_env: str | None = None
+    token_file: Path | None = None
+    username: str | None = None
+    password_env: str = "PROMETHEUS_PASSWORD"
+    ca_bundle: Path | None = None
+    verify: bool = True
+    timeout: float = 10.0
+
+    def open(self) -> PrometheusClient:
+        basic_auth = None
+        if self.username:
+            password = os.environ.get(self.password_env)
+            if password is None:
+                raise UsageError(f"--username needs the password in environment variable {self.password_env}")
+            basic_auth = (self.username, password)
+        if self.timeout <= 0:
+            raise UsageError(f"--timeout must be positive, not {self.timeout:g}")
+        return connect(
+            self.url,
+            token_env=self.token_env,
+            token_file=self.token_file,
+            basic_auth=basic_auth,
+            ca_bundle=self.ca_bundle,
+            verify=self.verify,
+            timeout=self.timeout,
+        )
+
+
+def check(
+    connection: Connection,
+    checks_file: Path | None,
+    parts: Sequence[str] = PARTS,
+    scope: Scope = Scope(),  # noqa: B008 - frozen, never mutated
+    show_progress: bool = False,
+) -> Report:
+    """Server health, targets, rules, alerts and the file's checks and SLOs, judged once."""
+    checks = load_checks(checks_file) if checks_file else []
+    client = connection.open()
+    steps: list[Callable[[], list[CheckResult]]] = []
+    if "server" in parts:
+        steps.append(lambda: check_server(client))
+    inventory = [p for p in parts if p != "server"]
+    if inventory:
+        steps.append(lambda: check_inventory(client, scope, inventory))
+    steps += [functools.partial(run_checks, client, [c]) for c in checks]
+    results: list[CheckResult] = []
+    with progress("checking Prometheus", total=len(steps), enabled=show_progress) as bar:
+        for step in steps:
+            results += step()
+            bar.advance()
+    return check_report("monitor check", client.url, results)
+
+
+def gate(
+    connection: Connection,
+    checks_file: Path,
+    settings: GateSettings,
+    on_round: Callable[[GateRound], None] | None = None,
+) -> Report:
+    """Run the gate on the file's checks and SLOs; the report's verdict is the gate's."""
+    checks = load_checks(checks_file)
+    client = connection.open()
+    return gate_report(client.url, run_gate(client, checks, settings, on_round=on_round))
