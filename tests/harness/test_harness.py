@@ -54,6 +54,13 @@ def test_cli_status_lists_every_service() -> None:
     assert [line.split()[0] for line in out.splitlines()] == list(harness.SERVICES)
 
 
+def test_services_fixture_is_what_services_json_records(services: dict[str, dict[str, str]]) -> None:
+    recorded = json.loads((harness.services_dir() / "services.json").read_text())
+    assert services == {name: recorded[name] for name in harness.SERVICES}
+    assert services["postgres"]["dsn"] == "postgresql://postgres:opskit-test-pw@127.0.0.1:55432/opskit"
+    assert services["docker"]["docker_host"] == f"unix://{harness.services_dir() / 'docker.sock'}"
+
+
 @pytest.mark.postgres
 def test_postgres_password_auth(pg_dsn: str) -> None:
     with psycopg.connect(pg_dsn) as conn:
