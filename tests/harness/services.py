@@ -15,6 +15,7 @@ connection ``facts`` written to ``services.json``.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -45,7 +46,7 @@ REGISTRY_ADDR = "127.0.0.1:55000"
 MOTO_ADDR = "127.0.0.1:55500"
 TERRAFORM_MIRROR = Path("/opt/tf-plugins")
 
-# What a Docker engine can do in this sandbox (a Firecracker VM, root, cgroup
+# What a Docker engine can do in this sandbox (a VM, as root, cgroup
 # v1, kernel 6.18), found by trying:
 # * vfs is the storage driver that needs no kernel support (no overlay mount
 #   inside the VM is assumed); it is slow on big images but ours are tiny.
@@ -118,7 +119,7 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    # A zombie (our own child that exited) counts as gone.
+    # A zombie counts as gone: our own exited child, or an orphan this sandbox's init has not reaped.
     try:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
     except (OSError, IndexError):
@@ -146,12 +147,13 @@ def _kill_pidfile(pidfile: Path, expect: str, timeout: float = 30.0) -> None:
         pidfile.unlink(missing_ok=True)
         return
     if expect in cmdline:
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while _pid_alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if _pid_alive(pid):
-            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # it may exit on its own meanwhile
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while _pid_alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if _pid_alive(pid):
+                os.kill(pid, signal.SIGKILL)
     pidfile.unlink(missing_ok=True)
 
 
