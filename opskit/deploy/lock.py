@@ -1,0 +1,129 @@
+"""One deploy per service and environment: an exclusive lock file holding who took it.
+
+The file appears atomically and only if absent (a hard link), so two deploys can never both
+hold it; it records pid, host, time and command so a lock left by a crashed deploy can be
+inspected (``deploy lock``) and released (``deploy unlock``). Terraform's own state lock still applies underneath.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from opskit.core.errors import Failure, InputError
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds a deploy lock, as written in the lock file."""
+
+    pid: int
+    host: str
+    started_at: str
+    command: str
+
+    @property
+    def stale(self) -> bool:
+        """True when the holder ran on this host and its process is gone (a crashed deploy)."""
+        return self.host == socket.gethostname() and not _pid_alive(self.pid)
+
+    def describe(self) -> str:
+        state = " (stale: process gone)" if self.stale else ""
+        return f"pid {self.pid} on {self.host} since {self.started_at}{state}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def read_holder(path: Path) -> LockHolder | None:
+    """The current holder of the lock at ``path``, or None when it is free."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return LockHolder(
+            pid=int(data["pid"]),
+            host=str(data["host"]),
+            started_at=str(data["started_at"]),
+            command=str(data.get("command", "")),
+        )
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: unreadable deploy lock ({exc}); remove it with 'opskit deploy unlock'") from None
+
+
+def _try_create(path: Path, holder: LockHolder) -> bool:
+    """Write the holder to a temp file, then hard-link it into place: complete or absent, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(asdict(holder)), encoding="utf-8")
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    finally:
+        tmp.unlink(missing_ok=True)
+    return True
+
+
+@contextmanager
+def deploy_lock(
+    path: Path,
+    timeout: float,
+    command: str,
+    on_wait: Callable[[LockHolder], None] = lambda holder: None,
+    sleep: Callable[[float], None] = time.sleep,
+    poll: float = 0.5,
+) -> Iterator[LockHolder]:
+    """Hold the lock at ``path`` for the block, waiting up to ``timeout`` seconds for it.
+
+    Raises Failure (exit 1) naming the holder when the wait times out.
+    """
+    me = LockHolder(
+        pid=os.getpid(),
+        host=socket.gethostname(),
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        command=command,
+    )
+    deadline = time.monotonic() + timeout
+    announced = False
+    while not _try_create(path, me):
+        holder = read_holder(path)
+        if holder is None:
+            continue  # released between our attempt and the read
+        if time.monotonic() >= deadline:
+            hint = "; release it with 'opskit deploy unlock'" if holder.stale else ""
+            raise Failure(f"{path}: deploy locked by {holder.describe()}; gave up after {timeout:g}s{hint}")
+        if not announced:
+            on_wait(holder)
+            announced = True
+        sleep(poll)
+    try:
+        yield me
+    finally:
+        if read_holder(path) == me:
+            path.unlink(missing_ok=True)
+
+
+def release(path: Path, force: bool = False) -> LockHolder | None:
+    """Remove the lock at ``path``; a live holder's lock only with ``force``. Returns who held it."""
+    holder = read_holder(path)
+    if holder is None:
+        return None
+    if not force and holder.host == socket.gethostname() and not holder.stale:
+        raise InputError(f"{path}: held by running {holder.describe()}; use --force to release it anyway")
+    path.unlink(missing_ok=True)
+    return holder

@@ -1,0 +1,187 @@
+"""The one wrapper around python-terraform, steering clear of its traps on Terraform 1.x.
+
+python-terraform builds the command lines (``Terraform.generate_cmd_string``); this module runs
+them itself, because the library's own runner:
+
+* writes every ``variables`` dict (even an empty one) to a ``-var-file`` in /tmp, so secret
+  variables would land on disk: we never pass a dict, and every variable (the image digest,
+  plain and secret ones) travels as a ``TF_VAR_<name>`` environment variable of the child only;
+* passes ``-force`` to ``destroy`` (removed in 0.15): we never call its ``destroy``;
+* parses ``output NAME`` wrongly: we only read ``output -json``;
+* can only capture all output or pass it through unscrubbed: we stream it line by line through
+  ``scrub`` so a secret never reaches the log.
+
+Flow: ``init -input=false`` (local backend state in opskit's state dir, ``TF_DATA_DIR`` there
+too), ``plan -out=FILE -detailed-exitcode`` read as 0/1/2, the summary from
+``show -json FILE``, then ``apply FILE`` — exactly the saved plan. ``TF_IN_AUTOMATION=1`` always.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from python_terraform import IsFlagged, Terraform
+
+from opskit.core.errors import InputError, ServiceError
+from opskit.core.redact import scrub
+from opskit.deploy.interface import LineSink, PlanSummary, Provisioner, TerraformSpec
+
+
+def tf_var_value(value: Any) -> str:
+    """A ``TF_VAR_*`` value: strings as they are, everything else as JSON (valid HCL for Terraform)."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+class TerraformProvisioner(Provisioner):
+    """Runs one Terraform module for one service+environment, with state kept beside opskit's history."""
+
+    def __init__(self, spec: TerraformSpec, state_file: Path, data_dir: Path, binary: str | None = None) -> None:
+        self.spec = spec
+        self.state_file = state_file
+        self.data_dir = data_dir
+        self.binary = binary or spec.binary
+        resolved = shutil.which(self.binary)
+        if resolved is None:
+            raise ServiceError(f"terraform binary {self.binary!r} not found (set --terraform-bin)")
+        self.tf = Terraform(working_dir=str(spec.directory), terraform_bin_path=resolved)
+        self.secrets = self._secret_values()
+        self._initialized = False
+
+    def _secret_values(self) -> dict[str, str]:
+        """Values of the secret variables that are set (plan() insists on all of them)."""
+        env_names = self.spec.secret_variables
+        return {name: os.environ[env] for name, env in env_names.items() if env in os.environ}
+
+    def _require_secrets(self) -> None:
+        missing = [env for env in self.spec.secret_variables.values() if env not in os.environ]
+        if missing:
+            raise InputError(f"terraform secret variable(s): environment variable(s) {', '.join(missing)} not set")
+
+    def _env(self, image_ref: str | None) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TF_VAR_")}
+        env.update({"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "TF_DATA_DIR": str(self.data_dir)})
+        variables: dict[str, Any] = {**self.spec.variables, **self.secrets}
+        if image_ref is not None:
+            variables[self.spec.image_variable] = image_ref
+        env.update({f"TF_VAR_{name}": tf_var_value(value) for name, value in variables.items()})
+        return env
+
+    def _run(
+        self,
+        command: str,
+        *args: str,
+        log: LineSink | None,
+        image_ref: str | None = None,
+        ok: tuple[int, ...] = (0,),
+        **options: Any,
+    ) -> tuple[int, str]:
+        """Run one terraform command; stream (scrubbed) lines to ``log`` or capture stdout."""
+        argv = self.tf.generate_cmd_string(command, *args, no_color=IsFlagged, **options)
+        where = f"terraform {command} in {self.spec.directory}"
+        try:
+            proc = subprocess.Popen(
+                argv,
+                cwd=self.spec.directory,
+                env=self._env(image_ref),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT if log else subprocess.PIPE,
+                text=True,
+                errors="replace",
+            )
+        except OSError as exc:
+            raise ServiceError(f"{where}: cannot run {argv[0]}: {exc.strerror or exc}") from None
+        captured: list[str] = []
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            clean = scrub(line.rstrip("\n"), self.secrets.values())
+            if log is not None:
+                log(clean)
+            captured.append(clean)
+        stderr = scrub(proc.stderr.read(), self.secrets.values()) if proc.stderr else ""
+        code = proc.wait()
+        if code not in ok:
+            tail = [line for line in (stderr.splitlines() or captured) if line.strip()]
+            message = next((line.strip(" │╷╵") for line in tail if "Error" in line), tail[-1] if tail else "")
+            raise ServiceError(f"{where} failed (exit {code}): {message.strip()}")
+        return code, "\n".join(captured)
+
+    def init(self, log: LineSink) -> None:
+        """``init -input=false`` with local backend state in the state dir (once per run)."""
+        if self._initialized:
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._run(
+            "init",
+            log=log,
+            input=False,
+            backend_config={"path": str(self.state_file)},
+            reconfigure=IsFlagged,
+        )
+        self._initialized = True
+
+    def plan(self, image_ref: str, plan_file: Path, log: LineSink) -> PlanSummary:
+        self._require_secrets()
+        self.init(log)
+        plan_file.parent.mkdir(parents=True, exist_ok=True)
+        code, _ = self._run(
+            "plan",
+            log=log,
+            image_ref=image_ref,
+            ok=(0, 2),
+            input=False,
+            out=str(plan_file),
+            detailed_exitcode=IsFlagged,
+        )
+        _, shown = self._run("show", str(plan_file), log=None, json=IsFlagged)
+        return summarize_plan(code, shown, plan_file)
+
+    def apply(self, plan_file: Path, log: LineSink) -> None:
+        """Apply exactly the saved plan (no variables: they are baked into the plan)."""
+        self._run("apply", str(plan_file), log=log, input=False, auto_approve=IsFlagged)
+
+    def outputs(self) -> dict[str, Any]:
+        """Module outputs as ``{name: value}`` from ``output -json`` (sensitive values masked)."""
+        if not self.state_file.exists():
+            return {}
+        self.init(lambda line: None)
+        _, text = self._run("output", log=None, json=IsFlagged)
+        try:
+            data = json.loads(text or "{}")
+        except ValueError:
+            raise ServiceError(f"terraform output -json in {self.spec.directory}: not JSON") from None
+        return {k: ("***" if v.get("sensitive") else v.get("value")) for k, v in data.items()}
+
+
+def summarize_plan(exit_code: int, show_json: str, plan_file: Path) -> PlanSummary:
+    """Count planned actions per resource from ``terraform show -json PLAN``."""
+    try:
+        plan: Mapping[str, Any] = json.loads(show_json)
+    except ValueError:
+        raise ServiceError(f"terraform show -json {plan_file}: output is not JSON") from None
+    add = change = destroy = replace = 0
+    resources = []
+    for rc in plan.get("resource_changes") or []:
+        actions = list(rc.get("change", {}).get("actions", []))
+        if actions in (["no-op"], ["read"]):
+            continue
+        resources.append(f"{rc.get('address')}: {'/'.join(actions)}")
+        if "create" in actions and "delete" in actions:
+            replace += 1
+        add += "create" in actions
+        destroy += "delete" in actions
+        change += "update" in actions
+    return PlanSummary(
+        exit_code=exit_code,
+        add=add,
+        change=change,
+        destroy=destroy,
+        replace=replace,
+        resources=tuple(resources),
+    )
