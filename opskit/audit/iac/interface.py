@@ -1,0 +1,85 @@
+"""The IaC and config checks' contracts: rules as data, hits before they become findings, checkers."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from opskit.core.findings import Confidence, Severity
+
+
+@dataclass(frozen=True)
+class Example:
+    """A file a rule must flag (``vulnerable``) or must not (``safe``), with the files beside it."""
+
+    path: str
+    text: str
+    vulnerable: bool
+    line: int | None = None  # where the finding must point, for vulnerable examples
+    siblings: Mapping[str, str] = field(default_factory=dict, hash=False)  # e.g. {".dockerignore": "..."}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check's metadata and tunables, loaded from the YAML rule files."""
+
+    id: str
+    title: str
+    severity: Severity
+    confidence: Confidence
+    cwe: tuple[int, ...]
+    owasp: tuple[str, ...]
+    fix: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    examples: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule matched at one line; the scanner turns it into a Finding with the rule's metadata.
+
+    ``offending`` is the normalised text that identifies the issue for the fingerprint;
+    ``secret`` is a value the scanner must mask wherever it appears (snippet, message).
+    """
+
+    rule_id: str
+    line: int
+    message: str
+    offending: str
+    snippet: str
+    secret: str | None = None
+
+
+class Unparseable(Exception):
+    """The file cannot be parsed; the scanner reports it as a one-line note."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class Checker(ABC):
+    """Pure checks for one kind of file over its text and the few files beside it that matter."""
+
+    kind: ClassVar[str]  # "dockerfile", "terraform", "config": also the name of its rule file
+
+    def __init__(self, rules: Mapping[str, Rule]) -> None:
+        self.rules = rules
+
+    @abstractmethod
+    def wants(self, path: str) -> bool:
+        """Whether this checker reads a file of this name (by name only)."""
+
+    def siblings(self, path: str) -> Sequence[str]:
+        """Names of files in the same directory whose content the check needs (e.g. ``.dockerignore``)."""
+        return ()
+
+    @abstractmethod
+    def check(self, path: str, text: str, siblings: Mapping[str, str | None]) -> list[Hit]:
+        """All hits in one file; ``siblings`` maps each name from ``siblings()`` to its text or None."""
+
+    def param(self, rule_id: str, name: str) -> Any:
+        return self.rules[rule_id].params[name]

@@ -1,0 +1,106 @@
+"""The audit-framework side of the IaC checks: reads sibling files, turns hits into findings, masks secrets."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from opskit.audit.iac.catalog import load_rules
+from opskit.audit.iac.config import ConfigChecker
+from opskit.audit.iac.dockerfile import DockerfileChecker
+from opskit.audit.iac.interface import Checker, Hit, Rule, Unparseable
+from opskit.audit.iac.terraform import TerraformChecker
+from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
+from opskit.core.findings import Finding, Location, fingerprint
+from opskit.core.redact import mask_secret
+
+SIBLING_MAX_BYTES = 256 * 1024
+_SPACES = re.compile(r"\s+")
+
+
+class IacScanner(Scanner):
+    """Runs one checker over a batch of files; subclasses pick the checker."""
+
+    checker_class: ClassVar[type[Checker]]
+
+    def __init__(self, settings: ScanSettings) -> None:
+        super().__init__(settings)
+        self.checker = self.checker_class(load_rules(self.checker_class.kind))
+
+    def wants(self, path: str) -> bool:
+        return self.checker.wants(path)
+
+    def scan(self, files: Sequence[SourceFile]) -> ScanResult:
+        findings: list[Finding] = []
+        notes: list[str] = []
+        for source in files:
+            siblings = {name: self._read_sibling(source, name) for name in self.checker.siblings(source.path)}
+            try:
+                hits = self.checker.check(source.path, source.text, siblings)
+            except Unparseable as exc:
+                where = f"{source.path}:{exc.line}" if exc.line else source.path
+                notes.append(f"{where}: cannot parse as {self.checker.kind}, skipped: {exc.message}")
+                continue
+            findings.extend(to_finding(hit, self.checker.rules[hit.rule_id], source.path,
+                                       self.settings.show_secrets) for hit in hits)
+        return ScanResult(findings=findings, notes=notes)
+
+    def _read_sibling(self, source: SourceFile, name: str) -> str | None:
+        """A file beside ``source`` in the work tree (history and stdin scans have none)."""
+        if source.origin or source.path == "<stdin>":
+            return None
+        directory = os.path.dirname(source.path)
+        for base in (Path(self.settings.root), Path.cwd()):
+            candidate = base / directory / name
+            if (base / source.path).is_file():
+                try:
+                    with candidate.open("rb") as handle:
+                        return handle.read(SIBLING_MAX_BYTES).decode("utf-8", "replace")
+                except OSError:
+                    return None
+        return None
+
+
+def to_finding(hit: Hit, rule: Rule, path: str, show_secrets: bool) -> Finding:
+    """A Finding from a hit: rule metadata, the fix in the message, secrets masked, a stable fingerprint."""
+    snippet, message = hit.snippet, hit.message
+    if hit.secret and not show_secrets:
+        masked = mask_secret(hit.secret)
+        snippet, message = snippet.replace(hit.secret, masked), message.replace(hit.secret, masked)
+    return Finding(
+        rule_id=rule.id,
+        title=rule.title,
+        severity=rule.severity,
+        confidence=rule.confidence,
+        message=f"{message} Fix: {rule.fix}",
+        location=Location(path=path, line=hit.line, snippet=snippet),
+        fingerprint=fingerprint(rule.id, path, _SPACES.sub(" ", hit.offending).strip()),
+        cwe=rule.cwe,
+        owasp=rule.owasp,
+    )
+
+
+class DockerfileScanner(IacScanner):
+    name = "iac-dockerfile"
+    version = "1"
+    checker_class = DockerfileChecker
+
+
+class TerraformScanner(IacScanner):
+    name = "iac-terraform"
+    version = "1"
+    checker_class = TerraformChecker
+
+
+class ConfigScanner(IacScanner):
+    name = "iac-config"
+    version = "1"
+    checker_class = ConfigChecker
+
+
+def checkers() -> Mapping[str, Checker]:
+    """Every checker by kind, for tests and docs that run rules without the audit framework."""
+    return {cls.kind: cls(load_rules(cls.kind)) for cls in (DockerfileChecker, TerraformChecker, ConfigChecker)}
