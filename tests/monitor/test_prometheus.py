@@ -72,6 +72,7 @@ def world(sandbox: Sandbox) -> Iterator[World]:
 
 
 def write_checks(path: Path, job: str) -> Path:
+    p99 = f'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{{job="{job}"}}[5s])))'
     path.write_text(
         json.dumps(
             {
@@ -84,7 +85,7 @@ def write_checks(path: Path, job: str) -> Path:
                     },
                     {
                         "name": "p99-latency",
-                        "query": f'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{{job="{job}"}}[5s])))',
+                        "query": p99,
                         "fail_when": "> 0.5",
                     },
                 ]
@@ -192,8 +193,8 @@ def test_slo_pages_when_the_budget_burns_fast(prometheus: Prometheus, world: Wor
         "  - name: availability\n"
         "    objective: 99.9\n"
         "    period: 2d\n"
-        f"    total_query: sum(rate(http_requests_total{{job=\"{world.service_job}\"}}[$window]))\n"
-        f"    error_query: sum(rate(http_requests_total{{job=\"{world.service_job}\", code=~\"5..\"}}[$window]))\n"
+        f'    total_query: sum(rate(http_requests_total{{job="{world.service_job}"}}[$window]))\n'
+        f'    error_query: sum(rate(http_requests_total{{job="{world.service_job}", code=~"5.."}}[$window]))\n'
     )
 
     result = opskit("monitor", "check", "--url", prometheus.url, "--checks", str(spec), "--only", "alerts",
