@@ -1,0 +1,145 @@
+"""The one wrapper around bandit's Python API (BanditManager, BanditConfig), kept thin to be swappable.
+
+Bandit reads files through its manager; we hand it bytes already read by the audit runner, so
+staged blobs and history are scanned the same way as the work tree. ``# nosec`` is bandit's own.
+"""
+
+from __future__ import annotations
+
+import configparser
+import io
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from opskit.core.errors import ConfigError
+
+BANDIT_CONFIG_FILES = ("bandit.yaml", "bandit.yml", ".bandit.yaml", ".bandit.yml", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class BanditSettings:
+    """Bandit's own config for a scan root: tests to run or skip and directories to leave out."""
+
+    config_file: str | None = None  # YAML or pyproject.toml that bandit reads itself
+    tests: frozenset[str] = frozenset()
+    skips: frozenset[str] = frozenset()
+    exclude_dirs: tuple[str, ...] = ()
+
+    def excludes(self, path: str) -> bool:
+        parts = path.replace("\\", "/").split("/")
+        return any(d.strip("/") in parts or path.startswith(d.rstrip("/") + "/") for d in self.exclude_dirs)
+
+
+@dataclass(frozen=True)
+class BanditIssue:
+    path: str
+    test_id: str
+    test_name: str
+    severity: str  # "LOW", "MEDIUM", "HIGH"
+    confidence: str
+    cwe: int  # 0 when bandit gives none
+    text: str
+    line: int
+    column: int
+    end_column: int | None
+    more_info: str
+
+
+@dataclass(frozen=True)
+class BanditRun:
+    issues: Sequence[BanditIssue]
+    unparsed: Sequence[tuple[str, str]]  # (path, bandit's reason)
+
+
+def _split(value: str) -> frozenset[str]:
+    return frozenset(v.strip() for v in value.split(",") if v.strip())
+
+
+def load_settings(root: str) -> BanditSettings:
+    """Read ``.bandit`` (INI) and bandit's YAML or ``[tool.bandit]`` config in the scan root."""
+    tests: frozenset[str] = frozenset()
+    skips: frozenset[str] = frozenset()
+    exclude: tuple[str, ...] = ()
+    ini = os.path.join(root, ".bandit")
+    if os.path.isfile(ini):
+        parser = configparser.ConfigParser()
+        try:
+            parser.read(ini, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{ini}: not a valid bandit INI file: {str(exc).splitlines()[0]}") from None
+        if parser.has_section("bandit"):
+            section = parser["bandit"]
+            tests, skips = _split(section.get("tests", "")), _split(section.get("skips", ""))
+            exclude = tuple(_split(section.get("exclude", "")))
+    config_file = None
+    for name in BANDIT_CONFIG_FILES:
+        candidate = os.path.join(root, name)
+        if os.path.isfile(candidate) and (name != "pyproject.toml" or _has_bandit_table(candidate)):
+            config_file = candidate
+            break
+    if config_file is not None:
+        config = _bandit_config(config_file)
+        tests = tests | frozenset(config.get_option("tests") or ())
+        skips = skips | frozenset(config.get_option("skips") or ())
+        exclude = exclude + tuple(config.get_option("exclude_dirs") or ())
+    return BanditSettings(config_file, tests, skips, exclude)
+
+
+def _has_bandit_table(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return b"[tool.bandit" in handle.read()
+    except OSError:
+        return False
+
+
+@cache
+def _bandit_config(config_file: str | None) -> Any:
+    from bandit.core import config as bandit_config
+    from bandit.core import utils as bandit_utils
+
+    logging.getLogger("bandit").setLevel(logging.CRITICAL)  # bandit logs per-file errors; we report them
+    try:
+        return bandit_config.BanditConfig(config_file)
+    except (bandit_utils.ConfigError, ValueError) as exc:
+        raise ConfigError(f"{config_file}: bandit cannot read its config: {exc}") from None
+
+
+def version() -> str:
+    import bandit
+
+    return str(bandit.__version__)
+
+
+def run_bandit(files: Sequence[tuple[str, bytes]], settings: BanditSettings) -> BanditRun:
+    """Run every enabled bandit test over ``files`` (path, content) in this process."""
+    from bandit.core import constants, docs_utils
+    from bandit.core import manager as bandit_manager
+
+    config = _bandit_config(settings.config_file)
+    profile = {"include": set(settings.tests), "exclude": set(settings.skips)}
+    manager = bandit_manager.BanditManager(config, "file", quiet=True, profile=profile)
+    kept = [path for path, _ in files]
+    for path, data in files:
+        manager._parse_file(path, io.BytesIO(data), kept)
+    issues = [
+        BanditIssue(
+            path=issue.fname,
+            test_id=issue.test_id,
+            test_name=issue.test,
+            severity=str(issue.severity),
+            confidence=str(issue.confidence),
+            cwe=int(issue.cwe.id) if issue.cwe is not None else 0,
+            text=issue.text,
+            line=int(issue.lineno),
+            column=int(issue.col_offset or 0) + 1,
+            end_column=int(issue.end_col_offset) + 1 if issue.end_col_offset else None,
+            more_info=docs_utils.get_url(issue.test_id),
+        )
+        for issue in manager.get_issue_list(constants.LOW, constants.LOW)
+    ]
+    return BanditRun(issues=issues, unparsed=[(str(path), str(reason)) for path, reason in manager.get_skipped()])

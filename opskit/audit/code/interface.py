@@ -1,0 +1,144 @@
+"""The code scanner's contracts: rules as plain data, and what an analysis returns.
+
+Rules are loaded from the YAML files in ``rules/``; the engines (taint, patterns) are pure
+functions from a parsed file and these rules to ``Hit``s, which the scanners turn into Findings.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from opskit.core.findings import Confidence, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What every code finding of one kind says: id, title, CWE, OWASP 2021 key ("A03"), severity."""
+
+    id: str
+    title: str
+    cwe: int
+    owasp: str
+    severity: Severity
+    confidence: Confidence = Confidence.HIGH
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """Untrusted input: attribute paths (``request.args``) and calls (``request.get_json``)."""
+
+    language: str
+    kind: str  # "query", "form", "body", "header", "cookie", "path"
+    prefixes: tuple[str, ...] = ()
+    calls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SanitizerSpec:
+    """Calls whose result is safe for ``cwes`` (all CWEs when empty)."""
+
+    language: str
+    calls: tuple[str, ...]
+    cwes: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class SinkSpec:
+    """Where tainted data must not arrive, for one rule.
+
+    ``calls`` with ``args`` (positions) and ``kwargs`` (names) that are dangerous; ``when_kwarg``
+    makes the call a sink only with that option set (``shell=True``); ``unless_kwarg`` exempts it
+    (``Loader=SafeLoader``); ``unless_sequence`` exempts argument arrays. ``assigns`` are targets
+    (``session[*]``), ``route_return`` marks returning a value from a Flask route (an HTML body).
+    ``needs_flag`` requires an argument carrying that flag (an XML parser with entities on).
+    """
+
+    rule: str
+    language: str
+    calls: tuple[str, ...] = ()
+    args: tuple[int, ...] | None = (0,)  # None: every positional argument
+    kwargs: tuple[str, ...] = ()
+    when_kwarg: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, hash=False)
+    unless_kwarg: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, hash=False)
+    unless_sequence: bool = False
+    assigns: tuple[str, ...] = ()
+    route_return: bool = False
+    needs_flag: str | None = None
+
+
+@dataclass(frozen=True)
+class FlagSpec:
+    """Calls or object literals that mark a value, e.g. ``XMLParser(resolve_entities=True)``."""
+
+    language: str
+    flag: str
+    calls: tuple[str, ...]
+    kwarg: str
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """One way a pattern rule matches a call, an assignment, a literal key or a reference."""
+
+    language: str
+    calls: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ()
+    pairs: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    value: tuple[Any, ...] = ()  # for assigns and pairs: the constant assigned
+    arg: Mapping[int, tuple[Any, ...]] = field(default_factory=dict, hash=False)
+    kwarg: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, hash=False)
+    unless_kwarg: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, hash=False)
+    unless_present: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()  # fires when any of these options is not set true
+    max_args: int | None = None
+    context: str | None = None  # regex over the statement and enclosing function name
+    path: str | None = None  # glob on the file path
+
+
+@dataclass(frozen=True)
+class PatternRule:
+    rule: str
+    matchers: tuple[Matcher, ...]
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """All code rules, loaded once from the package's YAML files."""
+
+    rules: Mapping[str, Rule]
+    sources: Sequence[SourceSpec]
+    sanitizers: Sequence[SanitizerSpec]
+    guards: Sequence[SanitizerSpec]
+    sinks: Sequence[SinkSpec]
+    flags: Sequence[FlagSpec]
+    patterns: Sequence[PatternRule]
+    bandit_owasp: Mapping[int, str]
+    framework_markers: Mapping[str, str]  # language -> regex that a file must match for taint
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One rule match in one file, before it becomes a Finding."""
+
+    rule: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    detail: str  # e.g. "request.args (line 4) reaches os.system"
+    snippet: str = ""
+    engine: str = "taint"  # or "pattern"
+
+
+class Analysis(ABC):
+    """One analysis over a parsed file (taint or patterns): pure, no I/O."""
+
+    @abstractmethod
+    def run(self, unit: Any) -> list[Hit]:
+        """Return the hits in ``unit`` (an ``opskit.audit.code.syntax.ParsedFile``)."""

@@ -1,0 +1,133 @@
+"""The code family's two scanners: bandit for Python, and opskit's own taint and pattern rules.
+
+Both turn their results into opskit Findings carrying a CWE and an OWASP 2021 category; the
+runner batches files across cores and caches results by content hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+
+from opskit.audit.code import bandit_adapter
+from opskit.audit.code.interface import Hit, Rule
+from opskit.audit.code.patterns import PatternAnalysis
+from opskit.audit.code.rulebook import load_rulebook
+from opskit.audit.code.syntax import grammar_for, parse
+from opskit.audit.code.taint import TaintAnalysis
+from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
+from opskit.core.findings import OWASP_2021, Confidence, Finding, Location, Severity, fingerprint
+from opskit.core.redact import mask_dsn
+
+CWE_URL = "https://cwe.mitre.org/data/definitions/{}.html"
+_LEVELS = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high"}
+
+
+class BanditScanner(Scanner):
+    """Bandit's Python checks, run in-process per batch, honouring ``# nosec`` and bandit's config."""
+
+    name = "code-bandit"
+    version = "1"
+
+    def __init__(self, settings: ScanSettings) -> None:
+        super().__init__(settings)
+        self.bandit = bandit_adapter.load_settings(settings.root)
+        # Results depend on bandit's release and its config, so both are part of the cache key.
+        self.version = f"1-{bandit_adapter.version()}-{abs(hash(self.bandit)):x}"  # type: ignore[misc]
+
+    def wants(self, path: str) -> bool:
+        return grammar_for(path) == "python" and not self.bandit.excludes(path)
+
+    def scan(self, files: Sequence[SourceFile]) -> ScanResult:
+        data = {f.path: f.text.encode("utf-8", "surrogateescape") for f in files}
+        run = bandit_adapter.run_bandit(list(data.items()), self.bandit)
+        owasp = load_rulebook().bandit_owasp
+        findings = [_bandit_finding(issue, data[issue.path], owasp) for issue in run.issues]
+        notes = [f"{path}: bandit cannot parse it ({reason}) under this Python; checked with opskit's own "
+                 f"rules only" for path, reason in run.unparsed]
+        return ScanResult(findings=findings, notes=notes)
+
+
+def _bandit_finding(issue: bandit_adapter.BanditIssue, data: bytes, owasp: Mapping[int, str]) -> Finding:
+    category = owasp.get(issue.cwe, "A04")
+    snippet = mask_dsn(_line(data, issue.line))
+    return Finding(
+        rule_id=f"bandit.{issue.test_id}",
+        title=f"{issue.test_id} {issue.test_name}",
+        severity=Severity(_LEVELS.get(issue.severity, "low")),
+        confidence=Confidence(_LEVELS.get(issue.confidence, "low")),
+        message=issue.text,
+        location=Location(path=issue.path, line=issue.line, column=issue.column, end_column=issue.end_column,
+                          snippet=snippet),
+        fingerprint=fingerprint("bandit", issue.test_id, issue.path, snippet),
+        cwe=(issue.cwe,) if issue.cwe else (),
+        owasp=(OWASP_2021[category],),
+        help_uri=issue.more_info,
+        properties={"engine": "bandit"},
+    )
+
+
+def _line(data: bytes, line: int) -> str:
+    lines = data.splitlines()
+    return lines[line - 1].decode("utf-8", "replace").strip()[:200] if 0 < line <= len(lines) else ""
+
+
+class RulesScanner(Scanner):
+    """opskit's own rules over Python and JavaScript/TypeScript: taint flows and insecure patterns."""
+
+    name = "code-rules"
+    version = "1"
+
+    def wants(self, path: str) -> bool:
+        return grammar_for(path) is not None
+
+    @cached_property
+    def _analyses(self) -> tuple[TaintAnalysis, PatternAnalysis]:
+        book = load_rulebook()
+        return TaintAnalysis(book), PatternAnalysis(book)
+
+    def scan(self, files: Sequence[SourceFile]) -> ScanResult:
+        taint, patterns = self._analyses
+        rules = load_rulebook().rules
+        findings: list[Finding] = []
+        notes: list[str] = []
+        for source in files:
+            try:
+                hits = self._scan_one(source, taint, patterns)
+            except RecursionError:
+                notes.append(f"{source.path}: expressions nested too deeply to analyse; skipped by code rules")
+                continue
+            findings.extend(_rule_finding(rules[hit.rule], hit, source.path) for hit in hits)
+        return ScanResult(findings=findings, notes=notes)
+
+    @staticmethod
+    def _scan_one(source: SourceFile, taint: TaintAnalysis, patterns: PatternAnalysis) -> list[Hit]:
+        grammar = grammar_for(source.path)
+        data = source.text.encode("utf-8", "surrogateescape")
+        language = "python" if grammar == "python" else "javascript"
+        run_taint = taint.wants_source(data, language)
+        run_patterns = patterns.wants(data, language)
+        if not (run_taint or run_patterns):
+            return []  # nothing a rule could match: skip the parse
+        unit = parse(source.path, source.text)
+        if unit is None:
+            return []
+        return [*(taint.run(unit) if run_taint else ()), *(patterns.run(unit) if run_patterns else ())]
+
+
+def _rule_finding(rule: Rule, hit: Hit, path: str) -> Finding:
+    snippet = mask_dsn(hit.snippet)
+    return Finding(
+        rule_id=rule.id,
+        title=rule.title,
+        severity=rule.severity,
+        confidence=rule.confidence,
+        message=f"{rule.title}: {hit.detail}. {rule.help}".strip(),
+        location=Location(path=path, line=hit.line, column=hit.column, end_line=hit.end_line,
+                          end_column=hit.end_column, snippet=snippet),
+        fingerprint=fingerprint(rule.id, path, snippet),
+        cwe=(rule.cwe,),
+        owasp=(OWASP_2021[rule.owasp],),
+        help_uri=CWE_URL.format(rule.cwe),
+        properties={"engine": hit.engine},
+    )
