@@ -149,6 +149,8 @@ class IndexCandidate:
     def name(self) -> str:
         table = self.table.split(".")[-1]
         parts = [table, *(_ident(k.expr) for k in self.keys)]
+        if self.include:
+            parts.append("incl")
         if self.where:
             parts.append("partial")
         return "_".join(parts)[:59] + "_idx"

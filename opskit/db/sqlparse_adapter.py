@@ -354,9 +354,9 @@ def _references_column(tok: S.Token) -> bool:
     """An expression worth indexing mentions a column (``now()`` does not)."""
     flat = list(tok.flatten())
     for i, t in enumerate(flat):
-        if t.ttype in T.Name and t.ttype not in T.Name.Placeholder:
-            if not (i + 1 < len(flat) and flat[i + 1].match(T.Punctuation, "(")):
-                return True
+        is_call = i + 1 < len(flat) and flat[i + 1].match(T.Punctuation, "(")
+        if t.ttype in T.Name and t.ttype not in T.Name.Placeholder and not is_call:
+            return True
     return False
 
 

@@ -51,8 +51,9 @@ def open_binary(source: LogSource) -> BinaryIO:
 
 def decode(data: bytes, source: LogSource, offset: int = 0) -> str:
     """Bytes to text; a NUL byte means a binary file, which is an input error."""
-    if b"\x00" in data:
-        raise InputError(f"{source.display}: binary data near byte {offset + data.index(b'\x00')}, not a log")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(f"{source.display}: binary data near byte {offset + nul}, not a log")
     return data.decode("utf-8", errors="replace")
 
 

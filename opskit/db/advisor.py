@@ -1,0 +1,245 @@
+"""``db suggest-indexes``: from logs (or pg_stat_statements) to chosen indexes, as a Report.
+
+Reads and fingerprints the workload, understands each distinct query once, generates candidates,
+prices them with HypoPG on a live database (or the offline heuristic), chooses for the whole
+workload, and maps the result onto the shared findings model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from opskit.core.errors import InputError, UsageError
+from opskit.core.findings import Confidence, Finding, Location, Report, Severity, fingerprint
+from opskit.core.redact import mask_dsn
+from opskit.db.candidates import TableNeeds, generate, needs, resolve
+from opskit.db.fingerprint import Aggregator
+from opskit.db.interface import (
+    Advice,
+    CostModel,
+    QueryShape,
+    QueryStats,
+    Rejection,
+    Schema,
+    Suggestion,
+)
+from opskit.db.logs import read_workload
+from opskit.db.schema import parse_schema_dump
+from opskit.db.select import Budget, Workload, choose
+from opskit.db.sqlparse_adapter import UnparseableQuery, understand
+from opskit.db.units import format_bytes
+
+OFFLINE_NOTE = "offline: heuristic, not validated (give --dsn to validate with HypoPG)"
+RULE_ID = "db.missing-index"
+
+
+@dataclass(frozen=True)
+class AdviceRequest:
+    logs: tuple[str, ...] = ()
+    dsn: str | None = None
+    schema_path: str | None = None
+    input_format: str | None = None
+    log_prefix: str | None = None
+    from_pg_stat_statements: bool = False
+    min_calls: int = 1
+    min_time_ms: float = 0.0
+    budget: Budget = field(default_factory=Budget)
+    create: bool = False
+    lock_timeout_ms: int = 5000
+    jobs: int | None = None
+    max_queries: int = 300  # the heaviest distinct queries that are validated
+
+
+@dataclass(frozen=True)
+class Understood:
+    """The workload after sqlparse: shapes per fingerprint and the statements that failed."""
+
+    queries: tuple[QueryStats, ...]
+    shapes: Mapping[str, QueryShape]
+    notes: tuple[str, ...]
+
+
+def understand_workload(queries: Sequence[QueryStats]) -> Understood:
+    """Parse each distinct query once; unparseable ones become ``file:line: cannot parse`` notes."""
+    kept, shapes, notes = [], {}, []
+    for q in queries:
+        try:
+            shapes[q.fingerprint] = understand(q.sample)
+            kept.append(q)
+        except UnparseableQuery as exc:
+            notes.append(f"{q.source}:{q.line}: {exc}: {mask_dsn(' '.join(q.sample.split()))[:80]}")
+    return Understood(tuple(kept), shapes, tuple(notes))
+
+
+def workload_of(queries: Sequence[QueryStats], shapes: Mapping[str, QueryShape]) -> Workload:
+    tables = {q.fingerprint: frozenset(shapes[q.fingerprint].tables) for q in queries}
+    write_ms: dict[str, float] = {}
+    timed = any(q.timed for q in queries)
+    for q in queries:
+        written = shapes[q.fingerprint].written_table
+        if written:
+            write_ms[written] = write_ms.get(written, 0.0) + (q.total_ms if timed else q.calls)
+    return Workload(queries=tuple(queries), tables=tables, write_ms=write_ms)
+
+
+def plan(
+    understood: Understood,
+    schema: Schema,
+    model_for: Callable[[Workload, Mapping[str, Sequence[TableNeeds]]], CostModel],
+    budget: Budget,
+    validated: bool,
+    advance: Callable[[], None] = lambda: None,
+) -> Advice:
+    """Pure once the cost model is given: candidates, whole-workload choice, rejections."""
+    shapes = {q.fingerprint: resolve(understood.shapes[q.fingerprint], schema) for q in understood.queries}
+    per_query = {fp: needs(shape) for fp, shape in shapes.items()}
+    wanted, covered = generate(shapes, schema)
+    workload = workload_of(understood.queries, shapes)
+    model = model_for(workload, per_query)
+    suggestions, rejected = choose(workload, wanted, model, budget, advance)
+    by_fp = {q.fingerprint: q for q in understood.queries}
+    located = []
+    for s in suggestions:
+        top = max((by_fp[fp] for fp in s.queries), key=lambda q: q.total_ms or q.calls)
+        located.append(
+            Suggestion(**{**s.__dict__, "validated": validated, "source": top.source, "line": top.line})
+        )
+    return Advice(
+        suggestions=tuple(located),
+        rejected=tuple([*covered, *rejected]),
+        queries=understood.queries,
+        notes=understood.notes,
+        validated=validated,
+    )
+
+
+def read_queries(request: AdviceRequest, from_pgss: Callable[[], list[QueryStats]] | None) -> list[QueryStats]:
+    if not request.logs and not request.from_pg_stat_statements:
+        raise UsageError("give at least one LOG (or - for stdin), or --dsn with --from-pg-stat-statements")
+    agg = Aggregator()
+    if request.logs:
+        agg = read_workload(request.logs, request.input_format, request.log_prefix, request.jobs)
+    if request.from_pg_stat_statements:
+        if from_pgss is None:
+            raise UsageError("--from-pg-stat-statements needs --dsn")
+        for row in from_pgss():
+            agg.add_stats(row)
+    return agg.results(request.min_calls, request.min_time_ms)
+
+
+def offline_schema(path: str | None) -> Schema:
+    if path is None:
+        return Schema(tables={})
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read schema: {exc.strerror or exc}") from None
+    return parse_schema_dump(text, path)
+
+
+def severity_for(share: float) -> Severity:
+    if share >= 0.2:
+        return Severity.HIGH
+    if share >= 0.05:
+        return Severity.MEDIUM
+    if share >= 0.01:
+        return Severity.LOW
+    return Severity.INFO
+
+
+def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
+    """Findings (one per index, ranked by time saved) plus the JSON ``indexes``/``queries``/``rejected``."""
+    timed = any(q.timed for q in advice.queries)
+    unit = "ms" if timed else "calls"
+    served_by: dict[str, list[str]] = {}
+    findings, indexes = [], []
+    for rank, s in enumerate(advice.suggestions, 1):
+        c = s.candidate
+        for fp in s.queries:
+            served_by.setdefault(fp, []).append(c.name)
+        size = "unknown size" if s.size_bytes is None else format_bytes(s.size_bytes)
+        cost = (
+            f"cost {s.cost_before:g} -> {s.cost_after:g}"
+            if advice.validated
+            else f"heuristic cost {s.cost_before:g} -> {s.cost_after:g} (relative)"
+        )
+        message = "\n".join(
+            [
+                c.ddl(),
+                f"saves ~{s.saved_ms:.1f} {unit} ({s.share:.1%} of workload {'time' if timed else 'calls'}), "
+                f"{cost}, {size}",
+                *[f"serves: {fp[:100]}" for fp in s.queries[:5]],
+                *([f"... and {len(s.queries) - 5} more queries"] if len(s.queries) > 5 else []),
+            ]
+        )
+        findings.append(
+            Finding(
+                rule_id=RULE_ID,
+                title=f"#{rank} index on {c.table} ({', '.join(k.sql() for k in c.keys)})"
+                + ("" if advice.validated else " [unvalidated]"),
+                severity=severity_for(s.share),
+                message=message,
+                location=Location(path=s.source, line=s.line or None),
+                fingerprint=fingerprint(RULE_ID, c.label()),
+                confidence=Confidence.HIGH if advice.validated else Confidence.LOW,
+                properties={
+                    "ddl": c.ddl(),
+                    "table": c.table,
+                    "saved": s.saved_ms,
+                    "share": s.share,
+                    "validated": advice.validated,
+                },
+            )
+        )
+        indexes.append(
+            {
+                "rank": rank,
+                "name": c.name,
+                "table": c.table,
+                "columns": c.columns,
+                "keys": [k.sql() for k in c.keys],
+                "include": list(c.include),
+                "where": c.where,
+                "ddl": c.ddl(),
+                "queries": list(s.queries),
+                "saved": s.saved_ms,
+                "saved_unit": unit,
+                "share": s.share,
+                "cost_before": s.cost_before,
+                "cost_after": s.cost_after,
+                "size_bytes": s.size_bytes,
+                "validated": advice.validated,
+            }
+        )
+    queries = [_query_json(q, served_by.get(q.fingerprint, [])) for q in advice.queries]
+    rejected = [_rejected_json(r) for r in advice.rejected]
+    notes = [*([] if advice.validated else [OFFLINE_NOTE]), *extra_notes, *advice.notes]
+    if not advice.queries:
+        notes.append("no statements found in the workload")
+    return Report(
+        command="db suggest-indexes",
+        findings=findings,
+        data={"indexes": indexes, "queries": queries, "rejected": rejected, "validated": advice.validated},
+        notes=notes,
+    )
+
+
+def _query_json(q: QueryStats, indexes: list[str]) -> dict[str, Any]:
+    return {
+        "fingerprint": q.fingerprint,
+        "calls": q.calls,
+        "total_ms": q.total_ms if q.timed else None,
+        "mean_ms": q.mean_ms if q.timed else None,
+        "p95_ms": q.p95_ms,
+        "sample": mask_dsn(q.sample),
+        "location": f"{q.source}:{q.line}",
+        "indexes": indexes,
+    }
+
+
+def _rejected_json(r: Rejection) -> dict[str, Any]:
+    return {"table": r.candidate.table, "ddl": r.candidate.ddl(), "reason": r.reason}
+

@@ -1,0 +1,71 @@
+"""The two db jobs end to end; the CLI calls one function here each."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from opskit.core.command import Output
+from opskit.core.errors import UsageError
+from opskit.core.findings import Report
+from opskit.core.progress import progress
+from opskit.db.advisor import (
+    AdviceRequest,
+    offline_schema,
+    plan,
+    read_queries,
+    to_report,
+    understand_workload,
+)
+from opskit.db.heuristic import HeuristicCostModel
+from opskit.db.pg import Database, HypoPGCostModel
+from opskit.db.unused import unused_report
+
+
+def suggest_indexes(request: AdviceRequest, out: Output) -> Report:
+    """Read, understand, price and choose; validated with HypoPG when a DSN is given."""
+    if request.dsn is None:
+        if request.create:
+            raise UsageError("--create needs --dsn")
+        queries = read_queries(request, None)
+        out.info(f"{len(queries)} distinct statements")
+        understood = understand_workload(queries)
+        schema = offline_schema(request.schema_path)
+        with progress("pricing candidates", None, enabled=out.show_progress) as bar:
+            advice = plan(
+                understood,
+                schema,
+                lambda _workload, per_query: HeuristicCostModel(per_query),
+                request.budget,
+                validated=False,
+                advance=bar.advance,
+            )
+        return to_report(advice, [] if request.schema_path else ["no --schema: existing indexes are unknown"])
+    with Database(request.dsn) as db:
+        queries = read_queries(request, db.pg_stat_statements)
+        out.info(f"{len(queries)} distinct statements")
+        understood = understand_workload(queries[: request.max_queries])
+        tables = {t for shape in understood.shapes.values() for t in shape.tables}
+        schema = db.schema(tables)
+        model = HypoPGCostModel(db, {fp: frozenset(shape.tables) for fp, shape in understood.shapes.items()})
+        explainable, failed = model.explain_all(understood.queries)
+        notes = [f"{q.source}:{q.line}: cannot explain: {reason}" for q, reason in failed]
+        understood = replace(understood, queries=tuple(explainable))
+        with progress("pricing candidates with HypoPG", None, enabled=out.show_progress) as bar:
+            advice = plan(
+                understood, schema, lambda *_: model, request.budget, validated=True, advance=bar.advance
+            )
+        if request.create:
+            for s in advice.suggestions:
+                out.info(f"creating {s.candidate.name} ...")
+                db.create_index(s.candidate.ddl(), request.lock_timeout_ms)
+            notes.append(f"created {len(advice.suggestions)} index(es) concurrently")
+        return to_report(advice, notes)
+
+
+def unused_indexes(dsn: str, min_size: int, out: Output) -> Report:
+    """Unused, duplicate and prefix-redundant indexes of the database at ``dsn``."""
+    with Database(dsn) as db:
+        indexes = db.indexes()
+        reset = db.stats_reset()
+    out.info(f"{len(indexes)} indexes")
+    return unused_report(indexes, min_size, reset, db.endpoint)

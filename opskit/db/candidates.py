@@ -1,0 +1,215 @@
+"""Index candidates from query shapes: pure functions over plain data.
+
+Key order follows the btree rule: equality (and IN, and join keys) first, then one range, or else
+the ORDER BY keys with their directions, so a LIMIT query can stop early. Variants add INCLUDE
+columns for index-only scans, partial indexes from constant predicates (``deleted_at IS NULL``),
+and expression keys (``lower(email)``). A candidate an existing index already covers is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from opskit.db.interface import (
+    ColumnRef,
+    ExistingIndex,
+    IndexCandidate,
+    IndexKey,
+    Predicate,
+    PredicateKind,
+    QueryShape,
+    Rejection,
+    Schema,
+)
+from opskit.db.schema import normalize_expr
+
+MAX_KEYS = 4
+MAX_INCLUDE = 3
+_EQUALITY = (PredicateKind.EQ, PredicateKind.IN)
+
+
+@dataclass(frozen=True)
+class TableNeeds:
+    """What one query needs from one table."""
+
+    table: str
+    equality: tuple[IndexKey, ...]
+    ranges: tuple[IndexKey, ...]
+    joins: tuple[IndexKey, ...]
+    sort: tuple[IndexKey, ...]
+    constants: tuple[str, ...]  # partial-index predicates such as "deleted_at is null"
+    selected: tuple[str, ...]
+    select_star: bool
+    limit: bool
+
+
+def resolve(shape: QueryShape, schema: Schema) -> QueryShape:
+    """Attribute unqualified columns to the query's table that has them (per the schema)."""
+
+    def fix(col: ColumnRef) -> ColumnRef:
+        if col.table or col.is_expression:
+            return col
+        owners = [t for t in shape.tables if t in schema.tables and col.expr in schema.tables[t].columns]
+        return replace(col, table=owners[0]) if len(owners) == 1 else col
+
+    return replace(
+        shape,
+        predicates=tuple(replace(p, column=fix(p.column)) for p in shape.predicates),
+        joins=tuple((fix(a), fix(b)) for a, b in shape.joins),
+        order_by=tuple(replace(k, column=fix(k.column)) for k in shape.order_by),
+        group_by=tuple(fix(c) for c in shape.group_by),
+        selected=tuple(fix(c) for c in shape.selected),
+    )
+
+
+def _key(col: ColumnRef, descending: bool = False) -> IndexKey:
+    return IndexKey(col.expr, descending, col.is_expression)
+
+
+def needs(shape: QueryShape) -> list[TableNeeds]:
+    """Per table of the query: its equality, range, join, sort and constant predicates."""
+    out = []
+    for table in shape.tables:
+        mine: list[Predicate] = [p for p in shape.predicates if p.column.table == table]
+        equality = [p for p in mine if p.kind in _EQUALITY and p.constant is None]
+        equality.sort(key=lambda p: p.kind != PredicateKind.EQ)
+        join_cols = [a if a.table == table else b for a, b in shape.joins if table in (a.table, b.table)]
+        sort = [k for k in shape.order_by if k.column.table == table]
+        out.append(
+            TableNeeds(
+                table=table,
+                equality=tuple(dict.fromkeys(_key(p.column) for p in equality)),
+                ranges=tuple(dict.fromkeys(_key(p.column) for p in mine if p.kind == PredicateKind.RANGE)),
+                joins=tuple(dict.fromkeys(_key(c) for c in join_cols)),
+                sort=tuple(_key(k.column, k.descending) for k in sort)
+                if len(sort) == len(shape.order_by)
+                else (),
+                constants=tuple(p.constant for p in mine if p.constant),
+                selected=tuple(dict.fromkeys(c.expr for c in shape.selected if c.table == table)),
+                select_star=shape.select_star,
+                limit=shape.limit,
+            )
+        )
+    return out
+
+
+def _unique(keys: Iterable[IndexKey]) -> tuple[IndexKey, ...]:
+    seen: set[str] = set()
+    out = []
+    for key in keys:
+        if key.expr not in seen:
+            seen.add(key.expr)
+            out.append(key)
+    return tuple(out[:MAX_KEYS])
+
+
+def candidates_for(n: TableNeeds) -> set[IndexCandidate]:
+    """Every index design worth trying for one query's needs on one table."""
+    designs: set[tuple[IndexKey, ...]] = set()
+    for key in (*n.equality, *n.ranges, *n.joins):
+        designs.add((key,))
+    if n.sort and not n.equality and not n.ranges:
+        designs.add(_unique(n.sort))
+    if len(n.equality) + len(n.ranges) >= 2 or (n.equality and n.ranges):
+        designs.add(_unique((*n.equality, *n.ranges[:1])))
+    if n.equality and len(n.equality) > 1:
+        designs.add(_unique(n.equality))
+    if n.sort and (n.equality or n.joins):
+        designs.add(_unique((*n.equality, *n.sort)))
+    for join in n.joins:
+        if n.equality or n.ranges:
+            designs.add(_unique((join, *n.equality, *n.ranges[:1])))
+        elif n.sort:
+            designs.add(_unique((join, *n.sort)))
+    designs.discard(())
+    out = {IndexCandidate(n.table, keys) for keys in designs}
+    richest = max(designs, key=len, default=None)
+    if richest is not None and n.selected and not n.select_star:
+        extra = tuple(c for c in n.selected if c not in {k.expr for k in richest})
+        if 0 < len(extra) <= MAX_INCLUDE:
+            out.add(IndexCandidate(n.table, richest, include=extra))
+    for constant in n.constants:
+        column = constant.split(" ", 1)[0]
+        for keys in designs:
+            kept = tuple(k for k in keys if k.expr != column)
+            if kept:
+                out.add(IndexCandidate(n.table, kept, where=constant))
+    return out
+
+
+def covering_index(candidate: IndexCandidate, existing: Sequence[ExistingIndex]) -> ExistingIndex | None:
+    """An existing btree index with the same leading columns (and predicate) as ``candidate``.
+
+    INCLUDE columns do not count: widening an existing index is not worth a second one.
+    """
+    wanted = [normalize_expr(k.expr) for k in candidate.keys]
+    for index in existing:
+        if index.table != candidate.table or list(index.keys[: len(wanted)]) != wanted:
+            continue
+        if index.where is not None and index.where != (candidate.where and normalize_expr(candidate.where)):
+            continue
+        return index
+    return None
+
+
+def generate(
+    shapes: Mapping[str, QueryShape], schema: Schema
+) -> tuple[dict[IndexCandidate, set[str]], list[Rejection]]:
+    """Candidates with the fingerprints of the queries that asked for them, and the ones dropped."""
+    wanted: dict[IndexCandidate, set[str]] = {}
+    for fp, shape in shapes.items():
+        for n in needs(shape):
+            if schema.tables and n.table not in schema.tables:
+                continue
+            for candidate in candidates_for(n):
+                wanted.setdefault(candidate, set()).add(fp)
+    kept: dict[IndexCandidate, set[str]] = {}
+    rejected = []
+    for candidate, fps in sorted(wanted.items(), key=lambda kv: kv[0].label()):
+        cover = covering_index(candidate, schema.indexes)
+        if cover is not None:
+            rejected.append(Rejection(candidate, f"covered by existing index {cover.name}"))
+        elif _unknown_columns(candidate, schema):
+            rejected.append(Rejection(candidate, f"column not in {candidate.table}"))
+        else:
+            kept[candidate] = fps
+    return kept, rejected
+
+
+def _unknown_columns(candidate: IndexCandidate, schema: Schema) -> bool:
+    info = schema.tables.get(candidate.table)
+    if info is None or not info.columns:
+        return False
+    plain = [k.expr for k in candidate.keys if not k.is_expression] + list(candidate.include)
+    return any(c not in info.columns for c in plain)
+
+
+def usefulness(candidate: IndexCandidate, n: TableNeeds) -> tuple[int, int, int, int]:
+    """How much of a query's needs an index serves: (equality, range, sort, index-only).
+
+    The heuristic behind offline ranking: leading keys matching equality or join columns, then one
+    range or the ORDER BY sequence; a partial index only counts when the query has its predicate.
+    """
+    if candidate.table != n.table:
+        return (0, 0, 0, 0)
+    if candidate.where and normalize_expr(candidate.where) not in {normalize_expr(c) for c in n.constants}:
+        return (0, 0, 0, 0)
+    eq_exprs = {k.expr for k in (*n.equality, *n.joins)}
+    matched = 0
+    keys = list(candidate.keys)
+    while matched < len(keys) and keys[matched].expr in eq_exprs:
+        matched += 1
+    rest = keys[matched:]
+    ranged = int(bool(rest) and rest[0].expr in {k.expr for k in n.ranges})
+    sort = 0
+    if n.sort and not ranged:
+        tail = rest[: len(n.sort)]
+        same = [(k.expr, k.descending) for k in tail] == [(k.expr, k.descending) for k in n.sort]
+        flipped = [(k.expr, not k.descending) for k in tail] == [(k.expr, k.descending) for k in n.sort]
+        sort = int(same or flipped)
+    if not (matched or ranged or sort):
+        return (0, 0, 0, 0)
+    used = {k.expr for k in keys} | set(candidate.include)
+    index_only = int(bool(n.selected) and not n.select_star and set(n.selected) <= used)
+    return (matched, ranged, sort, index_only)

@@ -1,0 +1,285 @@
+"""The psycopg adapter: the only module that talks to PostgreSQL.
+
+Catalog reads (tables, columns, existing indexes with sizes and scans, pg_stats, write counts),
+pg_stat_statements, HypoPG hypothetical indexes with EXPLAIN costs, and building indexes.
+Every error leaves here as a one-line ServiceError with the DSN password masked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import psycopg
+from psycopg import sql as pgsql
+
+from opskit.core.errors import ServiceError
+from opskit.core.redact import mask_dsn
+from opskit.db.interface import CostModel, ExistingIndex, IndexCandidate, QueryStats, Schema, TableInfo
+from opskit.db.logs.other import pgss_row
+from opskit.db.schema import parse_index_definition
+
+_PARAM = re.compile(r"\$\d+\b")
+HYPOPG_SIZE_VERSION = (1, 1, 0)  # hypopg_relation_size() appeared in HypoPG 1.1.0
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class Database:
+    """One connection, autocommit, with a statement timeout so a bad EXPLAIN cannot hang a run."""
+
+    def __init__(self, dsn: str, statement_timeout_ms: int = 10_000) -> None:
+        self.endpoint = mask_dsn(dsn)
+        try:
+            self.conn = psycopg.connect(dsn, autocommit=True, connect_timeout=5)
+            self.conn.execute(f"SET statement_timeout = {int(statement_timeout_ms)}")
+        except psycopg.Error as exc:
+            raise ServiceError(f"{self.endpoint}: cannot connect: {mask_dsn(_first_line(exc))}") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def fetch(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        try:
+            return self.conn.execute(query, params).fetchall()  # type: ignore[arg-type]
+        except psycopg.Error as exc:
+            raise ServiceError(f"{self.endpoint}: {mask_dsn(_first_line(exc))}") from None
+
+    # --- catalog ---------------------------------------------------------------------------
+
+    def schema(self, tables: Iterable[str] | None = None) -> Schema:
+        """Tables (with rows, size, writes, pg_stats n_distinct) and their indexes."""
+        wanted = sorted(set(tables)) if tables is not None else None
+        rows = self.fetch(
+            """
+            SELECT n.nspname || '.' || c.relname, c.reltuples, pg_total_relation_size(c.oid),
+                   coalesce(s.n_tup_ins + s.n_tup_upd + s.n_tup_del, 0),
+                   coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0),
+                   array(SELECT a.attname FROM pg_attribute a
+                         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+            WHERE c.relkind IN ('r', 'p', 'm')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%'
+              AND (%(wanted)s::text[] IS NULL OR n.nspname || '.' || c.relname = ANY(%(wanted)s::text[]))
+            """,
+            {"wanted": wanted},
+        )
+        stats: dict[str, dict[str, float]] = {}
+        for table, column, n_distinct, reltuples in self.fetch(
+            """
+            SELECT s.schemaname || '.' || s.tablename, s.attname, s.n_distinct, c.reltuples
+            FROM pg_stats s
+            JOIN pg_namespace n ON n.nspname = s.schemaname
+            JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = n.oid
+            WHERE %(wanted)s::text[] IS NULL OR s.schemaname || '.' || s.tablename = ANY(%(wanted)s::text[])
+            """,
+            {"wanted": wanted},
+        ):
+            distinct = n_distinct if n_distinct >= 0 else -n_distinct * max(reltuples, 1)
+            stats.setdefault(table, {})[column] = float(distinct)
+        infos = {
+            name: TableInfo(
+                name=name,
+                columns=tuple(columns),
+                rows=float(reltuples),
+                size_bytes=int(size),
+                writes=int(writes),
+                reads=int(reads),
+                n_distinct=stats.get(name, {}),
+            )
+            for name, reltuples, size, writes, reads, columns in rows
+        }
+        return Schema(tables=infos, indexes=tuple(self.indexes(wanted)))
+
+    def indexes(self, tables: Sequence[str] | None = None) -> list[ExistingIndex]:
+        """Existing indexes (including partial and expression ones) with size and scan counts."""
+        out = []
+        for definition, size, scans, unique, primary in self.fetch(
+            """
+            SELECT pg_get_indexdef(i.indexrelid), pg_relation_size(i.indexrelid),
+                   coalesce(s.idx_scan, 0), i.indisunique, i.indisprimary
+            FROM pg_index i
+            JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+            LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%'
+              AND (%(wanted)s::text[] IS NULL OR n.nspname || '.' || t.relname = ANY(%(wanted)s::text[]))
+            ORDER BY 1
+            """,
+            {"wanted": list(tables) if tables is not None else None},
+        ):
+            index = parse_index_definition(definition, size_bytes=int(size), scans=int(scans))
+            out.append(
+                ExistingIndex(
+                    **{**index.__dict__, "unique": bool(unique), "primary": bool(primary)}
+                )
+            )
+        return out
+
+    def stats_reset(self) -> str | None:
+        rows = self.fetch("SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()")
+        return rows[0][0] if rows else None
+
+    def pg_stat_statements(self, limit: int = 500) -> list[QueryStats]:
+        """The top statements by total time from pg_stat_statements."""
+        if not self.fetch("SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'"):
+            raise ServiceError(
+                f"{self.endpoint}: pg_stat_statements is not installed (CREATE EXTENSION pg_stat_statements)"
+            )
+        rows = self.fetch(
+            """
+            SELECT query, calls, total_exec_time FROM pg_stat_statements
+            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND query !~* '^\\s*(BEGIN|COMMIT|ROLLBACK|SET|SHOW|RESET|DEALLOCATE|EXPLAIN|PREPARE)\\b'
+            ORDER BY total_exec_time DESC LIMIT %(limit)s
+            """,
+            {"limit": limit},
+        )
+        return [
+            pgss_row({"query": q, "calls": c, "total_exec_time": t}, f"{self.endpoint} pg_stat_statements", i)
+            for i, (q, c, t) in enumerate(rows, 1)
+        ]
+
+    # --- HypoPG and EXPLAIN -----------------------------------------------------------------
+
+    def hypopg_version(self) -> tuple[int, ...]:
+        """HypoPG's version, installing the extension in this database if it is available."""
+        try:
+            self.conn.execute("CREATE EXTENSION IF NOT EXISTS hypopg")
+        except psycopg.Error as exc:
+            raise ServiceError(
+                f"{self.endpoint}: HypoPG is needed for validation and could not be enabled: "
+                f"{mask_dsn(_first_line(exc))}"
+            ) from None
+        version = self.fetch("SELECT extversion FROM pg_extension WHERE extname = 'hypopg'")[0][0]
+        return tuple(int(p) for p in re.findall(r"\d+", version))
+
+    def explain_cost(self, statement: str) -> float:
+        """The planner's total cost; ``$n`` statements are planned generically via PREPARE."""
+        if not _PARAM.search(statement):
+            plan = self.conn.execute(pgsql.SQL("EXPLAIN (FORMAT JSON) ") + pgsql.SQL(statement)).fetchone()  # type: ignore[operator]
+            return _total_cost(plan)
+        self.conn.execute("DEALLOCATE ALL")
+        self.conn.execute(pgsql.SQL("PREPARE opskit_stmt AS ") + pgsql.SQL(statement))  # type: ignore[operator]
+        count = self.conn.execute(
+            "SELECT cardinality(parameter_types) FROM pg_prepared_statements WHERE name = 'opskit_stmt'"
+        ).fetchone()
+        args = ", ".join(["NULL"] * int(count[0] if count else 0))
+        self.conn.execute("SET plan_cache_mode = force_generic_plan")
+        try:
+            plan = self.conn.execute(
+                pgsql.SQL("EXPLAIN (FORMAT JSON) EXECUTE opskit_stmt" + (f"({args})" if args else ""))
+            ).fetchone()
+        finally:
+            self.conn.execute("RESET plan_cache_mode")
+            self.conn.execute("DEALLOCATE opskit_stmt")
+        return _total_cost(plan)
+
+    def hypothetical(self, candidate: IndexCandidate) -> int:
+        """Create a hypothetical index; return its oid."""
+        row = self.conn.execute(
+            "SELECT indexrelid FROM hypopg_create_index(%s)", [candidate.ddl(concurrently=False)]
+        ).fetchone()
+        if row is None:
+            raise ServiceError(f"{self.endpoint}: HypoPG refused {candidate.label()}")
+        return int(row[0])
+
+    def hypothetical_size(self, oid: int) -> int:
+        row = self.conn.execute("SELECT hypopg_relation_size(%s)", [oid]).fetchone()
+        return int(row[0]) if row else 0
+
+    def reset_hypothetical(self) -> None:
+        self.conn.execute("SELECT hypopg_reset()")
+
+    # --- building ---------------------------------------------------------------------------
+
+    def create_index(self, ddl: str, lock_timeout_ms: int) -> None:
+        """Build an index (``CREATE INDEX CONCURRENTLY`` runs outside a transaction block)."""
+        try:
+            self.conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+            self.conn.execute("SET statement_timeout = 0")
+            self.conn.execute(pgsql.SQL(ddl))  # type: ignore[arg-type]
+        except psycopg.Error as exc:
+            raise ServiceError(f"{self.endpoint}: {ddl}: {mask_dsn(_first_line(exc))}") from None
+
+
+def _total_cost(row: Any) -> float:
+    plan = row[0] if row else None
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Total Cost"])
+
+
+class HypoPGCostModel(CostModel):
+    """Planner costs with hypothetical indexes, cached per query and relevant index set."""
+
+    def __init__(self, db: Database, tables: Mapping[str, frozenset[str]]) -> None:
+        self.db = db
+        self.tables = tables
+        self.version = db.hypopg_version()
+        self._costs: dict[tuple[str, frozenset[IndexCandidate]], float] = {}
+        self._sizes: dict[IndexCandidate, int | None] = {}
+        self.explains = 0
+
+    def explain_all(self, queries: Sequence[QueryStats]) -> tuple[list[QueryStats], list[tuple[QueryStats, str]]]:
+        """Split queries into those the planner accepts and those it does not (with the reason)."""
+        ok, failed = [], []
+        for q in queries:
+            try:
+                self._costs[(q.fingerprint, frozenset())] = self.db.explain_cost(q.sample)
+                self.explains += 1
+                ok.append(q)
+            except psycopg.Error as exc:
+                failed.append((q, mask_dsn(_first_line(exc))))
+        return ok, failed
+
+    def costs(self, queries: Sequence[QueryStats], config: Sequence[IndexCandidate]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        todo: list[tuple[QueryStats, frozenset[IndexCandidate]]] = []
+        for q in queries:
+            tables = self.tables.get(q.fingerprint, frozenset())
+            relevant = frozenset(c for c in config if c.table in tables)
+            cached = self._costs.get((q.fingerprint, relevant))
+            if cached is None:
+                todo.append((q, relevant))
+            else:
+                out[q.fingerprint] = cached
+        by_config: dict[frozenset[IndexCandidate], list[QueryStats]] = {}
+        for q, relevant in todo:
+            by_config.setdefault(relevant, []).append(q)
+        for relevant, batch in by_config.items():
+            try:
+                for candidate in sorted(relevant, key=lambda c: c.label()):
+                    self.db.hypothetical(candidate)
+                for q in batch:
+                    cost = self.db.explain_cost(q.sample)
+                    self.explains += 1
+                    self._costs[(q.fingerprint, relevant)] = out[q.fingerprint] = cost
+            except psycopg.Error as exc:
+                raise ServiceError(f"{self.db.endpoint}: EXPLAIN failed: {mask_dsn(_first_line(exc))}") from None
+            finally:
+                self.db.reset_hypothetical()
+        return out
+
+    def size(self, candidate: IndexCandidate) -> int | None:
+        if candidate not in self._sizes:
+            if self.version < HYPOPG_SIZE_VERSION:
+                self._sizes[candidate] = None
+            else:
+                try:
+                    self._sizes[candidate] = self.db.hypothetical_size(self.db.hypothetical(candidate))
+                finally:
+                    self.db.reset_hypothetical()
+        return self._sizes[candidate]
+

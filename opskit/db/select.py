@@ -1,0 +1,148 @@
+"""Whole-workload index selection: greedy under budgets, weighted by time, with no regressions.
+
+Each round tries every remaining candidate together with the indexes already chosen (so index
+interaction is priced in), and picks the one that saves the most workload time net of its write
+cost. A candidate that makes any query's plan more expensive is rejected outright.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from opskit.db.interface import CostModel, IndexCandidate, QueryStats, Rejection, Suggestion
+
+_EPSILON = 1e-6
+NEARLY_EQUAL = 0.05  # among options within 5% of the best saving, the narrowest index wins
+
+
+@dataclass(frozen=True)
+class Budget:
+    max_indexes: int = 10
+    max_size: int | None = None  # bytes, over all chosen indexes
+    min_improvement: float = 0.2  # a query is served when its cost drops by at least this share
+    write_overhead: float = 0.1  # each new index adds this share of a table's write time
+
+
+@dataclass(frozen=True)
+class Workload:
+    """Queries with their weights and the tables each touches, plus write time per table."""
+
+    queries: Sequence[QueryStats]
+    tables: Mapping[str, frozenset[str]]  # fingerprint -> tables the query reads or writes
+    write_ms: Mapping[str, float]  # table -> workload time of INSERT/UPDATE/DELETE on it
+
+    def weight(self, q: QueryStats) -> float:
+        """Total time when the log has durations, else calls (plain .sql files, log_statement)."""
+        return q.total_ms if self.timed else float(q.calls)
+
+    @property
+    def timed(self) -> bool:
+        return any(q.timed for q in self.queries)
+
+    @property
+    def total_weight(self) -> float:
+        return sum(self.weight(q) for q in self.queries) or 1.0
+
+    def on_table(self, table: str) -> list[QueryStats]:
+        return [q for q in self.queries if table in self.tables.get(q.fingerprint, ())]
+
+
+def choose(
+    workload: Workload,
+    wanted: Mapping[IndexCandidate, set[str]],
+    model: CostModel,
+    budget: Budget,
+    advance: Callable[[], None] = lambda: None,
+) -> tuple[list[Suggestion], list[Rejection]]:
+    """Pick indexes greedily until no candidate pays off or a budget is reached."""
+    queries = list(workload.queries)
+    base = model.costs(queries, [])
+    current = dict(base)
+    chosen: list[IndexCandidate] = []
+    suggestions: list[Suggestion] = []
+    rejected: dict[IndexCandidate, str] = {}
+    remaining = sorted(wanted, key=lambda c: c.label())
+    used_size = 0
+    total = workload.total_weight
+    while remaining and len(chosen) < budget.max_indexes:
+        options = []
+        for candidate in remaining:
+            advance()
+            outcome = _price(candidate, workload, model, budget, chosen, base, current)
+            if isinstance(outcome, str):
+                rejected[candidate] = outcome
+                continue
+            size = model.size(candidate)
+            if budget.max_size is not None and size is not None and used_size + size > budget.max_size:
+                rejected[candidate] = f"over --max-size ({used_size + size} > {budget.max_size} bytes)"
+                continue
+            options.append((outcome, size, candidate))
+        remaining = [c for c in remaining if c not in rejected]
+        if not options:
+            break
+        top = max(o[0][0] - o[0][1] for o in options)
+        close = [o for o in options if o[0][0] - o[0][1] >= (1 - NEARLY_EQUAL) * top]
+        (saved, penalty, served, after), size, candidate = min(
+            close, key=lambda o: (_width(o[2]), -(o[0][0] - o[0][1]), o[2].label())
+        )
+        chosen.append(candidate)
+        remaining.remove(candidate)
+        used_size += size or 0
+        suggestions.append(
+            Suggestion(
+                candidate=candidate,
+                queries=tuple(served),
+                saved_ms=round(saved, 3),
+                share=round(saved / total, 4),
+                cost_before=round(sum(base[fp] for fp in served), 2),
+                cost_after=round(sum(after[fp] for fp in served), 2),
+                size_bytes=size,
+            )
+        )
+        current.update(after)
+    for candidate in remaining:
+        rejected[candidate] = f"over --max-indexes budget ({budget.max_indexes})"
+    ordered = sorted(suggestions, key=lambda s: -s.saved_ms)
+    return ordered, [Rejection(c, reason) for c, reason in sorted(rejected.items(), key=lambda kv: kv[0].label())]
+
+
+def _width(candidate: IndexCandidate) -> int:
+    """Narrower designs are cheaper to keep: fewer keys, no INCLUDE (a partial index is smaller still)."""
+    return len(candidate.keys) + len(candidate.include)
+
+
+def _price(
+    candidate: IndexCandidate,
+    workload: Workload,
+    model: CostModel,
+    budget: Budget,
+    chosen: list[IndexCandidate],
+    base: Mapping[str, float],
+    current: Mapping[str, float],
+) -> tuple[float, float, list[str], dict[str, float]] | str:
+    """(time saved, write cost, queries served, costs after) of adding ``candidate``, or why not."""
+    affected = workload.on_table(candidate.table)
+    after = model.costs(affected, [*chosen, candidate])
+    for q in affected:
+        fp = q.fingerprint
+        if after[fp] > current[fp] * (1 + _EPSILON):
+            return f"makes a query more expensive ({current[fp]:.1f} -> {after[fp]:.1f}): {fp[:80]}"
+    served = [
+        q.fingerprint
+        for q in affected
+        if current[q.fingerprint] - after[q.fingerprint] >= budget.min_improvement * current[q.fingerprint] > 0
+    ]
+    if not served:
+        return f"no query gets {budget.min_improvement:.0%} cheaper" + (
+            " with the indexes already chosen" if chosen else ""
+        )
+    saved = sum(
+        workload.weight(q) * (current[q.fingerprint] - after[q.fingerprint]) / base[q.fingerprint]
+        for q in affected
+        if q.fingerprint in served and base[q.fingerprint] > 0
+    )
+    penalty = budget.write_overhead * workload.write_ms.get(candidate.table, 0.0)
+    if saved <= penalty:
+        return f"write cost on {candidate.table} ({penalty:.1f}) exceeds the time saved ({saved:.1f})"
+    return saved, penalty, served, after
