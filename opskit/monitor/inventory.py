@@ -47,7 +47,10 @@ def _clock(timestamp: str) -> str:
 
 
 def judge_targets(data: Mapping[str, Any], url: str, scope: Scope) -> list[CheckResult]:
-    """One result per job: fail with every down target's last error and last scrape, else pass."""
+    """One result per job: fail with every down target's last error and last scrape, else pass.
+
+    A target not scraped yet (health ``unknown``) is not down: it gets its first scrape within an interval.
+    """
     by_job: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for target in data.get("activeTargets", []):
         job = target.get("labels", {}).get("job") or target.get("scrapePool", "?")
@@ -55,10 +58,12 @@ def judge_targets(data: Mapping[str, Any], url: str, scope: Scope) -> list[Check
             by_job[job].append(target)
     results = []
     for job, targets in sorted(by_job.items()):
-        down = [t for t in targets if t.get("health") != "up"]
+        down = [t for t in targets if t.get("health") == "down"]
+        waiting = sum(1 for t in targets if t.get("health") not in ("up", "down"))
         where = Location(path=f"{url}/api/v1/targets")
         if not down:
-            reason = f"{len(targets)} of {len(targets)} target(s) up"
+            reason = f"{len(targets) - waiting} of {len(targets)} target(s) up"
+            reason += f", {waiting} not scraped yet" if waiting else ""
             status, details = Status.PASS, {}
         else:
             first = down[0]

@@ -47,8 +47,8 @@ def burn_windows(period_seconds: float) -> list[BurnWindow]:
 
 
 def objective_ratio(objective: float) -> float:
-    """0.999 stays 0.999; 99.9 (percent) becomes 0.999; anything outside (0, 1) is an error."""
-    ratio = round(objective / 100, 12) if objective >= 1 else objective
+    """0.999 stays 0.999; 99.9 (percent) becomes 0.999; 1 (no budget at all) or less than 0 is an error."""
+    ratio = round(objective / 100, 12) if objective > 1 else objective
     if not 0 < ratio < 1:
         raise ValueError(f"objective {objective:g} must be between 0 and 1 (or a percentage below 100)")
     return ratio
