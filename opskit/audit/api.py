@@ -66,6 +66,7 @@ def _sources(request: AuditRequest) -> tuple[Sequence[FileRef | SourceFile], lis
 def run_audit(request: AuditRequest, out: Output) -> Report:
     """Scan, then apply the baseline; a pure pipeline apart from reading files and the cache."""
     from opskit.audit import baseline as baselines
+    from opskit.audit import suppress
 
     if request.staged and request.history:
         raise UsageError("--staged and --history cannot be combined")
@@ -74,12 +75,14 @@ def run_audit(request: AuditRequest, out: Output) -> Report:
     scanners = build_scanners(request.only, settings)
     items, notes = _sources(request)
     cache = ResultCache(request.cache_dir or default_cache_dir(), root, salt=repr(settings))
-    entries = cache.load() if request.use_cache else {}
+    # Cached findings are stored as shown; with --show-secrets they hold secrets, so no cache then.
+    use_cache = request.use_cache and not request.show_secrets
+    entries = cache.load() if use_cache else {}
     with progress("auditing", total=len(items), enabled=out.show_progress) as bar:
         outcome = run_scanners(items, scanners, entries, jobs=request.jobs, on_progress=bar.advance)
-    if request.use_cache and not (request.staged or request.history or request.target == "-"):
+    if use_cache and not (request.staged or request.history or request.target == "-"):
         cache.save(outcome.cache)
-    findings = _dedupe(outcome.findings)
+    findings = suppress.apply_ignore_list(_dedupe(outcome.findings), suppress.load_ignore_file(Path(root)))
     notes.extend(outcome.notes)
     if request.write_baseline:
         baselines.write(request.write_baseline, findings)

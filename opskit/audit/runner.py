@@ -17,6 +17,7 @@ from typing import Any
 from opskit.audit.cache import Entries, cache_key, content_hash
 from opskit.audit.files import decode
 from opskit.audit.interface import FileRef, Scanner, SourceFile
+from opskit.audit.suppress import drop_inline_suppressed
 from opskit.core.findings import Finding
 
 BATCH_BYTES = 1 << 20
@@ -80,10 +81,11 @@ def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str],
             else:
                 pending.setdefault(index, []).append((source, key))
     for index, entries in pending.items():
-        result = _SCANNERS[index].scan([source for source, _ in entries])
+        sources = [source for source, _ in entries]
+        result = _SCANNERS[index].scan(sources)
         notes.extend(result.notes)
         by_path: dict[str, list[dict[str, Any]]] = {source.path: [] for source, _ in entries}
-        for finding in result.findings:
+        for finding in drop_inline_suppressed(result.findings, sources):
             as_dict = finding.to_dict()
             findings.append(as_dict)
             by_path.setdefault(finding.location.path, []).append(as_dict)

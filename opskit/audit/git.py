@@ -1,0 +1,127 @@
+"""Staged changes and git history as scan sources: the added lines of each file, read from one
+``git diff``/``git log -p`` stream, with each file's lines kept at their real line numbers."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from opskit.audit.files import FileFilter
+from opskit.audit.interface import SourceFile
+from opskit.core.errors import InputError
+
+_COMMIT = "\x1eopskit-commit\x1f"
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+_DIFF_OPTIONS = ["-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--relative"]
+
+
+def _git(target: Path, args: list[str]) -> subprocess.Popen[bytes]:
+    if not target.is_dir():
+        target = target.parent
+    try:
+        check = subprocess.run(["git", "-C", str(target), "rev-parse", "--is-inside-work-tree"],
+                               capture_output=True, text=True, check=False)
+    except OSError:
+        raise InputError("git is not installed (needed for --staged and --history)") from None
+    if check.returncode != 0:
+        raise InputError(f"{target}: not inside a git work tree (needed for --staged and --history)")
+    return subprocess.Popen(["git", "-C", str(target), "-c", "core.quotepath=off", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _unquote(path: str) -> str:
+    """Git quotes paths with unusual bytes as C strings."""
+    if not (path.startswith('"') and path.endswith('"')):
+        return path
+    raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
+    return raw.encode("latin-1", "replace").decode("utf-8", "replace")
+
+
+class _FileText:
+    """Added lines of one file, padded with empty lines so line numbers match the new file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.parts: list[str] = []
+        self.next_line = 1
+
+    def add(self, number: int, line: str) -> None:
+        if number > self.next_line:
+            self.parts.append("\n" * (number - self.next_line))
+        self.parts.append(line + "\n")
+        self.next_line = number + 1
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def parse_patch(lines: Iterable[str], selection: FileFilter, origin: dict[str, str]) -> Iterator[SourceFile]:
+    """SourceFiles of the added lines in a stream of ``git diff``/``git log -p -U0`` output.
+
+    Commit headers (``_COMMIT`` + hash, author, date) switch the origin attached to later files.
+    """
+    current: _FileText | None = None
+    in_header = False
+    next_line = 0
+
+    def flush() -> Iterator[SourceFile]:
+        if current is not None and current.parts:
+            yield SourceFile(path=current.path, text=current.text(), origin=dict(origin))
+
+    for raw in lines:
+        line = raw.rstrip("\n")
+        if line.startswith(_COMMIT):
+            yield from flush()
+            current = None
+            commit, author, date = (line[len(_COMMIT):].split("\x1f") + ["", ""])[:3]
+            origin = {"commit": commit, "author": author, "date": date}
+        elif line.startswith("diff --git "):
+            yield from flush()
+            current, in_header = None, True
+        elif in_header and line.startswith("+++ "):
+            name = line[4:]
+            if name != "/dev/null":
+                path = _unquote(name)
+                path = path[2:] if path.startswith(("b/", '"b/')) else path
+                current = _FileText(path) if selection.selects(path) else None
+        elif line.startswith("@@"):
+            in_header = False
+            hunk = _HUNK.match(line)
+            next_line = int(hunk.group(1)) if hunk else 0
+        elif not in_header and current is not None and line.startswith("+"):
+            current.add(next_line, line[1:])
+            next_line += 1
+    yield from flush()
+
+
+def _stream(
+    target: Path, args: list[str], selection: FileFilter, origin: dict[str, str], what: str
+) -> list[SourceFile]:
+    process = _git(target, args)
+    assert process.stdout is not None and process.stderr is not None
+    text_lines = (raw.decode("utf-8", "replace") for raw in process.stdout)
+    sources = list(parse_patch(text_lines, selection, origin))
+    error = process.stderr.read().decode("utf-8", "replace").strip().splitlines()
+    if process.wait() != 0:
+        reason = error[-1] if error else f"exit status {process.returncode}"
+        raise InputError(f"{target}: git {what} failed: {reason}")
+    return sources
+
+
+def staged_sources(target: Path, selection: FileFilter) -> list[SourceFile]:
+    """Lines added in the index (what ``git commit`` would record), for pre-commit hooks."""
+    args = ["diff", "--cached", "--diff-filter=ACMR", *_DIFF_OPTIONS]
+    return _stream(target, args, selection, {"commit": "staged"}, "diff --cached")
+
+
+def history_sources(target: Path, selection: FileFilter, since: str | None) -> list[SourceFile]:
+    """Lines added by every commit on every ref (or only commits after ``since``), newest first.
+
+    A secret added long ago and deleted since is still found in the commit that added it.
+    """
+    fmt = f"--format={_COMMIT}%H%x1f%an <%ae>%x1f%aI"
+    revisions = [f"{since}..HEAD"] if since else ["--all"]
+    args = ["log", *_DIFF_OPTIONS, "--full-history", fmt, *revisions, "--"]
+    return _stream(target, args, selection, {}, "log")

@@ -1,0 +1,5 @@
+"""Secrets scanner: 150+ credential rules as data, keyword-prefiltered, with decoding of encoded blobs."""
+
+from opskit.audit.secrets.scanner import SecretsScanner
+
+SCANNERS = [SecretsScanner]

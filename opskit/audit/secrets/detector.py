@@ -1,0 +1,121 @@
+"""Keyword-prefiltered detection: one Aho-Corasick pass, rule regexes only in windows around hits.
+
+A text is lowercased once and scanned once for every rule keyword; each hit runs only the rules
+that own the keyword, and only over the hit's line (bounded on long lines) or, for multi-line
+rules such as PEM keys, a window after it. Encoded blobs are decoded and scanned the same way,
+to a bounded depth.
+"""
+
+from __future__ import annotations
+
+from opskit.audit.secrets import filters
+from opskit.audit.secrets.decode import encoded_blobs
+from opskit.audit.secrets.interface import Detector, Rule, RuleKind, RuleSet, SecretMatch
+from opskit.audit.secrets.keywords import KeywordIndex
+
+BEFORE = 320  # characters before a keyword hit that a match may start at (keys, token bodies before a suffix)
+AFTER = 1600  # characters after a hit that a single-line match may reach
+MULTILINE_SPAN = 64 * 1024
+MAX_DEPTH = 2
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def ascii_lower(text: str) -> str:
+    """Lowercase without changing length, so offsets in the result are offsets in ``text``."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+
+
+class KeywordDetector(Detector):
+    """The detector behind ``opskit audit --only secrets``."""
+
+    def __init__(self, ruleset: RuleSet, max_depth: int = MAX_DEPTH) -> None:
+        self.ruleset = ruleset
+        self.rules = ruleset.rules
+        self.max_depth = max_depth
+        self.index = KeywordIndex((word, i) for i, rule in enumerate(self.rules) for word in rule.keywords)
+
+    def find(self, text: str, path: str) -> list[SecretMatch]:
+        return self._find(text, path, depth=0)
+
+    def _find(self, text: str, path: str, depth: int) -> list[SecretMatch]:
+        candidates = self._candidates(text, path)
+        if depth < self.max_depth:
+            candidates.extend(self._decoded(text, path, depth, {m.secret for m in candidates}))
+        return _most_specific(candidates)
+
+    def _candidates(self, text: str, path: str) -> list[SecretMatch]:
+        found: list[SecretMatch] = []
+        tried: set[tuple[int, int]] = set()
+        seen: set[tuple[int, int]] = set()
+        size = len(text)
+        lock_file = filters.is_lock_file(path)
+        code = filters.is_code_path(path)
+        for start, end, owners in self.index.hits(ascii_lower(text)):
+            line_start = text.rfind("\n", 0, start) + 1
+            for index in owners:
+                rule = self.rules[index]
+                if rule.multiline:
+                    lo, hi = line_start, min(size, line_start + MULTILINE_SPAN)
+                else:
+                    line_end = text.find("\n", end)
+                    lo = max(line_start, start - BEFORE)
+                    hi = min(size if line_end < 0 else line_end, end + AFTER)
+                if (index, lo) in tried:
+                    continue
+                tried.add((index, lo))
+                for match in rule.regex.finditer(text, lo, hi):
+                    group = "secret" if "secret" in rule.regex.groupindex else (1 if rule.regex.groups else 0)
+                    if rule.regex.groups and group == 1 and match.group(1) is None:
+                        group = next((i for i in range(2, rule.regex.groups + 1) if match.group(i)), 0)
+                    secret, s_start, s_end = match.group(group), match.start(group), match.end(group)
+                    if (index, s_start) in seen:
+                        continue
+                    seen.add((index, s_start))
+                    if self._accept(rule, match.groupdict(), secret, text, s_start, code, lock_file):
+                        found.append(SecretMatch(rule=rule, secret=secret, start=s_start, end=s_end))
+        return found
+
+    def _accept(
+        self, rule: Rule, groups: dict[str, str | None], secret: str, text: str, start: int, code: bool, lock: bool
+    ) -> bool:
+        allow = self.ruleset.allowlist
+        if not secret or filters.is_placeholder(secret, allow):
+            return False
+        if rule.entropy is not None and not filters.entropy_ok(secret, rule.entropy):
+            return False
+        if rule.validate and not filters.VALIDATORS[rule.validate](secret):
+            return False
+        if rule.kind is not RuleKind.GENERIC:
+            return True
+        key = groups.get("key") or ""
+        quoted = bool(groups.get("q"))
+        if lock or (code and not quoted and "q" in groups):
+            return False
+        return not (
+            filters.is_reference(secret)
+            or filters.is_uuid(secret)
+            or filters.repeats(secret)
+            or filters.after_hash_prefix(text, start)
+            or secret.lower() == key.lower()
+            or filters.key_names_setting(key, allow)
+        )
+
+    def _decoded(self, text: str, path: str, depth: int, plain: set[str]) -> list[SecretMatch]:
+        found = []
+        for blob in encoded_blobs(text):
+            for inner in self._find(blob.text, path, depth + 1):
+                if inner.secret in plain:
+                    continue
+                encoding = blob.encoding if inner.encoding is None else f"{blob.encoding}/{inner.encoding}"
+                found.append(SecretMatch(rule=inner.rule, secret=inner.secret, start=blob.start, end=blob.end,
+                                         encoding=encoding))
+        return found
+
+
+def _most_specific(candidates: list[SecretMatch]) -> list[SecretMatch]:
+    """Drop matches that overlap a match of a more specific rule (a ghp_ token is not also a generic token)."""
+    kept: list[SecretMatch] = []
+    for match in sorted(candidates, key=lambda m: (-m.rule.kind, m.start)):
+        if not any(other.rule.kind > match.rule.kind and other.overlaps(match) for other in kept):
+            kept.append(match)
+    return sorted(kept, key=lambda m: (m.start, m.rule.id))

@@ -1,0 +1,128 @@
+"""Turns secret matches into Findings: redacted, content-fingerprinted, lowered in tests and fixtures."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from opskit.audit.secrets.filters import is_test_path
+from opskit.audit.secrets.interface import SecretMatch
+from opskit.core.findings import Finding, Location, Severity, fingerprint
+from opskit.core.redact import mask_secret
+
+OWASP = ("A07:2021-Identification and Authentication Failures",)
+SNIPPET_WIDTH = 200
+# Fingerprints hash the secret with this salt, so a fingerprint never works as a lookup for a leaked value.
+_SALT = b"opskit-audit-secrets/v1\x00"
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(_SALT + secret.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def secret_fingerprint(rule_id: str, path: str, secret: str) -> str:
+    """Content-based: the same secret under the same rule in the same file, wherever the line moves."""
+    return fingerprint("secrets", rule_id, path, secret_hash(secret))
+
+
+def lowered(severity: Severity) -> Severity:
+    """Two steps down, but never below low: a key in a fixture is usually fake, yet still worth a look."""
+    order = list(Severity)
+    return order[max(min(severity.rank, Severity.LOW.rank), severity.rank - 2)]
+
+
+class _Lines:
+    """Line numbers and line spans of one text, computed once per file that has findings."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self.starts, offset)
+
+    def span(self, line: int) -> tuple[int, int]:
+        start = self.starts[line - 1]
+        end = self.text.find("\n", start)
+        return start, len(self.text) if end < 0 else end
+
+
+def _snippet(lines: _Lines, line: int, masks: Sequence[tuple[int, int, str]]) -> str:
+    """The finding's line with every secret on it replaced by its mask, cut to a readable width."""
+    start, end = lines.span(line)
+    out, pos = [], start
+    for m_start, m_end, shown in sorted(masks):
+        if m_end <= pos or m_start >= end:
+            continue
+        out.append(lines.text[pos:max(pos, m_start)])
+        out.append(shown)
+        pos = max(pos, min(m_end, end))
+    out.append(lines.text[pos:end])
+    text = "".join(out).strip()
+    return text if len(text) <= SNIPPET_WIDTH else text[: SNIPPET_WIDTH - 1] + "…"
+
+
+def _origin_note(origin: Mapping[str, str]) -> str:
+    commit = origin.get("commit", "")
+    if not commit:
+        return ""
+    if commit == "staged":
+        return " (staged change)"
+    return f" (added in commit {commit[:12]} by {origin.get('author', '?')} on {origin.get('date', '?')})"
+
+
+def to_findings(
+    matches: Sequence[SecretMatch],
+    path: str,
+    text: str,
+    *,
+    cwe: int,
+    show_secrets: bool = False,
+    origin: Mapping[str, str] | None = None,
+) -> list[Finding]:
+    """One Finding per match; without ``show_secrets`` no field carries a secret in full."""
+    if not matches:
+        return []
+    origin = origin or {}
+    lines = _Lines(text)
+    shown = {m.secret: (m.secret if show_secrets else mask_secret(m.secret)) for m in matches}
+    masks = [(m.start, m.end, m.secret if show_secrets else mask_secret(text[m.start:m.end])) for m in matches]
+    in_tests = is_test_path(path)
+    findings = []
+    for match in matches:
+        line = lines.line_of(match.start)
+        end_line = lines.line_of(max(match.start, match.end - 1))
+        line_start, _ = lines.span(line)
+        rule = match.rule
+        value = shown[match.secret]
+        decoded = f", inside {match.encoding}-encoded data" if match.encoding else ""
+        properties: dict[str, Any] = {"secret": value, "secret_length": len(match.secret)}
+        if match.encoding:
+            properties["encoding"] = match.encoding
+        if in_tests:
+            properties["test_path"] = True
+        properties.update({k: origin[k] for k in ("commit", "author", "date") if k in origin})
+        findings.append(
+            Finding(
+                rule_id=rule.id,
+                title=rule.description,
+                severity=lowered(rule.severity) if in_tests else rule.severity,
+                message=f"{rule.description}: {value}{decoded}{_origin_note(origin)}",
+                location=Location(
+                    path=path,
+                    line=line,
+                    column=match.start - line_start + 1,
+                    end_line=end_line,
+                    snippet=_snippet(lines, line, masks),
+                ),
+                fingerprint=secret_fingerprint(rule.id, path, match.secret),
+                confidence=rule.confidence,
+                cwe=(cwe,),
+                owasp=OWASP,
+                properties=properties,
+            )
+        )
+    return findings

@@ -1,0 +1,108 @@
+"""Loads ``rules.yml`` into compiled rules; a broken rule is a ConfigError naming the rule."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from opskit.audit.secrets.interface import Allowlist, Example, Rule, RuleKind, RuleSet
+from opskit.core.errors import ConfigError
+from opskit.core.findings import Confidence, Severity
+
+RULES_FILE = Path(__file__).with_name("rules.yml")
+
+# A keyed assignment in code or config, after gitleaks' "semi-generic" rules: an identifier that
+# contains a context word, an assignment operator, optional quotes, then the secret.
+_KEYED = (
+    r"(?i)(?:{context})[\w.-]{{0,20}}?[\s'\"]{{0,3}}(?:=|>|:{{1,3}}=|\|\||:|=>|\?=|,)[\x60'\"\s=]{{0,5}}"
+    r"(?P<secret>{secret})(?:[\x60'\"\s;,]|\\[nr]|$)"
+)
+
+
+def keyed_regex(context: list[str], secret: str) -> str:
+    """The regex of a ``context`` + ``secret`` rule."""
+    return _KEYED.format(context="|".join(re.escape(word) for word in context), secret=secret)
+
+
+def _examples(raw: Any, rule_id: str, kind: str) -> tuple[Example, ...]:
+    out = []
+    for item in raw or ():
+        if isinstance(item, str):
+            out.append(Example(text=item))
+        elif isinstance(item, dict) and isinstance(item.get("text"), str):
+            out.append(Example(text=item["text"], path=str(item.get("path", "example.txt"))))
+        else:
+            raise ConfigError(f"{RULES_FILE}: rule {rule_id}: bad {kind} example {item!r}")
+    return tuple(out)
+
+
+def _rule(raw: dict[str, Any]) -> Rule:
+    rule_id = str(raw.get("id", "?"))
+    try:
+        keywords = tuple(str(k).lower() for k in raw["keywords"])
+        if "context" in raw:
+            pattern, kind = keyed_regex(list(raw["context"]), raw["secret"]), RuleKind.CONTEXT
+        else:
+            pattern = raw["regex"]
+            kind = RuleKind.GENERIC if raw.get("generic") else RuleKind.PATTERN
+        flags = re.MULTILINE
+        examples = raw.get("examples") or {}
+        return Rule(
+            id=rule_id,
+            description=str(raw["description"]),
+            severity=Severity.parse(raw["severity"]),
+            confidence=Confidence(raw.get("confidence", "high")),
+            keywords=keywords,
+            regex=re.compile(pattern, flags),
+            kind=kind,
+            entropy=float(raw["entropy"]) if raw.get("entropy") is not None else None,
+            multiline=bool(raw.get("multiline", False)),
+            validate=raw.get("validate"),
+            true_positives=_examples(examples.get("tp"), rule_id, "tp"),
+            false_positives=_examples(examples.get("fp"), rule_id, "fp"),
+        )
+    except (KeyError, TypeError, ValueError, re.error) as exc:
+        raise ConfigError(f"{RULES_FILE}: rule {rule_id}: {type(exc).__name__}: {exc}") from None
+
+
+def parse_ruleset(source: str, origin: str = str(RULES_FILE)) -> RuleSet:
+    """Compile a rules document (the text of a rules.yml)."""
+    try:
+        data = yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{origin}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise ConfigError(f"{origin}: expected a mapping with a 'rules' list")
+    allow = data.get("allowlist") or {}
+    rules = tuple(_rule(raw) for raw in data["rules"])
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise ConfigError(f"{origin}: duplicate rule id {rule.id!r}")
+        seen.add(rule.id)
+    return RuleSet(
+        rules=rules,
+        allowlist=Allowlist(
+            known_examples=frozenset(allow.get("known_examples", ())),
+            placeholder_words=tuple(str(w).lower() for w in allow.get("placeholder_words", ())),
+            placeholder_values=frozenset(str(v).lower() for v in allow.get("placeholder_values", ())),
+            key_words=frozenset(str(w).lower() for w in allow.get("key_words", ())),
+        ),
+        cwe=int(data.get("cwe", 798)),
+        digest=hashlib.sha256(source.encode()).hexdigest()[:12],
+    )
+
+
+@functools.cache
+def default_ruleset() -> RuleSet:
+    """The rules shipped with opskit, compiled once per process."""
+    try:
+        source = RULES_FILE.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{RULES_FILE}: cannot read: {exc.strerror or exc}") from None
+    return parse_ruleset(source)
