@@ -1,0 +1,73 @@
+"""Every example playbook under playbooks/: valid ones load to the expected facts, invalid ones fail
+with the expected one-line error naming file, line and key (the ``# expect:`` header of each file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from opskit.core.errors import InputError
+from opskit.deploy.playbook import load_playbook
+
+HERE = Path(__file__).parent / "playbooks"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _header(path: Path, key: str) -> str | None:
+    for line in path.read_text().splitlines():
+        if line.startswith(f"# {key}: "):
+            return line.split(": ", 1)[1]
+    return None
+
+
+def _summary(path: Path) -> str:
+    pb = load_playbook(path, _header(path, "env"))
+    port = pb.terraform.variables.get("port", "-")
+    return (
+        f"service={pb.service} env={pb.env} image.tag={pb.image.tag} http={len(pb.http_checks)} "
+        f"gate={'yes' if pb.gate else 'no'} port={port} rollback={pb.rollback.verify}"
+    )
+
+
+@pytest.mark.parametrize("path", sorted((HERE / "valid").glob("*.yml")), ids=lambda p: p.stem)
+def test_valid_playbook_loads(path: Path) -> None:
+    assert _summary(path) == _header(path, "expect")
+
+
+@pytest.mark.parametrize("path", sorted((HERE / "invalid").glob("*.yml")), ids=lambda p: p.stem)
+def test_invalid_playbook_names_file_line_and_key(path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        load_playbook(path, _header(path, "env"))
+    expected = _header(path, "expect")
+    assert expected is not None and expected in err.value.message
+    assert "\n" not in err.value.message
+
+
+def test_paths_resolve_against_the_playbook_and_env_overlays_merge() -> None:
+    pb = load_playbook(HERE / "valid" / "full.yml", "staging")
+    assert pb.image.context == REPO / "examples" / "deploy-service"
+    assert pb.terraform.directory == REPO / "terraform" / "local-docker"
+    assert dict(pb.terraform.variables) == {"name": "web", "port": 9001}  # name kept, port overridden
+    assert pb.image.build_args == {"VERSION": "2", "DEBUG": "0"}
+    assert pb.hooks.pre_deploy == ("echo pre",)
+    assert pb.secret_env_names == ("REGISTRY_PASSWORD", "WEB_SECRET_ENV")
+
+
+def test_env_given_without_environments_is_an_error() -> None:
+    with pytest.raises(InputError, match="no environments are defined"):
+        load_playbook(HERE / "valid" / "minimal.yml", "prod")
+
+
+def test_missing_playbook_file() -> None:
+    with pytest.raises(InputError, match="nope.yml: playbook not found"):
+        load_playbook(HERE / "nope.yml")
+
+
+SHIPPED = sorted(p for p in (REPO / "playbooks").glob("*.yml") if not p.stem.endswith("-checks"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_example_playbooks_are_valid(path: Path) -> None:
+    for env in ("staging", "prod"):
+        assert load_playbook(path, env).service == "demo"
