@@ -72,7 +72,7 @@ class ConfigChecker(Checker):
             for entry in secret:
                 yield Hit(rule.id, entry.line, f"{path} is an example file but {entry.name} holds a "
                           f"real-looking value {entry.value}.", offending=f"{entry.name}={entry.value}",
-                          snippet=lines[entry.line - 1].strip(), secret=entry.value)
+                          snippet=lines[entry.line - 1].strip(), secrets=(entry.value,))
             return
         if not entries:
             return
@@ -112,7 +112,8 @@ class ConfigChecker(Checker):
                     how = "falls back to a hardcoded value" if fallback else "is a hardcoded literal"
                     yield Hit("django-hardcoded-secret-key", line, f"SECRET_KEY {how} ({literal}); anyone "
                               "with the code can forge sessions and password reset tokens.",
-                              offending=f"SECRET_KEY {literal}", snippet=snippet, secret=literal)
+                              offending=f"SECRET_KEY {literal}", snippet=snippet,
+                              secrets=(literal, *_string_parts(value)))
 
 
 def _is_env_file(path: str) -> bool:
@@ -158,6 +159,12 @@ def _constant_text(node: ast.expr) -> str | None:
         left, right = _constant_text(node.left), _constant_text(node.right)
         return None if left is None or right is None else left + right
     return None
+
+
+def _string_parts(node: ast.expr) -> list[str]:
+    """The pieces of a concatenated key (or of a getenv default), as written in the source."""
+    source = node.args[1] if isinstance(node, ast.Call) and len(node.args) >= 2 else node
+    return [n.value for n in ast.walk(source) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
 
 
 def _secret_literal(node: ast.expr) -> tuple[str | None, bool]:

@@ -180,7 +180,7 @@ class DockerfileChecker(Checker):
             line = line_of(lines, inst.start_line, inst.end_line, name)
             yield Hit(rule.id, line, f"{inst.command} {name} sets a literal secret value {value}, which "
                       "stays readable in the image and its history.", offending=f"{inst.command} {name}={value}",
-                      snippet=lines[line - 1].strip(), secret=value)
+                      snippet=lines[line - 1].strip(), secrets=(value,))
 
     # -- COPY / ADD ----------------------------------------------------------------------------
 
@@ -229,7 +229,7 @@ class DockerfileChecker(Checker):
             for pattern in self._pipe_to_shell:
                 match = pattern.search(script)
                 if match:
-                    fragment = match.group(0)
+                    fragment = " ".join(match.group(0).split())
                     line = line_of(lines, inst.start_line, inst.end_line, fragment.split("|")[0].strip()[:40])
                     yield Hit(rule.id, line, f"RUN pipes a downloaded script straight into a shell "
                               f"({fragment.strip()}), so whatever the server sends runs in the build.",

@@ -41,7 +41,7 @@ class Hit:
     """A rule matched at one line; the scanner turns it into a Finding with the rule's metadata.
 
     ``offending`` is the normalised text that identifies the issue for the fingerprint;
-    ``secret`` is a value the scanner must mask wherever it appears (snippet, message).
+    ``secrets`` are values the scanner must mask wherever they appear (snippet, message).
     """
 
     rule_id: str
@@ -49,7 +49,7 @@ class Hit:
     message: str
     offending: str
     snippet: str
-    secret: str | None = None
+    secrets: tuple[str, ...] = ()
 
 
 class Unparseable(Exception):

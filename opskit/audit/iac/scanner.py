@@ -67,9 +67,9 @@ class IacScanner(Scanner):
 def to_finding(hit: Hit, rule: Rule, path: str, show_secrets: bool) -> Finding:
     """A Finding from a hit: rule metadata, the fix in the message, secrets masked, a stable fingerprint."""
     snippet, message = hit.snippet, hit.message
-    if hit.secret and not show_secrets:
-        masked = mask_secret(hit.secret)
-        snippet, message = snippet.replace(hit.secret, masked), message.replace(hit.secret, masked)
+    for secret in () if show_secrets else sorted(hit.secrets, key=len, reverse=True):
+        masked = mask_secret(secret)
+        snippet, message = snippet.replace(secret, masked), message.replace(secret, masked)
     return Finding(
         rule_id=rule.id,
         title=rule.title,

@@ -221,7 +221,7 @@ class TerraformChecker(Checker):
             if attribute.name in self._secret_names and _is_literal(attribute.value):
                 yield Hit(rule.id, attribute.line, f"{where} sets {attribute.name} to a literal value "
                           f"{attribute.value}.", offending=f"{where} {attribute.name}={attribute.value}",
-                          snippet=_line(lines, attribute.line), secret=attribute.value)
+                          snippet=_line(lines, attribute.line), secrets=(attribute.value,))
 
 
 def _statements(attribute: Attribute) -> list[Mapping[str, Any]]:

@@ -1,0 +1,69 @@
+"""A realistic vulnerable project triggers every IaC rule at the right line; its fixed twin triggers none."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from opskit.audit.iac.catalog import load_rules
+from tests.audit.iac.conftest import scan_tree
+
+EXPECTED_VULNERABLE = {
+    (".env.production", 2, "config-committed-env"),
+    ("Dockerfile", 3, "docker-unpinned-base-image"),
+    ("Dockerfile", 9, "docker-secret-in-env"),
+    ("Dockerfile", 11, "docker-secret-in-env"),
+    ("Dockerfile", 13, "docker-curl-pipe-shell"),
+    ("Dockerfile", 17, "docker-copy-context-without-dockerignore"),
+    ("Dockerfile", 18, "docker-copy-secret-file"),
+    ("Dockerfile", 19, "docker-add-remote-url"),
+    ("Dockerfile", 23, "docker-root-user"),
+    ("config/settings/production.py", 3, "django-debug-true"),
+    ("config/settings/production.py", 5, "django-allowed-hosts-wildcard"),
+    ("config/settings/production.py", 8, "django-hardcoded-secret-key"),
+    ("infra/main.tf", 3, "tf-hardcoded-credentials"),
+    ("infra/main.tf", 16, "tf-sg-open-admin-port"),
+    ("infra/main.tf", 20, "tf-db-unencrypted"),
+    ("infra/main.tf", 26, "tf-db-public"),
+    ("infra/main.tf", 29, "tf-s3-unencrypted"),
+    ("infra/main.tf", 35, "tf-s3-public-acl"),
+    ("infra/main.tf", 42, "tf-s3-public-access-block-disabled"),
+    ("infra/main.tf", 49, "tf-gcs-public"),
+    ("infra/main.tf", 55, "tf-iam-wildcard-policy"),
+    ("infra/main.tf", 68, "tf-iam-wildcard-policy"),
+    ("infra/prod.tfvars", 2, "tf-hardcoded-credentials"),
+}
+SECRETS = ["pypi-AgEIcHlwaS5vcmcCJDk3ZTZiZjQ1LTk0", "9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c",
+           "ghp_R8tY2uI4oP6aS8dF0gH2jK4lZ6xC8vB0nM2q", "mJ4#vQ9!zT2@wL7p", "Zq8wX3vR7tY1uI5o",
+           "k3x9m2pq7vz8wr5ty1ui0olpasd4f6gh"]
+
+
+def test_vulnerable_project_findings_are_exact(fixtures_dir: Path) -> None:
+    outcome = scan_tree(fixtures_dir / "vulnerable")
+    assert outcome.notes == []
+    found = {(f.location.path, f.location.line, f.rule_id) for f in outcome.findings}
+    assert found == EXPECTED_VULNERABLE
+
+
+def test_vulnerable_project_covers_every_rule(fixtures_dir: Path) -> None:
+    rules = {rule for kind in ("dockerfile", "terraform", "config") for rule in load_rules(kind)}
+    assert {rule for _, _, rule in EXPECTED_VULNERABLE} == rules
+
+
+def test_safe_twin_has_no_findings(fixtures_dir: Path) -> None:
+    outcome = scan_tree(fixtures_dir / "safe")
+    assert outcome.notes == []
+    assert [(f.location.path, f.location.line, f.rule_id) for f in outcome.findings] == []
+
+
+def test_findings_carry_cwe_owasp_and_fix(fixtures_dir: Path) -> None:
+    for finding in scan_tree(fixtures_dir / "vulnerable").findings:
+        assert finding.cwe and all(tag.startswith("A") and ":2021-" in tag for tag in finding.owasp)
+        assert " Fix: " in finding.message
+
+
+def test_secrets_are_masked_unless_asked(fixtures_dir: Path) -> None:
+    masked = json.dumps([f.to_dict() for f in scan_tree(fixtures_dir / "vulnerable").findings])
+    assert not [s for s in SECRETS if s in masked]
+    shown = json.dumps([f.to_dict() for f in scan_tree(fixtures_dir / "vulnerable", show_secrets=True).findings])
+    assert "ghp_R8tY2uI4oP6aS8dF0gH2jK4lZ6xC8vB0nM2q" in shown
