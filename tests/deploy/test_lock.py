@@ -1,0 +1,107 @@
+"""The deploy lock: exclusive, waits for a concurrent holder, fails clearly at the timeout, and a
+crashed deploy's lock can be inspected and released."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from opskit.core.errors import Failure, InputError
+from opskit.deploy.lock import LockHolder, deploy_lock, read_holder, release
+
+
+def _hold_in_other_process(path: Path) -> subprocess.Popen[str]:
+    """A second 'deploy' (another process) that holds the lock until its stdin closes."""
+    code = (
+        "import sys; from pathlib import Path; from opskit.deploy.lock import deploy_lock\n"
+        f"with deploy_lock(Path({str(path)!r}), 0, 'deploy other'):\n"
+        "    print('locked', flush=True); sys.stdin.read()\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def test_lock_records_holder_and_is_released(tmp_path: Path) -> None:
+    path = tmp_path / "web" / "prod" / "deploy.lock"
+    with deploy_lock(path, 0, "deploy web.yml") as me:
+        holder = read_holder(path)
+        assert holder == me
+        assert holder.pid == os.getpid() and holder.host == socket.gethostname()
+        assert holder.command == "deploy web.yml" and not holder.stale
+    assert not path.exists()
+
+
+def test_concurrent_deploy_fails_at_the_timeout_naming_the_holder(tmp_path: Path) -> None:
+    path = tmp_path / "deploy.lock"
+    other = _hold_in_other_process(path)
+    try:
+        waits: list[LockHolder] = []
+        with pytest.raises(Failure) as err, deploy_lock(path, 0.3, "deploy", on_wait=waits.append, poll=0.05):
+            pytest.fail("must not get the lock")
+        assert f"deploy locked by pid {other.pid} on {socket.gethostname()}" in err.value.message
+        assert "gave up after 0.3s" in err.value.message
+        assert err.value.exit_code == 1
+        assert [w.pid for w in waits] == [other.pid]
+    finally:
+        other.communicate("")
+    assert not path.exists()
+
+
+def test_concurrent_deploy_waits_for_the_lock(tmp_path: Path) -> None:
+    path = tmp_path / "deploy.lock"
+    other = _hold_in_other_process(path)
+    waited = threading.Event()
+
+    def on_wait(holder: LockHolder) -> None:
+        waited.set()
+        threading.Thread(target=other.communicate, args=("",)).start()  # the other deploy finishes
+
+    with deploy_lock(path, 60, "deploy", on_wait=on_wait, poll=0.05) as me:
+        assert waited.is_set()
+        assert read_holder(path) == me
+
+
+def test_stale_lock_is_reported_and_can_be_released(tmp_path: Path) -> None:
+    path = tmp_path / "deploy.lock"
+    crashed = {"pid": _dead_pid(), "host": socket.gethostname(), "started_at": "2026-01-01T00:00:00+00:00"}
+    path.write_text(json.dumps(crashed | {"command": "deploy web.yml"}))
+    holder = read_holder(path)
+    assert holder is not None and holder.stale
+    with pytest.raises(Failure, match=r"\(stale: process gone\).*release it with 'opskit deploy unlock'"):
+        with deploy_lock(path, 0, "deploy"):
+            pass
+    assert release(path) == holder
+    assert not path.exists() and release(path) is None
+
+
+def test_live_holder_is_released_only_with_force(tmp_path: Path) -> None:
+    path = tmp_path / "deploy.lock"
+    other = _hold_in_other_process(path)
+    try:
+        with pytest.raises(InputError, match="held by running pid .* use --force"):
+            release(path)
+        assert release(path, force=True) is not None
+        assert not path.exists()
+    finally:
+        other.communicate("")
+
+
+def test_unreadable_lock_says_how_to_recover(tmp_path: Path) -> None:
+    path = tmp_path / "deploy.lock"
+    path.write_text("{not json")
+    with pytest.raises(InputError, match="unreadable deploy lock .* 'opskit deploy unlock'"):
+        read_holder(path)
