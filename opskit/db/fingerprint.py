@@ -63,6 +63,7 @@ class _Entry:
     line: int = 0
     source: str = ""
     timed: bool = True
+    per_call: bool = True  # durations are single calls (False for pg_stat_statements means)
 
 
 class Aggregator:
@@ -100,7 +101,7 @@ class Aggregator:
         entry = self.entries.setdefault(key, _Entry())
         entry.calls += stats.calls
         entry.total_ms += stats.total_ms
-        entry.durations.append(stats.mean_ms)
+        entry.per_call = False
         entry.timed = entry.timed and stats.timed
         if not entry.sample:
             entry.sample, entry.line, entry.source = stats.sample, stats.line, stats.source
@@ -116,6 +117,7 @@ class Aggregator:
             mine.total_ms += theirs.total_ms
             mine.durations.extend(theirs.durations)
             mine.timed = mine.timed and theirs.timed
+            mine.per_call = mine.per_call and theirs.per_call
             if theirs.sample_ms > mine.sample_ms:
                 mine.sample, mine.sample_params, mine.sample_ms = (
                     theirs.sample,
@@ -131,7 +133,7 @@ class Aggregator:
             if e.calls < min_calls or e.total_ms < min_time_ms:
                 continue
             p95 = None
-            if e.durations and e.timed:
+            if e.durations and e.timed and e.per_call:
                 ordered = sorted(e.durations)
                 p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
             out.append(

@@ -22,6 +22,7 @@ class Budget:
     max_size: int | None = None  # bytes, over all chosen indexes
     min_improvement: float = 0.2  # a query is served when its cost drops by at least this share
     write_overhead: float = 0.1  # each new index adds this share of a table's write time
+    min_share: float = 0.01  # an index must save at least this share of the workload's time
 
 
 @dataclass(frozen=True)
@@ -145,4 +146,9 @@ def _price(
     penalty = budget.write_overhead * workload.write_ms.get(candidate.table, 0.0)
     if saved <= penalty:
         return f"write cost on {candidate.table} ({penalty:.1f}) exceeds the time saved ({saved:.1f})"
+    if saved - penalty < budget.min_share * workload.total_weight:
+        share = (saved - penalty) / workload.total_weight
+        return f"saves only {share:.1%} of the workload (< {budget.min_share:.0%})" + (
+            " with the indexes already chosen" if chosen else ""
+        )
     return saved, penalty, served, after

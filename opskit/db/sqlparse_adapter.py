@@ -21,6 +21,7 @@ from opskit.db.interface import ColumnRef, Predicate, PredicateKind, QueryShape,
 DEFAULT_SCHEMA = "public"
 _RANGE_OPS = {"<", ">", "<=", ">=", "<>"}
 _SPACE = re.compile(r"\s+")
+_LEADING_COMMENTS = re.compile(r"(?:\s*(?:--[^\n]*(?:\n|$)|/\*.*?\*/))*\s*", re.S)
 
 
 class UnparseableQuery(ValueError):
@@ -28,14 +29,16 @@ class UnparseableQuery(ValueError):
 
 
 def split_statements(text: str) -> Iterator[tuple[int, str]]:
-    """Each statement of a SQL script with the line it starts on."""
-    line = 1
+    """Each statement of a SQL script (leading comments dropped) with the line it starts on."""
+    at = 0
     for raw in sqlparse.split(text, strip_semicolon=True):
-        at = text.find(raw)
-        if at >= 0:
-            line = text.count("\n", 0, at) + 1
-        body = raw.strip()
-        if body and sqlparse.format(body, strip_comments=True).strip():
+        found = text.find(raw, at)
+        if found >= 0:
+            at = found + len(raw)
+        lead = _LEADING_COMMENTS.match(raw)
+        body = raw[lead.end() if lead else 0 :].strip()
+        if body:
+            line = text.count("\n", 0, max(found, 0) + (lead.end() if lead else 0)) + 1
             yield line, body
 
 

@@ -71,7 +71,7 @@ def prefix_regex(log_line_prefix: str) -> re.Pattern[str]:
     pattern = "".join(out)
     if "(?P<pid>" not in pattern:
         raise InputError(f"--log-prefix {log_line_prefix!r}: has no %p, cannot pair statements with durations")
-    return re.compile("^" + pattern)
+    return re.compile("^" + pattern, re.M)
 
 
 def detect_pid_pattern(head: str) -> re.Pattern[str] | None:

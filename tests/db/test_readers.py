@@ -1,0 +1,159 @@
+"""Every workload format read from a realistic sample, with compression and stdin."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from opskit.core.errors import InputError, UsageError
+from opskit.db.logs import read_workload
+from opskit.db.logs.postgres import prefix_regex
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def stats(name: str, **kwargs: object) -> dict[str, object]:
+    queries = read_workload([str(FIXTURES / name)], jobs=1, **kwargs).results()  # type: ignore[arg-type]
+    return {q.fingerprint: q for q in queries}
+
+
+def test_stderr_log_with_durations_executes_parameters_and_multiline() -> None:
+    got = stats("stderr_debian.log")
+    orders = got["select id, status from orders where customer_id = ? order by created_at desc limit ?"]
+    assert (orders.calls, orders.total_ms, orders.mean_ms, orders.p95_ms) == (2, 20.0, 10.0, 12.5)
+    assert orders.sample.endswith("customer_id = 42 ORDER BY created_at DESC LIMIT 20")
+    assert orders.line == 2
+    # $1 and $10 are put back separately: $1 never matches inside $10
+    session = got["select * from sessions where token = ? and customer_id = ?"]
+    assert session.sample == "SELECT * FROM sessions WHERE token = 'abc' AND customer_id = '99'"
+    assert session.calls == 1  # parse and bind lines are not executions
+    update = got["update orders set status = ? where id = ?"]
+    assert update.sample == "UPDATE orders SET status = 'it''s shipped' WHERE id = '1001'"
+    report = next(q for q in got.values() if q.fingerprint.startswith("select p.id, sum"))
+    assert report.line == 9 and "GROUP BY p.id\nORDER BY sold DESC" in report.sample
+    assert not any("nope" in fp for fp in got)  # failed statements (ERROR/STATEMENT) are not workload
+
+
+def test_split_statement_and_duration_lines_pair_by_process() -> None:
+    got = stats("stderr_split.log")
+    email = got["select * from customers where lower(email) = lower(?)"]
+    assert (email.calls, email.total_ms) == (2, 8.0)
+    assert email.sample.endswith("lower('A@B.com')")  # pid 501's own duration (5 ms) is the slowest
+    products = got["select id from products where category_id = ? and deleted_at is null"]
+    assert (products.total_ms, products.sample.count("'12'")) == (1.5, 1)
+    assert not got["select ?"].timed  # a statement whose duration never came
+
+
+def test_explicit_log_prefix_is_used_for_the_pid() -> None:
+    pattern = prefix_regex("%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ")
+    line = "2026-11-23 09:00:00 UTC [501]: [1-1] user=shop,db=shop,app=web,client=10.0.0.5 "
+    match = pattern.match(line)
+    assert match is not None and match.group("pid") == "501"
+    got = stats("stderr_split.log", log_prefix="%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ")
+    assert got["select * from customers where lower(email) = lower(?)"].total_ms == 8.0
+    with pytest.raises(InputError, match="has no %p"):
+        prefix_regex("%m ")
+
+
+def test_csvlog_with_multiline_record_parameters_and_split_duration() -> None:
+    got = stats("csvlog.csv")
+    events = got["select id from events where account_id = ? and created_at > ?"]
+    assert (events.calls, events.total_ms) == (2, 15.0)
+    delete = got["delete from sessions where expires_at < now()"]
+    assert (delete.total_ms, delete.line) == (60.0, 4)
+
+
+def test_jsonlog() -> None:
+    got = stats("jsonlog.json")
+    bound = got["select * from orders where status = ? and created_at > ?"]
+    assert bound.sample == "SELECT * FROM orders WHERE status = 'pending' AND created_at > '2026-11-23 08:00'"
+    assert len(got) == 2
+
+
+@pytest.mark.parametrize("name", ["pgss.csv", "pgss.json"])
+def test_pg_stat_statements_exports(name: str) -> None:
+    got = stats(name)
+    top = got["select id, status from orders where customer_id = ? order by created_at desc limit ?"]
+    assert (top.calls, top.total_ms, top.p95_ms) == (5210, 48211.5, None)
+    assert "$1" in top.sample
+
+
+def test_mysql_slow_log() -> None:
+    got = stats("mysql-slow.log")
+    (only,) = got.values()
+    assert (only.calls, only.total_ms, only.line) == (2, 400.0, 9)
+
+
+def test_plain_sql_file_counts_calls_without_time() -> None:
+    got = stats("queries.sql")
+    orders = got["select id, status from orders where customer_id = ? order by created_at desc limit ?"]
+    assert (orders.calls, orders.timed, orders.line) == (2, False, 2)
+    products = next(q for q in got.values() if "products" in q.fingerprint)
+    assert products.line == 5 and products.sample.startswith("SELECT id, title")
+
+
+@pytest.mark.parametrize("opener", [gzip.open, bz2.open, lzma.open])
+def test_compressed_logs(tmp_path: Path, opener: object) -> None:
+    target = tmp_path / "postgresql.log.z"
+    with opener(target, "wb") as handle, open(FIXTURES / "stderr_debian.log", "rb") as src:  # type: ignore[operator]
+        shutil.copyfileobj(src, handle)
+    got = read_workload([str(target)], jobs=1).results()
+    assert sum(q.calls for q in got) == 5
+
+
+def test_stdin() -> None:
+    code = "from opskit.db.logs import read_workload; print(sum(q.calls for q in read_workload(['-']).results()))"
+    with open(FIXTURES / "mysql-slow.log", "rb") as stdin:
+        done = subprocess.run([sys.executable, "-c", code], stdin=stdin, capture_output=True, check=True)
+    assert done.stdout.strip() == b"2"
+
+
+def test_input_format_overrides_detection() -> None:
+    got = read_workload([str(FIXTURES / "queries.sql")], input_format="sql", jobs=1).results()
+    assert len(got) == 2
+    with pytest.raises(UsageError):
+        read_workload([str(FIXTURES / "queries.sql")], input_format="oracle")
+
+
+def test_bad_inputs_are_one_line_errors(tmp_path: Path) -> None:
+    binary = tmp_path / "core.bin"
+    binary.write_bytes(b"LOG:  duration: 1 ms  statement: SELECT 1\n\x00\x01\x02")
+    with pytest.raises(InputError, match="core.bin: binary data"):
+        read_workload([str(binary)], jobs=1)
+    with pytest.raises(InputError, match="missing.log: no such file"):
+        read_workload([str(tmp_path / "missing.log")])
+    unknown = tmp_path / "notes.txt"
+    unknown.write_text("hello\nworld\n")
+    with pytest.raises(InputError, match="unrecognised log format"):
+        read_workload([str(unknown)])
+    bad_json = tmp_path / "pg.json"
+    bad_json.write_text('{"error_severity": "LOG", "message": "duration: 1.0 ms  statement: SELECT 1"}\n{oops\n')
+    with pytest.raises(InputError, match=r"pg.json:2: malformed JSON"):
+        read_workload([str(bad_json)])
+
+
+def test_parallel_read_matches_sequential(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
+    from db_workload import generate
+
+    log = tmp_path / "big.log"
+    with open(log, "w") as handle:
+        generate(handle.write, 3 << 20, seed=3)
+    from opskit.db.logs.postgres import StderrLog
+
+    StderrLog.parallel_threshold = 1 << 20
+    try:
+        parallel = {q.fingerprint: q for q in read_workload([str(log)], jobs=2).results()}
+    finally:
+        StderrLog.parallel_threshold = 64 << 20
+    sequential = {q.fingerprint: q for q in read_workload([str(log)], jobs=1).results()}
+    assert parallel.keys() == sequential.keys()
+    for fp, q in sequential.items():
+        assert (parallel[fp].calls, parallel[fp].total_ms, parallel[fp].line) == (q.calls, q.total_ms, q.line)
