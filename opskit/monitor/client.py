@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
+import urllib3
 from prometheus_api_client import PrometheusApiClientException, PrometheusConnect
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import InsecureRequestWarning, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from opskit.core.errors import InputError, ServiceError, UsageError
@@ -91,6 +93,8 @@ class HttpPrometheusClient(PrometheusClient):
         self._timeout = (timeout / (CONNECT_RETRIES + 1), timeout)
         self._session = requests.Session()
         self._session.verify = str(ca_bundle) if ca_bundle else verify
+        if not verify:  # the user asked for it (--insecure); no multi-line warning per request
+            urllib3.disable_warnings(InsecureRequestWarning)
         if token:
             self._session.headers["Authorization"] = f"Bearer {token}"
         if basic_auth:
@@ -99,6 +103,7 @@ class HttpPrometheusClient(PrometheusClient):
             total=CONNECT_RETRIES + STATUS_RETRIES,
             connect=CONNECT_RETRIES,
             read=0,
+            other=0,
             status=STATUS_RETRIES,
             backoff_factor=0.1,
             status_forcelist=(502, 503, 504),
@@ -129,6 +134,9 @@ class HttpPrometheusClient(PrometheusClient):
         except requests.exceptions.Timeout:
             raise ServiceError(f"{where}: no answer within {self._timeout[1]:g}s") from None
         except requests.exceptions.ConnectionError as exc:
+            cause = getattr(exc.args[0], "reason", None) if exc.args else None
+            if isinstance(cause, ReadTimeoutError):  # read retries off: urllib3 wraps the timeout
+                raise ServiceError(f"{where}: no answer within {self._timeout[1]:g}s") from None
             reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
             raise ServiceError(f"{where}: unreachable ({reason})") from None
         except requests.exceptions.RequestException as exc:
@@ -182,7 +190,10 @@ class HttpPrometheusClient(PrometheusClient):
 
     def _get(self, endpoint: str, params: dict[str, str] | None = None) -> requests.Response:
         with self._calling(endpoint):
-            return self._session.get(f"{self.url}{endpoint}", params=params, timeout=self._timeout)
+            # verify given per request: a session's own is overridden by $REQUESTS_CA_BUNDLE
+            return self._session.get(
+                f"{self.url}{endpoint}", params=params, timeout=self._timeout, verify=self._session.verify
+            )
 
     def api(self, path: str, **params: str) -> Any:
         endpoint = f"/api/v1/{path}"

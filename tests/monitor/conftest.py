@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -30,10 +31,15 @@ def eventually(probe: Callable[[], T], accept: Callable[[T], bool], what: str, t
         time.sleep(0.5)
 
 
-def opskit(*args: str) -> subprocess.CompletedProcess[str]:
-    """The real command line, as CI and on-call run it."""
+def opskit(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The real command line, as CI and on-call run it, with extra environment variables."""
     return subprocess.run(
-        [sys.executable, "-m", "opskit", *args], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "opskit", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **env},
     )
 
 
