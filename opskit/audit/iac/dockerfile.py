@@ -132,7 +132,9 @@ class DockerfileChecker(Checker):
             if inst.command == "ARG" and not stages:
                 global_args.update(_assignments(inst))
             elif inst.command == "FROM":
-                base = expand(inst.args[0], global_args) if inst.args else None
+                if not inst.args or not inst.args[0]:
+                    raise Unparseable("FROM needs an image", inst.start_line)
+                base = expand(inst.args[0], global_args)
                 name = inst.args[2].lower() if len(inst.args) >= 3 and inst.args[1].upper() == "AS" else None
                 parent = next((s for s in stages if base is not None and s.name == base.lower()), None)
                 if parent is None:

@@ -37,8 +37,8 @@ class Instruction:
 
 def parse_dockerfile(text: str) -> list[Instruction]:
     """Instructions of a Dockerfile; raises Unparseable with BuildKit's message."""
-    if not text.strip():
-        return []
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
+        return []  # empty or only comments: nothing to check
     try:
         commands = dockerfile.parse_string(text)
     except dockerfile.GoParseError as exc:

@@ -14,7 +14,7 @@ import hcl2
 from hcl2.rules.base import AttributeRule, BlockRule, BodyRule
 from hcl2.rules.functions import FunctionCallRule
 from hcl2.utils import SerializationOptions
-from lark.exceptions import LarkError, UnexpectedInput
+from lark.exceptions import UnexpectedInput
 
 from opskit.audit.iac.interface import Unparseable
 
@@ -58,7 +58,7 @@ def parse_hcl(text: str) -> list[Block]:
         top = _block_of("", (), 1, max(1, text.count("\n")), body)
     except UnexpectedInput as exc:
         raise Unparseable(f"HCL syntax error at column {exc.column}", exc.line) from None
-    except (LarkError, RuntimeError, ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+    except Exception as exc:  # the parser's other failures (duplicate keys, deep nesting) are input errors too
         raise Unparseable(_first_line(str(exc)) or type(exc).__name__) from None
     return [top, *top.blocks] if top.attributes else list(top.blocks)
 

@@ -38,7 +38,7 @@ def _is_literal(value: Any) -> bool:
 
 def _resources(blocks: Sequence[Block], *types: str) -> Iterator[Block]:
     for block in blocks:
-        if block.type == "resource" and block.labels and block.labels[0] in types:
+        if block.type == "resource" and len(block.labels) == 2 and block.labels[0] in types:
             yield block
 
 
@@ -78,7 +78,7 @@ class TerraformChecker(Checker):
 
     def _open_security_groups(self, blocks: Sequence[Block], lines: Sequence[str]) -> Iterator[Hit]:
         for group in _resources(blocks, "aws_security_group"):
-            for ingress in group.children("ingress"):
+            for ingress in [*group.children("ingress"), *_attribute_blocks(group.attributes.get("ingress"))]:
                 yield from self._open_rule(address(group), ingress, "protocol",
                                            ("cidr_blocks", "ipv6_cidr_blocks"), lines)
         for rule in _resources(blocks, "aws_security_group_rule"):
@@ -222,6 +222,15 @@ class TerraformChecker(Checker):
                 yield Hit(rule.id, attribute.line, f"{where} sets {attribute.name} to a literal value "
                           f"{attribute.value}.", offending=f"{where} {attribute.name}={attribute.value}",
                           snippet=_line(lines, attribute.line), secrets=(attribute.value,))
+
+
+def _attribute_blocks(attribute: Attribute | None) -> list[Block]:
+    """``ingress = [{...}, ...]`` (attribute syntax) as blocks, every value at the attribute's line."""
+    if attribute is None:
+        return []
+    return [Block(attribute.name, (), attribute.line, attribute.end_line,
+                  {k: Attribute(k, v, attribute.line, attribute.end_line) for k, v in item.items()})
+            for item in _as_list(attribute.value) if isinstance(item, dict)]
 
 
 def _statements(attribute: Attribute) -> list[Mapping[str, Any]]:

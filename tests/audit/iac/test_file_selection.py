@@ -1,0 +1,34 @@
+"""Which file names each IaC scanner reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from opskit.audit.iac.scanner import ConfigScanner, DockerfileScanner, IacScanner, TerraformScanner
+from opskit.audit.interface import ScanSettings
+
+
+@pytest.mark.parametrize(
+    ("scanner", "path", "wanted"),
+    [
+        (DockerfileScanner, "Dockerfile", True),
+        (DockerfileScanner, "docker/Dockerfile.prod", True),
+        (DockerfileScanner, "api.dockerfile", True),
+        (DockerfileScanner, "Containerfile", True),
+        (DockerfileScanner, "Dockerfile.md", False),
+        (DockerfileScanner, "Dockerfile.dockerignore", False),
+        (DockerfileScanner, "docs/dockerfiles.txt", False),
+        (TerraformScanner, "infra/main.tf", True),
+        (TerraformScanner, "prod.tfvars", True),
+        (TerraformScanner, "main.tf.json", False),
+        (ConfigScanner, ".env", True),
+        (ConfigScanner, "deploy/.env.production", True),
+        (ConfigScanner, "prod.env", True),
+        (ConfigScanner, "mysite/settings.py", True),
+        (ConfigScanner, "mysite/settings/base.py", True),
+        (ConfigScanner, "app/views.py", False),
+        (ConfigScanner, ".envrc", False),
+    ],
+)
+def test_wants(scanner: type[IacScanner], path: str, wanted: bool) -> None:
+    assert scanner(ScanSettings()).wants(path) is wanted

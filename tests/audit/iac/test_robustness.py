@@ -1,0 +1,72 @@
+"""Unparseable and odd files give one note naming the file (and line when known), never an exception."""
+
+from __future__ import annotations
+
+import pytest
+
+from opskit.audit.iac.scanner import ConfigScanner, DockerfileScanner, IacScanner, TerraformScanner
+from opskit.audit.interface import ScanSettings, SourceFile
+
+
+def scan(scanner: type[IacScanner], path: str, text: str) -> tuple[list[str], list[str]]:
+    result = scanner(ScanSettings(root="/nonexistent")).scan([SourceFile(path=path, text=text)])
+    return [f.rule_id for f in result.findings], list(result.notes)
+
+
+@pytest.mark.parametrize(
+    ("scanner", "path", "text", "note"),
+    [
+        (DockerfileScanner, "app/Dockerfile", "hello world\nFROM python:3.12\n",
+         "app/Dockerfile:1: cannot parse as dockerfile, skipped: unknown instruction 'HELLO'"),
+        (DockerfileScanner, "Dockerfile", "RUN make\nFROM python:3.12\n",
+         "Dockerfile:1: cannot parse as dockerfile, skipped: expected FROM, found RUN"),
+        (DockerfileScanner, "Dockerfile", "FROM python:3.12\nRUN <<EOF\nmake\n",
+         "Dockerfile: cannot parse as dockerfile, skipped: unterminated heredoc"),
+        (DockerfileScanner, "Dockerfile", "FROM\n",
+         "Dockerfile:1: cannot parse as dockerfile, skipped: FROM needs an image"),
+        (TerraformScanner, "infra/main.tf", 'resource "aws_s3_bucket" "a" {\n  acl = "public-read"\n',
+         "infra/main.tf:3: cannot parse as terraform, skipped: HCL syntax error at column 1"),
+        (TerraformScanner, "x.tfvars", "\x01\x02\x03 = = =\n",
+         "x.tfvars:1: cannot parse as terraform, skipped: HCL syntax error at column 1"),
+        (ConfigScanner, "mysite/settings.py", "DEBUG = True\nif DEBUG:\n",
+         "mysite/settings.py:2: cannot parse as config, skipped: Python syntax error: expected an indented "
+         "block after 'if' statement on line 2"),
+    ],
+)
+def test_unparseable_file_is_one_note(scanner: type[IacScanner], path: str, text: str, note: str) -> None:
+    findings, notes = scan(scanner, path, text)
+    assert (findings, notes) == ([], [note])
+
+
+def test_one_bad_file_does_not_hide_the_next() -> None:
+    result = TerraformScanner(ScanSettings()).scan([
+        SourceFile("broken.tf", "resource {"),
+        SourceFile("rds.tf", 'resource "aws_db_instance" "a" {\n  publicly_accessible = true\n'
+                             '  storage_encrypted = true\n}\n'),
+    ])
+    assert [(f.location.path, f.location.line, f.rule_id) for f in result.findings] == [("rds.tf", 2, "tf-db-public")]
+    assert len(result.notes) == 1 and result.notes[0].startswith("broken.tf:")
+
+
+@pytest.mark.parametrize(
+    ("scanner", "path", "text"),
+    [
+        (DockerfileScanner, "Dockerfile", ""),
+        (DockerfileScanner, "Dockerfile", "# only a comment\n\n"),
+        (TerraformScanner, "main.tf", ""),
+        (TerraformScanner, "main.tf", 'resource "aws_s3_bucket" {\n}\n'),  # missing label: terraform's problem
+        (TerraformScanner, "main.tf", 'resource "aws_db_instance" "a" {\n  publicly_accessible = var.public\n'
+                                      '  storage_encrypted = var.encrypted\n}\n'),
+        (ConfigScanner, ".env", "\x01\x02 no assignments here\n=value-without-name\n"),
+    ],
+)
+def test_empty_or_unknowable_input_is_quiet(scanner: type[IacScanner], path: str, text: str) -> None:
+    assert scan(scanner, path, text) == ([], [])
+
+
+def test_security_group_in_attribute_syntax() -> None:
+    text = ('resource "aws_security_group" "legacy" {\n  name = "legacy"\n'
+            '  ingress = [{ from_port = 3389, to_port = 3389, protocol = "tcp", cidr_blocks = ["0.0.0.0/0"] }]\n}\n')
+    result = TerraformScanner(ScanSettings()).scan([SourceFile("sg.tf", text)])
+    assert [(f.location.line, f.rule_id) for f in result.findings] == [(3, "tf-sg-open-admin-port")]
+    assert "3389 (RDP)" in result.findings[0].message
