@@ -1,4 +1,9 @@
-"""Encoded blobs (base64, hex, URL-encoding) in a text, decoded when the result is readable text."""
+"""Encoded blobs (base64, hex, URL-encoding) in a text, decoded when the result is readable text.
+
+One regex pass finds every run of base64/hex alphabet characters; each run is classified and
+decoded in Python, which is cheaper than one regex per encoding. URL-encoded spans are found
+from their ``%XX`` escapes, a literal the regex engine searches for quickly.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+MIN_BLOB = 24
 MAX_BLOB = 64 * 1024
-_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{24,}={0,2}(?![A-Za-z0-9+/=_-])")
-_BASE64URL = re.compile(r"(?<![A-Za-z0-9+/=_-])(?=[A-Za-z0-9_-]*[_-])[A-Za-z0-9_-]{24,}={0,2}(?![A-Za-z0-9+/=_-])")
-_HEX = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}){16,}(?![0-9A-Za-z])")
-_URL = re.compile(r"[A-Za-z0-9._~+/=:@-]*(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~+/=:@-]*){3,}")
+_RUN = re.compile(r"[A-Za-z0-9+/=_-]{%d,}" % MIN_BLOB)
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+/=:@&?-")
+_URL_GAP = 64  # escapes further apart than this belong to different blobs
 
 
 @dataclass(frozen=True)
@@ -24,7 +30,7 @@ class Blob:
     encoding: str
 
 
-def _readable(data: bytes) -> str | None:
+def readable(data: bytes) -> str | None:
     """The bytes as text when they look like text (decoded secrets are printable ASCII/UTF-8)."""
     try:
         text = data.decode("utf-8")
@@ -34,41 +40,58 @@ def _readable(data: bytes) -> str | None:
     return text if len(text) >= 8 and printable >= 0.95 * len(text) else None
 
 
-def _b64(blob: str, altchars: bytes | None) -> str | None:
-    stripped = blob.rstrip("=")
+def decode_run(run: str) -> tuple[str, str] | None:
+    """(decoded text, encoding) of one run of base64/hex characters, or None."""
+    if len(run) % 2 == 0 and len(run) >= 32:
+        try:
+            decoded = readable(bytes.fromhex(run))
+        except ValueError:
+            pass  # not hex; maybe base64
+        else:
+            return (decoded, "hex") if decoded is not None else None
+    if run.islower() or run.isupper() or "=" in run.rstrip("="):
+        return None  # base64 of text mixes cases; '=' only pads the end
+    urlsafe = "-" in run or "_" in run
+    if urlsafe and ("+" in run or "/" in run):
+        return None
+    stripped = run.rstrip("=")
     try:
-        data = base64.b64decode(stripped + "=" * (-len(stripped) % 4), altchars=altchars, validate=True)
+        data = base64.b64decode(stripped + "=" * (-len(stripped) % 4), altchars=b"-_" if urlsafe else None,
+                                validate=True)
     except (binascii.Error, ValueError):
         return None
-    return _readable(data)
+    decoded = readable(data)
+    return (decoded, "base64") if decoded is not None else None
 
 
-def _hex(blob: str) -> str | None:
-    return _readable(bytes.fromhex(blob))
-
-
-def _url(blob: str) -> str | None:
-    decoded = unquote(blob)
-    return decoded if decoded != blob else None
-
-
-_DECODERS = (
-    (_BASE64, "base64", lambda s: _b64(s, None)),
-    (_BASE64URL, "base64", lambda s: _b64(s, b"-_")),
-    (_HEX, "hex", _hex),
-    (_URL, "url", _url),
-)
+def _url_blobs(text: str) -> Iterator[Blob]:
+    escapes = [m.start() for m in _ESCAPE.finditer(text)]
+    groups: list[list[int]] = []
+    for pos in escapes:
+        if groups and pos - groups[-1][-1] <= _URL_GAP:
+            groups[-1].append(pos)
+        else:
+            groups.append([pos])
+    for group in groups:
+        if len(group) < 3:
+            continue
+        start, end = group[0], group[-1] + 3
+        while start > 0 and text[start - 1] in _URL_CHARS:
+            start -= 1
+        while end < len(text) and (text[end] in _URL_CHARS or text[end] == "%"):
+            end += 1
+        decoded = unquote(text[start:end])
+        if decoded != text[start:end]:
+            yield Blob(start, end, decoded, "url")
 
 
 def encoded_blobs(text: str) -> Iterator[Blob]:
     """Every blob in ``text`` that decodes to readable text, with its span in ``text``."""
-    for pattern, encoding, decoder in _DECODERS:
-        if encoding == "url" and "%" not in text:
-            continue
-        for match in pattern.finditer(text):
-            blob = match.group(0)
-            if len(blob) > MAX_BLOB:
-                continue
-            decoded = decoder(blob)
+    for match in _RUN.finditer(text):
+        run = match.group(0)
+        if len(run) <= MAX_BLOB:
+            decoded = decode_run(run)
             if decoded is not None:
-                yield Blob(match.start(), match.end(), decoded, encoding)
+                yield Blob(match.start(), match.end(), *decoded)
+    if "%" in text:
+        yield from _url_blobs(text)

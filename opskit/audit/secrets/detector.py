@@ -22,7 +22,9 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 def ascii_lower(text: str) -> str:
     """Lowercase without changing length, so offsets in the result are offsets in ``text``."""
-    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+    lowered = text.lower()
+    # A few characters (such as U+0130) lowercase to two; then only ASCII is folded.
+    return lowered if text.isascii() or len(lowered) == len(text) else text.translate(_ASCII_LOWER)
 
 
 class KeywordDetector(Detector):
