@@ -15,7 +15,7 @@ _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 _LITERAL = re.compile(r"'[^']*'|\b[0-9][0-9.]*(?:[eE][-+]?[0-9]+)?")
 _DOLLAR_QUOTED = re.compile(r"\$\$.*?\$\$", re.S)
 _IN_LIST = re.compile(r"\(\?(?:, ?\?)+\)")
-_VALUES_LIST = re.compile(r"\((?:\?, ?)*\?\)(?:, ?\((?:\?, ?)*\?\))+")
+_VALUES_LIST = re.compile(r"values \((?:\?, ?)*\?\)(?:, ?\((?:\?, ?)*\?\))*")
 _PARAM = re.compile(r"\$(\d+)(?!\d)")
 _PARAM_VALUE = re.compile(r"\$(\d+) = ('(?:[^']|'')*'|NULL)")
 
@@ -29,10 +29,12 @@ def fingerprint(sql: str) -> str:
     sql = _LITERAL.sub("?", sql)
     sql = " ".join(sql.split()).replace("$?", "?").replace("??", "?").replace("-?", "?")
     sql = sql.replace("( ", "(").replace(" )", ")").replace(" ,", ",").replace(",?", ", ?")
+    sql = sql.rstrip("; ").lower()
+    if "values (" in sql:
+        sql = _VALUES_LIST.sub("values (...)", sql)
     if "?," in sql:
-        sql = _VALUES_LIST.sub("(...)", sql)
         sql = _IN_LIST.sub("(?)", sql)
-    return sql.rstrip("; ").lower()
+    return sql
 
 
 def bind_parameters(sql: str, detail: str | None) -> str:

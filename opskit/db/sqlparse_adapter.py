@@ -135,6 +135,8 @@ def _statement(tokens: list[S.Token], shape: _Shape, scope: _Scope, top: bool) -
             clause = clause if clause in ("insert", "delete") else "from"
         elif tok.ttype in T.Keyword and value in ("ON", "USING"):
             clause = "on" if value == "ON" else "using"
+            if clause == "on" and clause_tokens["on"]:
+                clause_tokens["on"].append(S.Token(T.Keyword, "AND"))  # each ON is its own conjunction
         elif tok.ttype in T.Keyword and value == "ORDER BY":
             clause = "order"
         elif tok.ttype in T.Keyword and value == "GROUP BY":

@@ -155,10 +155,11 @@ def scan_stderr(
     return line - first_line + count("\n", last)
 
 
-def _scan_range(path: str, start: int, end: int, pid_source: str | None) -> tuple[Aggregator, int]:
+def _scan_range(
+    path: str, start: int, end: int, pid_pattern: re.Pattern[str] | None
+) -> tuple[Aggregator, int]:
     """Worker: aggregate the byte range [start, end) of a plain log file."""
     source = LogSource(path=path, display=path)
-    pid_pattern = re.compile(pid_source) if pid_source else None
     agg = Aggregator()
     sessions = _Sessions(agg, path)
     lines = 0
@@ -220,9 +221,8 @@ class StderrLog(LogReader):
     ) -> None:
         points = _split_points(source.path, self.jobs)
         ranges = list(zip(points, points[1:], strict=False))
-        pattern_source = pid_pattern.pattern if pid_pattern else None
         with ProcessPoolExecutor(max_workers=len(ranges)) as pool:
-            futures = [pool.submit(_scan_range, source.path, a, b, pattern_source) for a, b in ranges]
+            futures = [pool.submit(_scan_range, source.path, a, b, pid_pattern) for a, b in ranges]
             offset = 0
             for future in futures:
                 agg, lines = future.result()

@@ -1,0 +1,119 @@
+"""Fingerprints, query understanding and candidate design: pure functions on realistic SQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from opskit.db.candidates import candidates_for, covering_index, needs
+from opskit.db.fingerprint import bind_parameters, fingerprint
+from opskit.db.interface import IndexCandidate, IndexKey, PredicateKind
+from opskit.db.schema import parse_index_definition
+from opskit.db.sqlparse_adapter import UnparseableQuery, understand
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("SELECT * FROM t WHERE a = 1 AND b = 'x'", "select *  from t where a = 22 and b = 'it''s'"),
+        ("SELECT * FROM t WHERE id IN (1, 2, 3)", "SELECT * FROM t WHERE id IN (7)"),
+        ("INSERT INTO t (a, b) VALUES (1, 2), (3, 4)", "INSERT INTO t (a, b) VALUES (5, 6)"),
+        ("SELECT * FROM t WHERE a = $1 -- by id", "SELECT * FROM t /* hint */ WHERE a = 5"),
+    ],
+)
+def test_same_fingerprint(a: str, b: str) -> None:
+    assert fingerprint(a) == fingerprint(b)
+
+
+def test_different_columns_keep_different_fingerprints() -> None:
+    assert fingerprint("SELECT * FROM t1 WHERE col1 = 5") != fingerprint("SELECT * FROM t1 WHERE col2 = 5")
+    assert fingerprint("SELECT * FROM t1 WHERE col1 = 5") == "select * from t1 where col1 = ?"
+
+
+def test_bind_parameters_never_matches_inside_longer_numbers() -> None:
+    sql = "SELECT * FROM t WHERE a = $1 AND b = $10 AND c = $11"
+    detail = "parameters: $1 = 'one', $10 = 'ten', $11 = NULL"
+    assert bind_parameters(sql, detail) == "SELECT * FROM t WHERE a = 'one' AND b = 'ten' AND c = NULL"
+
+
+def test_understands_joins_aliases_quotes_ctes_and_predicates() -> None:
+    shape = understand(
+        'WITH recent AS (SELECT * FROM shop.orders WHERE created_at > now() - interval \'1 day\') '
+        'SELECT o.id, c.email FROM recent r JOIN shop.orders o ON o.id = r.id JOIN "Customers" c '
+        "ON c.id = o.customer_id WHERE o.status IN ('a', 'b') AND lower(c.email) = 'x@y' "
+        "AND o.deleted_at IS NULL AND o.total BETWEEN 1 AND 5 AND (o.a = 1 OR o.b = 2) "
+        "ORDER BY o.created_at DESC, o.id LIMIT 10"
+    )
+    assert set(shape.tables) == {"shop.orders", "public.Customers"}
+    kinds = {(p.column.table, p.column.expr, p.kind) for p in shape.predicates}
+    assert ("shop.orders", "status", PredicateKind.IN) in kinds
+    assert ("shop.orders", "created_at", PredicateKind.RANGE) in kinds  # from the CTE
+    assert ("shop.orders", "total", PredicateKind.RANGE) in kinds
+    assert ("public.Customers", "lower(email)", PredicateKind.EQ) in kinds
+    assert ("shop.orders", "deleted_at", PredicateKind.IS_NULL) in kinds
+    assert not any(p.column.expr in ("a", "b") for p in shape.predicates)  # OR terms are not indexable
+    assert {(a.expr, b.expr) for a, b in shape.joins} == {("id", "customer_id")}
+    assert [(k.column.expr, k.descending) for k in shape.order_by] == [("created_at", True), ("id", False)]
+    assert shape.limit
+
+
+def test_update_delete_and_keyword_named_tables() -> None:
+    update = understand("UPDATE accounts SET balance = balance - 5 WHERE user_id = 7 AND kind = 'x'")
+    assert update.written_table == "public.accounts"
+    assert [p.column.expr for p in update.predicates] == ["user_id", "kind"]
+    delete = understand("DELETE FROM events e WHERE e.created_at < now() - interval '90 days'")
+    assert delete.written_table == "public.events"
+    assert delete.predicates[0].kind == PredicateKind.RANGE
+
+
+def test_subqueries_in_where() -> None:
+    shape = understand("SELECT name FROM products WHERE id IN (SELECT product_id FROM order_items WHERE order_id = 9)")
+    assert ("public.order_items", "order_id") in {(p.column.table, p.column.expr) for p in shape.predicates}
+
+
+@pytest.mark.parametrize("sql", ["SELEC FROM WHERE", "VACUUM ANALYZE orders", "SELECT 1; SELECT 2"])
+def test_unparseable(sql: str) -> None:
+    with pytest.raises(UnparseableQuery):
+        understand(sql)
+
+
+def ddls(sql: str) -> set[str]:
+    return {c.label() for n in needs(understand(sql)) for c in candidates_for(n)}
+
+
+def test_candidates_put_equality_then_range_or_sort_with_directions() -> None:
+    got = ddls(
+        "SELECT id, total FROM orders WHERE customer_id = 5 AND status = 'paid' "
+        "ORDER BY created_at DESC LIMIT 20"
+    )
+    assert "orders_customer_id_status_created_at_idx ON public.orders (customer_id, status, created_at DESC)" in got
+    assert any("INCLUDE (id, total)" in d for d in got)
+    ranged = ddls("SELECT * FROM events WHERE account_id = 3 AND created_at > '2026-01-01'")
+    assert "events_account_id_created_at_idx ON public.events (account_id, created_at)" in ranged
+
+
+def test_partial_and_expression_candidates() -> None:
+    got = ddls("SELECT id FROM products WHERE category_id = 3 AND deleted_at IS NULL ORDER BY price LIMIT 5")
+    assert "products_category_id_price_partial_idx ON public.products (category_id, price) WHERE deleted_at IS NULL" in got
+    assert ddls("SELECT * FROM customers WHERE lower(email) = 'a@b'") == {
+        "customers_lower_email_idx ON public.customers ((lower(email)))"
+    }
+
+
+def test_existing_index_with_same_leading_columns_covers_a_candidate() -> None:
+    existing = [
+        parse_index_definition("CREATE INDEX o_cust ON public.orders USING btree (customer_id, created_at DESC)"),
+        parse_index_definition(
+            "CREATE INDEX p_live ON public.products USING btree (category_id) WHERE (deleted_at IS NULL)"
+        ),
+        parse_index_definition("CREATE INDEX c_lower ON public.customers USING btree (lower((email)::text))"),
+    ]
+    single = IndexCandidate("public.orders", (IndexKey("customer_id"),))
+    assert covering_index(single, existing) is existing[0]
+    other = IndexCandidate("public.orders", (IndexKey("status"),))
+    assert covering_index(other, existing) is None
+    partial = IndexCandidate("public.products", (IndexKey("category_id"),), where="deleted_at IS NULL")
+    assert covering_index(partial, existing) is existing[1]
+    full = IndexCandidate("public.products", (IndexKey("category_id"),))
+    assert covering_index(full, existing) is None  # a partial index does not serve every query
+    expression = IndexCandidate("public.customers", (IndexKey("lower(email)", is_expression=True),))
+    assert covering_index(expression, existing) is existing[2]
