@@ -320,7 +320,9 @@ class _Interpreter:
         frame.returns.append(value)
         body_node = children[0].named_children[0] if children and children[0].type == "expression_list" \
             and children[0].named_children else (children[0] if children else None)
-        if frame.route == "flask" and body_node is not None and body_node.type != "call":
+        external_call = body_node is not None and body_node.type == "call" and \
+            self._local_function(body_node.child_by_field_name("function")) is None
+        if frame.route == "flask" and body_node is not None and not external_call:
             body = value.fields.get("0", value) if value.fields is not None and "0" in value.fields else value
             if body.fields is None and not body.sequence:
                 for spec in self.rules.return_sinks:
@@ -559,6 +561,17 @@ class _Interpreter:
             return env[name]
         return self.module.get(name, CLEAN)
 
+    def _source(self, node: Node, call: bool = False) -> Value | None:
+        """Untrusted input read by ``node``, by its resolved name or as written (a view's ``request``
+        parameter shadows an imported ``flask.request``)."""
+        name, raw = self.unit.name(node), self.unit.raw_name(node)
+        for candidate in (name, raw) if name != raw else (name,):
+            if candidate:
+                source = self._member_source(candidate, node, call)
+                if source is not None:
+                    return source
+        return None
+
     def _member_source(self, name: str, node: Node, call: bool = False) -> Value | None:
         kind = self.rules.source(name, call)
         if kind is None:
@@ -567,14 +580,12 @@ class _Interpreter:
         return Value(frozenset({Origin(short, kind, node.start_point[0] + 1)}))
 
     def _eval_attribute(self, node: Node, env: Env, frame: Frame) -> Value:
-        name = self.unit.name(node)
-        if name is not None:
-            source = self._member_source(name, node)
-            if source is not None:
-                return source
-            raw = self.unit.raw_name(node)
-            if raw in env:
-                return env[raw]
+        source = self._source(node)
+        if source is not None:
+            return source
+        raw = self.unit.raw_name(node)
+        if raw is not None and raw in env:
+            return env[raw]
         obj = node.child_by_field_name("object")
         if obj is None:
             return CLEAN
@@ -586,11 +597,9 @@ class _Interpreter:
 
     def _eval_subscript(self, node: Node, env: Env, frame: Frame) -> Value:
         python = node.type == "subscript"
-        name = self.unit.name(node)
-        if name is not None:
-            source = self._member_source(name, node)
-            if source is not None:
-                return source
+        source = self._source(node)
+        if source is not None:
+            return source
         container_node = node.child_by_field_name("value" if python else "object")
         key_node = node.child_by_field_name("subscript" if python else "index")
         container = self.eval(container_node, env, frame) if container_node is not None else CLEAN
@@ -793,10 +802,9 @@ class _Interpreter:
         cleans = self.rules.sanitizer(name, self.rules.sanitizers)
         if cleans is not None:
             return sanitized(join([receiver, *call.values()]), cleans)
-        if name:
-            source = self._member_source(name, node, call=True)
-            if source is not None:
-                return source
+        source = self._source(node, call=True)
+        if source is not None:
+            return source
         flags = frozenset(spec.flag for matches, spec in self.rules.flags
                           if matches(name) and constant_in(call.kwargs.get(spec.kwarg, CLEAN).const, spec.values))
         local = self._local_function(func)
@@ -929,7 +937,11 @@ class _Interpreter:
             return None
         if node.type in ("call", "call_expression"):
             func = node.child_by_field_name("function")
-            cwes = self.rules.sanitizer(self.unit.name(func) or "", self.rules.guards)
+            name = self.unit.name(func)
+            if name is None and func is not None and func.type in ("attribute", "member_expression"):
+                method = func.child_by_field_name("attribute" if func.type == "attribute" else "property")
+                name = f"<literal>.{self.unit.text(method)}" if method is not None else None  # [...].includes(x)
+            cwes = self.rules.sanitizer(name or "", self.rules.guards)
             if cwes is None:
                 return None
             candidates: list[Node] = []
