@@ -73,6 +73,7 @@ def line_of(lines: Sequence[str], first: int, last: int, needle: str) -> int:
 
 class DockerfileChecker(Checker):
     kind = "dockerfile"
+    context_globs = ("*.dockerignore",)
 
     def __init__(self, rules: Mapping[str, Rule]) -> None:
         super().__init__(rules)

@@ -65,6 +65,7 @@ class Checker(ABC):
     """Pure checks for one kind of file over its text and the few files beside it that matter."""
 
     kind: ClassVar[str]  # "dockerfile", "terraform", "config": also the name of its rule file
+    context_globs: ClassVar[tuple[str, ...]] = ()  # other files anywhere in the tree that results depend on
 
     def __init__(self, rules: Mapping[str, Rule]) -> None:
         self.rules = rules

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from opskit.audit.files import FileFilter, discover_files
 from opskit.audit.iac.catalog import load_rules
 from opskit.audit.iac.config import ConfigChecker
 from opskit.audit.iac.dockerfile import DockerfileChecker
@@ -29,6 +32,11 @@ class IacScanner(Scanner):
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)
         self.checker = self.checker_class(load_rules(self.checker_class.kind))
+        if self.checker.context_globs:
+            # Results also depend on files such as .dockerignore; their content joins the version the
+            # result cache is keyed on, so editing one re-scans instead of reusing stale results.
+            digest = context_digest(Path(settings.root), self.checker.context_globs)
+            setattr(self, "version", f"{type(self).version}+{digest}")  # noqa: B010 (shadows the ClassVar)
 
     def wants(self, path: str) -> bool:
         return self.checker.wants(path)
@@ -62,6 +70,19 @@ class IacScanner(Scanner):
                 except OSError:
                     return None
         return None
+
+
+def context_digest(root: Path, globs: Sequence[str]) -> str:
+    """A hash of the content of every file under ``root`` matching ``globs`` (empty outside a directory)."""
+    if not root.is_dir():
+        return ""
+    refs, _ = discover_files(root, FileFilter(include=tuple(globs)))
+    digest = hashlib.blake2b(digest_size=8)
+    for ref in refs:
+        digest.update(ref.path.encode("utf-8", "surrogateescape") + b"\0")
+        with contextlib.suppress(OSError):
+            digest.update(Path(ref.abspath).read_bytes()[:SIBLING_MAX_BYTES] + b"\0")
+    return digest.hexdigest()
 
 
 def to_finding(hit: Hit, rule: Rule, path: str, show_secrets: bool) -> Finding:
@@ -100,7 +121,3 @@ class ConfigScanner(IacScanner):
     version = "1"
     checker_class = ConfigChecker
 
-
-def checkers() -> Mapping[str, Checker]:
-    """Every checker by kind, for tests and docs that run rules without the audit framework."""
-    return {cls.kind: cls(load_rules(cls.kind)) for cls in (DockerfileChecker, TerraformChecker, ConfigChecker)}
