@@ -39,9 +39,18 @@ def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _target(playbook: Path | None, env: str | None, state_dir: Path | None, terraform_bin: str | None) -> api.Target:
+    """The target of a subcommand; options given before it (``deploy -p x.yml status``) count too."""
+    ctx = click.get_current_context()
+    group = ctx.parent.params if ctx.parent is not None and ctx.parent.info_name == "deploy" else {}
+    playbook = playbook or group.get("playbook")
     if playbook is None:
         raise UsageError("missing --playbook (see 'opskit deploy --help')")
-    return api.Target(playbook=playbook, env=env, state_dir=state_dir, terraform_bin=terraform_bin)
+    return api.Target(
+        playbook=playbook,
+        env=env or group.get("env"),
+        state_dir=state_dir or group.get("state_dir"),
+        terraform_bin=terraform_bin or group.get("terraform_bin"),
+    )
 
 
 LOCK_TIMEOUT = click.option(

@@ -224,7 +224,8 @@ class Deployer:
     def _plan_only(self, run: _Run, options: DeployOptions) -> dict[str, Any]:
         image = self._image(run, options)
         summary, plan_file = self._plan(run, image, "deploy")
-        run.record.update({"plan": summary.to_dict(), "plan_file": str(plan_file)})
+        plan_file.unlink(missing_ok=True)  # a plan holds every variable, secrets included, in clear
+        run.record["plan"] = summary.to_dict()
         return run.finish(self.paths, "planned", history=False)
 
     def _deploy_locked(self, run: _Run, options: DeployOptions, history: list[dict[str, Any]]) -> dict[str, Any]:

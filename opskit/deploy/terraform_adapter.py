@@ -107,9 +107,7 @@ class TerraformProvisioner(Provisioner):
         stderr = scrub(proc.stderr.read(), self.secrets.values()) if proc.stderr else ""
         code = proc.wait()
         if code not in ok:
-            tail = [line for line in (stderr.splitlines() or captured) if line.strip()]
-            message = next((line.strip(" │╷╵") for line in tail if "Error" in line), tail[-1] if tail else "")
-            raise ServiceError(f"{where} failed (exit {code}): {message.strip()}")
+            raise ServiceError(f"{where} failed (exit {code}): {first_error(stderr.splitlines() or captured)}")
         return code, "\n".join(captured)
 
     def init(self, log: LineSink) -> None:
@@ -157,6 +155,20 @@ class TerraformProvisioner(Provisioner):
         except ValueError:
             raise ServiceError(f"terraform output -json in {self.spec.directory}: not JSON") from None
         return {k: ("***" if v.get("sensitive") else v.get("value")) for k, v in data.items()}
+
+
+def first_error(lines: list[str]) -> str:
+    """Terraform's first ``Error:`` title with where it points (``on main.tf line 7``), as one line.
+
+    The full diagnostic has already been streamed to the log; this is the line for the summary.
+    """
+    text = [line.strip(" │╷╵\t") for line in lines]
+    text = [line for line in text if line]
+    start = next((i for i, line in enumerate(text) if line.startswith("Error:")), None)
+    if start is None:
+        return text[-1] if text else "no output"
+    where = next((line for line in text[start + 1 : start + 4] if line.startswith("on ")), "")
+    return f"{text[start]} ({where.rstrip(':')})" if where else text[start]
 
 
 def summarize_plan(exit_code: int, show_json: str, plan_file: Path) -> PlanSummary:

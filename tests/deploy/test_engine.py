@@ -137,8 +137,10 @@ def test_rollback_that_does_not_verify_either(world: World) -> None:
 
 def test_hooks_get_the_deploys_facts(world: World, tmp_path: Path) -> None:
     facts = tmp_path / "facts.txt"
-    hooks = Hooks(pre_deploy=(f"echo pre $OPSKIT_SERVICE $OPSKIT_ENV >> {facts}",),
-                  post_deploy=(f"echo post $OPSKIT_OUTCOME $OPSKIT_IMAGE $OPSKIT_RUNNING >> {facts}",))
+    hooks = Hooks(
+        pre_deploy=(f"echo pre $OPSKIT_SERVICE $OPSKIT_ENV >> {facts}",),
+        post_deploy=(f"echo post $OPSKIT_OUTCOME $OPSKIT_IMAGE $OPSKIT_RUNNING >> {facts}",),
+    )
     record = world.deploy("v1", hooks=hooks)
     image = record["image"]
     assert facts.read_text().splitlines() == ["pre web prod", f"post successful {image} {image}"]
@@ -160,9 +162,9 @@ def test_failing_post_deploy_hook_is_reported_without_changing_the_outcome(world
 
 def test_error_halfway_is_recorded_then_raised(world: World) -> None:
     good = world.deploy("v1")["image"]
-    world.infra.fail_apply_of = FakeBuilder().build_and_push(
-        make_playbook(world.tmp_path, "v2").image, "t", {}, lambda line: None
-    ).digest_ref
+    world.infra.fail_apply_of = (
+        FakeBuilder().build_and_push(make_playbook(world.tmp_path, "v2").image, "t", {}, lambda line: None).digest_ref
+    )
     with pytest.raises(ServiceError, match="terraform apply failed"):
         world.deploy("v2")
     last = read_history(world.paths.history)[-1]

@@ -81,9 +81,9 @@ def test_stale_lock_is_reported_and_can_be_released(tmp_path: Path) -> None:
     path.write_text(json.dumps(crashed | {"command": "deploy web.yml"}))
     holder = read_holder(path)
     assert holder is not None and holder.stale
-    with pytest.raises(Failure, match=r"\(stale: process gone\).*release it with 'opskit deploy unlock'"):
-        with deploy_lock(path, 0, "deploy"):
-            pass
+    stale = r"\(stale: process gone\).*release it with 'opskit deploy unlock'"
+    with pytest.raises(Failure, match=stale), deploy_lock(path, 0, "deploy"):
+        pytest.fail("must not get a stale lock without unlock")
     assert release(path) == holder
     assert not path.exists() and release(path) is None
 

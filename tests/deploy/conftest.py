@@ -1,0 +1,50 @@
+"""Helpers for deploy tests: run the real CLI and find secrets that leaked into /tmp."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_opskit(args: list[str], env: Mapping[str, str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """``opskit ARGS`` in a child process (the real exit code, stdout and stderr)."""
+    return subprocess.run(
+        [sys.executable, "-m", "opskit", *args],
+        env={**os.environ, "CI": "true", **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        check=False,
+    )
+
+
+def files_containing(root: Path, needle: str, since: float, skip: tuple[Path, ...] = ()) -> list[Path]:
+    """Regular files under ``root`` changed after ``since`` whose bytes contain ``needle``."""
+    hits = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        dirnames[:] = [d for d in dirnames if here / d not in skip]
+        for name in filenames:
+            path = here / name
+            try:
+                if path.is_symlink() or path.stat().st_mtime < since or path.stat().st_size > 50_000_000:
+                    continue
+                if needle.encode() in path.read_bytes():
+                    hits.append(path)
+            except OSError:
+                continue
+    return hits
+
+
+@pytest.fixture
+def test_start() -> Iterator[float]:
+    yield time.time() - 1
