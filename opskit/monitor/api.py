@@ -37,6 +37,8 @@ class Connection:
     timeout: float = 10.0
 
     def open(self) -> PrometheusClient:
+        if not self.url:
+            raise UsageError("give --url, set $PROMETHEUS_URL, or set url in the [tool.opskit.monitor] config")
         basic_auth = None
         if self.username:
             password = os.environ.get(self.password_env)

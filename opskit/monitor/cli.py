@@ -24,7 +24,7 @@ def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(**kwargs: Any) -> Any:
         kwargs["connection"] = api.Connection(
-            url=kwargs.pop("url"),
+            url=kwargs.pop("url") or "",
             token_env=kwargs.pop("token_env"),
             token_file=kwargs.pop("token_file"),
             username=kwargs.pop("username"),
@@ -36,7 +36,9 @@ def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
         return func(**kwargs)
 
     options = [
-        click.option("--url", required=True, envvar="PROMETHEUS_URL", help="Prometheus base URL ($PROMETHEUS_URL)."),
+        click.option(
+            "--url", metavar="URL", envvar="PROMETHEUS_URL", help="Prometheus base URL (or $PROMETHEUS_URL, or config)."
+        ),
         click.option("--token-env", metavar="VAR", help="Bearer token from this environment variable."),
         click.option("--token-file", type=_FILE, help="Bearer token from this file."),
         click.option("--username", help="Basic auth user; the password comes from --password-env."),
@@ -65,24 +67,23 @@ def monitor() -> None:
 
 
 @monitor.command()
-@connection_options
-@click.option("--checks", "checks_file", type=_FILE, help="Service checks and SLOs (checks.yml).")
+@click.option("--checks", type=_FILE, help="Service checks and SLOs (checks.yml).")
 @click.option(
     "--only",
-    "parts",
     multiple=True,
     type=click.Choice(api.PARTS),
     help="Judge only these built-in parts (repeatable; default all). The --checks file always runs.",
 )
-@click.option("--job", "jobs", multiple=True, metavar="PATTERN", help="Only targets and alerts of these jobs.")
-@click.option("--rule-group", "rule_groups", multiple=True, metavar="PATTERN", help="Only these rule groups.")
-@opskit_command(config_from="checks_file")
+@click.option("--job", multiple=True, metavar="PATTERN", help="Only targets and alerts of these jobs.")
+@click.option("--rule-group", multiple=True, metavar="PATTERN", help="Only these rule groups.")
+@opskit_command(config_from="checks")
+@connection_options
 def check(
     connection: api.Connection,
-    checks_file: Path | None,
-    parts: tuple[str, ...],
-    jobs: tuple[str, ...],
-    rule_groups: tuple[str, ...],
+    checks: Path | None,
+    only: tuple[str, ...],
+    job: tuple[str, ...],
+    rule_group: tuple[str, ...],
     out: Output,
 ) -> int:
     """Check a Prometheus server, its targets, rules and alerts, and your services' checks and SLOs.
@@ -95,13 +96,12 @@ def check(
       opskit monitor check --url https://prom.example.com --token-env PROM_TOKEN \\
           --checks examples/monitor/checks.yml --job 'api-*' --format json
     """
-    report = api.check(connection, checks_file, parts or api.PARTS, Scope(jobs, rule_groups), out.show_progress)
+    report = api.check(connection, checks, only or api.PARTS, Scope(job, rule_group), out.show_progress)
     return emit(report, out, text_renderer=CheckTableRenderer)
 
 
 @monitor.command()
-@connection_options
-@click.option("--checks", "checks_file", type=_FILE, required=True, help="Checks and SLOs to gate on.")
+@click.option("--checks", type=_FILE, required=True, help="Checks and SLOs to gate on.")
 @click.option("--interval", type=float, default=10.0, show_default=True, help="Seconds between rounds.")
 @click.option("--count", type=int, default=5, show_default=True, help="Rounds to run.")
 @click.option("--failure-limit", type=int, default=0, show_default=True, help="Failed rounds tolerated.")
@@ -113,10 +113,11 @@ def check(
     help="Consecutive rounds with query errors tolerated.",
 )
 @click.option("--inconclusive-limit", type=int, default=0, show_default=True, help="Warning rounds tolerated.")
-@opskit_command(config_from="checks_file")
+@opskit_command(config_from="checks")
+@connection_options
 def gate(
     connection: api.Connection,
-    checks_file: Path,
+    checks: Path,
     interval: float,
     count: int,
     failure_limit: int,
@@ -138,4 +139,4 @@ def gate(
     def on_round(current: GateRound) -> None:
         out.info(f"round {current.number}/{count}: {current.status.value}")
 
-    return emit(api.gate(connection, checks_file, settings, on_round), out, text_renderer=CheckTableRenderer)
+    return emit(api.gate(connection, checks, settings, on_round), out, text_renderer=CheckTableRenderer)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from opskit.core.findings import Location, Severity
+from opskit.core.findings import Location
 from opskit.monitor.checks_file import parse_checks, read_yaml
 from opskit.monitor.evaluate import run_checks
 from opskit.monitor.interface import CheckResult, CheckSpec, PrometheusClient, Status
@@ -62,7 +62,6 @@ def _result(status: ServerStatus, name: str, title: str, state: Status, reason: 
         status=state,
         reason=reason,
         title=title,
-        severity=Severity.MEDIUM if state is Status.WARN else Severity.HIGH,
         location=Location(path=f"{status.url}{path}"),
     )
 

@@ -159,9 +159,13 @@ class CheckResult:
     reason: str
     title: str = ""
     value: float | None = None
-    severity: Severity = Severity.HIGH
+    severity: Severity = Severity.HIGH  # when it fails; a warning is always medium
     location: Location | None = None
     details: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def finding_severity(self) -> Severity:
+        return Severity.MEDIUM if self.status is Status.WARN else self.severity
 
     def to_dict(self) -> dict[str, Any]:
         return {

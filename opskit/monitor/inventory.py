@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from opskit.core.findings import Location, Severity
+from opskit.core.findings import Location
 from opskit.monitor.interface import CheckResult, PrometheusClient, Status
 
 FAILING_SEVERITIES = frozenset({"critical", "page", "high", "error"})
@@ -93,7 +93,6 @@ def judge_targets(data: Mapping[str, Any], url: str, scope: Scope) -> list[Check
                 status=status,
                 reason=reason,
                 title=f"Targets of job {job}",
-                severity=Severity.HIGH,
                 location=where,
                 details=details,
             )
@@ -126,7 +125,6 @@ def judge_rules(data: Mapping[str, Any], scope: Scope) -> list[CheckResult]:
                 status=status,
                 reason=reason,
                 title=f"Rule group {name}",
-                severity=Severity.HIGH,
                 location=Location(path=group.get("file") or "/api/v1/rules"),
                 details={"failing": [{"rule": r.get("name"), "error": r.get("lastError")} for r in broken]}
                 if broken
@@ -175,7 +173,6 @@ def judge_alerts(alerts: Iterable[Mapping[str, Any]], url: str, scope: Scope) ->
                 status=status,
                 reason=reason,
                 title=f"Alert {name} firing",
-                severity=Severity.MEDIUM if status is Status.WARN else Severity.HIGH,
                 location=where,
                 details={"labels": [dict(a.get("labels", {})) for a in instances]},
             )

@@ -6,7 +6,6 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from opskit.core.findings import Severity
 from opskit.monitor.interface import AnyCheck, CheckResult, CheckSpec, Sample, Status
 
 
@@ -32,7 +31,7 @@ def result_for(
     value: float | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> CheckResult:
-    """A CheckResult carrying the check's identity; a warning is always medium severity."""
+    """A CheckResult carrying the check's identity and severity."""
     return CheckResult(
         id=spec.id,
         name=spec.name,
@@ -40,7 +39,7 @@ def result_for(
         reason=reason,
         title=spec.title or spec.name,
         value=value,
-        severity=Severity.MEDIUM if status is Status.WARN else spec.severity,
+        severity=spec.severity,
         location=spec.location,
         details=details or {},
     )

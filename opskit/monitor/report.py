@@ -17,7 +17,7 @@ def to_finding(result: CheckResult, url: str) -> Finding:
     return Finding(
         rule_id=result.id,
         title=result.title or result.name,
-        severity=result.severity,
+        severity=result.finding_severity,
         message=f"{result.name}: {result.reason}",
         location=location,
         fingerprint=fingerprint(result.id, result.name, location.path),

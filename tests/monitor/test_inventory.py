@@ -102,9 +102,10 @@ def test_firing_alerts_by_severity() -> None:
     results = {r.name: r for r in judge_alerts(alerts, URL, Scope())}
     assert set(results) == {"alerts/HighErrorRate", "alerts/DiskFilling", "alerts/Watchdog"}
     high = results["alerts/HighErrorRate"]
-    assert (high.status, high.severity) == (Status.FAIL, Severity.HIGH)
+    assert (high.status, high.finding_severity) == (Status.FAIL, Severity.HIGH)
     assert high.reason == "2 firing (severity critical) since 06:40:00Z: HighErrorRate on api"
-    assert results["alerts/DiskFilling"].status is Status.WARN
+    disk = results["alerts/DiskFilling"]
+    assert (disk.status, disk.finding_severity) == (Status.WARN, Severity.MEDIUM)
     assert results["alerts/Watchdog"].status is Status.PASS
     scoped = judge_alerts(alerts, URL, Scope(jobs=("node",)))
     assert [r.name for r in scoped] == ["alerts/DiskFilling"]

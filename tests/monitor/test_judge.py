@@ -28,12 +28,12 @@ def test_the_worst_series_decides_and_is_named() -> None:
     assert result.status is Status.FAIL
     assert result.reason == '0.3 > 0.05 at {job="b"} (1 of 3 series)'
     assert result.value == 0.3
-    assert result.severity is Severity.CRITICAL
+    assert result.finding_severity is Severity.CRITICAL
 
 
 def test_warning_is_medium() -> None:
     result = judge_check(ERRORS, [sample(0.02)])
-    assert (result.status, result.severity) == (Status.WARN, Severity.MEDIUM)
+    assert (result.status, result.finding_severity) == (Status.WARN, Severity.MEDIUM)
     assert result.reason == "0.02 > 0.01 (warning)"
 
 
