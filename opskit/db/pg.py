@@ -36,7 +36,7 @@ class Database:
     def __init__(self, dsn: str, statement_timeout_ms: int = 10_000) -> None:
         self.endpoint = mask_dsn(dsn)
         try:
-            self.conn = psycopg.connect(dsn, autocommit=True, connect_timeout=5)
+            self.conn = psycopg.connect(dsn, autocommit=True, connect_timeout=5, prepare_threshold=None)
             self.conn.execute(f"SET statement_timeout = {int(statement_timeout_ms)}")
         except psycopg.Error as exc:
             raise ServiceError(f"{self.endpoint}: cannot connect: {mask_dsn(_first_line(exc))}") from None
@@ -170,7 +170,6 @@ class Database:
         if not _PARAM.search(statement):
             plan = self.conn.execute(pgsql.SQL("EXPLAIN (FORMAT JSON) ") + pgsql.SQL(statement)).fetchone()  # type: ignore[operator]
             return _total_cost(plan)
-        self.conn.execute("DEALLOCATE ALL")
         self.conn.execute(pgsql.SQL("PREPARE opskit_stmt AS ") + pgsql.SQL(statement))  # type: ignore[operator]
         count = self.conn.execute(
             "SELECT cardinality(parameter_types) FROM pg_prepared_statements WHERE name = 'opskit_stmt'"
