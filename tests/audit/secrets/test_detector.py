@@ -1,0 +1,115 @@
+"""The detector on realistic texts: decoding, placeholders, overlaps, offsets and severity in tests."""
+
+from __future__ import annotations
+
+import base64
+from urllib.parse import quote
+
+from opskit.audit.secrets.detector import KeywordDetector
+from opskit.audit.secrets.findings import to_findings
+from opskit.audit.secrets.rules import default_ruleset
+from opskit.core.findings import Severity
+from tests.audit.secrets import fakes
+
+DETECTOR = KeywordDetector(default_ruleset())
+
+
+def rules_found(text: str, path: str = "app.cfg") -> list[tuple[str, str]]:
+    return [(m.rule.id, m.secret) for m in DETECTOR.find(text, path)]
+
+
+def test_specific_rule_wins_over_generic_assignment() -> None:
+    token = fakes.github_token()
+    assert rules_found(f'github_token = "{token}"') == [("github-pat", token)]
+
+
+def test_base64_hex_and_url_encoded_secrets_are_decoded() -> None:
+    token = fakes.github_token()
+    encoded = base64.b64encode(f"export GH={token}".encode()).decode()
+    found = DETECTOR.find(f"data:\n  script: {encoded}\n", "secret.yaml")
+    assert [(m.rule.id, m.secret, m.encoding) for m in found] == [("github-pat", token, "base64")]
+    assert found[0].start == len("data:\n  script: ")
+    hexed = token.encode().hex()
+    assert [(m.rule.id, m.encoding) for m in DETECTOR.find(f"blob = {hexed}", "a.txt")] == [("github-pat", "hex")]
+    url = "https://hooks.acme.io/run?cmd=" + quote(f"curl -H 'Authorization: token {token}'", safe="")
+    assert [(m.rule.id, m.encoding) for m in DETECTOR.find(url, "a.txt")] == [("github-pat", "url")]
+
+
+def test_nested_encoding_is_bounded_and_reported_as_a_chain() -> None:
+    key_id = fakes.aws_key_id()
+    once = base64.b64encode(f"aws_access_key_id = {key_id}".encode()).decode()
+    twice = base64.b64encode(f"config: {once}".encode()).decode()
+    assert [(m.rule.id, m.encoding) for m in DETECTOR.find(twice, "a.txt")] == [("aws-access-key-id", "base64/base64")]
+    thrice = base64.b64encode(f"wrapped: {twice}".encode()).decode()
+    assert DETECTOR.find(thrice, "a.txt") == []  # depth is bounded
+
+
+def test_kubeconfig_client_key_data_reveals_a_private_key() -> None:
+    pem = "-----BEGIN RSA PRIVATE KEY-----\n" + "\n".join(fakes.body(64) for _ in range(5)) + "\n-----END RSA PRIVATE KEY-----\n"
+    text = f"users:\n- name: admin\n  user:\n    client-key-data: {base64.b64encode(pem.encode()).decode()}\n"
+    assert [m.rule.id for m in DETECTOR.find(text, "kubeconfig")] == ["private-key"]
+
+
+def test_placeholders_references_uuids_and_documented_examples_are_quiet() -> None:
+    quiet = [
+        'password = "changeme"', "api_key: ${API_KEY}", "token: {{ vault_token }}", 'secret = os.environ["SECRET"]',
+        "const token = process.env.GITHUB_TOKEN;", 'password = "****************"', "token = <your-token>",
+        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "request_token = 6f1c7a52-3b0e-4c7e-9d1a-2f4b8e6c0a91", 'GITHUB_TOKEN = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',
+    ]
+    for line in quiet:
+        assert rules_found(line) == [], line
+
+
+def test_lock_file_integrity_hashes_are_not_secrets() -> None:
+    digest = base64.b64encode(bytes(range(64))).decode()
+    text = f'"node_modules/left-pad": {{"resolved": "https://registry.npmjs.org/x.tgz", "integrity": "sha512-{digest}"}}\n'
+    text += 'token = "' + fakes.body(40) + '"\n'  # generic rules never fire in lock files
+    assert rules_found(text, "package-lock.json") == []
+
+
+def test_unquoted_generic_value_counts_in_config_but_not_in_code() -> None:
+    value = fakes.password()
+    assert rules_found(f"db_password = {value}", "settings.ini") == [("generic-password", value)]
+    assert rules_found(f"db_password = {value}", "settings.py") == []
+    assert rules_found(f'db_password = "{value}"', "settings.py") == [("generic-password", value)]
+
+
+def test_offsets_survive_non_ascii_text_before_the_secret() -> None:
+    token = fakes.github_token()
+    text = f"# İstanbul ﬁle — ünïcode\nGH = '{token}'\n"
+    (match,) = DETECTOR.find(text, "a.py")
+    assert text[match.start:match.end] == token
+
+
+def test_long_minified_line_finds_every_secret() -> None:
+    tokens = [fakes.github_token() for _ in range(3)]
+    filler = "var a=1;" * 20000
+    text = filler + f'x="{tokens[0]}";' + filler + f'y="{tokens[1]}";z="{tokens[2]}"'
+    assert [s for _, s in rules_found(text, "bundle.js")] == tokens
+
+
+def test_findings_are_masked_and_lowered_in_tests() -> None:
+    token, key_id = fakes.github_token(), fakes.aws_key_id()
+    text = f"creds = ['{token}', '{key_id}']\n"
+    matches = DETECTOR.find(text, "x")
+    findings = to_findings(matches, "tests/fixtures/creds.py", text, cwe=798)
+    assert [f.severity for f in findings] == [Severity.MEDIUM, Severity.MEDIUM]  # critical, two steps down
+    for finding in findings:
+        rendered = repr(finding.to_dict())
+        assert token not in rendered and key_id not in rendered  # the snippet masks both secrets on the line
+        assert finding.properties["test_path"] is True
+    shown = to_findings(matches, "src/creds.py", text, cwe=798, show_secrets=True)
+    assert shown[0].severity is Severity.CRITICAL and token in shown[0].message
+
+
+def test_fingerprint_depends_on_secret_rule_and_path_not_line() -> None:
+    token = fakes.github_token()
+    first = to_findings(DETECTOR.find(f"a = '{token}'", "x.py"), "x.py", f"a = '{token}'", cwe=798)[0]
+    moved_text = f"\n\n\nb = '{token}'"
+    moved = to_findings(DETECTOR.find(moved_text, "x.py"), "x.py", moved_text, cwe=798)[0]
+    assert first.location.line == 1 and moved.location.line == 4
+    assert first.fingerprint == moved.fingerprint
+    other = to_findings(DETECTOR.find(f"a = '{token}'", "y.py"), "y.py", f"a = '{token}'", cwe=798)[0]
+    assert other.fingerprint != first.fingerprint
+    assert token not in first.fingerprint

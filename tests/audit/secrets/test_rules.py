@@ -1,0 +1,74 @@
+"""Every example of every rule in rules.yml: true positives are reported by their rule, false ones not."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from opskit.audit.secrets.detector import KeywordDetector
+from opskit.audit.secrets.interface import Example, Rule, RuleKind
+from opskit.audit.secrets.rules import default_ruleset, parse_ruleset
+from opskit.core.errors import ConfigError
+
+RULESET = default_ruleset()
+DETECTOR = KeywordDetector(RULESET)
+
+
+def _cases(kind: str) -> list[object]:
+    cases = []
+    for rule in RULESET.rules:
+        examples = rule.true_positives if kind == "tp" else rule.false_positives
+        cases += [pytest.param(rule, example, id=f"{rule.id}-{kind}{n}") for n, example in enumerate(examples)]
+    return cases
+
+
+@pytest.mark.parametrize(("rule", "example"), _cases("tp"))
+def test_true_positive_is_reported_by_its_rule(rule: Rule, example: Example) -> None:
+    found = [m for m in DETECTOR.find(example.text, example.path) if m.rule.id == rule.id]
+    assert found, f"{rule.id} missed {example.text!r}"
+    assert all(m.secret and m.secret in example.text or m.encoding for m in found)
+
+
+@pytest.mark.parametrize(("rule", "example"), _cases("fp"))
+def test_false_positive_is_not_reported_by_its_rule(rule: Rule, example: Example) -> None:
+    found = [m.secret for m in DETECTOR.find(example.text, example.path) if m.rule.id == rule.id]
+    assert not found, f"{rule.id} wrongly reported {found} in {example.text!r}"
+
+
+def test_ruleset_covers_at_least_150_credential_types_with_complete_metadata() -> None:
+    assert len(RULESET.rules) >= 150
+    assert RULESET.cwe == 798
+    for rule in RULESET.rules:
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", rule.id), rule.id
+        assert rule.description and rule.keywords, rule.id
+        assert rule.true_positives and rule.false_positives, f"{rule.id} needs tp and fp examples"
+        assert all(k == k.lower() for k in rule.keywords), rule.id
+        # The prefilter only runs a rule near its keywords, so each true positive must contain one.
+        for example in rule.true_positives:
+            assert any(k in example.text.lower() for k in rule.keywords), f"{rule.id}: no keyword in {example.text!r}"
+
+
+def test_issue_credential_families_are_all_present() -> None:
+    ids = {rule.id for rule in RULESET.rules}
+    wanted = {"aws-access-key-id", "aws-secret-access-key", "gcp-service-account-key", "azure-storage-connection-string",
+              "github-pat", "github-fine-grained-pat", "gitlab-pat", "bitbucket-app-password", "npm-access-token",
+              "pypi-upload-token", "dockerhub-pat", "stripe-live-secret-key", "slack-bot-token", "slack-webhook-url",
+              "twilio-api-key", "sendgrid-api-key", "mailgun-api-key", "openai-api-key", "anthropic-api-key",
+              "datadog-api-key", "newrelic-user-api-key", "shopify-access-token", "heroku-api-key",
+              "hashicorp-vault-service-token", "terraform-cloud-token", "private-key", "openssh-private-key",
+              "pgp-private-key-block", "pkcs12-keystore-password", "jwt", "jwt-signing-secret", "database-url-password",
+              "url-basic-auth", "generic-password", "generic-secret", "generic-api-key", "generic-token"}
+    assert wanted <= ids, sorted(wanted - ids)
+    assert {r.kind for r in RULESET.rules} == set(RuleKind)
+
+
+def test_broken_rules_file_is_a_config_error_naming_the_rule() -> None:
+    bad = "rules:\n- id: broken\n  description: d\n  severity: high\n  keywords: [x]\n  regex: '(unclosed'\n"
+    with pytest.raises(ConfigError, match="rule broken"):
+        parse_ruleset(bad, "rules.yml")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        parse_ruleset("rules: [", "rules.yml")
+    dup = "rules:\n" + "- {id: a, description: d, severity: low, keywords: [k], regex: k}\n" * 2
+    with pytest.raises(ConfigError, match="duplicate rule id"):
+        parse_ruleset(dup, "rules.yml")
