@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 MIN_BLOB = 24
 MAX_BLOB = 64 * 1024
-_RUN = re.compile(r"[A-Za-z0-9+/=_-]{%d,}" % MIN_BLOB)
+_RUN = re.compile(r"[A-Za-z0-9+/=_-]{" + str(MIN_BLOB) + ",}")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+/=:@&?-")
 _URL_GAP = 64  # escapes further apart than this belong to different blobs

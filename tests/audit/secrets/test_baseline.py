@@ -28,9 +28,13 @@ def test_baseline_hides_known_secrets_survives_moves_and_reports_new_ones(tmp_pa
     assert old not in stored and old[:10] not in stored
     assert json.loads(stored)["entries"][0]["rule_id"] == "github-pat"
 
-    assert findings(audit("--baseline", str(baseline), "--format", "json", str(root), cache=tmp_path / "c").stdout) == []
+    assert (
+        findings(audit("--baseline", str(baseline), "--format", "json", str(root), cache=tmp_path / "c").stdout) == []
+    )
     (root / "a.py").write_text(f"import os\n\n\n# moved down\nTOKEN = '{old}'\n")
-    assert findings(audit("--baseline", str(baseline), "--format", "json", str(root), cache=tmp_path / "c").stdout) == []
+    assert (
+        findings(audit("--baseline", str(baseline), "--format", "json", str(root), cache=tmp_path / "c").stdout) == []
+    )
 
     new = fakes.github_token()
     (root / "b.py").write_text(f"OTHER = '{new}'\n")
@@ -90,8 +94,14 @@ def test_ignore_file_accepts_fingerprints_paths_and_rule_scoped_globs(tmp_path: 
 
 def test_suppression_applies_to_findings_of_any_scanner_family() -> None:
     def finding(line: int) -> Finding:
-        return Finding(rule_id="py-sql-injection", title="SQL injection", severity=Severity.HIGH, message="m",
-                       location=Location("db.py", line), fingerprint=f"fp{line}")
+        return Finding(
+            rule_id="py-sql-injection",
+            title="SQL injection",
+            severity=Severity.HIGH,
+            message="m",
+            location=Location("db.py", line),
+            fingerprint=f"fp{line}",
+        )
 
     source = SourceFile("db.py", "cur.execute(q % x)  # opskit: ignore[py-sql-injection]\ncur.execute(q % y)\n")
     assert [f.location.line for f in drop_inline_suppressed([finding(1), finding(2)], [source])] == [2]

@@ -42,20 +42,41 @@ def test_show_secrets_prints_them_and_skips_the_cache(service: tuple[Path, list[
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
 
 
-def test_json_findings_carry_rule_metadata_and_exit_1_at_fail_on(service: tuple[Path, list[str]], tmp_path: Path) -> None:
+def test_json_findings_carry_rule_metadata_and_exit_1_at_fail_on(
+    service: tuple[Path, list[str]], tmp_path: Path
+) -> None:
     root, _ = service
     run = audit("--format", "json", "--fail-on", "critical", str(root), cache=tmp_path / "c")
     assert run.code == 1
     report = json.loads(run.stdout)
     found = {(f["location"]["path"], f["location"]["line"], f["rule_id"]) for f in report["findings"]}
-    assert found == {("deploy.py", 2, "github-pat"), ("config/app.yaml", 2, "aws-access-key-id"),
-                     ("config/app.yaml", 4, "generic-password"), (".env", 1, "stripe-live-secret-key")}
+    assert found == {
+        ("deploy.py", 2, "github-pat"),
+        ("config/app.yaml", 2, "aws-access-key-id"),
+        ("config/app.yaml", 4, "generic-password"),
+        (".env", 1, "stripe-live-secret-key"),
+    }
     assert all(f["cwe"] == ["CWE-798"] and f["properties"]["secret_length"] > 8 for f in report["findings"])
-    assert audit("--fail-on", "critical", "--exclude", "*.py", "--exclude", ".env", "--exclude", "config/*",
-                 str(root), cache=tmp_path / "c").code == 0
+    assert (
+        audit(
+            "--fail-on",
+            "critical",
+            "--exclude",
+            "*.py",
+            "--exclude",
+            ".env",
+            "--exclude",
+            "config/*",
+            str(root),
+            cache=tmp_path / "c",
+        ).code
+        == 0
+    )
 
 
-def test_second_run_answers_from_the_cache_with_identical_findings(service: tuple[Path, list[str]], tmp_path: Path) -> None:
+def test_second_run_answers_from_the_cache_with_identical_findings(
+    service: tuple[Path, list[str]], tmp_path: Path
+) -> None:
     root, _ = service
     first = audit("--format", "json", str(root), cache=tmp_path / "c")
     second = audit("--format", "json", str(root), cache=tmp_path / "c")

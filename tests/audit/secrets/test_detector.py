@@ -45,17 +45,28 @@ def test_nested_encoding_is_bounded_and_reported_as_a_chain() -> None:
 
 
 def test_kubeconfig_client_key_data_reveals_a_private_key() -> None:
-    pem = "-----BEGIN RSA PRIVATE KEY-----\n" + "\n".join(fakes.body(64) for _ in range(5)) + "\n-----END RSA PRIVATE KEY-----\n"
+    pem = (
+        "-----BEGIN RSA PRIVATE KEY-----\n"
+        + "\n".join(fakes.body(64) for _ in range(5))
+        + "\n-----END RSA PRIVATE KEY-----\n"
+    )
     text = f"users:\n- name: admin\n  user:\n    client-key-data: {base64.b64encode(pem.encode()).decode()}\n"
     assert [m.rule.id for m in DETECTOR.find(text, "kubeconfig")] == ["private-key"]
 
 
 def test_placeholders_references_uuids_and_documented_examples_are_quiet() -> None:
     quiet = [
-        'password = "changeme"', "api_key: ${API_KEY}", "token: {{ vault_token }}", 'secret = os.environ["SECRET"]',
-        "const token = process.env.GITHUB_TOKEN;", 'password = "****************"', "token = <your-token>",
-        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        "request_token = 6f1c7a52-3b0e-4c7e-9d1a-2f4b8e6c0a91", 'GITHUB_TOKEN = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',
+        'password = "changeme"',
+        "api_key: ${API_KEY}",
+        "token: {{ vault_token }}",
+        'secret = os.environ["SECRET"]',
+        "const token = process.env.GITHUB_TOKEN;",
+        'password = "****************"',
+        "token = <your-token>",
+        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "request_token = 6f1c7a52-3b0e-4c7e-9d1a-2f4b8e6c0a91",
+        'GITHUB_TOKEN = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',
     ]
     for line in quiet:
         assert rules_found(line) == [], line
@@ -63,7 +74,9 @@ def test_placeholders_references_uuids_and_documented_examples_are_quiet() -> No
 
 def test_lock_file_integrity_hashes_are_not_secrets() -> None:
     digest = base64.b64encode(bytes(range(64))).decode()
-    text = f'"node_modules/left-pad": {{"resolved": "https://registry.npmjs.org/x.tgz", "integrity": "sha512-{digest}"}}\n'
+    text = (
+        f'"node_modules/left-pad": {{"resolved": "https://registry.npmjs.org/x.tgz", "integrity": "sha512-{digest}"}}\n'
+    )
     text += 'token = "' + fakes.body(40) + '"\n'  # generic rules never fire in lock files
     assert rules_found(text, "package-lock.json") == []
 
@@ -79,7 +92,7 @@ def test_offsets_survive_non_ascii_text_before_the_secret() -> None:
     token = fakes.github_token()
     text = f"# İstanbul ﬁle — ünïcode\nGH = '{token}'\n"
     (match,) = DETECTOR.find(text, "a.py")
-    assert text[match.start:match.end] == token
+    assert text[match.start : match.end] == token
 
 
 def test_long_minified_line_finds_every_secret() -> None:

@@ -14,9 +14,14 @@ from opskit.audit.git import history_sources, staged_sources
 from tests.audit.secrets import fakes
 from tests.audit.secrets.cli import audit
 
-ENV = {"GIT_AUTHOR_NAME": "Dana Ops", "GIT_AUTHOR_EMAIL": "dana@acme.io", "GIT_COMMITTER_NAME": "Dana Ops",
-       "GIT_COMMITTER_EMAIL": "dana@acme.io", "GIT_AUTHOR_DATE": "2024-03-01T10:00:00+00:00",
-       "GIT_COMMITTER_DATE": "2024-03-01T10:00:00+00:00"}
+ENV = {
+    "GIT_AUTHOR_NAME": "Dana Ops",
+    "GIT_AUTHOR_EMAIL": "dana@acme.io",
+    "GIT_COMMITTER_NAME": "Dana Ops",
+    "GIT_COMMITTER_EMAIL": "dana@acme.io",
+    "GIT_AUTHOR_DATE": "2024-03-01T10:00:00+00:00",
+    "GIT_COMMITTER_DATE": "2024-03-01T10:00:00+00:00",
+}
 
 
 def git(repo: Path, *args: str) -> str:
@@ -57,7 +62,10 @@ def test_secret_deleted_long_ago_is_found_in_history_with_commit_author_date(rep
     run = audit("--history", "--format", "json", str(repo), cache=tmp_path / "c")
     (finding,) = json.loads(run.stdout)["findings"]
     assert (finding["rule_id"], finding["location"]["path"], finding["location"]["line"]) == (
-        "github-pat", "config/deploy.sh", 3)
+        "github-pat",
+        "config/deploy.sh",
+        3,
+    )
     assert finding["properties"]["commit"] == leaked
     assert finding["properties"]["author"] == "Dana Ops <dana@acme.io>"
     assert finding["properties"]["date"].startswith("2024-03-01T10:00:00")

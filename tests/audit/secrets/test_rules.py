@@ -51,14 +51,45 @@ def test_ruleset_covers_at_least_150_credential_types_with_complete_metadata() -
 
 def test_issue_credential_families_are_all_present() -> None:
     ids = {rule.id for rule in RULESET.rules}
-    wanted = {"aws-access-key-id", "aws-secret-access-key", "gcp-service-account-key", "azure-storage-connection-string",
-              "github-pat", "github-fine-grained-pat", "gitlab-pat", "bitbucket-app-password", "npm-access-token",
-              "pypi-upload-token", "dockerhub-pat", "stripe-live-secret-key", "slack-bot-token", "slack-webhook-url",
-              "twilio-api-key", "sendgrid-api-key", "mailgun-api-key", "openai-api-key", "anthropic-api-key",
-              "datadog-api-key", "newrelic-user-api-key", "shopify-access-token", "heroku-api-key",
-              "hashicorp-vault-service-token", "terraform-cloud-token", "private-key", "openssh-private-key",
-              "pgp-private-key-block", "pkcs12-keystore-password", "jwt", "jwt-signing-secret", "database-url-password",
-              "url-basic-auth", "generic-password", "generic-secret", "generic-api-key", "generic-token"}
+    wanted = {
+        "aws-access-key-id",
+        "aws-secret-access-key",
+        "gcp-service-account-key",
+        "azure-storage-connection-string",
+        "github-pat",
+        "github-fine-grained-pat",
+        "gitlab-pat",
+        "bitbucket-app-password",
+        "npm-access-token",
+        "pypi-upload-token",
+        "dockerhub-pat",
+        "stripe-live-secret-key",
+        "slack-bot-token",
+        "slack-webhook-url",
+        "twilio-api-key",
+        "sendgrid-api-key",
+        "mailgun-api-key",
+        "openai-api-key",
+        "anthropic-api-key",
+        "datadog-api-key",
+        "newrelic-user-api-key",
+        "shopify-access-token",
+        "heroku-api-key",
+        "hashicorp-vault-service-token",
+        "terraform-cloud-token",
+        "private-key",
+        "openssh-private-key",
+        "pgp-private-key-block",
+        "pkcs12-keystore-password",
+        "jwt",
+        "jwt-signing-secret",
+        "database-url-password",
+        "url-basic-auth",
+        "generic-password",
+        "generic-secret",
+        "generic-api-key",
+        "generic-token",
+    }
     assert wanted <= ids, sorted(wanted - ids)
     assert {r.kind for r in RULESET.rules} == set(RuleKind)
 
