@@ -222,3 +222,55 @@ def test_gate_command_exit_codes(prometheus: Prometheus, world: World, tmp_path:
     assert report["verdict"] == "failed" and len(report["rounds"]) == 1
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "verdict: successful" in passed.stdout
+
+
+def test_server_health_finds_the_failing_rule_in_prometheus_own_metrics(prometheus: Prometheus, world: World) -> None:
+    eventually(lambda: world.sandbox.rule_group(world.group), lambda g: g and g["rules"][1]["health"] == "err", "err")
+
+    result = opskit("monitor", "check", "--url", prometheus.url, "--only", "server", "--format", "json")
+
+    report = json.loads(result.stdout)
+    checks = by_name(report)
+    for name in ("healthy", "ready", "config-loaded", "head-corruptions", "self-monitoring", "samples-ingested"):
+        assert checks[name]["status"] == "pass", checks[name]
+    assert "Prometheus 2." in checks["build"]["reason"]
+    failures = checks["rule-evaluation-failures"]
+    assert failures["status"] == "fail" and f'rule_group="{world.sandbox.prometheus.rules_dir}' in failures["reason"]
+    assert checks["alertmanagers-discovered"]["status"] == "warn"  # the test server has no Alertmanager
+    assert result.returncode == 1
+    finding = next(f for f in report["findings"] if f["rule_id"] == "monitor.server.rule-evaluation-failures")
+    assert finding["severity"] == "high"
+
+
+def test_firing_alerts_and_the_table_on_a_terminal_view(prometheus: Prometheus, world: World) -> None:
+    alert_job = world.sandbox.job("alerting")
+    world.sandbox.rules(
+        "alerts",
+        [
+            {
+                "alert": "OpskitTestErrorBudgetBurn",
+                "expr": "vector(1)",
+                "labels": {"severity": "critical", "job": alert_job},
+                "annotations": {"summary": "error budget burning"},
+            }
+        ],
+    )
+    eventually(
+        lambda: [a["labels"]["alertname"] for a in prometheus.api("alerts")["alerts"] if a["state"] == "firing"],
+        lambda names: "OpskitTestErrorBudgetBurn" in names,
+        "alert firing",
+    )
+
+    result = opskit("monitor", "check", "--url", prometheus.url, "--only", "alerts", "--only", "targets",
+                    "--job", f"{world.sandbox.prefix}-*")  # fmt: skip
+
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Prometheus {prometheus.url}"
+    assert lines[1].split() == ["STATUS", "CHECK", "VALUE", "REASON"]
+    alert_row = next(line for line in lines if "alerts/OpskitTestErrorBudgetBurn" in line)
+    assert alert_row.split()[0] == "FAIL" and "(severity critical)" in alert_row and "error budget burning" in alert_row
+    down_row = next(line for line in lines if f"targets/{world.down_job}" in line)
+    assert down_row.split()[0] == "FAIL" and "1 of 1 target(s) down" in down_row
+    assert next(line for line in lines if f"targets/{world.healthy_job}" in line).split()[0] == "PASS"
+    assert lines[-1].endswith("— verdict: failed")
