@@ -42,7 +42,11 @@ def _pending_orders(r: random.Random) -> tuple[str, str | None, float]:
 
 
 def _items_of_product(r: random.Random) -> tuple[str, str | None, float]:
-    return (f"SELECT count(*) FROM order_items WHERE product_id = {r.randint(1, 5000)}", None, r.uniform(10, 30))
+    return (
+        f"SELECT count(*) FROM order_items WHERE product_id = {r.randint(1, 5000)}",
+        None,
+        r.uniform(10, 30),
+    )
 
 
 def _session(r: random.Random) -> tuple[str, str | None, float]:
@@ -54,7 +58,11 @@ def _session(r: random.Random) -> tuple[str, str | None, float]:
 
 
 def _ship_order(r: random.Random) -> tuple[str, str | None, float]:
-    return (f"UPDATE orders SET status = 'shipped', updated_at = now() WHERE id = {r.randint(1, 500000)}", None, r.uniform(0.05, 0.2))
+    return (
+        f"UPDATE orders SET status = 'shipped', updated_at = now() WHERE id = {r.randint(1, 500000)}",
+        None,
+        r.uniform(0.05, 0.2),
+    )
 
 
 def _insert_event(r: random.Random) -> tuple[str, str | None, float]:
@@ -144,7 +152,7 @@ def generate(write: Callable[[str], None], size_bytes: int, seed: int = 7) -> in
             line = f"{prefix}LOG:  connection authorized: user=shop database=shop application_name=web\n"
         elif roll < 0.009:
             line = (
-                f"{prefix}ERROR:  duplicate key value violates unique constraint \"sessions_token_key\"\n"
+                f'{prefix}ERROR:  duplicate key value violates unique constraint "sessions_token_key"\n'
                 f"{prefix}DETAIL:  Key (token)=(ab12) already exists.\n"
                 f"{prefix}STATEMENT:  INSERT INTO sessions (token, customer_id, expires_at) VALUES ('ab12', 7, now())\n"
             )
