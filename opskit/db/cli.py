@@ -27,14 +27,42 @@ def db() -> None:
 @click.option("--input-format", type=click.Choice(FORMATS), help="Log format (default: detected).")
 @click.option("--log-prefix", help="The server's log_line_prefix, when auto-detection is not enough.")
 @click.option("--from-pg-stat-statements", is_flag=True, help="Read the workload from pg_stat_statements.")
-@click.option("--min-calls", type=click.IntRange(min=1), default=1, show_default=True, help="Skip rarer queries.")
-@click.option("--min-time", type=click.FloatRange(min=0), default=0.0, show_default=True, help="Skip queries with less total time (ms).")
-@click.option("--max-indexes", type=click.IntRange(min=1), default=10, show_default=True, help="At most this many indexes.")
+@click.option(
+    "--min-calls", type=click.IntRange(min=1), default=1, show_default=True, help="Skip rarer queries."
+)
+@click.option(
+    "--min-time",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Skip queries with less total time (ms).",
+)
+@click.option(
+    "--max-indexes",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="At most this many indexes.",
+)
 @click.option("--max-size", help="Budget for all new indexes together, e.g. 500MB (validated runs).")
-@click.option("--min-improvement", type=click.FloatRange(0.01, 1.0), default=0.2, show_default=True, help="Share a query's cost must drop to count as served.")
+@click.option(
+    "--min-improvement",
+    type=click.FloatRange(0.01, 1.0),
+    default=0.2,
+    show_default=True,
+    help="Share a query's cost must drop to count as served.",
+)
 @click.option("--create", is_flag=True, help="Build the chosen indexes (CONCURRENTLY) on --dsn.")
-@click.option("--lock-timeout", type=click.IntRange(min=1), default=5000, show_default=True, help="Lock timeout (ms) for --create.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes for reading large logs (default: all cores).")
+@click.option(
+    "--lock-timeout",
+    type=click.IntRange(min=1),
+    default=5000,
+    show_default=True,
+    help="Lock timeout (ms) for --create.",
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Processes for reading large logs (default: all cores)."
+)
 @opskit_command(config_from="logs")
 def suggest_indexes(
     logs: tuple[str, ...],
@@ -88,7 +116,9 @@ def suggest_indexes(
 
 @db.command("unused-indexes")
 @click.option("--dsn", envvar="OPSKIT_DSN", required=True, help=DSN_HELP)
-@click.option("--min-size", default="0", show_default=True, help="Only report unused indexes at least this big.")
+@click.option(
+    "--min-size", default="0", show_default=True, help="Only report unused indexes at least this big."
+)
 @opskit_command()
 def unused_indexes(dsn: str, min_size: str, out: Output) -> int:
     """Unused, duplicate and prefix-redundant indexes, with their size and a DROP statement.

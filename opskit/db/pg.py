@@ -52,7 +52,7 @@ class Database:
 
     def fetch(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
         try:
-            return self.conn.execute(query, params).fetchall()  # type: ignore[arg-type]
+            return self.conn.execute(query, params).fetchall()
         except psycopg.Error as exc:
             raise ServiceError(f"{self.endpoint}: {mask_dsn(_first_line(exc))}") from None
 
@@ -168,9 +168,9 @@ class Database:
     def explain_cost(self, statement: str) -> float:
         """The planner's total cost; ``$n`` statements are planned generically via PREPARE."""
         if not _PARAM.search(statement):
-            plan = self.conn.execute(pgsql.SQL("EXPLAIN (FORMAT JSON) ") + pgsql.SQL(statement)).fetchone()  # type: ignore[operator]
+            plan = self.conn.execute(pgsql.SQL("EXPLAIN (FORMAT JSON) ") + pgsql.SQL(statement)).fetchone()
             return _total_cost(plan)
-        self.conn.execute(pgsql.SQL("PREPARE opskit_stmt AS ") + pgsql.SQL(statement))  # type: ignore[operator]
+        self.conn.execute(pgsql.SQL("PREPARE opskit_stmt AS ") + pgsql.SQL(statement))
         count = self.conn.execute(
             "SELECT cardinality(parameter_types) FROM pg_prepared_statements WHERE name = 'opskit_stmt'"
         ).fetchone()
@@ -208,13 +208,13 @@ class Database:
         try:
             self.conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
             self.conn.execute("SET statement_timeout = 0")
-            self.conn.execute(pgsql.SQL(ddl))  # type: ignore[arg-type]
+            self.conn.execute(pgsql.SQL(ddl))
         except psycopg.Error as exc:
             raise ServiceError(f"{self.endpoint}: {ddl}: {mask_dsn(_first_line(exc))}") from None
 
 
 def _total_cost(row: Any) -> float:
-    plan = row[0] if row else None
+    plan = row[0] if row else "[]"
     if isinstance(plan, str):
         plan = json.loads(plan)
     return float(plan[0]["Plan"]["Total Cost"])

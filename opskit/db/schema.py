@@ -48,10 +48,19 @@ def normalize_expr(expr: str) -> str:
     previous = None
     while previous != text:
         previous = text
-        text = _PAREN_NAME.sub(lambda m, t=text: m.group(0) if _is_call(t, m.start()) else m.group(1), text)
+        text = _unwrap_names(text)
     if text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
         text = text[1:-1]
     return text.strip().strip('"').lower()
+
+
+def _unwrap_names(text: str) -> str:
+    """``(email)`` to ``email``, but not the argument list of a call like ``lower(email)``."""
+
+    def unwrap(m: re.Match[str]) -> str:
+        return m.group(0) if _is_call(text, m.start()) else m.group(1)
+
+    return _PAREN_NAME.sub(unwrap, text)
 
 
 def _is_call(text: str, at: int) -> bool:
@@ -70,7 +79,9 @@ def _balanced(text: str) -> bool:
 
 def split_top_level(text: str) -> list[str]:
     """Split on commas outside parentheses and quotes."""
-    parts, depth, quote, current = [], 0, "", []
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
     for ch in text:
         if quote:
             quote = "" if ch == quote else quote

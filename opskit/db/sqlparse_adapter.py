@@ -250,7 +250,7 @@ def _subquery(paren: S.Parenthesis, shape: _Shape, outer: _Scope) -> None:
         shape.joins += sub.joins
 
 
-def _subqueries(tok: S.Token, shape: _Shape, scope: _Scope) -> None:
+def _subqueries(tok: S.TokenList, shape: _Shape, scope: _Scope) -> None:
     for sub in tok.get_sublists():
         if isinstance(sub, S.Parenthesis):
             _subquery(sub, shape, scope)
@@ -407,7 +407,7 @@ def _predicates(tokens: list[S.Token], shape: _Shape, scope: _Scope) -> None:
     terms, has_or = _terms(atoms)
     for term in terms:
         for atom in term:
-            if atom.kind == "paren" and atom.token is not None:
+            if atom.kind == "paren" and isinstance(atom.token, S.Parenthesis):
                 if any(t.ttype is T.DML for t in atom.token.tokens):
                     _subquery(atom.token, shape, scope)
                 elif not has_or and len(term) == 1:

@@ -37,7 +37,7 @@ def test_bind_parameters_never_matches_inside_longer_numbers() -> None:
 
 def test_understands_joins_aliases_quotes_ctes_and_predicates() -> None:
     shape = understand(
-        'WITH recent AS (SELECT * FROM shop.orders WHERE created_at > now() - interval \'1 day\') '
+        "WITH recent AS (SELECT * FROM shop.orders WHERE created_at > now() - interval '1 day') "
         'SELECT o.id, c.email FROM recent r JOIN shop.orders o ON o.id = r.id JOIN "Customers" c '
         "ON c.id = o.customer_id WHERE o.status IN ('a', 'b') AND lower(c.email) = 'x@y' "
         "AND o.deleted_at IS NULL AND o.total BETWEEN 1 AND 5 AND (o.a = 1 OR o.b = 2) "
@@ -66,7 +66,9 @@ def test_update_delete_and_keyword_named_tables() -> None:
 
 
 def test_subqueries_in_where() -> None:
-    shape = understand("SELECT name FROM products WHERE id IN (SELECT product_id FROM order_items WHERE order_id = 9)")
+    shape = understand(
+        "SELECT name FROM products WHERE id IN (SELECT product_id FROM order_items WHERE order_id = 9)"
+    )
     assert ("public.order_items", "order_id") in {(p.column.table, p.column.expr) for p in shape.predicates}
 
 
@@ -85,7 +87,10 @@ def test_candidates_put_equality_then_range_or_sort_with_directions() -> None:
         "SELECT id, total FROM orders WHERE customer_id = 5 AND status = 'paid' "
         "ORDER BY created_at DESC LIMIT 20"
     )
-    assert "orders_customer_id_status_created_at_idx ON public.orders (customer_id, status, created_at DESC)" in got
+    assert (
+        "orders_customer_id_status_created_at_idx ON public.orders (customer_id, status, created_at DESC)"
+        in got
+    )
     assert any("INCLUDE (id, total)" in d for d in got)
     ranged = ddls("SELECT * FROM events WHERE account_id = 3 AND created_at > '2026-01-01'")
     assert "events_account_id_created_at_idx ON public.events (account_id, created_at)" in ranged
@@ -93,7 +98,10 @@ def test_candidates_put_equality_then_range_or_sort_with_directions() -> None:
 
 def test_partial_and_expression_candidates() -> None:
     got = ddls("SELECT id FROM products WHERE category_id = 3 AND deleted_at IS NULL ORDER BY price LIMIT 5")
-    assert "products_category_id_price_partial_idx ON public.products (category_id, price) WHERE deleted_at IS NULL" in got
+    assert (
+        "products_category_id_price_partial_idx ON public.products (category_id, price) WHERE deleted_at IS NULL"
+        in got
+    )
     assert ddls("SELECT * FROM customers WHERE lower(email) = 'a@b'") == {
         "customers_lower_email_idx ON public.customers ((lower(email)))"
     }
@@ -101,7 +109,9 @@ def test_partial_and_expression_candidates() -> None:
 
 def test_existing_index_with_same_leading_columns_covers_a_candidate() -> None:
     existing = [
-        parse_index_definition("CREATE INDEX o_cust ON public.orders USING btree (customer_id, created_at DESC)"),
+        parse_index_definition(
+            "CREATE INDEX o_cust ON public.orders USING btree (customer_id, created_at DESC)"
+        ),
         parse_index_definition(
             "CREATE INDEX p_live ON public.products USING btree (category_id) WHERE (deleted_at IS NULL)"
         ),

@@ -48,7 +48,9 @@ def test_finds_single_multicolumn_order_by_join_partial_and_expression_indexes(s
     for ix in report["indexes"]:
         assert ix["ddl"].startswith("CREATE INDEX CONCURRENTLY ") and ix["ddl"].endswith(";")
         assert ix["cost_after"] < ix["cost_before"] and ix["validated"] and ix["size_bytes"] > 0
-        assert ix["queries"] and all(q in {x["fingerprint"] for x in report["queries"]} for q in ix["queries"])
+        assert ix["queries"] and all(
+            q in {x["fingerprint"] for x in report["queries"]} for q in ix["queries"]
+        )
     shares = [ix["saved"] for ix in report["indexes"]]
     assert shares == sorted(shares, reverse=True)
     assert report["findings"][0]["rule_id"] == "db.missing-index"
@@ -87,7 +89,9 @@ def test_text_report_and_password_never_shown(shop_dsn: str) -> None:
 
 def test_wrong_password_and_unreachable_server_are_one_line_service_errors(shop_dsn: str) -> None:
     params = conninfo_to_dict(shop_dsn)
-    wrong = f"postgresql://{params['user']}:Sup3r-Secret-pw@{params['host']}:{params['port']}/{params['dbname']}"
+    wrong = (
+        f"postgresql://{params['user']}:Sup3r-Secret-pw@{params['host']}:{params['port']}/{params['dbname']}"
+    )
     done = opskit("db", "suggest-indexes", WORKLOAD, "--dsn", wrong)
     assert done.returncode == 3
     assert "Sup3r-Secret-pw" not in done.stdout + done.stderr
@@ -101,7 +105,9 @@ def test_wrong_password_and_unreachable_server_are_one_line_service_errors(shop_
 
 def test_generic_plan_for_parameterised_statements(shop_dsn: str) -> None:
     with Database(shop_dsn) as db:
-        generic = db.explain_cost("SELECT id FROM orders WHERE customer_id = $1 ORDER BY created_at DESC LIMIT $2")
+        generic = db.explain_cost(
+            "SELECT id FROM orders WHERE customer_id = $1 ORDER BY created_at DESC LIMIT $2"
+        )
         assert generic > 0
         assert db.hypopg_version() >= (1, 1, 0)
 
@@ -112,9 +118,12 @@ def test_from_pg_stat_statements(shop_dsn: str) -> None:
         conn.execute("SELECT pg_stat_statements_reset()")
         for customer in range(1, 30):
             conn.execute(
-                "SELECT id, status FROM orders WHERE customer_id = %s ORDER BY created_at DESC LIMIT 20", [customer]
+                "SELECT id, status FROM orders WHERE customer_id = %s ORDER BY created_at DESC LIMIT 20",
+                [customer],
             )
-    done = opskit("db", "suggest-indexes", "--dsn", url(shop_dsn), "--from-pg-stat-statements", "--format", "json")
+    done = opskit(
+        "db", "suggest-indexes", "--dsn", url(shop_dsn), "--from-pg-stat-statements", "--format", "json"
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert ["customer_id", "created_at"] in [ix["columns"] for ix in report["indexes"]]
@@ -140,7 +149,9 @@ def test_unused_duplicate_and_prefix_redundant_indexes(shop_dsn: str) -> None:
     extra = {
         "events_kind_idx": "CREATE INDEX events_kind_idx ON events (kind)",
         "sessions_token_copy_idx": "CREATE INDEX sessions_token_copy_idx ON sessions (token)",
-        "order_items_order_product_idx": "CREATE INDEX order_items_order_product_idx ON order_items (order_id, product_id)",
+        "order_items_order_product_idx": (
+            "CREATE INDEX order_items_order_product_idx ON order_items (order_id, product_id)"
+        ),
     }
     with psycopg.connect(shop_dsn, autocommit=True) as conn:
         for ddl in extra.values():

@@ -14,7 +14,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def opskit(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "opskit", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "opskit", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_example_offline_suggestions_are_sensible_and_labelled() -> None:
@@ -62,7 +64,11 @@ def test_unparseable_statements_are_noted_with_their_line(tmp_path: Path) -> Non
 
 def test_errors_are_one_line_with_exit_codes(tmp_path: Path) -> None:
     missing = opskit("db", "suggest-indexes", str(tmp_path / "nope.log"))
-    assert missing.returncode == 2 and missing.stderr.startswith("opskit: error: ") and "nope.log" in missing.stderr
+    assert (
+        missing.returncode == 2
+        and missing.stderr.startswith("opskit: error: ")
+        and "nope.log" in missing.stderr
+    )
     nothing = opskit("db", "suggest-indexes")
     assert nothing.returncode == 2 and "give at least one LOG" in nothing.stderr
     create = opskit("db", "suggest-indexes", EXAMPLE_LOG, "--create")
@@ -79,7 +85,17 @@ def test_errors_are_one_line_with_exit_codes(tmp_path: Path) -> None:
 
 def test_output_file_is_written(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
-    done = opskit("db", "suggest-indexes", EXAMPLE_LOG, "--schema", EXAMPLE_SCHEMA, "--format", "json", "-o", str(target))
+    done = opskit(
+        "db",
+        "suggest-indexes",
+        EXAMPLE_LOG,
+        "--schema",
+        EXAMPLE_SCHEMA,
+        "--format",
+        "json",
+        "-o",
+        str(target),
+    )
     assert done.returncode == 0 and json.loads(target.read_text())["indexes"]
 
 

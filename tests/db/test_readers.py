@@ -134,7 +134,9 @@ def test_bad_inputs_are_one_line_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unrecognised log format"):
         read_workload([str(unknown)])
     bad_json = tmp_path / "pg.json"
-    bad_json.write_text('{"error_severity": "LOG", "message": "duration: 1.0 ms  statement: SELECT 1"}\n{oops\n')
+    bad_json.write_text(
+        '{"error_severity": "LOG", "message": "duration: 1.0 ms  statement: SELECT 1"}\n{oops\n'
+    )
     with pytest.raises(InputError, match=r"pg.json:2: malformed JSON"):
         read_workload([str(bad_json)])
 
