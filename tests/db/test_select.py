@@ -1,0 +1,92 @@
+"""Whole-workload greedy selection with a scripted cost model: interaction, regressions, budgets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from opskit.db.interface import CostModel, IndexCandidate, IndexKey, QueryStats
+from opskit.db.select import Budget, Workload, choose
+
+
+def query(fp: str, total_ms: float) -> QueryStats:
+    return QueryStats(
+        fp, calls=10, total_ms=total_ms, mean_ms=total_ms / 10, p95_ms=None, sample=fp, source="x", line=1
+    )
+
+
+def index(table: str, *cols: str) -> IndexCandidate:
+    return IndexCandidate(f"public.{table}", tuple(IndexKey(c) for c in cols))
+
+
+A = index("orders", "customer_id")
+AB = index("orders", "customer_id", "created_at")
+REGRESS = index("orders", "status")
+EVENTS = index("events", "account_id")
+
+
+class Scripted(CostModel):
+    """Costs per query from the best index present; REGRESS makes the report query worse."""
+
+    costs_by_index = {
+        "by_customer": {A: 20.0, AB: 5.0},
+        "report": {REGRESS: 150.0},
+        "by_account": {EVENTS: 1.0},
+    }
+    base = {"by_customer": 100.0, "report": 100.0, "by_account": 100.0}
+
+    def costs(self, queries: Sequence[QueryStats], config: Sequence[IndexCandidate]) -> dict[str, float]:
+        out = {}
+        for q in queries:
+            options = [c for ix, c in self.costs_by_index[q.fingerprint].items() if ix in config]
+            out[q.fingerprint] = self.base[q.fingerprint] if not options else options[-1]
+            if REGRESS in config and q.fingerprint == "report":
+                out[q.fingerprint] = 150.0
+            if q.fingerprint == "by_customer" and options:
+                out[q.fingerprint] = min(options)
+        return out
+
+    def size(self, candidate: IndexCandidate) -> int | None:
+        return 1000 * len(candidate.keys)
+
+
+WORKLOAD = Workload(
+    queries=(query("by_customer", 800.0), query("report", 150.0), query("by_account", 50.0)),
+    tables={
+        "by_customer": frozenset({"public.orders"}),
+        "report": frozenset({"public.orders"}),
+        "by_account": frozenset({"public.events"}),
+    },
+    write_ms={},
+)
+WANTED = {A: {"by_customer"}, AB: {"by_customer"}, REGRESS: {"report"}, EVENTS: {"by_account"}}
+
+
+def test_greedy_picks_by_time_saved_and_prices_interaction() -> None:
+    chosen, rejected = choose(WORKLOAD, WANTED, Scripted(), Budget())
+    assert [s.candidate for s in chosen] == [AB, EVENTS]
+    assert chosen[0].cost_before == 100.0 and chosen[0].cost_after == 5.0
+    assert chosen[0].share > chosen[1].share
+    reasons = {r.candidate: r.reason for r in rejected}
+    assert reasons[REGRESS].startswith("makes a query more expensive (100.0 -> 150.0)")
+    assert reasons[A] == "no query gets 20% cheaper with the indexes already chosen"
+
+
+def test_narrower_index_wins_when_savings_are_nearly_equal() -> None:
+    nearly = Scripted()
+    nearly.costs_by_index = {**Scripted.costs_by_index, "by_customer": {A: 6.0, AB: 5.0}}
+    chosen, _ = choose(WORKLOAD, WANTED, nearly, Budget())
+    assert chosen[0].candidate == A
+
+
+def test_budgets_and_write_cost() -> None:
+    chosen, rejected = choose(WORKLOAD, WANTED, Scripted(), Budget(max_indexes=1))
+    assert [s.candidate for s in chosen] == [AB]
+    assert {r.candidate: r.reason for r in rejected}[EVENTS] == "over --max-indexes budget (1)"
+    sized, rejected = choose(WORKLOAD, WANTED, Scripted(), Budget(max_size=1500))
+    assert [s.candidate for s in sized] == [A]  # AB alone is 2000 bytes; EVENTS would be 2000 in all
+    reasons = {r.candidate: r.reason for r in rejected}
+    assert "over --max-size" in reasons[AB] and "over --max-size" in reasons[EVENTS]
+    heavy_writes = Workload(WORKLOAD.queries, WORKLOAD.tables, write_ms={"public.events": 10_000.0})
+    chosen, rejected = choose(heavy_writes, WANTED, Scripted(), Budget())
+    assert EVENTS not in [s.candidate for s in chosen]
+    assert {r.candidate: r.reason for r in rejected}[EVENTS].startswith("write cost on public.events")
