@@ -53,6 +53,11 @@ def measured(cmd: list[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss * 1024  # Linux reports kB
 
 
+def pgbadger_cmd(pgbadger: str, jobs: int, out: Path, log: Path) -> list[str]:
+    """pgbadger on the same file, told the prefix so it needs no guessing, writing JSON."""
+    return [pgbadger, "-q", "-f", "stderr", "-p", PREFIX, "-j", str(jobs), "-x", "json", "-o", str(out), str(log)]
+
+
 def ensure_pgbadger() -> str:
     found = shutil.which("pgbadger")
     if found:
@@ -90,42 +95,8 @@ def main() -> None:
             f"opskit suggest-indexes offline, {cores} cores",
             [*opskit, str(log), "--schema", str(ROOT / "examples/db/schema.sql"), "--format", "json", "-q"],
         ),
-        (
-            "pgbadger, 1 core",
-            [
-                pgbadger,
-                "-q",
-                "-f",
-                "stderr",
-                "-p",
-                PREFIX,
-                "-j",
-                "1",
-                "-x",
-                "json",
-                "-o",
-                str(work / "b1.json"),
-                str(log),
-            ],
-        ),
-        (
-            f"pgbadger, {cores} cores",
-            [
-                pgbadger,
-                "-q",
-                "-f",
-                "stderr",
-                "-p",
-                PREFIX,
-                "-j",
-                str(cores),
-                "-x",
-                "json",
-                "-o",
-                str(work / "bn.json"),
-                str(log),
-            ],
-        ),
+        ("pgbadger, 1 core", pgbadger_cmd(pgbadger, 1, work / "b1.json", log)),
+        (f"pgbadger, {cores} cores", pgbadger_cmd(pgbadger, cores, work / "bn.json", log)),
     ]
     results = []
     for name, cmd in runs:

@@ -8,6 +8,7 @@ same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from opskit.core.errors import InputError
 from opskit.db.interface import ExistingIndex, Schema, TableInfo
@@ -67,56 +68,34 @@ def _is_call(text: str, at: int) -> bool:
     return at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_")
 
 
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")"
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-def split_top_level(text: str) -> list[str]:
-    """Split on commas outside parentheses and quotes."""
-    parts: list[str] = []
-    current: list[str] = []
+def _depths(text: str) -> Iterator[tuple[int, str, int]]:
+    """Each character outside quotes with the parenthesis depth after it."""
     depth, quote = 0, ""
-    for ch in text:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append("".join(current).strip())
-            current = []
-            continue
-        current.append(ch)
-    if "".join(current).strip():
-        parts.append("".join(current).strip())
-    return parts
-
-
-def _closing(text: str) -> int:
-    """Index of the parenthesis that closes the one ``text`` starts with."""
-    depth = 0
-    quote = ""
     for i, ch in enumerate(text):
         if quote:
             quote = "" if ch == quote else quote
         elif ch in "'\"":
             quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
+        else:
+            depth += (ch == "(") - (ch == ")")
+            yield i, ch, depth
+
+
+def _balanced(text: str) -> bool:
+    depths = [d for _i, _ch, d in _depths(text)]
+    return all(d >= 0 for d in depths) and (not depths or depths[-1] == 0)
+
+
+def split_top_level(text: str) -> list[str]:
+    """Split on commas outside parentheses and quotes."""
+    cuts = [i for i, ch, depth in _depths(text) if ch == "," and depth == 0]
+    bounds = zip([-1, *cuts], [*cuts, len(text)], strict=True)
+    return [part for a, b in bounds if (part := text[a + 1 : b].strip())]
+
+
+def _closing(text: str) -> int:
+    """Index of the parenthesis that closes the one ``text`` starts with."""
+    return next((i for i, ch, depth in _depths(text) if ch == ")" and depth == 0), -1)
 
 
 def _key(part: str) -> str:
