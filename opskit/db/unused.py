@@ -1,8 +1,9 @@
 """``db unused-indexes``: indexes that cost writes and space but serve no reads. Pure analysis.
 
 Unused: never scanned since statistics were reset (unique and primary-key indexes are kept,
-they enforce constraints). Duplicate: same table, keys, INCLUDE and predicate as another.
-Prefix-redundant: its keys are a leading prefix of another index's keys with the same predicate.
+they enforce constraints, and so is an index that makes another one redundant: drop one, not
+both). Duplicate: same table, keys, INCLUDE and predicate as another. Prefix-redundant: its
+keys are a leading prefix of another index's keys with the same predicate.
 """
 
 from __future__ import annotations
@@ -46,11 +47,15 @@ def redundant_with(ix: ExistingIndex, others: Sequence[ExistingIndex]) -> tuple[
     return None
 
 
-def unused_report(indexes: Sequence[ExistingIndex], min_size: int, stats_reset: str | None, endpoint: str) -> Report:
+def unused_report(
+    indexes: Sequence[ExistingIndex], min_size: int, stats_reset: str | None, endpoint: str
+) -> Report:
     findings = []
     rows = []
+    redundancy = {ix.name: redundant_with(ix, indexes) for ix in indexes}
+    keepers = {found[1].name for found in redundancy.values() if found is not None}
     for ix in sorted(indexes, key=lambda i: (-(i.size_bytes or 0), i.name)):
-        redundant = redundant_with(ix, indexes)
+        redundant = redundancy[ix.name]
         if redundant is not None:
             kind, other = redundant
             rule = "db.duplicate-index" if kind == "duplicate" else "db.redundant-index"
@@ -59,7 +64,11 @@ def unused_report(indexes: Sequence[ExistingIndex], min_size: int, stats_reset: 
                 if kind == "duplicate"
                 else f"its keys ({', '.join(ix.keys)}) are a prefix of {other.name} ({', '.join(other.keys)})"
             )
-        elif ix.scans == 0 and not ix.unique and not ix.primary and (ix.size_bytes or 0) >= min_size:
+        elif (
+            ix.scans == 0
+            and not (ix.unique or ix.primary or ix.name in keepers)
+            and (ix.size_bytes or 0) >= min_size
+        ):
             rule, why, kind = "db.unused-index", "never scanned since statistics were reset", "unused"
         else:
             continue
@@ -72,7 +81,12 @@ def unused_report(indexes: Sequence[ExistingIndex], min_size: int, stats_reset: 
                 message=message,
                 location=Location(path=endpoint),
                 fingerprint=fingerprint(rule, ix.table, ix.name),
-                properties={"index": ix.name, "table": ix.table, "size_bytes": ix.size_bytes, "scans": ix.scans},
+                properties={
+                    "index": ix.name,
+                    "table": ix.table,
+                    "size_bytes": ix.size_bytes,
+                    "scans": ix.scans,
+                },
             )
         )
         rows.append(

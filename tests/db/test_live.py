@@ -164,6 +164,7 @@ def test_unused_duplicate_and_prefix_redundant_indexes(shop_dsn: str) -> None:
         assert rows["order_items_order_id_idx"]["kind"] == "prefix"
         assert rows["events_kind_idx"]["kind"] == "unused" and rows["events_kind_idx"]["size_bytes"] > 0
         assert "sessions_token_key" not in rows and "orders_pkey" not in rows  # constraints stay
+        assert "order_items_order_product_idx" not in rows  # the wider index is the one to keep
         text = opskit("db", "unused-indexes", "--dsn", url(shop_dsn))
         assert "DROP INDEX CONCURRENTLY public.events_kind_idx;" in text.stdout
         assert conninfo_to_dict(shop_dsn)["password"] not in text.stdout + text.stderr
