@@ -53,7 +53,7 @@ class CheckTableRenderer(Renderer):
         console.print(f"Prometheus {report.data.get('prometheus', '')}", style="bold", highlight=False)
         console.print(table)
         for round_ in report.data.get("rounds", []):
-            failing = [c["name"] for c in round_["checks"] if c["status"] != "pass"]
+            failing = [f"{c['name']} {c['status']}" for c in round_["checks"] if c["status"] != "pass"]
             console.print(
                 f"round {round_['round']}: {round_['status']}" + (f" ({', '.join(failing)})" if failing else ""),
                 style=_STYLE.get(round_["status"], ""),

@@ -98,7 +98,12 @@ def judge_slo(spec: SloSpec, ratios: Mapping[float, float | None]) -> CheckResul
         "burn_rates": {format_duration(w): round(b, 4) for w, b in sorted(burns.items())},
         "budget_remaining": None if remaining is None else round(remaining, 6),
     }
-    budget = "" if remaining is None else f"; {remaining:.1%} of the {spec.period} error budget left"
+    if remaining is None:
+        budget = ""
+    elif remaining < 0:
+        budget = f"; the {spec.period} error budget is spent ({-remaining:.0%} over)"
+    else:
+        budget = f"; {remaining:.1%} of the {spec.period} error budget left"
 
     def result(status: Status, reason: str) -> CheckResult:
         return result_for(spec, status, reason + budget, remaining, details)

@@ -47,8 +47,11 @@ class ServiceExporter:
     def _traffic(self) -> None:
         tick = 0.1
         per_tick = max(1, round(self.rps * tick))
+        owed = 0.0  # fractional errors carried over, so small ratios are exact on average
         while not self._stop.wait(tick):
-            errors = round(per_tick * self.error_ratio)
+            owed += per_tick * self.error_ratio
+            errors = min(per_tick, int(owed))
+            owed -= errors
             self.requests.labels(code="500").inc(errors)
             self.requests.labels(code="200").inc(per_tick - errors)
             for _ in range(per_tick):

@@ -81,6 +81,12 @@ def test_a_spike_only_in_the_short_window_does_not_page() -> None:
     assert result.status is Status.PASS
 
 
+def test_an_overspent_budget_says_so() -> None:
+    result = judge_slo(SPEC, ratios(_30d=0.003))
+    assert result.reason.endswith("; the 30d error budget is spent (200% over)")
+    assert result.value == pytest.approx(-2.0)
+
+
 def test_slow_burn_opens_a_ticket() -> None:
     result = judge_slo(SPEC, ratios(_3d=0.0015, _6h=0.0012))
     assert result.status is Status.WARN
