@@ -245,7 +245,11 @@ def _entry_chunks(chunks: Iterator[str]) -> Iterator[str]:
     for chunk in chunks:
         text = rest + chunk
         at = text.rfind("LOG:  ")
-        cut = text.rfind("\n", 0, at) + 1 if at > 0 else 0
+        if at < 0:  # no entry starts here: nothing to keep together
+            yield text
+            rest = ""
+            continue
+        cut = text.rfind("\n", 0, at) + 1
         if cut <= 0:
             rest = text
             continue
