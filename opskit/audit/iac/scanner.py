@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
+import posixpath
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +14,7 @@ from opskit.audit.files import FileFilter, discover_files
 from opskit.audit.iac.catalog import load_rules
 from opskit.audit.iac.config import ConfigChecker
 from opskit.audit.iac.dockerfile import DockerfileChecker
+from opskit.audit.iac.git_blobs import read_blob
 from opskit.audit.iac.interface import Checker, Hit, Rule, Unparseable
 from opskit.audit.iac.terraform import TerraformChecker
 from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
@@ -45,27 +46,36 @@ class IacScanner(Scanner):
         findings: list[Finding] = []
         notes: list[str] = []
         for source in files:
-            siblings = {name: self._read_sibling(source, name) for name in self.checker.siblings(source.path)}
+            commit = source.origin.get("commit") if source.origin else None
+            text, added = source.text, None
+            if commit:
+                # A --staged/--history source holds only the added lines: check the whole file at
+                # that commit and keep what lies on the added lines.
+                whole = read_blob(self.settings.root, commit, source.path)
+                if whole is None:
+                    notes.append(f"{source.path}: cannot read the whole file from git ({commit[:12]}), skipped")
+                    continue
+                text, added = whole, {n for n, line in enumerate(source.text.splitlines(), 1) if line.strip()}
+            siblings = {name: self._read_sibling(source.path, commit, name)
+                        for name in self.checker.siblings(source.path)}
             try:
-                hits = self.checker.check(source.path, source.text, siblings)
+                hits = self.checker.check(source.path, text, siblings)
             except Unparseable as exc:
                 where = f"{source.path}:{exc.line}" if exc.line else source.path
                 notes.append(f"{where}: cannot parse as {self.checker.kind}, skipped: {exc.message}")
                 continue
-            findings.extend(to_finding(hit, self.checker.rules[hit.rule_id], source.path,
-                                       self.settings.show_secrets) for hit in hits)
+            findings.extend(to_finding(hit, self.checker.rules[hit.rule_id], source.path, self.settings.show_secrets)
+                            for hit in hits if added is None or hit.line in added)
         return ScanResult(findings=findings, notes=notes)
 
-    def _read_sibling(self, source: SourceFile, name: str) -> str | None:
-        """A file beside ``source`` in the work tree (history and stdin scans have none)."""
-        if source.origin or source.path == "<stdin>":
-            return None
-        directory = os.path.dirname(source.path)
-        for base in (Path(self.settings.root), Path.cwd()):
-            candidate = base / directory / name
-            if (base / source.path).is_file():
+    def _read_sibling(self, path: str, commit: str | None, name: str) -> str | None:
+        """A file beside ``path``: from git for staged and history sources, else from the work tree."""
+        if commit:
+            return read_blob(self.settings.root, commit, posixpath.join(posixpath.dirname(path), name))
+        for base in (Path(self.settings.root), Path.cwd()):  # paths are relative to the root, or to the
+            if (base / path).is_file():                       # working directory for a single-file target
                 try:
-                    with candidate.open("rb") as handle:
+                    with (base / path).parent.joinpath(name).open("rb") as handle:
                         return handle.read(SIBLING_MAX_BYTES).decode("utf-8", "replace")
                 except OSError:
                     return None
