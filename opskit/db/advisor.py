@@ -73,14 +73,31 @@ def understand_workload(queries: Sequence[QueryStats]) -> Understood:
     return Understood(tuple(kept), shapes, tuple(notes))
 
 
-def workload_of(queries: Sequence[QueryStats], shapes: Mapping[str, QueryShape]) -> Workload:
+def workload_of(queries: Sequence[QueryStats], shapes: Mapping[str, QueryShape], schema: Schema) -> Workload:
+    """Weights, tables per query and write time per table.
+
+    Write time comes from the workload's INSERT/UPDATE/DELETE statements on a table; when the log
+    has none for it (a slow-query log misses fast writes), the catalog's rows written versus rows
+    read since the statistics reset scale the workload's read time on that table instead.
+    """
     tables = {q.fingerprint: frozenset(shapes[q.fingerprint].tables) for q in queries}
-    write_ms: dict[str, float] = {}
     timed = any(q.timed for q in queries)
+    write_ms: dict[str, float] = {}
+    read_ms: dict[str, float] = {}
     for q in queries:
+        weight = q.total_ms if timed else float(q.calls)
         written = shapes[q.fingerprint].written_table
         if written:
-            write_ms[written] = write_ms.get(written, 0.0) + (q.total_ms if timed else q.calls)
+            write_ms[written] = write_ms.get(written, 0.0) + weight
+        else:
+            for table in tables[q.fingerprint]:
+                read_ms[table] = read_ms.get(table, 0.0) + weight
+    for table, reading in read_ms.items():
+        info = schema.tables.get(table)
+        if table in write_ms or info is None or not info.writes or not info.reads:
+            continue
+        share = min(info.writes / (info.writes + info.reads), 0.95)
+        write_ms[table] = reading * share / (1 - share)
     return Workload(queries=tuple(queries), tables=tables, write_ms=write_ms)
 
 
@@ -96,7 +113,7 @@ def plan(
     shapes = {q.fingerprint: resolve(understood.shapes[q.fingerprint], schema) for q in understood.queries}
     per_query = {fp: needs(shape) for fp, shape in shapes.items()}
     wanted, covered = generate(shapes, schema)
-    workload = workload_of(understood.queries, shapes)
+    workload = workload_of(understood.queries, shapes, schema)
     model = model_for(workload, per_query)
     suggestions, rejected = choose(workload, wanted, model, budget, advance)
     by_fp = {q.fingerprint: q for q in understood.queries}

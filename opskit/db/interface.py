@@ -195,8 +195,8 @@ class TableInfo:
     columns: tuple[str, ...]
     rows: float | None = None
     size_bytes: int | None = None
-    writes: int | None = None  # inserts + updates + deletes since stats reset
-    reads: int | None = None  # sequential + index scans since stats reset
+    writes: int | None = None  # rows inserted + updated + deleted since stats reset
+    reads: int | None = None  # rows read by sequential and index scans since stats reset
     n_distinct: Mapping[str, float] = field(default_factory=dict, hash=False)
 
 

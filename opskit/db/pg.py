@@ -1,6 +1,6 @@
 """The psycopg adapter: the only module that talks to PostgreSQL.
 
-Catalog reads (tables, columns, existing indexes with sizes and scans, pg_stats, write counts),
+Catalog reads (tables, columns, existing indexes with sizes and scans, pg_stats, rows written and read),
 pg_stat_statements, HypoPG hypothetical indexes with EXPLAIN costs, and building indexes.
 Every error leaves here as a one-line ServiceError with the DSN password masked.
 """
@@ -65,7 +65,7 @@ class Database:
             """
             SELECT n.nspname || '.' || c.relname, c.reltuples, pg_total_relation_size(c.oid),
                    coalesce(s.n_tup_ins + s.n_tup_upd + s.n_tup_del, 0),
-                   coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0),
+                   coalesce(s.seq_tup_read, 0) + coalesce(s.idx_tup_fetch, 0),
                    array(SELECT a.attname FROM pg_attribute a
                          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -90,3 +90,25 @@ def test_budgets_and_write_cost() -> None:
     chosen, rejected = choose(heavy_writes, WANTED, Scripted(), Budget())
     assert EVENTS not in [s.candidate for s in chosen]
     assert {r.candidate: r.reason for r in rejected}[EVENTS].startswith("write cost on public.events")
+
+
+def test_write_time_comes_from_the_log_or_else_from_catalog_write_share() -> None:
+    from opskit.db.advisor import workload_of
+    from opskit.db.interface import Schema, TableInfo
+    from opskit.db.sqlparse_adapter import understand
+
+    queries = [
+        query("select * from orders where customer_id = ?", 900.0),
+        query("update orders set status = ? where id = ?", 100.0),
+        query("select * from events where account_id = ?", 300.0),
+    ]
+    shapes = {q.fingerprint: understand(q.fingerprint.replace("?", "1")) for q in queries}
+    schema = Schema(
+        tables={
+            "public.events": TableInfo("public.events", ("account_id",), writes=3000, reads=1000),
+            "public.orders": TableInfo("public.orders", ("id",), writes=10**6, reads=1),
+        }
+    )
+    workload = workload_of(queries, shapes, schema)
+    assert workload.write_ms["public.orders"] == 100.0  # the log's own UPDATE time wins
+    assert workload.write_ms["public.events"] == 300.0 * 0.75 / 0.25  # 75% of rows touched were writes
