@@ -17,6 +17,8 @@ _VARIABLE = re.compile(r"\$(?:\{(?P<braced>\w+)(?::?[-+](?P<default>[^}]*))?\}|(
 _REMOTE = re.compile(r"^(?:https?://|git@|git://|ssh://)", re.IGNORECASE)
 _CONTEXT_ROOT = frozenset({".", "./", "*", "./*"})
 _SHELL_FORMS = ("sh", "bash", "ash", "dash", "zsh")
+NOT_DOCKERFILE_SUFFIXES = (".md", ".txt", ".rst", ".dockerignore", ".j2", ".jinja", ".tmpl", ".template", ".orig",
+                           ".bak", ".py", ".sh", ".json", ".yaml", ".yml", ".toml", ".go", ".js", ".ts")
 
 
 @dataclass
@@ -91,11 +93,11 @@ class DockerfileChecker(Checker):
 
     def wants(self, path: str) -> bool:
         name = posixpath.basename(path)
-        lower = name.lower()
-        if lower.endswith((".md", ".txt", ".rst", ".dockerignore", ".j2", ".tmpl", ".orig")):
-            return False
-        return lower in ("dockerfile", "containerfile") or lower.startswith(("dockerfile.", "dockerfile-")) \
-            or lower.endswith(".dockerfile")
+        if name.lower() in ("dockerfile", "containerfile") or name.lower().endswith(".dockerfile"):
+            return True
+        # Dockerfile.prod, Dockerfile-dev, Containerfile.ci; not dockerfile.py or Dockerfile.md
+        return name.startswith(("Dockerfile.", "Dockerfile-", "Containerfile.", "Containerfile-")) and \
+            not name.lower().endswith(NOT_DOCKERFILE_SUFFIXES)
 
     def siblings(self, path: str) -> Sequence[str]:
         return (f"{posixpath.basename(path)}.dockerignore", ".dockerignore")
