@@ -133,7 +133,7 @@ class DockerfileChecker(Checker):
         stages: list[Stage] = []
         for inst in instructions:
             if inst.command == "ARG" and not stages:
-                global_args.update(_assignments(inst))
+                global_args.update((k, v) for k, v in _assignments(inst).items() if v is not None)
             elif inst.command == "FROM":
                 if not inst.args or not inst.args[0]:
                     raise Unparseable("FROM needs an image", inst.start_line)
@@ -242,15 +242,15 @@ class DockerfileChecker(Checker):
                     return
 
 
-def _assignments(inst: Instruction) -> dict[str, str]:
-    """``NAME=value`` pairs of ENV (including the old ``ENV NAME value`` form) and ARG."""
+def _assignments(inst: Instruction) -> dict[str, str | None]:
+    """``NAME=value`` pairs of ENV (including the old ``ENV NAME value`` form) and ARG (None: no default)."""
     if inst.command == "ENV":
         pairs = zip(inst.args[::2], inst.args[1::2], strict=False)
         return {unquote(k): unquote(v) for k, v in pairs}
-    result: dict[str, str] = {}
+    result: dict[str, str | None] = {}
     for arg in inst.args:
-        name, _, value = arg.partition("=")
-        result[unquote(name)] = unquote(value)
+        name, equals, value = arg.partition("=")
+        result[unquote(name)] = unquote(value) if equals else None
     return result
 
 
