@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from opskit.audit.iac.catalog import load_rules
-from tests.audit.iac.conftest import scan_tree
+from tests.audit.iac.helpers import FIXTURES, scan_tree
 
 EXPECTED_VULNERABLE = {
     (".env.production", 2, "config-committed-env"),
@@ -38,32 +37,32 @@ SECRETS = ["pypi-AgEIcHlwaS5vcmcCJDk3ZTZiZjQ1LTk0", "9f8e7d6c5b4a3f2e1d0c9b8a7f6
            "k3x9m2pq7vz8wr5ty1ui0olpasd4f6gh"]
 
 
-def test_vulnerable_project_findings_are_exact(fixtures_dir: Path) -> None:
-    outcome = scan_tree(fixtures_dir / "vulnerable")
+def test_vulnerable_project_findings_are_exact() -> None:
+    outcome = scan_tree(FIXTURES / "vulnerable")
     assert outcome.notes == []
     found = {(f.location.path, f.location.line, f.rule_id) for f in outcome.findings}
     assert found == EXPECTED_VULNERABLE
 
 
-def test_vulnerable_project_covers_every_rule(fixtures_dir: Path) -> None:
+def test_vulnerable_project_covers_every_rule() -> None:
     rules = {rule for kind in ("dockerfile", "terraform", "config") for rule in load_rules(kind)}
     assert {rule for _, _, rule in EXPECTED_VULNERABLE} == rules
 
 
-def test_safe_twin_has_no_findings(fixtures_dir: Path) -> None:
-    outcome = scan_tree(fixtures_dir / "safe")
+def test_safe_twin_has_no_findings() -> None:
+    outcome = scan_tree(FIXTURES / "safe")
     assert outcome.notes == []
     assert [(f.location.path, f.location.line, f.rule_id) for f in outcome.findings] == []
 
 
-def test_findings_carry_cwe_owasp_and_fix(fixtures_dir: Path) -> None:
-    for finding in scan_tree(fixtures_dir / "vulnerable").findings:
+def test_findings_carry_cwe_owasp_and_fix() -> None:
+    for finding in scan_tree(FIXTURES / "vulnerable").findings:
         assert finding.cwe and all(tag.startswith("A") and ":2021-" in tag for tag in finding.owasp)
         assert " Fix: " in finding.message
 
 
-def test_secrets_are_masked_unless_asked(fixtures_dir: Path) -> None:
-    masked = json.dumps([f.to_dict() for f in scan_tree(fixtures_dir / "vulnerable").findings])
+def test_secrets_are_masked_unless_asked() -> None:
+    masked = json.dumps([f.to_dict() for f in scan_tree(FIXTURES / "vulnerable").findings])
     assert not [s for s in SECRETS if s in masked]
-    shown = json.dumps([f.to_dict() for f in scan_tree(fixtures_dir / "vulnerable", show_secrets=True).findings])
+    shown = json.dumps([f.to_dict() for f in scan_tree(FIXTURES / "vulnerable", show_secrets=True).findings])
     assert "ghp_R8tY2uI4oP6aS8dF0gH2jK4lZ6xC8vB0nM2q" in shown

@@ -1,10 +1,8 @@
-"""Helpers for the IaC tests: scan a directory the way ``opskit audit --only iac`` does."""
+"""Scan a directory the way ``opskit audit --only iac`` does, for tests that assert on findings."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 from opskit.audit.api import build_scanners
 from opskit.audit.files import FileFilter, discover_files
@@ -19,8 +17,3 @@ def scan_tree(root: Path, show_secrets: bool = False) -> RunOutcome:
     scanners = build_scanners(["iac"], ScanSettings(root=str(root), show_secrets=show_secrets))
     items, _ = discover_files(root, FileFilter())
     return run_scanners(items, scanners, {}, jobs=1)
-
-
-@pytest.fixture
-def fixtures_dir() -> Path:
-    return FIXTURES
