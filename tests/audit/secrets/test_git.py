@@ -8,9 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
+from click.testing import CliRunner
 
 from opskit.audit.files import FileFilter
 from opskit.audit.git import history_sources, staged_sources
+from opskit.cli import cli
 from tests.audit.secrets import fakes
 from tests.audit.secrets.cli import audit
 
@@ -115,3 +118,20 @@ def test_history_outside_git_and_bad_revision_are_one_line_errors(tmp_path: Path
     commit(repo, "base", **{"a.txt": "a\n"})
     run = audit("--since", "no-such-rev", str(repo), cache=tmp_path / "c")
     assert run.code == 2 and "git log failed" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_pre_commit_hook_entry_blocks_a_staged_secret(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hooks = yaml.safe_load((Path(__file__).resolve().parents[3] / ".pre-commit-hooks.yaml").read_text())
+    entry = next(h["entry"] for h in hooks if h["id"] == "opskit-secrets").split()
+    assert entry[:2] == ["opskit", "audit"] and "--staged" in entry
+    commit(repo, "base", **{"app.py": "A = 1\n"})
+    (repo / "app.py").write_text(f"A = 1\nKEY = '{fakes.stripe_key()}'\n")
+    git(repo, "add", "app.py")
+    monkeypatch.chdir(repo)  # pre-commit runs hooks at the top of the work tree
+    blocked = CliRunner().invoke(cli, [*entry[1:], "--cache-dir", str(tmp_path / "c")])
+    git(repo, "commit", "-q", "-m", "secret")
+    clean = CliRunner().invoke(cli, [*entry[1:], "--cache-dir", str(tmp_path / "c")])
+    assert blocked.exit_code == 1 and "stripe-live-secret-key" in blocked.stdout
+    assert clean.exit_code == 0
