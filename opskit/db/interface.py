@@ -242,6 +242,10 @@ class Advice:
     validated: bool = False
 
 
+class UnpricedCandidate(Exception):
+    """A cost model cannot price one candidate (HypoPG rejects it); the candidate is rejected."""
+
+
 class CostModel(ABC):
     """Estimates statement costs under a set of hypothetical indexes (HypoPG, or a heuristic)."""
 

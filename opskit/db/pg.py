@@ -17,7 +17,15 @@ from psycopg import sql as pgsql
 
 from opskit.core.errors import ServiceError
 from opskit.core.redact import mask_dsn
-from opskit.db.interface import CostModel, ExistingIndex, IndexCandidate, QueryStats, Schema, TableInfo
+from opskit.db.interface import (
+    CostModel,
+    ExistingIndex,
+    IndexCandidate,
+    QueryStats,
+    Schema,
+    TableInfo,
+    UnpricedCandidate,
+)
 from opskit.db.logs.other import pgss_row
 from opskit.db.schema import parse_index_definition
 
@@ -191,7 +199,7 @@ class Database:
             "SELECT indexrelid FROM hypopg_create_index(%s)", [candidate.ddl(concurrently=False)]
         ).fetchone()
         if row is None:
-            raise ServiceError(f"{self.endpoint}: HypoPG refused {candidate.label()}")
+            raise UnpricedCandidate("HypoPG created no index")
         return int(row[0])
 
     def hypothetical_size(self, oid: int) -> int:
@@ -260,7 +268,10 @@ class HypoPGCostModel(CostModel):
         for relevant, batch in by_config.items():
             try:
                 for candidate in sorted(relevant, key=lambda c: c.label()):
-                    self.db.hypothetical(candidate)
+                    try:
+                        self.db.hypothetical(candidate)
+                    except psycopg.Error as exc:
+                        raise UnpricedCandidate(f"HypoPG cannot create it: {_first_line(exc)}") from None
                 for q in batch:
                     cost = self.db.explain_cost(q.sample)
                     self.explains += 1
@@ -278,6 +289,8 @@ class HypoPGCostModel(CostModel):
             else:
                 try:
                     self._sizes[candidate] = self.db.hypothetical_size(self.db.hypothetical(candidate))
+                except psycopg.Error as exc:
+                    raise UnpricedCandidate(f"HypoPG cannot size it: {_first_line(exc)}") from None
                 finally:
                     self.db.reset_hypothetical()
         return self._sizes[candidate]

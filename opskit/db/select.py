@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from opskit.db.interface import CostModel, IndexCandidate, QueryStats, Rejection, Suggestion
+from opskit.db.interface import (
+    CostModel,
+    IndexCandidate,
+    QueryStats,
+    Rejection,
+    Suggestion,
+    UnpricedCandidate,
+)
 
 _EPSILON = 1e-6
 NEARLY_EQUAL = 0.05  # among options within 5% of the best saving, the narrowest index wins
@@ -70,11 +77,14 @@ def choose(
         options = []
         for candidate in remaining:
             advance()
-            outcome = _price(candidate, workload, model, budget, chosen, base, current)
+            try:
+                outcome = _price(candidate, workload, model, budget, chosen, base, current)
+                size = model.size(candidate) if not isinstance(outcome, str) else None
+            except UnpricedCandidate as exc:
+                outcome = str(exc)
             if isinstance(outcome, str):
                 rejected[candidate] = outcome
                 continue
-            size = model.size(candidate)
             if budget.max_size is not None and size is not None and used_size + size > budget.max_size:
                 rejected[candidate] = f"over --max-size ({used_size + size} > {budget.max_size} bytes)"
                 continue

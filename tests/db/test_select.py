@@ -112,3 +112,17 @@ def test_write_time_comes_from_the_log_or_else_from_catalog_write_share() -> Non
     workload = workload_of(queries, shapes, schema)
     assert workload.write_ms["public.orders"] == 100.0  # the log's own UPDATE time wins
     assert workload.write_ms["public.events"] == 300.0 * 0.75 / 0.25  # 75% of rows touched were writes
+
+
+def test_a_candidate_the_model_cannot_price_is_rejected_not_fatal() -> None:
+    from opskit.db.interface import UnpricedCandidate
+
+    class Refusing(Scripted):
+        def costs(self, queries: Sequence[QueryStats], config: Sequence[IndexCandidate]) -> dict[str, float]:
+            if EVENTS in config:
+                raise UnpricedCandidate("HypoPG cannot create it: data type jsonb has no default operator class")
+            return super().costs(queries, config)
+
+    chosen, rejected = choose(WORKLOAD, WANTED, Refusing(), Budget())
+    assert [s.candidate for s in chosen] == [AB]
+    assert {r.candidate: r.reason for r in rejected}[EVENTS].startswith("HypoPG cannot create it")
