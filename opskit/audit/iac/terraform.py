@@ -127,7 +127,8 @@ class TerraformChecker(Checker):
                           snippet=_line(lines, acl.line))
         block_rule = self.rules["tf-s3-public-access-block-disabled"]
         for guard in _resources(blocks, "aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"):
-            off = [flag for flag in block_rule.params["flags"] if guard.value(flag, False) is not True]
+            # off when false or missing; a variable or expression is not known to be off
+            off = [flag for flag in block_rule.params["flags"] if guard.value(flag, False) is False]
             if not off:
                 continue
             explicit = [guard.attributes[f] for f in off if f in guard.attributes]
@@ -171,9 +172,10 @@ class TerraformChecker(Checker):
                           offending=f"{address(db)} publicly_accessible", snippet=_line(lines, public.line))
         encrypt_rule = self.rules["tf-db-unencrypted"]
         for db in _resources(blocks, "aws_db_instance", "aws_rds_cluster"):
-            if db.value("replicate_source_db") or db.value("engine_mode") == "serverless" or \
+            if db.value("replicate_source_db") or db.value("snapshot_identifier") or \
+                    db.value("engine_mode") == "serverless" or \
                     (db.labels[0] == "aws_db_instance" and str(db.value("engine", "")).startswith("aurora")):
-                continue  # encryption follows the source database or the cluster
+                continue  # encryption follows the source database, the snapshot or the cluster
             encrypted = db.attributes.get("storage_encrypted")
             if encrypted is not None and encrypted.value is not False:
                 continue
