@@ -56,8 +56,8 @@ class ConfigChecker(Checker):
     def check(self, path: str, text: str, siblings: Mapping[str, str | None]) -> list[Hit]:
         if _is_env_file(path):
             return list(self._env_file(path, text))
-        words = set(re.split(r"[^a-z0-9]+", path.lower().removesuffix(".py")))
-        if words & self._development_words:
+        stem = posixpath.basename(path).lower().removesuffix(".py")  # settings/dev.py, test_settings.py
+        if set(re.split(r"[^a-z0-9]+", stem)) & self._development_words:
             return []
         return list(self._django_settings(text))
 
