@@ -96,6 +96,7 @@ def to_findings(
         line = lines.line_of(match.start)
         end_line = lines.line_of(max(match.start, match.end - 1))
         line_start, _ = lines.span(line)
+        end_line_start, _ = lines.span(end_line)
         rule = match.rule
         value = shown[match.secret]
         decoded = f", inside {match.encoding}-encoded data" if match.encoding else ""
@@ -116,6 +117,7 @@ def to_findings(
                     line=line,
                     column=match.start - line_start + 1,
                     end_line=end_line,
+                    end_column=match.end - end_line_start + 1,  # exclusive, as in SARIF
                     snippet=_snippet(lines, line, masks),
                 ),
                 fingerprint=secret_fingerprint(rule.id, path, match.secret),
