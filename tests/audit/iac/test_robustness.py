@@ -40,7 +40,7 @@ def test_unparseable_file_is_one_note(scanner: type[IacScanner], path: str, text
 
 def test_one_bad_file_does_not_hide_the_next() -> None:
     result = TerraformScanner(ScanSettings()).scan([
-        SourceFile("broken.tf", "resource {"),
+        SourceFile("broken.tf", 'resource "aws_s3_bucket" {'),
         SourceFile("rds.tf", 'resource "aws_db_instance" "a" {\n  publicly_accessible = true\n'
                              '  storage_encrypted = true\n}\n'),
     ])
@@ -54,6 +54,7 @@ def test_one_bad_file_does_not_hide_the_next() -> None:
         (DockerfileScanner, "Dockerfile", ""),
         (DockerfileScanner, "Dockerfile", "# only a comment\n\n"),
         (TerraformScanner, "main.tf", ""),
+        (TerraformScanner, "outputs.tf", 'output "url" {\n  value = module.web.url\n'),  # nothing to check: not parsed
         (TerraformScanner, "main.tf", 'resource "aws_s3_bucket" {\n}\n'),  # missing label: terraform's problem
         (TerraformScanner, "main.tf", 'resource "aws_db_instance" "a" {\n  publicly_accessible = var.public\n'
                                       '  storage_encrypted = var.encrypted\n}\n'),
