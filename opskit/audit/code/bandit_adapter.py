@@ -7,9 +7,11 @@ staged blobs and history are scanned the same way as the work tree. ``# nosec`` 
 from __future__ import annotations
 
 import configparser
+import importlib.metadata
 import io
 import logging
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -99,8 +101,11 @@ def _has_bandit_table(path: str) -> bool:
 
 @cache
 def _bandit_config(config_file: str | None) -> Any:
-    from bandit.core import config as bandit_config
-    from bandit.core import utils as bandit_utils
+    with warnings.catch_warnings():  # stevedore, loading bandit's plugins, warns about its own API
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from bandit.core import config as bandit_config
+        from bandit.core import manager  # noqa: F401  (loads the plugins once, quietly)
+        from bandit.core import utils as bandit_utils
 
     logging.getLogger("bandit").setLevel(logging.CRITICAL)  # bandit logs per-file errors; we report them
     try:
@@ -110,17 +115,15 @@ def _bandit_config(config_file: str | None) -> Any:
 
 
 def version() -> str:
-    import bandit
-
-    return str(bandit.__version__)
+    return importlib.metadata.version("bandit")
 
 
 def run_bandit(files: Sequence[tuple[str, bytes]], settings: BanditSettings) -> BanditRun:
     """Run every enabled bandit test over ``files`` (path, content) in this process."""
+    config = _bandit_config(settings.config_file)  # first: it imports bandit quietly
     from bandit.core import constants, docs_utils
     from bandit.core import manager as bandit_manager
 
-    config = _bandit_config(settings.config_file)
     profile = {"include": set(settings.tests), "exclude": set(settings.skips)}
     manager = bandit_manager.BanditManager(config, "file", quiet=True, profile=profile)
     kept = [path for path, _ in files]

@@ -26,6 +26,8 @@ STOP = frozenset({"expression_statement", "block", "statement_block", "module", 
                   "function_definition", "function_declaration", "class_definition", "decorated_definition"})
 FUNCTIONS = frozenset({"function_definition", "function_declaration", "method_definition"})
 MAX_CLIMB = 10
+# Names too common to tell whether a file is worth parsing; a more specific part of the rule is used.
+GENERIC_WORDS = frozenset({"new", "get", "post", "set", "run", "request", "load", "open", "header"})
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,15 @@ def _keywords(spec: Matcher) -> list[str]:
         return [str(v) for values in spec.arg.values() for v in values if isinstance(v, str)][:8]
     words = []
     for pattern in (*spec.calls, *spec.assigns, *spec.pairs, *spec.references):
-        parts = re.split(r"[^A-Za-z0-9_\-]+", pattern)
+        parts = [p for p in re.split(r"[^A-Za-z0-9_\-]+", pattern) if p]
         # The last name is what a call site spells out, even when the module was imported under an alias.
-        words.append(parts[-1] if parts[-1] else max(parts, key=len) or pattern)
+        specific = [p for p in parts if p not in GENERIC_WORDS]
+        if parts and parts[-1] not in GENERIC_WORDS and pattern[-1] != "*":
+            words.append(parts[-1])
+        elif specific:
+            words.append(max(specific, key=len))
+        else:
+            words.append(parts[-1] if parts else pattern)
     return words
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 SUFFIXES = {
     ".py": "python", ".pyw": "python",
@@ -28,15 +28,38 @@ def grammar_for(path: str) -> str | None:
 
 
 @cache
-def _parser(grammar: str) -> Parser:
+def _language(grammar: str) -> Language:
     if grammar == "python":
         import tree_sitter_python as module
-        return Parser(Language(module.language()))
+        return Language(module.language())
     if grammar == "javascript":
         import tree_sitter_javascript as js
-        return Parser(Language(js.language()))
+        return Language(js.language())
     import tree_sitter_typescript as ts
-    return Parser(Language(ts.language_tsx() if grammar == "tsx" else ts.language_typescript()))
+    return Language(ts.language_tsx() if grammar == "tsx" else ts.language_typescript())
+
+
+@cache
+def _parser(grammar: str) -> Parser:
+    return Parser(_language(grammar))
+
+
+# Import statements found by tree-sitter's query engine (in C), not by walking every node in Python.
+_IMPORT_QUERIES = {
+    "python": "(import_statement) @import (import_from_statement) @import",
+    "javascript": "(import_statement) @import "
+                  "(variable_declarator value: [(call_expression) (member_expression)]) @import",
+}
+
+
+@cache
+def _import_query(grammar: str) -> Query:
+    return Query(_language(grammar), _IMPORT_QUERIES[FAMILY[grammar]])
+
+
+def _import_nodes(grammar: str, root: Node) -> list[Node]:
+    nodes = QueryCursor(_import_query(grammar)).captures(root).get("import", [])
+    return sorted(nodes, key=lambda n: n.start_byte)
 
 
 @dataclass(frozen=True)
@@ -111,7 +134,8 @@ def parse(path: str, text: str) -> ParsedFile | None:
     source = text.encode("utf-8", "surrogateescape")
     tree = _parser(grammar).parse(source)
     unit = ParsedFile(path=path, language=FAMILY[grammar], source=source, root=tree.root_node)
-    unit.aliases.update(_python_imports(unit) if unit.language == "python" else _js_imports(unit))
+    imports = _import_nodes(grammar, unit.root)
+    unit.aliases.update(_python_imports(unit, imports) if unit.language == "python" else _js_imports(unit, imports))
     return unit
 
 
@@ -124,9 +148,9 @@ def walk(node: Node) -> Iterator[Node]:
         cursor.extend(reversed(current.named_children))
 
 
-def _python_imports(unit: ParsedFile) -> dict[str, str]:
+def _python_imports(unit: ParsedFile, imports: list[Node]) -> dict[str, str]:
     aliases: dict[str, str] = {}
-    for node in walk(unit.root):
+    for node in imports:
         if node.type == "import_statement":
             for item in node.named_children:
                 if item.type == "aliased_import":
@@ -150,9 +174,9 @@ def _module(unit: ParsedFile, node: Node | None) -> str | None:
     return value.removeprefix("node:") if value is not None else None
 
 
-def _js_imports(unit: ParsedFile) -> dict[str, str]:
+def _js_imports(unit: ParsedFile, imports: list[Node]) -> dict[str, str]:
     aliases: dict[str, str] = {}
-    for node in walk(unit.root):
+    for node in imports:
         if node.type == "import_statement":
             module = _module(unit, node.child_by_field_name("source"))
             if module is None:

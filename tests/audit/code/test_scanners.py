@@ -1,0 +1,145 @@
+"""The code scanners through ``opskit audit``: real apps, bandit's config and nosec, Python 3.12
+syntax, SARIF tags, the cache and bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from opskit.audit.api import AuditRequest, run_audit
+from opskit.audit.code.scanners import BanditScanner, RulesScanner
+from opskit.core.command import Output
+from opskit.core.findings import Report
+
+APPS = Path(__file__).parent / "fixtures" / "apps"
+OPSKIT = [sys.executable, "-m", "opskit"]
+
+
+def audit(path: Path, **options: object) -> Report:
+    request = AuditRequest(target=str(path), only=("code",), use_cache=False, **options)  # type: ignore[arg-type]
+    return run_audit(request, Output(quiet=True))
+
+
+def own(report: Report) -> set[tuple[str, int | None, str, tuple[int, ...]]]:
+    return {(f.location.path, f.location.line, f.rule_id, f.cwe) for f in report.findings
+            if f.rule_id.startswith("code.")}
+
+
+@pytest.fixture()
+def apps(tmp_path: Path) -> Path:
+    shutil.copytree(APPS, tmp_path / "apps")
+    return tmp_path / "apps"
+
+
+def test_flask_app_injections_through_a_dict_and_helpers(apps: Path) -> None:
+    found = own(audit(apps / "flask_app.py"))
+    assert found == {
+        ("flask_app.py", 29, "code.sql-injection", (89,)),
+        ("flask_app.py", 34, "code.command-injection", (78,)),
+        ("flask_app.py", 40, "code.path-traversal", (22,)),
+        ("flask_app.py", 47, "code.xss", (79,)),
+    }
+
+
+def test_express_app_injections_through_an_object_and_helpers(apps: Path) -> None:
+    found = own(audit(apps / "express_app.js"))
+    assert found == {
+        ("express_app.js", 21, "code.sql-injection", (89,)),
+        ("express_app.js", 26, "code.command-injection", (78,)),
+        ("express_app.js", 30, "code.path-traversal", (22,)),
+        ("express_app.js", 35, "code.xss", (79,)),
+    }
+
+
+def test_python_312_syntax_is_analysed_by_own_rules_and_bandit_gap_is_noted(apps: Path) -> None:
+    report = audit(apps)
+    assert ("modern_syntax.py", 16, "code.sql-injection", (89,)) in own(report)
+    assert not [f for f in report.findings if f.location.path == "modern_syntax.py" and f.rule_id.startswith("bandit")]
+    assert [n for n in report.notes if n.startswith("modern_syntax.py: bandit cannot parse it")]
+
+
+def test_bandit_findings_carry_cwe_owasp_and_honour_nosec(tmp_path: Path) -> None:
+    (tmp_path / "jobs.py").write_text(
+        "import subprocess\n\n\n"
+        "def run(cmd):\n"
+        "    subprocess.call(cmd, shell=True)\n"
+        "    subprocess.call(cmd + ' --again', shell=True)  # nosec B602\n"
+    )
+    bandit = [f for f in audit(tmp_path).findings if f.rule_id == "bandit.B602"]
+    assert [(f.location.line, f.cwe, f.owasp) for f in bandit] == [(5, (78,), ("A03:2021-Injection",))]
+    assert bandit[0].help_uri and "b602" in bandit[0].help_uri
+
+
+@pytest.mark.parametrize("config", [
+    (".bandit", "[bandit]\nskips = B101,B311\n"),
+    ("pyproject.toml", "[project]\nname = 'x'\n\n[tool.bandit]\nskips = ['B101', 'B311']\n"),
+])
+def test_bandit_own_config_in_the_scan_root_is_honoured(tmp_path: Path, config: tuple[str, str]) -> None:
+    source = "import random\n\n\ndef pick(items):\n    assert items\n    return random.choice(items)\n"
+    (tmp_path / "pick.py").write_text(source)
+    before = {f.rule_id for f in audit(tmp_path).findings}
+    assert {"bandit.B101", "bandit.B311"} <= before
+    (tmp_path / config[0]).write_text(config[1])
+    after = {f.rule_id for f in audit(tmp_path).findings}
+    assert not {"bandit.B101", "bandit.B311"} & after
+
+
+def test_sarif_shows_cwe_and_owasp_tags(apps: Path) -> None:
+    out = subprocess.run([*OPSKIT, "audit", "--only", "code", "--no-cache", "--format", "sarif", str(apps)],
+                         capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    rules = {r["id"]: r for r in json.loads(out.stdout)["runs"][0]["tool"]["driver"]["rules"]}
+    sql = rules["code.sql-injection"]["properties"]
+    assert {"CWE-89", "owasp-A03"} <= set(sql["tags"])
+    assert sql["owasp"] == ["A03:2021-Injection"]
+    assert {"CWE-22", "owasp-A01"} <= set(rules["code.path-traversal"]["properties"]["tags"])
+
+
+def test_fail_on_gates_on_code_findings(apps: Path) -> None:
+    out = subprocess.run([*OPSKIT, "audit", "--only", "code", "--no-cache", "--format", "json", "--fail-on",
+                          "critical", str(apps / "express_app.js")], capture_output=True, text=True, check=False)
+    assert out.returncode == 1
+    assert [f["rule_id"] for f in json.loads(out.stdout)["findings"] if f["severity"] == "critical"] == [
+        "code.command-injection"]
+
+
+def test_unchanged_rescan_is_answered_from_the_cache(apps: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    request = AuditRequest(target=str(apps), only=("code",), cache_dir=tmp_path / "cache")
+    first = run_audit(request, Output(quiet=True))
+
+    def must_not_scan(self: object, files: object) -> None:
+        raise AssertionError("scanned although nothing changed")
+
+    monkeypatch.setattr(RulesScanner, "scan", must_not_scan)
+    monkeypatch.setattr(BanditScanner, "scan", must_not_scan)
+    second = run_audit(request, Output(quiet=True))
+    assert [f.fingerprint for f in second.findings] == [f.fingerprint for f in first.findings]
+    assert own(second) == own(first) and own(first)
+
+
+def test_binary_broken_and_deeply_nested_files_give_notes_not_errors(tmp_path: Path) -> None:
+    (tmp_path / "blob.py").write_bytes(b"\x00\x01binary\x00" * 100)
+    (tmp_path / "broken.py").write_text("def f(:\n    return request.args['x'\n")
+    (tmp_path / "broken.js").write_text("app.get('/', (req, res) => { res.send(req.query.x + ; });\n")
+    terms = " + ".join(["request.args['x']"] * 30000)
+    (tmp_path / "deep.py").write_text(f"from flask import request\n\nHTML = {terms}\n")
+    report = audit(tmp_path)
+    assert any(n.startswith("broken.py: bandit cannot parse it") for n in report.notes)
+    assert any(n.startswith("deep.py:") for n in report.notes)
+    assert not [f for f in report.findings if f.location.path == "blob.py"]
+
+
+def test_invalid_bandit_config_is_a_one_line_config_error(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("print('hi')\n")
+    (tmp_path / "bandit.yaml").write_text("skips: [B101\n")
+    out = subprocess.run([*OPSKIT, "audit", "--only", "code", "--no-cache", str(tmp_path)],
+                         capture_output=True, text=True, check=False)
+    assert out.returncode == 2
+    assert out.stderr.startswith("opskit: error: ") and "bandit.yaml" in out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
