@@ -63,7 +63,13 @@ def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group()
 def monitor() -> None:
-    """Prometheus health and service SLO checks for on-call and CI."""
+    """Prometheus health and service SLO checks for on-call and CI, and the deploy gate.
+
+    \b
+    Examples:
+      opskit monitor check --url http://127.0.0.1:9090 --checks checks.yml
+      opskit monitor gate --url http://127.0.0.1:9090 --checks checks.yml --count 10
+    """
 
 
 @monitor.command()

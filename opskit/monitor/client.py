@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
 import urllib3
@@ -25,7 +26,7 @@ from urllib3.exceptions import InsecureRequestWarning, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from opskit.core.errors import InputError, ServiceError, UsageError
-from opskit.core.redact import scrub
+from opskit.core.redact import mask_dsn, scrub
 from opskit.monitor.durations import parse_duration
 from opskit.monitor.interface import PrometheusClient, QueryError, Reducer, Sample
 
@@ -52,6 +53,18 @@ def _read_token(token_env: str | None, token_file: Path | None) -> str | None:
             raise InputError(f"{token_file}: token file is empty")
         return token
     return None
+
+
+def _split_credentials(url: str, basic_auth: tuple[str, str] | None) -> tuple[str, tuple[str, str] | None]:
+    """``https://user:pw@host`` becomes ``https://host`` plus basic auth, so no report shows the password."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--url {mask_dsn(url)!r}: expected an http:// or https:// URL")
+    if parts.username is None:
+        return url, basic_auth
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    plain = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return plain, basic_auth or (unquote(parts.username), unquote(parts.password or ""))
 
 
 def _error_body(raw: Any) -> tuple[str, str]:
@@ -81,12 +94,11 @@ class HttpPrometheusClient(PrometheusClient):
         verify: bool = True,
         timeout: float = 10.0,
     ) -> None:
+        url, basic_auth = _split_credentials(url, basic_auth)
         if token and basic_auth:
             raise UsageError("give either a bearer token or basic auth, not both")
         if ca_bundle is not None and not ca_bundle.is_file():
             raise InputError(f"{ca_bundle}: CA bundle not found")
-        if not url.startswith(("http://", "https://")):
-            raise UsageError(f"--url {url!r}: expected an http:// or https:// URL")
         self.url = url.rstrip("/")
         self._secrets = [s for s in (token, basic_auth[1] if basic_auth else None) if s]
         # connect attempts share one timeout budget; a slow answer gets the whole timeout once.

@@ -116,6 +116,15 @@ def test_token_file_and_basic_auth(proxy: str, tmp_path: Path) -> None:
     assert connect(proxy, basic_auth=("admin", PASSWORD)).query("up")
 
 
+def test_credentials_in_the_url_become_basic_auth_and_leave_the_url(proxy: str) -> None:
+    with_password = proxy.replace("http://", f"http://admin:{PASSWORD}@")
+    client = connect(with_password)
+    assert client.url == proxy
+    assert client.query("up")
+    wrong = opskit("monitor", "check", "--url", proxy.replace("http://", "http://admin:wrong-pass-123@"))
+    assert wrong.returncode == 3 and "wrong-pass-123" not in wrong.stderr
+
+
 def test_wrong_token_is_exit_3_and_never_shows_the_token(proxy: str) -> None:
     wrong = "wrong-token-abcdefghijklmnop"
     result = opskit("monitor", "check", "--url", proxy, "--token-env", "PROM_TOKEN", PROM_TOKEN=wrong)

@@ -274,3 +274,19 @@ def test_firing_alerts_and_the_table_on_a_terminal_view(prometheus: Prometheus, 
     assert down_row.split()[0] == "FAIL" and "1 of 1 target(s) down" in down_row
     assert next(line for line in lines if f"targets/{world.healthy_job}" in line).split()[0] == "PASS"
     assert lines[-1].endswith("— verdict: failed")
+
+
+def test_sarif_report_written_to_a_file(prometheus: Prometheus, world: World, tmp_path: Path) -> None:
+    eventually(lambda: world.sandbox.job_health(world.down_job), lambda h: h == ["down"], "down target scraped")
+    report = tmp_path / "reports" / "monitor.sarif"
+
+    result = opskit("monitor", "check", "--url", prometheus.url, "--only", "targets", "--job", world.down_job,
+                    "--format", "sarif", "-o", str(report))  # fmt: skip
+
+    assert result.returncode == 1 and result.stdout == ""
+    sarif = json.loads(report.read_text())
+    (run,) = sarif["runs"]
+    assert [r["ruleId"] for r in run["results"]] == ["monitor.target-down"]
+    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        f"{prometheus.url}/api/v1/targets"
+    )
