@@ -71,3 +71,15 @@ def test_security_group_in_attribute_syntax() -> None:
     result = TerraformScanner(ScanSettings()).scan([SourceFile("sg.tf", text)])
     assert [(f.location.line, f.rule_id) for f in result.findings] == [(3, "tf-sg-open-admin-port")]
     assert "3389 (RDP)" in result.findings[0].message
+
+
+def test_windows_line_endings_keep_lines() -> None:
+    dockerfile = ("FROM python:3.12\r\nENV API_TOKEN=tok_8f3kD9qLz2mX\r\n"
+                  "RUN curl -s https://get.example.sh \\\r\n  | sh\r\n")
+    result = DockerfileScanner(ScanSettings()).scan([SourceFile("Dockerfile", dockerfile)])
+    assert sorted((f.location.line, f.rule_id) for f in result.findings) == [
+        (1, "docker-root-user"), (2, "docker-secret-in-env"), (3, "docker-curl-pipe-shell")]
+    terraform = ('resource "aws_db_instance" "a" {\r\n  storage_encrypted   = true\r\n'
+                 '  publicly_accessible = true\r\n}\r\n')
+    result = TerraformScanner(ScanSettings()).scan([SourceFile("rds.tf", terraform)])
+    assert [(f.location.line, f.rule_id) for f in result.findings] == [(3, "tf-db-public")]
