@@ -174,6 +174,8 @@ class HttpPrometheusClient(PrometheusClient):
                 status, body = _parse_library_error(str(exc))
                 self._check_status(endpoint, status, body)
                 raise ServiceError(self._scrub(f"{self.url}{endpoint}: {exc}")) from None
+            except (ValueError, KeyError, TypeError):  # a 200 that is not Prometheus' JSON
+                raise ServiceError(f"{self.url}{endpoint}: unexpected answer (is this a Prometheus?)") from None
 
     def query(self, promql: str) -> list[Sample]:
         result = self._promql("/api/v1/query", lambda: self._prom.custom_query(promql))
@@ -241,12 +243,19 @@ def _parse_library_error(text: str) -> tuple[int, Any]:
 
 
 def _samples(result: Any) -> list[Sample]:
-    """Vector, scalar or string results of an instant query as samples."""
+    """Vector or scalar results of an instant query as samples; QueryError for other types."""
     if not result:
         return []
-    if isinstance(result, list) and len(result) == 2 and not isinstance(result[0], dict):
-        return [Sample(labels={}, value=_value(result[1]))]  # a scalar
-    return [Sample(labels=item.get("metric", {}), value=_value(item["value"][1])) for item in result]
+    try:
+        if isinstance(result, list) and len(result) == 2 and not isinstance(result[0], dict):
+            return [Sample(labels={}, value=_value(result[1]))]  # a scalar
+        return [Sample(labels=item.get("metric", {}), value=_value(item["value"][1])) for item in result]
+    except KeyError:
+        raise QueryError(
+            "bad_data", "the query returns a range vector; wrap it in a function such as max_over_time()"
+        ) from None
+    except (ValueError, TypeError):
+        raise QueryError("bad_data", "the query returns a string, not a number") from None
 
 
 def connect(

@@ -31,6 +31,10 @@ VECTOR = {
     "status": "success",
     "data": {"resultType": "vector", "result": [{"metric": {"job": "api"}, "value": [1, "0.5"]}]},
 }
+MATRIX = {
+    "status": "success",
+    "data": {"resultType": "matrix", "result": [{"metric": {"job": "api"}, "values": [[1, "1"], [2, "1"]]}]},
+}
 FAILED = {"status": "error", "errorType": "execution", "error": "many-to-many matching not allowed"}
 
 
@@ -60,6 +64,12 @@ class AuthProxy(BaseHTTPRequestHandler):
             self._send(200, BUILDINFO)
         elif "query=fail" in self.path:
             self._send(422, FAILED)
+        elif "query=range" in self.path:
+            self._send(200, MATRIX)
+        elif "query=text" in self.path:
+            self._send(200, {"status": "success", "data": {"resultType": "string", "result": [1, "hello"]}})
+        elif "query=odd" in self.path:
+            self._send(200, {"status": "success", "data": "nothing like a result"})
         elif self.path.startswith("/api/v1/query"):
             self._send(200, VECTOR)
         else:
@@ -148,10 +158,22 @@ def test_query_errors_carry_prometheus_error_type(proxy: str) -> None:
     assert caught.value.kind == "execution" and "many-to-many" in caught.value.message
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("range", "returns a range vector"), ("text", "returns a string, not a number")],
+)
+def test_results_that_are_not_numbers_are_the_query_s_fault(proxy: str, query: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message) as caught:
+        HttpPrometheusClient(proxy, token=TOKEN).query(query)
+    assert caught.value.kind == "bad_data"
+
+
 def test_not_a_prometheus(proxy: str) -> None:
     client = HttpPrometheusClient(proxy, token=TOKEN)
     with pytest.raises(ServiceError, match=r"/api/v1/targets: answer is not JSON \(is this a Prometheus\?\)"):
         client.api("targets")
+    with pytest.raises(ServiceError, match=r"/api/v1/query: unexpected answer"):
+        client.query("odd")
 
 
 def test_unreachable_url_exits_3_with_one_line() -> None:
