@@ -126,3 +126,11 @@ def test_fingerprint_depends_on_secret_rule_and_path_not_line() -> None:
     other = to_findings(DETECTOR.find(f"a = '{token}'", "y.py"), "y.py", f"a = '{token}'", cwe=798)[0]
     assert other.fingerprint != first.fingerprint
     assert token not in first.fingerprint
+
+
+def test_location_columns_span_exactly_the_secret() -> None:
+    token = fakes.github_token()
+    text = f"[deploy]\n  token = {token}  ; rotated monthly\n"
+    (finding,) = to_findings(DETECTOR.find(text, "deploy.ini"), "deploy.ini", text, cwe=798)
+    line = text.splitlines()[finding.location.line - 1]
+    assert line[finding.location.column - 1 : finding.location.end_column - 1] == token

@@ -53,6 +53,7 @@ def test_issue_credential_families_are_all_present() -> None:
     ids = {rule.id for rule in RULESET.rules}
     wanted = {
         "aws-access-key-id",
+        "aws-secret-access-key-pair",
         "aws-secret-access-key",
         "gcp-service-account-key",
         "azure-storage-connection-string",
