@@ -21,12 +21,15 @@ from opskit.monitor.slo import error_ratio_query, judge_slo, needed_windows
 
 
 def _where(check: AnyCheck, client: PrometheusClient) -> str:
-    return str(check.location) if check.location else f"{client.url} check {check.name!r}"
+    kind = "SLO" if isinstance(check, SloSpec) else "check"
+    return f"{check.location or client.url}: {kind} {check.name!r}"
 
 
-def _rejected(check: AnyCheck, client: PrometheusClient, exc: QueryError) -> InputError:
-    """A query Prometheus cannot parse is the spec's fault: exit 2 naming the file and line."""
-    return InputError(f"{_where(check, client)}: Prometheus rejected the query: {exc.message}")
+def _query_failed(check: AnyCheck, client: PrometheusClient, exc: QueryError) -> CheckResult:
+    """An ``error`` result; but a query Prometheus rejects is the spec's fault: exit 2 at its file:line."""
+    if exc.kind == "bad_data":
+        raise InputError(f"{_where(check, client)}: Prometheus rejected the query: {exc.message}")
+    return result_for(check, Status.ERROR, f"query failed ({exc.kind}): {exc.message}")
 
 
 def run_check(client: PrometheusClient, spec: CheckSpec) -> CheckResult:
@@ -38,9 +41,7 @@ def run_check(client: PrometheusClient, spec: CheckSpec) -> CheckResult:
         else:
             samples = client.query(promql)
     except QueryError as exc:
-        if exc.kind == "bad_data":
-            raise _rejected(spec, client, exc) from None
-        return result_for(spec, Status.ERROR, f"query failed ({exc.kind}): {exc.message}")
+        return _query_failed(spec, client, exc)
     return judge_check(spec, samples)
 
 
@@ -51,9 +52,7 @@ def run_slo(client: PrometheusClient, spec: SloSpec) -> CheckResult:
         try:
             samples = client.query(error_ratio_query(spec, window))
         except QueryError as exc:
-            if exc.kind == "bad_data":
-                raise _rejected(spec, client, exc) from None
-            return result_for(spec, Status.ERROR, f"query failed ({exc.kind}): {exc.message}")
+            return _query_failed(spec, client, exc)
         values = [s.value for s in samples if not math.isnan(s.value)]
         ratios[window] = max(values) if values else None
     return judge_slo(spec, ratios)

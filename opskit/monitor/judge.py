@@ -50,7 +50,7 @@ def judge_check(spec: CheckSpec, samples: Sequence[Sample]) -> CheckResult:
     usable = [s for s in samples if not math.isnan(s.value)]
     if not usable:
         status = Status(spec.no_data)
-        return result_for(spec, status, f"no data: the query returned no series (no_data: {spec.no_data})")
+        return result_for(spec, status, f"no data: no series with a value (no_data: {spec.no_data})")
     judged = sorted(((_status(spec, s.value), s) for s in usable), key=lambda pair: -pair[0].rank)
     status, worst = judged[0]
     if status is Status.PASS:
