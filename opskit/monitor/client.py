@@ -149,7 +149,13 @@ class HttpPrometheusClient(PrometheusClient):
             cause = getattr(exc.args[0], "reason", None) if exc.args else None
             if isinstance(cause, ReadTimeoutError):  # read retries off: urllib3 wraps the timeout
                 raise ServiceError(f"{where}: no answer within {self._timeout[1]:g}s") from None
-            reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
+            text = str(exc)
+            if "refused" in text.lower():
+                reason = "connection refused"
+            elif "NameResolutionError" in text or "Failed to resolve" in text:
+                reason = "host name not found"
+            else:
+                reason = "cannot connect"
             raise ServiceError(f"{where}: unreachable ({reason})") from None
         except requests.exceptions.RequestException as exc:
             raise ServiceError(self._scrub(f"{where}: request failed: {type(exc).__name__}")) from None

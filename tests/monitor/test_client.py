@@ -183,6 +183,12 @@ def test_unreachable_url_exits_3_with_one_line() -> None:
     assert result.stderr == f"opskit: error: {url}/api/v1/status/buildinfo: unreachable (connection refused)\n"
 
 
+def test_an_unknown_host_is_exit_3() -> None:
+    result = opskit("monitor", "check", "--url", "http://no-such-host.invalid:9090", "--timeout", "2")
+    assert result.returncode == 3
+    assert result.stderr.endswith("/api/v1/status/buildinfo: unreachable (host name not found)\n")
+
+
 def test_a_server_that_never_answers_times_out_with_exit_3() -> None:
     with socket.socket() as silent:  # accepts connections (backlog) but never answers
         silent.bind(("127.0.0.1", 0))
