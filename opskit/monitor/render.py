@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from typing import Any
 
@@ -52,6 +53,10 @@ class CheckTableRenderer(Renderer):
         console = Console(file=buffer, width=width, color_system="standard" if self.color else None)
         console.print(f"Prometheus {report.data.get('prometheus', '')}", style="bold", highlight=False)
         console.print(table)
+        if self.verbose:  # -v: what lies behind each non-passing row (every down target, failing rule...)
+            for check in checks:
+                if check["status"] != "pass" and check.get("details"):
+                    console.print(f"{check['name']}: {json.dumps(check['details'])}", highlight=False, soft_wrap=True)
         for round_ in report.data.get("rounds", []):
             failing = [f"{c['name']} {c['status']}" for c in round_["checks"] if c["status"] != "pass"]
             console.print(
