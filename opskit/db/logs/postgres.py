@@ -21,9 +21,10 @@ from opskit.db.interface import LogReader, LogSource, StatementSink
 from opskit.db.logs.sources import read_chunks, read_lines
 
 _SQL = r"[^\n]*(?:\n\t[^\n]*)*"
+# Starts with a literal so the regex engine can skip to candidates at C speed.
 _ENTRY = re.compile(
-    r"duration: (?P<ms>[0-9.]+) ms(?:  (?:statement|execute [^:\n]*): (?P<sql>" + _SQL + r")|$)"
-    r"|LOG:  (?:statement|execute [^:\n]*): (?P<split>" + _SQL + r")",
+    r"LOG:  (?:duration: (?P<ms>[0-9.]+) ms(?:  (?:statement|execute [^:\n]*): (?P<sql>" + _SQL + r")|$)"
+    r"|(?:statement|execute [^:\n]*): (?P<split>" + _SQL + r"))",
     re.M,
 )
 _DETAIL = re.compile(r"\n[^\n]*?DETAIL:  (parameters: [^\n]*)")
@@ -135,7 +136,7 @@ def scan_stderr(
         sql = m.group("sql")
         detail = None
         end = m.end()
-        if text.startswith("\n", end) and "DETAIL:  parameters" in text[end : end + 400]:
+        if text.find("DETAIL:  parameters", end, end + 400) > 0:
             d = _DETAIL.match(text, end)
             if d:
                 detail = d.group(1)
