@@ -111,7 +111,7 @@ def plan(
 ) -> Advice:
     """Pure once the cost model is given: candidates, whole-workload choice, rejections."""
     shapes = {q.fingerprint: resolve(understood.shapes[q.fingerprint], schema) for q in understood.queries}
-    per_query = {fp: needs(shape) for fp, shape in shapes.items()}
+    per_query = {fp: needs(shape, schema) for fp, shape in shapes.items()}
     wanted, covered = generate(shapes, schema)
     workload = workload_of(understood.queries, shapes, schema)
     model = model_for(workload, per_query)

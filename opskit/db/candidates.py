@@ -21,6 +21,7 @@ from opskit.db.interface import (
     QueryShape,
     Rejection,
     Schema,
+    SortKey,
 )
 from opskit.db.schema import normalize_expr
 
@@ -67,24 +68,29 @@ def _key(col: ColumnRef, descending: bool = False) -> IndexKey:
     return IndexKey(col.expr, descending, col.is_expression)
 
 
-def needs(shape: QueryShape) -> list[TableNeeds]:
-    """Per table of the query: its equality, range, join, sort and constant predicates."""
+def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
+    """Per table of the query: its equality, range, join, sort and constant predicates.
+
+    Equality columns come first (IN after =), the most selective first when pg_stats knows
+    their number of distinct values. Without an ORDER BY, GROUP BY columns of one table are
+    the sort order an index can deliver.
+    """
     out = []
     for table in shape.tables:
+        distinct = schema.tables[table].n_distinct if schema and table in schema.tables else {}
         mine: list[Predicate] = [p for p in shape.predicates if p.column.table == table]
         equality = [p for p in mine if p.kind in _EQUALITY and p.constant is None]
-        equality.sort(key=lambda p: p.kind != PredicateKind.EQ)
+        equality.sort(key=lambda p: (p.kind != PredicateKind.EQ, -distinct.get(p.column.expr, 0.0)))
         join_cols = [a if a.table == table else b for a, b in shape.joins if table in (a.table, b.table)]
-        sort = [k for k in shape.order_by if k.column.table == table]
+        order = shape.order_by or tuple(SortKey(c) for c in shape.group_by)
+        sort = [k for k in order if k.column.table == table]
         out.append(
             TableNeeds(
                 table=table,
                 equality=tuple(dict.fromkeys(_key(p.column) for p in equality)),
                 ranges=tuple(dict.fromkeys(_key(p.column) for p in mine if p.kind == PredicateKind.RANGE)),
                 joins=tuple(dict.fromkeys(_key(c) for c in join_cols)),
-                sort=tuple(_key(k.column, k.descending) for k in sort)
-                if len(sort) == len(shape.order_by)
-                else (),
+                sort=tuple(_key(k.column, k.descending) for k in sort) if len(sort) == len(order) else (),
                 constants=tuple(p.constant for p in mine if p.constant),
                 selected=tuple(dict.fromkeys(c.expr for c in shape.selected if c.table == table)),
                 select_star=shape.select_star,
@@ -159,7 +165,7 @@ def generate(
     """Candidates with the fingerprints of the queries that asked for them, and the ones dropped."""
     wanted: dict[IndexCandidate, set[str]] = {}
     for fp, shape in shapes.items():
-        for n in needs(shape):
+        for n in needs(shape, schema):
             if schema.tables and n.table not in schema.tables:
                 continue
             for candidate in candidates_for(n):

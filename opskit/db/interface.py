@@ -14,16 +14,6 @@ from typing import ClassVar, Protocol
 
 
 @dataclass(frozen=True)
-class Statement:
-    """One executed statement from a log: its text, how long it ran (None if unknown), where."""
-
-    text: str
-    duration_ms: float | None
-    line: int
-    params: str | None = None  # the raw ``parameters: $1 = ...`` detail, substituted into samples
-
-
-@dataclass(frozen=True)
 class QueryStats:
     """One fingerprint's aggregate over the workload, with an executable sample."""
 

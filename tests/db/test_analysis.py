@@ -127,3 +127,19 @@ def test_existing_index_with_same_leading_columns_covers_a_candidate() -> None:
     assert covering_index(full, existing) is None  # a partial index does not serve every query
     expression = IndexCandidate("public.customers", (IndexKey("lower(email)", is_expression=True),))
     assert covering_index(expression, existing) is existing[2]
+
+
+def test_group_by_gives_the_sort_order_and_selective_equality_columns_lead() -> None:
+    from opskit.db.interface import Schema, TableInfo
+
+    grouped = ddls("SELECT kind, count(*) FROM events WHERE account_id = 3 GROUP BY kind")
+    assert "events_account_id_kind_idx ON public.events (account_id, kind)" in grouped
+    schema = Schema(
+        tables={
+            "public.orders": TableInfo(
+                "public.orders", ("status", "customer_id"), n_distinct={"status": 4.0, "customer_id": 90000.0}
+            )
+        }
+    )
+    (n,) = needs(understand("SELECT id FROM orders WHERE status = 'paid' AND customer_id = 7"), schema)
+    assert [k.expr for k in n.equality] == ["customer_id", "status"]
