@@ -158,7 +158,7 @@ def main() -> None:
                 measure(
                     f"checks x{args.checks}",
                     args.repeat,
-                    [[*OPSKIT, "monitor", "check", "--url", url, "--only", "alerts", "--checks", str(path)]],
+                    [[*OPSKIT, "monitor", "check", "--url", url, "--only", "checks", "--checks", str(path)]],
                     [[promtool, "query", "instant", url, q] for q in queries],
                     len(queries),
                     lambda: run_checks(client, specs),

@@ -20,7 +20,8 @@ from opskit.monitor.interface import CheckResult, GateRound, GateSettings, Prome
 from opskit.monitor.inventory import Scope, check_inventory
 from opskit.monitor.report import check_report, gate_report
 
-PARTS = ("server", "targets", "rules", "alerts")
+PARTS = ("server", "targets", "rules", "alerts", "checks")
+INVENTORY = ("targets", "rules", "alerts")
 
 
 @dataclass(frozen=True)
@@ -61,17 +62,20 @@ class Connection:
 def check(
     connection: Connection,
     checks_file: Path | None,
-    parts: Sequence[str] = PARTS,
+    only: Sequence[str] = (),
     scope: Scope = Scope(),  # noqa: B008 - frozen, never mutated
     show_progress: bool = False,
 ) -> Report:
-    """Server health, targets, rules, alerts and the file's checks and SLOs, judged once."""
-    checks = load_checks(checks_file) if checks_file else []
+    """Server health, targets, rules, alerts and the file's checks and SLOs (or ``only`` those parts)."""
+    if "checks" in only and checks_file is None:
+        raise UsageError("--only checks needs --checks FILE")
+    parts = only or PARTS
+    checks = load_checks(checks_file) if checks_file and "checks" in parts else []
     client = connection.open()
     steps: list[Callable[[], list[CheckResult]]] = []
     if "server" in parts:
         steps.append(lambda: check_server(client))
-    inventory = [p for p in parts if p != "server"]
+    inventory = [p for p in INVENTORY if p in parts]
     if inventory:
         steps.append(lambda: check_inventory(client, scope, inventory))
     steps += [functools.partial(run_checks, client, [c]) for c in checks]

@@ -78,7 +78,7 @@ def monitor() -> None:
     "--only",
     multiple=True,
     type=click.Choice(api.PARTS),
-    help="Judge only these built-in parts (repeatable; default all). The --checks file always runs.",
+    help="Judge only these parts (repeatable; default all; 'checks' is the --checks file).",
 )
 @click.option("--job", multiple=True, metavar="PATTERN", help="Only targets and alerts of these jobs.")
 @click.option("--rule-group", multiple=True, metavar="PATTERN", help="Only these rule groups.")
@@ -102,7 +102,7 @@ def check(
       opskit monitor check --url https://prom.example.com --token-env PROM_TOKEN \\
           --checks examples/monitor/checks.yml --job 'api-*' --format json
     """
-    report = api.check(connection, checks, only or api.PARTS, Scope(job, rule_group), out.show_progress)
+    report = api.check(connection, checks, only, Scope(job, rule_group), out.show_progress)
     return emit(report, out, text_renderer=CheckTableRenderer)
 
 

@@ -216,3 +216,5 @@ def test_usage_mistakes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     empty.write_text("\n")
     result = opskit("monitor", "check", "--url", "http://127.0.0.1:9", "--token-file", str(empty))
     assert result.returncode == 2 and "token file is empty" in result.stderr
+    only_checks = opskit("monitor", "check", "--url", "http://127.0.0.1:9", "--only", "checks")
+    assert only_checks.returncode == 2 and only_checks.stderr == "opskit: error: --only checks needs --checks FILE\n"

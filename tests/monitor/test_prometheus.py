@@ -98,7 +98,8 @@ def write_checks(path: Path, job: str) -> Path:
 def check_args(prometheus: Prometheus, world: World, checks: Path) -> list[str]:
     return [
         "monitor", "check", "--url", prometheus.url, "--checks", str(checks), "--only", "targets",
-        "--only", "rules", "--job", f"{world.sandbox.prefix}-*", "--rule-group", world.group, "--format", "json",
+        "--only", "rules", "--only", "checks", "--job", f"{world.sandbox.prefix}-*",
+        "--rule-group", world.group, "--format", "json",
     ]  # fmt: skip
 
 
@@ -197,7 +198,7 @@ def test_slo_pages_when_the_budget_burns_fast(prometheus: Prometheus, world: Wor
         f'    error_query: sum(rate(http_requests_total{{job="{world.service_job}", code=~"5.."}}[$window]))\n'
     )
 
-    result = opskit("monitor", "check", "--url", prometheus.url, "--checks", str(spec), "--only", "alerts",
+    result = opskit("monitor", "check", "--url", prometheus.url, "--checks", str(spec), "--only", "checks",
                     "--job", world.service_job, "--format", "json")  # fmt: skip
 
     assert result.returncode == 1, result.stderr
