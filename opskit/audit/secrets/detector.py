@@ -8,6 +8,8 @@ to a bounded depth.
 
 from __future__ import annotations
 
+import re
+
 from opskit.audit.secrets import filters
 from opskit.audit.secrets.decode import encoded_blobs
 from opskit.audit.secrets.interface import Detector, Rule, RuleKind, RuleSet, SecretMatch
@@ -45,36 +47,42 @@ class KeywordDetector(Detector):
             candidates.extend(self._decoded(text, path, depth, {m.secret for m in candidates}))
         return _most_specific(candidates)
 
-    def _candidates(self, text: str, path: str) -> list[SecretMatch]:
-        found: list[SecretMatch] = []
-        tried: set[tuple[int, int]] = set()
-        seen: set[tuple[int, int]] = set()
+    def _windows(self, text: str) -> dict[int, list[list[int]]]:
+        """Per rule, the merged spans of text around its keyword hits (each character scanned once)."""
+        windows: dict[int, list[list[int]]] = {}
         size = len(text)
-        lock_file = filters.is_lock_file(path)
-        code = filters.is_code_path(path)
         for start, end, owners in self.index.hits(ascii_lower(text)):
             line_start = text.rfind("\n", 0, start) + 1
+            line_end = -1
             for index in owners:
-                rule = self.rules[index]
-                if rule.multiline:
+                if self.rules[index].multiline:
                     lo, hi = line_start, min(size, line_start + MULTILINE_SPAN)
                 else:
-                    line_end = text.find("\n", end)
-                    lo = max(line_start, start - BEFORE)
-                    hi = min(size if line_end < 0 else line_end, end + AFTER)
-                if (index, lo) in tried:
-                    continue
-                tried.add((index, lo))
-                for match in rule.regex.finditer(text, lo, hi):
-                    group = "secret" if "secret" in rule.regex.groupindex else (1 if rule.regex.groups else 0)
-                    if rule.regex.groups and group == 1 and match.group(1) is None:
-                        group = next((i for i in range(2, rule.regex.groups + 1) if match.group(i)), 0)
-                    secret, s_start, s_end = match.group(group), match.start(group), match.end(group)
-                    if (index, s_start) in seen:
-                        continue
-                    seen.add((index, s_start))
-                    if self._accept(rule, match.groupdict(), secret, text, s_start, code, lock_file):
-                        found.append(SecretMatch(rule=rule, secret=secret, start=s_start, end=s_end))
+                    if line_end < 0:
+                        line_end = text.find("\n", end) % (size + 1)  # -1 (no newline) becomes size
+                    lo, hi = max(line_start, start - BEFORE), min(line_end, end + AFTER)
+                spans = windows.setdefault(index, [])
+                if spans and lo <= spans[-1][1]:
+                    spans[-1][1] = max(spans[-1][1], hi)
+                else:
+                    spans.append([lo, hi])
+        return windows
+
+    def _candidates(self, text: str, path: str) -> list[SecretMatch]:
+        found: list[SecretMatch] = []
+        lock_file = filters.is_lock_file(path)
+        code = filters.is_code_path(path)
+        for index, spans in self._windows(text).items():
+            rule = self.rules[index]
+            pattern = rule.regex
+            named = "secret" in pattern.groupindex
+            for lo, hi in spans:
+                for match in pattern.finditer(text, lo, hi):
+                    group = "secret" if named else _first_group(match)
+                    secret = match.group(group)
+                    if self._accept(rule, match.groupdict(), secret, text, match.start(group), code, lock_file):
+                        found.append(SecretMatch(rule=rule, secret=secret, start=match.start(group),
+                                                 end=match.end(group)))
         return found
 
     def _accept(
@@ -112,6 +120,11 @@ class KeywordDetector(Detector):
                 found.append(SecretMatch(rule=inner.rule, secret=inner.secret, start=blob.start, end=blob.end,
                                          encoding=encoding))
         return found
+
+
+def _first_group(match: re.Match[str]) -> int:
+    """The first group that took part in the match (alternatives may each capture), else the whole match."""
+    return next((i for i in range(1, (match.re.groups or 0) + 1) if match.group(i) is not None), 0)
 
 
 def _most_specific(candidates: list[SecretMatch]) -> list[SecretMatch]:

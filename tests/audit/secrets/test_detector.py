@@ -134,3 +134,17 @@ def test_location_columns_span_exactly_the_secret() -> None:
     (finding,) = to_findings(DETECTOR.find(text, "deploy.ini"), "deploy.ini", text, cwe=798)
     line = text.splitlines()[finding.location.line - 1]
     assert line[finding.location.column - 1 : finding.location.end_column - 1] == token
+
+
+def test_adversarial_lines_are_scanned_in_linear_time_without_false_alarms() -> None:
+    # Each would take minutes with per-hit windows or backtracking keys; merged windows and
+    # possessive identifiers keep them linear.
+    adversarial = [
+        "password" * 100_000,
+        "token=" * 100_000,
+        "-----BEGIN RSA PRIVATE KEY-----\n" * 2_000,
+        "x_secret_" * 50_000 + " = 1",
+        ("A" * 23 + " ") * 40_000,
+    ]
+    for text in adversarial:
+        assert DETECTOR.find(text, "blob.txt") == []
