@@ -81,6 +81,3 @@ class Checker(ABC):
     @abstractmethod
     def check(self, path: str, text: str, siblings: Mapping[str, str | None]) -> list[Hit]:
         """All hits in one file; ``siblings`` maps each name from ``siblings()`` to its text or None."""
-
-    def param(self, rule_id: str, name: str) -> Any:
-        return self.rules[rule_id].params[name]
