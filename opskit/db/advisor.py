@@ -13,6 +13,7 @@ from typing import Any
 
 from opskit.core.errors import InputError, UsageError
 from opskit.core.findings import Confidence, Finding, Location, Report, Severity, fingerprint
+from opskit.core.progress import Progress
 from opskit.core.redact import mask_dsn
 from opskit.db.candidates import TableNeeds, generate, needs, resolve
 from opskit.db.fingerprint import Aggregator
@@ -132,12 +133,14 @@ def plan(
     )
 
 
-def read_queries(request: AdviceRequest, from_pgss: Callable[[], list[QueryStats]] | None) -> list[QueryStats]:
+def read_queries(
+    request: AdviceRequest, from_pgss: Callable[[], list[QueryStats]] | None, bar: Progress | None = None
+) -> list[QueryStats]:
     if not request.logs and not request.from_pg_stat_statements:
         raise UsageError("give at least one LOG (or - for stdin), or --dsn with --from-pg-stat-statements")
     agg = Aggregator()
     if request.logs:
-        agg = read_workload(request.logs, request.input_format, request.log_prefix, request.jobs)
+        agg = read_workload(request.logs, request.input_format, request.log_prefix, request.jobs, bar)
     if request.from_pg_stat_statements:
         if from_pgss is None:
             raise UsageError("--from-pg-stat-statements needs --dsn")

@@ -26,7 +26,8 @@ def suggest_indexes(request: AdviceRequest, out: Output) -> Report:
     if request.dsn is None:
         if request.create:
             raise UsageError("--create needs --dsn")
-        queries = read_queries(request, None)
+        with progress("reading logs", None, enabled=out.show_progress) as bar:
+            queries = read_queries(request, None, bar)
         out.info(f"{len(queries)} distinct statements")
         understood = understand_workload(queries)
         schema = offline_schema(request.schema_path)
@@ -41,7 +42,8 @@ def suggest_indexes(request: AdviceRequest, out: Output) -> Report:
             )
         return to_report(advice, [] if request.schema_path else ["no --schema: existing indexes are unknown"])
     with Database(request.dsn) as db:
-        queries = read_queries(request, db.pg_stat_statements)
+        with progress("reading logs", None, enabled=out.show_progress) as bar:
+            queries = read_queries(request, db.pg_stat_statements, bar)
         out.info(f"{len(queries)} distinct statements")
         understood = understand_workload(queries[: request.max_queries])
         tables = {t for shape in understood.shapes.values() for t in shape.tables}

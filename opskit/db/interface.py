@@ -7,7 +7,7 @@ selection) stays pure; readers, the sqlparse wrapper and the psycopg adapter sit
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar, Protocol
@@ -36,6 +36,7 @@ class LogSource:
     display: str
     compression: str | None = None  # "gzip", "bz2", "xz" or None
     data: bytes | None = field(default=None, repr=False)  # stdin, read once
+    on_read: Callable[[int], None] | None = field(default=None, repr=False, compare=False)  # progress, bytes
 
 
 class StatementSink(Protocol):

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 
 from opskit.core.errors import InputError
 from opskit.db.fingerprint import Aggregator
@@ -205,7 +206,7 @@ class StderrLog(LogReader):
         return self.prefix or detect_pid_pattern(head)
 
     def read(self, source: LogSource, sink: StatementSink) -> None:
-        head = "".join(_first(read_lines(source), 200))
+        head = "".join(_first(read_lines(replace(source, on_read=None)), 200))
         pid_pattern = self._pid_pattern(head)
         plain = source.compression is None and source.data is None
         if plain and self.jobs > 1 and os.path.getsize(source.path) >= self.parallel_threshold:
@@ -225,10 +226,12 @@ class StderrLog(LogReader):
         with ProcessPoolExecutor(max_workers=len(ranges)) as pool:
             futures = [pool.submit(_scan_range, source.path, a, b, pid_pattern) for a, b in ranges]
             offset = 0
-            for future in futures:
+            for future, (a, b) in zip(futures, ranges, strict=True):
                 agg, lines = future.result()
                 sink.merge(agg, offset)  # type: ignore[attr-defined]
                 offset += lines
+                if source.on_read is not None:
+                    source.on_read(b - a)
 
 
 def _first(lines: Iterator[str], n: int) -> list[str]:

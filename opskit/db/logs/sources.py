@@ -72,6 +72,8 @@ def read_chunks(source: LogSource, size: int = CHUNK, start: int = 0, end: int |
                     break
                 if remaining is not None:
                     remaining -= len(block)
+                if source.on_read is not None:
+                    source.on_read(len(block))
                 block = rest + block
                 cut = block.rfind(b"\n") + 1
                 if cut == 0:
@@ -90,6 +92,13 @@ def read_lines(source: LogSource) -> Iterator[str]:
     """Lines of ``source`` with their line endings."""
     for chunk in read_chunks(source, 1 << 20):
         yield from io.StringIO(chunk)
+
+
+def plain_size(source: LogSource) -> int | None:
+    """Bytes to read when known up front (uncompressed files and stdin), for progress."""
+    if source.compression is not None:
+        return None
+    return len(source.data) if source.data is not None else os.path.getsize(source.path)
 
 
 def read_head(source: LogSource, size: int = 64 << 10) -> str:
