@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from opskit.audit.secrets.filters import VALIDATORS
 from opskit.audit.secrets.interface import Allowlist, Example, Rule, RuleKind, RuleSet
 from opskit.core.errors import ConfigError
 from opskit.core.findings import Confidence, Severity
@@ -50,7 +51,11 @@ def _rule(raw: dict[str, Any]) -> Rule:
         else:
             pattern = raw["regex"]
             kind = RuleKind.GENERIC if raw.get("generic") else RuleKind.PATTERN
-        flags = re.MULTILINE
+        validate = raw.get("validate")
+        if validate is not None and validate not in VALIDATORS:
+            raise ValueError(f"unknown validate {validate!r} (known: {', '.join(VALIDATORS)})")
+        if not keywords or any(not k for k in keywords):
+            raise ValueError("keywords must be a non-empty list of non-empty strings")
         examples = raw.get("examples") or {}
         return Rule(
             id=rule_id,
@@ -58,11 +63,11 @@ def _rule(raw: dict[str, Any]) -> Rule:
             severity=Severity.parse(raw["severity"]),
             confidence=Confidence(raw.get("confidence", "high")),
             keywords=keywords,
-            regex=re.compile(pattern, flags),
+            regex=re.compile(pattern, re.MULTILINE),
             kind=kind,
             entropy=float(raw["entropy"]) if raw.get("entropy") is not None else None,
             multiline=bool(raw.get("multiline", False)),
-            validate=raw.get("validate"),
+            validate=validate,
             true_positives=_examples(examples.get("tp"), rule_id, "tp"),
             false_positives=_examples(examples.get("fp"), rule_id, "fp"),
         )

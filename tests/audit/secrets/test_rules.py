@@ -101,6 +101,9 @@ def test_broken_rules_file_is_a_config_error_naming_the_rule() -> None:
         parse_ruleset(bad, "rules.yml")
     with pytest.raises(ConfigError, match="not valid YAML"):
         parse_ruleset("rules: [", "rules.yml")
+    unknown = "rules:\n- {id: v, description: d, severity: low, keywords: [k], regex: k, validate: luhn}\n"
+    with pytest.raises(ConfigError, match="rule v: ValueError: unknown validate 'luhn'"):
+        parse_ruleset(unknown, "rules.yml")
     dup = "rules:\n" + "- {id: a, description: d, severity: low, keywords: [k], regex: k}\n" * 2
     with pytest.raises(ConfigError, match="duplicate rule id"):
         parse_ruleset(dup, "rules.yml")
