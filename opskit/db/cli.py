@@ -23,7 +23,7 @@ def db() -> None:
 @db.command("suggest-indexes")
 @click.argument("logs", nargs=-1)
 @click.option("--dsn", envvar="OPSKIT_DSN", help=DSN_HELP)
-@click.option("--schema", "schema_path", type=click.Path(dir_okay=False), help="pg_dump -s output (offline).")
+@click.option("--schema", type=click.Path(dir_okay=False), help="pg_dump -s output (offline).")
 @click.option("--input-format", type=click.Choice(FORMATS), help="Log format (default: detected).")
 @click.option("--log-prefix", help="The server's log_line_prefix, when auto-detection is not enough.")
 @click.option("--from-pg-stat-statements", is_flag=True, help="Read the workload from pg_stat_statements.")
@@ -67,7 +67,7 @@ def db() -> None:
 def suggest_indexes(
     logs: tuple[str, ...],
     dsn: str | None,
-    schema_path: str | None,
+    schema: str | None,
     input_format: str | None,
     log_prefix: str | None,
     from_pg_stat_statements: bool,
@@ -96,7 +96,7 @@ def suggest_indexes(
     request = AdviceRequest(
         logs=logs,
         dsn=dsn,
-        schema_path=schema_path,
+        schema_path=schema,
         input_format=input_format,
         log_prefix=log_prefix,
         from_pg_stat_statements=from_pg_stat_statements,

@@ -102,3 +102,15 @@ def test_output_file_is_written(tmp_path: Path) -> None:
 def test_help_has_examples() -> None:
     for command in ("suggest-indexes", "unused-indexes"):
         assert "Example" in opskit("db", command, "--help").stdout
+
+
+def test_config_keys_are_long_flag_names(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.opskit.db.suggest-indexes]\nschema = "{EXAMPLE_SCHEMA}"\nmax-indexes = 2\n'
+    )
+    log = tmp_path / "postgresql.log"
+    log.write_bytes(Path(EXAMPLE_LOG).read_bytes())
+    report = json.loads(opskit("db", "suggest-indexes", str(log), "--format", "json").stdout)
+    assert len(report["indexes"]) == 2
+    assert "no --schema: existing indexes are unknown" not in report["notes"]
