@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import click
-
 from opskit.core.findings import Report
-from opskit.core.render.interface import Renderer
+from opskit.core.render.text import TextRenderer
 from opskit.db.units import format_bytes
 
 
-class IndexReportRenderer(Renderer):
-    name = "text"
-
-    def __init__(self, color: bool = False, verbose: int = 0) -> None:
-        self.color = color
-        self.verbose = verbose
-
-    def _style(self, text: str, **kwargs: Any) -> str:
-        return click.style(text, **kwargs) if self.color else text
+class IndexReportRenderer(TextRenderer):
+    """The shared text renderer's styling, with a ranked index report as the body."""
 
     def render(self, report: Report) -> str:
         data = report.data
