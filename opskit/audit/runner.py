@@ -76,7 +76,11 @@ def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str],
                 continue
             key = cache_key(scanner.name, scanner.version, source.path, digest)
             if digest and key in _CACHE:
-                findings.extend(_CACHE[key])
+                for entry in _CACHE[key]:  # findings, and the file's notes stored as {"note": ...}
+                    if "note" in entry:
+                        notes.append(entry["note"])
+                    else:
+                        findings.append(entry)
                 fresh[key] = _CACHE[key]
             else:
                 pending.setdefault(index, []).append((source, key))
@@ -85,6 +89,10 @@ def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str],
         result = _SCANNERS[index].scan(sources)
         notes.extend(result.notes)
         by_path: dict[str, list[dict[str, Any]]] = {source.path: [] for source, _ in entries}
+        for note in result.notes:  # a note about one file ("path: ...") is replayed with its cached result
+            path = note.split(": ", 1)[0]
+            if path in by_path:
+                by_path[path].append({"note": note})
         for finding in drop_inline_suppressed(result.findings, sources):
             as_dict = finding.to_dict()
             findings.append(as_dict)

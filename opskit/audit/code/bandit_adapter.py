@@ -114,6 +114,11 @@ def _bandit_config(config_file: str | None) -> Any:
         raise ConfigError(f"{config_file}: bandit cannot read its config: {exc}") from None
 
 
+def preload(settings: BanditSettings) -> None:
+    """Import bandit and load its plugins and config now (in the parent, before workers fork)."""
+    _bandit_config(settings.config_file)
+
+
 def version() -> str:
     return importlib.metadata.version("bandit")
 

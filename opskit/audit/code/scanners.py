@@ -6,8 +6,8 @@ runner batches files across cores and caches results by content hash.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 
 from opskit.audit.code import bandit_adapter
 from opskit.audit.code.interface import Hit, Rule
@@ -32,8 +32,11 @@ class BanditScanner(Scanner):
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)
         self.bandit = bandit_adapter.load_settings(settings.root)
+        self.owasp = load_rulebook().bandit_owasp
+        bandit_adapter.preload(self.bandit)  # once here, not in every forked worker
         # Results depend on bandit's release and its config, so both are part of the cache key.
-        self.version = f"1-{bandit_adapter.version()}-{abs(hash(self.bandit)):x}"  # type: ignore[misc]
+        digest = hashlib.blake2b(repr(self.bandit).encode(), digest_size=6).hexdigest()
+        self.version = f"1-{bandit_adapter.version()}-{digest}"  # type: ignore[misc]
 
     def wants(self, path: str) -> bool:
         return grammar_for(path) == "python" and not self.bandit.excludes(path)
@@ -41,8 +44,7 @@ class BanditScanner(Scanner):
     def scan(self, files: Sequence[SourceFile]) -> ScanResult:
         data = {f.path: f.text.encode("utf-8", "surrogateescape") for f in files}
         run = bandit_adapter.run_bandit(list(data.items()), self.bandit)
-        owasp = load_rulebook().bandit_owasp
-        findings = [_bandit_finding(issue, data[issue.path], owasp) for issue in run.issues]
+        findings = [_bandit_finding(issue, data[issue.path], self.owasp) for issue in run.issues]
         notes = [f"{path}: bandit cannot parse it ({reason}) under this Python; checked with opskit's own "
                  f"rules only" for path, reason in run.unparsed]
         return ScanResult(findings=findings, notes=notes)
@@ -78,17 +80,17 @@ class RulesScanner(Scanner):
     name = "code-rules"
     version = "1"
 
+    def __init__(self, settings: ScanSettings) -> None:
+        super().__init__(settings)
+        book = load_rulebook()  # compiled once here; forked workers share it
+        self.rules = book.rules
+        self.taint, self.patterns = TaintAnalysis(book), PatternAnalysis(book)
+
     def wants(self, path: str) -> bool:
         return grammar_for(path) is not None
 
-    @cached_property
-    def _analyses(self) -> tuple[TaintAnalysis, PatternAnalysis]:
-        book = load_rulebook()
-        return TaintAnalysis(book), PatternAnalysis(book)
-
     def scan(self, files: Sequence[SourceFile]) -> ScanResult:
-        taint, patterns = self._analyses
-        rules = load_rulebook().rules
+        taint, patterns, rules = self.taint, self.patterns, self.rules
         findings: list[Finding] = []
         notes: list[str] = []
         for source in files:

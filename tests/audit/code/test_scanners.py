@@ -121,6 +121,7 @@ def test_unchanged_rescan_is_answered_from_the_cache(apps: Path, tmp_path: Path,
     second = run_audit(request, Output(quiet=True))
     assert [f.fingerprint for f in second.findings] == [f.fingerprint for f in first.findings]
     assert own(second) == own(first) and own(first)
+    assert second.notes == first.notes and any(n.startswith("modern_syntax.py: bandit") for n in first.notes)
 
 
 def test_binary_broken_and_deeply_nested_files_give_notes_not_errors(tmp_path: Path) -> None:
