@@ -200,7 +200,7 @@ class StderrLog(LogReader):
         self.jobs = jobs or os.cpu_count() or 1
 
     def sniff(self, head: str, path: str) -> bool:
-        return "LOG:  " in head and ("duration: " in head or "statement: " in head or "execute " in head)
+        return "LOG:  " in head  # csvlog and jsonlog are tried first
 
     def _pid_pattern(self, head: str) -> re.Pattern[str] | None:
         return self.prefix or detect_pid_pattern(head)
