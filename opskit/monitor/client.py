@@ -127,9 +127,6 @@ class HttpPrometheusClient(PrometheusClient):
         self._prom = PrometheusConnect(url=self.url, session=self._session, retry=retry, timeout=timeout)
         self._prom._timeout = self._timeout  # the library passes it straight to requests
 
-    def close(self) -> None:
-        self._session.close()
-
     def _scrub(self, text: str) -> str:
         return scrub(text, self._secrets)
 

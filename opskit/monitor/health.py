@@ -45,6 +45,7 @@ class ServerStatus:
 
 
 def fetch_status(client: PrometheusClient) -> ServerStatus:
+    """Everything the endpoint checks judge, in five requests."""
     return ServerStatus(
         url=client.url,
         healthy=client.probe("/-/healthy"),
