@@ -218,3 +218,15 @@ def test_usage_mistakes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert result.returncode == 2 and "token file is empty" in result.stderr
     only_checks = opskit("monitor", "check", "--url", "http://127.0.0.1:9", "--only", "checks")
     assert only_checks.returncode == 2 and only_checks.stderr == "opskit: error: --only checks needs --checks FILE\n"
+
+
+def test_url_and_timeout_come_from_config(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    config = tmp_path / "opskit.toml"
+    config.write_text(f'[monitor.check]\nurl = "{url}"\ntimeout = 2\nonly = ["server"]\n')
+    result = opskit("monitor", "check", "--config", str(config))
+    assert result.returncode == 3
+    assert result.stderr == f"opskit: error: {url}/api/v1/status/buildinfo: unreachable (connection refused)\n"
+    config.write_text('[monitor.gate]\ncount = "many"\n')
+    bad = opskit("monitor", "gate", "--config", str(config), "--checks", "examples/monitor/checks.yml")
+    assert bad.returncode == 2 and "count" in bad.stderr
