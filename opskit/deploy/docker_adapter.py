@@ -132,10 +132,10 @@ class DockerImageBuilder(ImageBuilder):
                     raise ServiceError(f"docker push {repository}:{tag} failed: {self._clean(str(detail))}")
                 digest = chunk.get("aux", {}).get("Digest", digest)
                 status, layer = str(chunk.get("status", "")), str(chunk.get("id", ""))
-                if status in ("Pushed", "Layer already exists", "Mounted from") and layer not in layers_done:
+                if status.startswith(("Pushed", "Layer already exists", "Mounted from")) and layer not in layers_done:
                     layers_done.add(layer)
                     bar.advance()
-                if status and "progressDetail" not in chunk and not self.show_progress:
+                if status and not chunk.get("progressDetail") and not self.show_progress:
                     log(self._clean(f"{layer}: {status}" if layer else status))
         if not digest:
             raise ServiceError(f"docker push {repository}:{tag} reported no digest; the registry did not accept it")

@@ -18,6 +18,7 @@ too), ``plan -out=FILE -detailed-exitcode`` read as 0/1/2, the summary from
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -28,6 +29,7 @@ from typing import Any
 
 from python_terraform import IsFlagged, Terraform
 
+from opskit.core.atomic import atomic_write
 from opskit.core.errors import InputError, ServiceError
 from opskit.core.redact import scrub
 from opskit.deploy.interface import LineSink, PlanSummary, Provisioner, TerraformSpec
@@ -110,9 +112,20 @@ class TerraformProvisioner(Provisioner):
             raise ServiceError(f"{where} failed (exit {code}): {first_error(stderr.splitlines() or captured)}")
         return code, "\n".join(captured)
 
+    def _init_fingerprint(self) -> str:
+        """What ``init`` depends on: the module's files, its lock file, the backend path and the binary."""
+        digest = hashlib.sha256(f"{self.binary}\0{self.state_file}\0".encode())
+        for path in sorted(self.spec.directory.glob("*.tf")) + sorted(self.spec.directory.glob(".terraform.lock.hcl")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()
+
     def init(self, log: LineSink) -> None:
-        """``init -input=false`` with local backend state in the state dir (once per run)."""
-        if self._initialized:
+        """``init -input=false`` with local backend state in the state dir; skipped when nothing it
+        depends on changed since the last one (it re-hashes every provider binary, seconds each time)."""
+        marker = self.data_dir / "opskit-init.sha256"
+        fingerprint = self._init_fingerprint()
+        if self._initialized or (marker.exists() and marker.read_text() == fingerprint):
+            self._initialized = True
             return
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._run(
@@ -122,6 +135,7 @@ class TerraformProvisioner(Provisioner):
             backend_config={"path": str(self.state_file)},
             reconfigure=IsFlagged,
         )
+        atomic_write(marker, fingerprint)
         self._initialized = True
 
     def plan(self, image_ref: str, plan_file: Path, log: LineSink) -> PlanSummary:

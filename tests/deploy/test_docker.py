@@ -1,0 +1,86 @@
+"""The Docker adapter against the real engine and registry: digest recorded, labels set, build and
+push failures (including in-band push errors) as one-line errors without the registry password."""
+
+from __future__ import annotations
+
+import shutil
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from opskit.core.errors import InputError, ServiceError
+from opskit.deploy.docker_adapter import DockerImageBuilder
+from opskit.deploy.interface import ImageSpec, RegistrySpec
+from tests.deploy.conftest import REPO
+
+pytestmark = pytest.mark.docker
+
+PASSWORD = "push-pw-77aa66bb55cc"
+CREDENTIALS = RegistrySpec(username_env="T_REG_USER", password_env="T_REG_PASSWORD")
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> Path:
+    ctx = tmp_path / "ctx"
+    shutil.copytree(REPO / "examples" / "deploy-service", ctx, ignore=shutil.ignore_patterns("busybox"))
+    shutil.copy2("/bin/busybox", ctx / "busybox")
+    return ctx
+
+
+@pytest.fixture
+def engine(docker_host: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKER_HOST", docker_host)
+    monkeypatch.setenv("T_REG_USER", "ci")
+    monkeypatch.setenv("T_REG_PASSWORD", PASSWORD)
+
+
+def test_build_and_push_records_the_registry_digest(engine: None, context: Path, registry: str) -> None:
+    spec = ImageSpec(repository=f"{registry}/opskit-test/adapter", context=context, network_mode="none")
+    lines: list[str] = []
+    labels = {"org.opencontainers.image.revision": "c0ffee"}
+    built = DockerImageBuilder(CREDENTIALS, show_progress=False).build_and_push(spec, "c0ffee", labels, lines.append)
+    digest = built.digest_ref.split("@", 1)[1]
+    request = urllib.request.Request(
+        f"http://{registry}/v2/opskit-test/adapter/manifests/c0ffee",
+        headers={"Accept": "application/vnd.docker.distribution.manifest.v2+json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as resp:
+        assert resp.headers["Docker-Content-Digest"] == digest
+    assert built.repository == spec.repository and built.tag == "c0ffee"
+    assert any(line.startswith("Step 1/") for line in lines)
+    assert any(line.endswith(": Pushed") or "already exists" in line for line in lines)
+    assert PASSWORD not in "\n".join(lines)
+    import docker
+
+    config = docker.from_env().api.inspect_image(built.image_id)["Config"]
+    assert config["Labels"] == labels
+
+
+def test_in_band_push_error_is_a_service_error(engine: None, context: Path) -> None:
+    spec = ImageSpec(repository="127.0.0.1:1/opskit-test/nowhere", context=context, network_mode="none")
+    with pytest.raises(ServiceError) as err:
+        DockerImageBuilder(CREDENTIALS, show_progress=False).build_and_push(spec, "t1", {}, lambda line: None)
+    assert err.value.message.startswith("docker push 127.0.0.1:1/opskit-test/nowhere:t1 failed: ")
+    assert "127.0.0.1:1" in err.value.message and PASSWORD not in err.value.message
+
+
+def test_broken_dockerfile_names_the_file(engine: None, context: Path) -> None:
+    (context / "Dockerfile").write_text("FROM scratch\nCOPY no-such-file /x\n")
+    spec = ImageSpec(repository="127.0.0.1:1/opskit-test/broken", context=context, network_mode="none")
+    with pytest.raises(InputError, match=rf"^{context / 'Dockerfile'}: build failed: .*no-such-file"):
+        DockerImageBuilder(RegistrySpec(), show_progress=False).build_and_push(spec, "t", {}, lambda line: None)
+
+
+def test_missing_registry_credentials(engine: None, context: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("T_REG_PASSWORD")
+    spec = ImageSpec(repository="127.0.0.1:1/opskit-test/creds", context=context, network_mode="none")
+    with pytest.raises(InputError, match="environment variable\\(s\\) T_REG_PASSWORD not set"):
+        DockerImageBuilder(CREDENTIALS, show_progress=False).build_and_push(spec, "t", {}, lambda line: None)
+
+
+def test_unreachable_engine(monkeypatch: pytest.MonkeyPatch, context: Path, tmp_path: Path) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no.sock")
+    spec = ImageSpec(repository="r/x", context=context)
+    with pytest.raises(ServiceError, match=rf"^docker engine unix://{tmp_path}/no.sock unreachable: "):
+        DockerImageBuilder(RegistrySpec(), show_progress=False).build_and_push(spec, "t", {}, lambda line: None)
