@@ -123,6 +123,18 @@ def version() -> str:
     return importlib.metadata.version("bandit")
 
 
+def _parse_without_nosec(manager: Any, path: str, data: bytes) -> None:
+    """``BanditManager._parse_file`` for a file with no ``nosec`` comment: the same results without
+    its tokenize pass over the whole file (about a tenth of bandit's time)."""
+    try:
+        manager.metrics.begin(path)
+        manager.scores.append(manager._execute_ast_visitor(path, io.BytesIO(data), data, {}))
+    except SyntaxError:
+        manager.skipped.append((path, "syntax error while parsing AST from file"))
+    except Exception:  # bandit's own behaviour: a plugin crash skips the file, it does not stop the scan
+        manager.skipped.append((path, "exception while scanning file"))
+
+
 def run_bandit(files: Sequence[tuple[str, bytes]], settings: BanditSettings) -> BanditRun:
     """Run every enabled bandit test over ``files`` (path, content) in this process."""
     config = _bandit_config(settings.config_file)  # first: it imports bandit quietly
@@ -133,7 +145,10 @@ def run_bandit(files: Sequence[tuple[str, bytes]], settings: BanditSettings) -> 
     manager = bandit_manager.BanditManager(config, "file", quiet=True, profile=profile)
     kept = [path for path, _ in files]
     for path, data in files:
-        manager._parse_file(path, io.BytesIO(data), kept)
+        if b"nosec" in data:
+            manager._parse_file(path, io.BytesIO(data), kept)
+        else:
+            _parse_without_nosec(manager, path, data)
     issues = [
         BanditIssue(
             path=issue.fname,
