@@ -27,6 +27,18 @@ def run_opskit(args: list[str], env: Mapping[str, str], timeout: float = 600) ->
     )
 
 
+def hold_lock(path: Path) -> subprocess.Popen[str]:
+    """Another 'deploy' (another process) holding the deploy lock at ``path`` until its stdin closes."""
+    code = (
+        "import sys; from pathlib import Path; from opskit.deploy.lock import deploy_lock\n"
+        f"with deploy_lock(Path({str(path)!r}), 0, 'deploy other'):\n"
+        "    print('locked', flush=True); sys.stdin.read()\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    return proc
+
+
 def files_containing(root: Path, needle: str, since: float, skip: tuple[Path, ...] = ()) -> list[Path]:
     """Regular files under ``root`` changed after ``since`` whose bytes contain ``needle``."""
     hits = []

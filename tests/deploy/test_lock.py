@@ -7,7 +7,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -15,18 +14,7 @@ import pytest
 
 from opskit.core.errors import Failure, InputError
 from opskit.deploy.lock import LockHolder, deploy_lock, read_holder, release
-
-
-def _hold_in_other_process(path: Path) -> subprocess.Popen[str]:
-    """A second 'deploy' (another process) that holds the lock until its stdin closes."""
-    code = (
-        "import sys; from pathlib import Path; from opskit.deploy.lock import deploy_lock\n"
-        f"with deploy_lock(Path({str(path)!r}), 0, 'deploy other'):\n"
-        "    print('locked', flush=True); sys.stdin.read()\n"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
-    return proc
+from tests.deploy.conftest import hold_lock
 
 
 def _dead_pid() -> int:
@@ -47,7 +35,7 @@ def test_lock_records_holder_and_is_released(tmp_path: Path) -> None:
 
 def test_concurrent_deploy_fails_at_the_timeout_naming_the_holder(tmp_path: Path) -> None:
     path = tmp_path / "deploy.lock"
-    other = _hold_in_other_process(path)
+    other = hold_lock(path)
     try:
         waits: list[LockHolder] = []
         with pytest.raises(Failure) as err, deploy_lock(path, 0.3, "deploy", on_wait=waits.append, poll=0.05):
@@ -63,7 +51,7 @@ def test_concurrent_deploy_fails_at_the_timeout_naming_the_holder(tmp_path: Path
 
 def test_concurrent_deploy_waits_for_the_lock(tmp_path: Path) -> None:
     path = tmp_path / "deploy.lock"
-    other = _hold_in_other_process(path)
+    other = hold_lock(path)
     waited = threading.Event()
 
     def on_wait(holder: LockHolder) -> None:
@@ -90,7 +78,7 @@ def test_stale_lock_is_reported_and_can_be_released(tmp_path: Path) -> None:
 
 def test_live_holder_is_released_only_with_force(tmp_path: Path) -> None:
     path = tmp_path / "deploy.lock"
-    other = _hold_in_other_process(path)
+    other = hold_lock(path)
     try:
         with pytest.raises(InputError, match="held by running pid .* use --force"):
             release(path)

@@ -4,6 +4,10 @@ exit codes as Terraform's -detailed-exitcode, the saved plan applied, no secret 
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +15,7 @@ import pytest
 from opskit.core.errors import ServiceError
 from opskit.deploy.interface import TerraformSpec
 from opskit.deploy.terraform_adapter import TerraformProvisioner
-from tests.deploy.conftest import REPO, files_containing, run_opskit
+from tests.deploy.conftest import REPO, files_containing, hold_lock, run_opskit
 
 pytestmark = pytest.mark.terraform
 
@@ -123,3 +127,44 @@ def test_adapter_passes_variables_only_through_the_environment(
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(ServiceError, match="terraform binary 'terraform' not found"):
         TerraformProvisioner(spec, tmp_path / "tf.tfstate", tmp_path / "data")
+
+
+def test_second_deploy_waits_for_the_lock_or_fails_at_the_timeout(
+    playbook: Path, tmp_path: Path, terraform_env: dict[str, str]
+) -> None:
+    env = {**os.environ, "CI": "true", **terraform_env, "WEB_API_TOKEN": TOKEN}
+    lock = tmp_path / "state" / "web" / "default" / "deploy.lock"
+    other = hold_lock(lock)
+    try:
+        blocked = run_opskit(["deploy", "-p", str(playbook), "--image", IMAGE_A, "--lock-timeout", "0.5"], env)
+        assert blocked.returncode == 1
+        waited, message = blocked.stderr.strip().splitlines()
+        assert waited.startswith(f"waiting up to 0.5s for the deploy lock held by pid {other.pid}")
+        assert message.startswith(f"opskit: error: {lock}: deploy locked by pid {other.pid} on {socket.gethostname()}")
+        assert message.endswith("; gave up after 0.5s")
+        waiting = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "opskit",
+                "deploy",
+                "-p",
+                str(playbook),
+                "--image",
+                IMAGE_A,
+                "--lock-timeout",
+                "300",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert waiting.stderr is not None
+        first_line = waiting.stderr.readline()
+        assert first_line.startswith(f"waiting up to 300s for the deploy lock held by pid {other.pid}")
+    finally:
+        other.communicate("")
+    out, err = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, err
+    assert f"running now: {IMAGE_A} (verified)" in out
