@@ -804,7 +804,8 @@ class _Interpreter:
             return sanitized(join([receiver, *call.values()]), cleans)
         source = self._source(node, call=True)
         if source is not None:
-            return source
+            converter = call.kwarg_nodes.get("type")  # request.args.get("page", type=int) is a number
+            return CLEAN if converter is not None and self.unit.text(converter) in SAFE_PARAM_TYPES else source
         flags = frozenset(spec.flag for matches, spec in self.rules.flags
                           if matches(name) and constant_in(call.kwargs.get(spec.kwarg, CLEAN).const, spec.values))
         local = self._local_function(func)
