@@ -88,6 +88,15 @@ def write_checks(path: Path, job: str) -> Path:
                         "query": p99,
                         "fail_when": "> 0.5",
                     },
+                    {
+                        "name": "error-ratio-latest",
+                        "query": error_ratio_query(job),
+                        "window": "5s",
+                        "range": "10s",
+                        "step": "1s",
+                        "reduce": "last",
+                        "fail_when": "> 0.05",
+                    },
                 ]
             }
         )
@@ -132,7 +141,13 @@ def test_check_finds_down_target_failing_rule_and_breach_then_passes_when_fixed(
     assert checks["p99-latency"]["status"] == "pass"
     assert checks[f"targets/{world.healthy_job}"]["status"] == "pass"
     rule_ids = {f["rule_id"] for f in report["findings"]}
-    assert rule_ids == {"monitor.target-down", "monitor.rule-eval-failure", "monitor.check.error-ratio"}
+    assert checks["error-ratio-latest"]["status"] == "fail"  # a range query, judged on its last point
+    assert rule_ids == {
+        "monitor.target-down",
+        "monitor.rule-eval-failure",
+        "monitor.check.error-ratio",
+        "monitor.check.error-ratio-latest",
+    }
 
     # Fix all three: errors stop, the down job gets a live exporter, the rule is corrected.
     fixed_target = ServiceExporter().start()
