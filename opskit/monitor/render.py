@@ -14,6 +14,7 @@ from rich.text import Text
 
 from opskit.core.findings import Report
 from opskit.core.render.interface import Renderer
+from opskit.monitor.judge import fmt_value
 
 _STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "magenta"}
 
@@ -21,7 +22,7 @@ _STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "magen
 def _value(value: Any) -> str:
     if value is None:
         return ""
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+    return fmt_value(value) if isinstance(value, float) else str(value)
 
 
 class CheckTableRenderer(Renderer):

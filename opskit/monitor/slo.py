@@ -33,9 +33,6 @@ class BurnWindow:
     short: float  # seconds
     action: Status  # FAIL pages, WARN opens a ticket
 
-    def label(self) -> str:
-        return f"{self.factor:g}x over {format_duration(self.long)} & {format_duration(self.short)}"
-
 
 def burn_windows(period_seconds: float) -> list[BurnWindow]:
     """The four conditions for an SLO period, windows scaled from the 30-day ones (whole seconds)."""
