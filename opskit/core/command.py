@@ -183,7 +183,7 @@ def opskit_command(
         decorated: Any = wrapper
         for option in reversed(options):
             decorated = option(decorated)
-        return decorated  # type: ignore[no-any-return]
+        return decorated
 
     return decorate
 
