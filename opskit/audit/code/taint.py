@@ -489,6 +489,9 @@ class _Interpreter:
                 self.bind(child, item or Value(value.origins, flags=value.flags), env, frame)
         elif kind == "object_pattern":
             for child in target.named_children:
+                if child.type == "rest_pattern" and child.named_children:  # const {a, ...rest} = req.query
+                    self.bind(child.named_children[0], Value(value.origins, flags=value.flags), env, frame)
+                    continue
                 key_node = child if child.type == "shorthand_property_identifier_pattern" else \
                     child.child_by_field_name("key")
                 local = child if child.type == "shorthand_property_identifier_pattern" else \
