@@ -14,11 +14,13 @@ from opskit.audit.secrets import filters
 from opskit.audit.secrets.decode import encoded_blobs
 from opskit.audit.secrets.interface import Detector, Rule, RuleKind, RuleSet, SecretMatch
 from opskit.audit.secrets.keywords import KeywordIndex
+from opskit.core.findings import Confidence
 
 BEFORE = 320  # characters before a keyword hit that a match may start at (keys, token bodies before a suffix)
 AFTER = 1600  # characters after a hit that a single-line match may reach
 MULTILINE_SPAN = 64 * 1024
 MAX_DEPTH = 2
+_CONFIDENCE_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -127,10 +129,15 @@ def _first_group(match: re.Match[str]) -> int:
     return next((i for i in range(1, (match.re.groups or 0) + 1) if match.group(i) is not None), 0)
 
 
+def _specificity(match: SecretMatch) -> tuple[int, int]:
+    return match.rule.kind, _CONFIDENCE_RANK[match.rule.confidence]
+
+
 def _most_specific(candidates: list[SecretMatch]) -> list[SecretMatch]:
-    """Drop matches that overlap a match of a more specific rule (a ghp_ token is not also a generic token)."""
+    """Drop matches that overlap a match of a more specific rule: a ghp_ token is not also a generic
+    token, and a token in a URL is reported as the token, not as URL credentials."""
     kept: list[SecretMatch] = []
-    for match in sorted(candidates, key=lambda m: (-m.rule.kind, m.start)):
-        if not any(other.rule.kind > match.rule.kind and other.overlaps(match) for other in kept):
+    for match in sorted(candidates, key=lambda m: (tuple(-n for n in _specificity(m)), m.start)):
+        if not any(_specificity(other) > _specificity(match) and other.overlaps(match) for other in kept):
             kept.append(match)
     return sorted(kept, key=lambda m: (m.start, m.rule.id))

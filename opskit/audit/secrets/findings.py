@@ -89,7 +89,7 @@ def to_findings(
     origin = origin or {}
     lines = _Lines(text)
     shown = {m.secret: (m.secret if show_secrets else mask_secret(m.secret)) for m in matches}
-    masks = [(m.start, m.end, m.secret if show_secrets else mask_secret(text[m.start:m.end])) for m in matches]
+    masks = [] if show_secrets else [(m.start, m.end, mask_secret(text[m.start:m.end])) for m in matches]
     in_tests = is_test_path(path)
     findings = []
     for match in matches:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -19,7 +20,10 @@ def service(tmp_path: Path) -> tuple[Path, list[str]]:
     (root / "deploy.py").write_text(f'import os\nGITHUB_TOKEN = "{token}"\nregion = os.environ["REGION"]\n')
     (root / "config" / "app.yaml").write_text(f"aws:\n  access_key_id: {key_id}\ndb:\n  password: {pw}\n")
     (root / ".env").write_text(f"STRIPE_KEY={stripe}\nDEBUG=false\n")
-    return root, [token, key_id, stripe, pw]
+    hidden = fakes.github_token()
+    blob = base64.b64encode(f"git clone https://ci:{hidden}@git.acme.io/shop.git".encode()).decode()
+    (root / "config" / "job.yaml").write_text(f"script: {blob}\n")
+    return root, [token, key_id, stripe, pw, hidden, blob]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
@@ -54,6 +58,7 @@ def test_json_findings_carry_rule_metadata_and_exit_1_at_fail_on(
         ("deploy.py", 2, "github-pat"),
         ("config/app.yaml", 2, "aws-access-key-id"),
         ("config/app.yaml", 4, "generic-password"),
+        ("config/job.yaml", 1, "github-pat"),
         (".env", 1, "stripe-live-secret-key"),
     }
     assert all(f["cwe"] == ["CWE-798"] and f["properties"]["secret_length"] > 8 for f in report["findings"])

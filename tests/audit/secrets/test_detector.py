@@ -18,9 +18,12 @@ def rules_found(text: str, path: str = "app.cfg") -> list[tuple[str, str]]:
     return [(m.rule.id, m.secret) for m in DETECTOR.find(text, path)]
 
 
-def test_specific_rule_wins_over_generic_assignment() -> None:
+def test_specific_rule_wins_over_generic_assignment_and_url_credentials() -> None:
     token = fakes.github_token()
     assert rules_found(f'github_token = "{token}"') == [("github-pat", token)]
+    assert rules_found(f"git clone https://ci:{token}@git.acme.io/shop.git") == [("github-pat", token)]
+    password = fakes.password()
+    assert rules_found(f"git clone https://ci:{password}@git.acme.io/shop.git") == [("url-basic-auth", password)]
 
 
 def test_base64_hex_and_url_encoded_secrets_are_decoded() -> None:
