@@ -46,7 +46,9 @@ def parse_dockerfile(text: str) -> list[Instruction]:
     known = set(dockerfile.all_cmds())
     for cmd in commands:
         if cmd.cmd.lower() not in known:
-            raise Unparseable(f"unknown instruction {cmd.cmd.upper()!r}", cmd.start_line)
+            # name it only when it looks like an instruction: the first word of a line may be a secret
+            shown = f" {cmd.cmd.upper()!r}" if cmd.cmd.isalpha() and len(cmd.cmd) <= 20 else ""
+            raise Unparseable(f"unknown instruction{shown}", cmd.start_line)
     return [
         Instruction(
             command=cmd.cmd.upper(),

@@ -18,6 +18,8 @@ def scan(scanner: type[IacScanner], path: str, text: str) -> tuple[list[str], li
     [
         (DockerfileScanner, "app/Dockerfile", "hello world\nFROM python:3.12\n",
          "app/Dockerfile:1: cannot parse as dockerfile, skipped: unknown instruction 'HELLO'"),
+        (DockerfileScanner, "Dockerfile", "API_TOKEN=tok_8f3kD9qLz2mX\nFROM python:3.12\n",
+         "Dockerfile:1: cannot parse as dockerfile, skipped: unknown instruction"),
         (DockerfileScanner, "Dockerfile", "RUN make\nFROM python:3.12\n",
          "Dockerfile:1: cannot parse as dockerfile, skipped: expected FROM, found RUN"),
         (DockerfileScanner, "Dockerfile", "FROM python:3.12\nRUN <<EOF\nmake\n",
