@@ -114,3 +114,21 @@ def test_config_keys_are_long_flag_names(tmp_path: Path) -> None:
     report = json.loads(opskit("db", "suggest-indexes", str(log), "--format", "json").stdout)
     assert len(report["indexes"]) == 2
     assert "no --schema: existing indexes are unknown" not in report["notes"]
+
+
+def test_min_calls_min_time_and_fail_on() -> None:
+    base = [EXAMPLE_LOG, "--schema", EXAMPLE_SCHEMA, "--format", "json"]
+    everything = json.loads(opskit("db", "suggest-indexes", *base).stdout)["queries"]
+    frequent = json.loads(opskit("db", "suggest-indexes", *base, "--min-calls", "100").stdout)["queries"]
+    heavy = json.loads(opskit("db", "suggest-indexes", *base, "--min-time", "1000").stdout)["queries"]
+    assert len(frequent) < len(everything) and all(q["calls"] >= 100 for q in frequent)
+    assert len(heavy) < len(everything) and all(q["total_ms"] >= 1000 for q in heavy)
+    gate = opskit("db", "suggest-indexes", EXAMPLE_LOG, "--schema", EXAMPLE_SCHEMA, "--fail-on", "high", "-q")
+    assert gate.returncode == 1  # the top index saves over 20% of the workload time
+
+
+def test_sarif_output() -> None:
+    done = opskit("db", "suggest-indexes", EXAMPLE_LOG, "--schema", EXAMPLE_SCHEMA, "--format", "sarif")
+    sarif = json.loads(done.stdout)
+    results = sarif["runs"][0]["results"]
+    assert results and results[0]["ruleId"] == "db.missing-index"
