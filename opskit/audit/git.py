@@ -117,11 +117,12 @@ def staged_sources(target: Path, selection: FileFilter) -> list[SourceFile]:
 
 
 def history_sources(target: Path, selection: FileFilter, since: str | None) -> list[SourceFile]:
-    """Lines added by every commit on every ref (or only commits after ``since``), newest first.
+    """Lines added by every commit on every ref and in the reflog (or only commits after ``since``).
 
-    A secret added long ago and deleted since is still found in the commit that added it.
+    A secret added long ago and deleted since is still found in the commit that added it, and so
+    is one in a commit that was reset away or amended but is still in the reflog.
     """
     fmt = f"--format={_COMMIT}%H%x1f%an <%ae>%x1f%aI"
-    revisions = [f"{since}..HEAD"] if since else ["--all"]
+    revisions = [f"{since}..HEAD"] if since else ["--all", "--reflog"]
     args = ["log", *_DIFF_OPTIONS, "--full-history", fmt, *revisions, "--"]
     return _stream(target, args, selection, {}, "log")

@@ -77,6 +77,17 @@ def test_secret_deleted_long_ago_is_found_in_history_with_commit_author_date(rep
     assert f"added in commit {leaked[:12]} by Dana Ops <dana@acme.io> on 2024-03-01" in text
 
 
+def test_secret_in_a_commit_reset_away_is_found_through_the_reflog(repo: Path, tmp_path: Path) -> None:
+    token = fakes.github_token()
+    commit(repo, "base", **{"app.py": "A = 1\n"})
+    dropped = commit(repo, "oops", **{"app.py": f"A = 1\nT = '{token}'\n"})
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    assert token not in git(repo, "log", "--all", "-p")
+    run = audit("--history", "--format", "json", str(repo), cache=tmp_path / "c")
+    (finding,) = json.loads(run.stdout)["findings"]
+    assert finding["properties"]["commit"] == dropped and finding["location"]["line"] == 2
+
+
 def test_since_limits_history_to_later_commits(repo: Path, tmp_path: Path) -> None:
     old, new = fakes.github_token(), fakes.github_token()
     base = commit(repo, "old", **{"a.txt": f"t={old}\n"})
