@@ -59,12 +59,16 @@ def parse_hcl(text: str) -> list[Block]:
     except UnexpectedInput as exc:
         raise Unparseable(f"HCL syntax error at column {exc.column}", exc.line) from None
     except Exception as exc:  # the parser's other failures (duplicate keys, deep nesting) are input errors too
-        raise Unparseable(_first_line(str(exc)) or type(exc).__name__) from None
+        raise Unparseable(_safe_message(exc)) from None
     return [top, *top.blocks] if top.attributes else list(top.blocks)
 
 
-def _first_line(message: str) -> str:
-    return message.strip().splitlines()[0] if message.strip() else ""
+def _safe_message(exc: Exception) -> str:
+    """The parser's message unless it quotes the input (which may hold a secret); else the error type."""
+    lines = str(exc).strip().splitlines()
+    if lines and not any(quote in lines[0] for quote in "'\"`"):
+        return lines[0]
+    return f"{type(exc).__name__} in the HCL parser"
 
 
 def _block_of(block_type: str, labels: tuple[str, ...], line: int, end_line: int, body: BodyRule) -> Block:
