@@ -96,6 +96,7 @@ class Matcher:
     unless_kwarg: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, hash=False)
     unless_present: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()  # fires when any of these options is not set true
+    min_args: int | None = None
     max_args: int | None = None
     context: str | None = None  # regex over the statement and enclosing function name
     path: str | None = None  # glob on the file path

@@ -25,6 +25,7 @@ REFERENCES = frozenset({"attribute", "member_expression"})
 STOP = frozenset({"expression_statement", "block", "statement_block", "module", "program", "lexical_declaration",
                   "function_definition", "function_declaration", "class_definition", "decorated_definition"})
 FUNCTIONS = frozenset({"function_definition", "function_declaration", "method_definition"})
+DEFINITIONS = FUNCTIONS | {"class_definition", "class_declaration", "decorated_definition"}
 MAX_CLIMB = 10
 # Names too common to tell whether a file is worth parsing; a more specific part of the rule is used.
 GENERIC_WORDS = frozenset({"new", "get", "post", "set", "run", "request", "load", "open", "header"})
@@ -175,7 +176,7 @@ def _arguments(unit: ParsedFile, call: Node) -> _Arguments:
         if arg.type == "keyword_argument":
             name, value = arg.child_by_field_name("name"), arg.child_by_field_name("value")
             if name is not None and value is not None:
-                result.options[unit.text(name).lower()] = constant(unit, value)
+                result.options[unit.text(name).lower()] = _value(unit, value)
                 _options(unit, value, result.options)
             continue
         result.positional.append(constant(unit, arg))
@@ -209,9 +210,10 @@ def _call_holds(spec: Matcher, args: _Arguments) -> bool:
         return False
     if any(k.lower() in args.options for k in spec.unless_present):
         return False
-    if spec.missing and all(args.options.get(k.lower()) is True for k in spec.missing):
+    if spec.missing and not any(args.options.get(k.lower(), False) in (False, None) for k in spec.missing):
         return False
-    return spec.max_args is None or len(args.positional) + len(args.options) <= spec.max_args
+    count = len(args.positional) + len(args.options)
+    return (spec.min_args is None or count >= spec.min_args) and (spec.max_args is None or count <= spec.max_args)
 
 
 def _constant_matches(value: Any, allowed: tuple[Any, ...]) -> bool:
@@ -221,8 +223,16 @@ def _constant_matches(value: Any, allowed: tuple[Any, ...]) -> bool:
     return constant_in(value, allowed)
 
 
+def _value(unit: ParsedFile, node: Node) -> Any:
+    """A literal's value, else the dotted name it refers to (``ssl.CERT_NONE``), else UNKNOWN."""
+    value = constant(unit, node)
+    if value is UNKNOWN and node.type in ("identifier", "attribute", "member_expression"):
+        return unit.name(node) or UNKNOWN
+    return value
+
+
 def _value_holds(unit: ParsedFile, matcher: _CompiledMatcher, value: Node) -> bool:
-    return not matcher.spec.value or _constant_matches(constant(unit, value), matcher.spec.value)
+    return not matcher.spec.value or _constant_matches(_value(unit, value), matcher.spec.value)
 
 
 def _context_holds(unit: ParsedFile, matcher: _CompiledMatcher, node: Node) -> bool:
@@ -239,7 +249,10 @@ def _context(unit: ParsedFile, node: Node) -> str:
     while statement is not None and statement.parent is not None and statement.parent.type not in (
             "block", "statement_block", "module", "program"):
         statement = statement.parent
-    parts = [unit.text(statement)[:400] if statement is not None else ""]
+    if statement is None or statement.type in DEFINITIONS:  # a default argument: its own line only
+        parts = [unit.line_text(node.start_point[0] + 1)]
+    else:
+        parts = [unit.text(statement)[:400]]
     scope = node.parent
     while scope is not None:
         if scope.type in FUNCTIONS:

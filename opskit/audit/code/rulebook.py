@@ -79,6 +79,7 @@ def _matcher(raw: dict[str, Any]) -> Matcher:
         unless_kwarg=_options(raw.get("unless_kwarg")),
         unless_present=tuple(raw.get("unless_present", ())),
         missing=tuple(raw.get("missing", ())),
+        min_args=raw.get("min_args"),
         max_args=raw.get("max_args"),
         context=raw.get("context"),
         path=raw.get("path"),

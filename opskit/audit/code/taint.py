@@ -28,6 +28,8 @@ SAFE_PARAM_TYPES = frozenset({"int", "float", "bool", "UUID", "uuid.UUID", "date
 FRAMEWORK_PARAMS = frozenset({"self", "cls", "request", "req", "res", "response", "db", "session", "background_tasks"})
 FRAMEWORK_TYPES = re.compile(r"\b(?:Request|Response|Session|BackgroundTasks|WebSocket|HttpRequest)\b")
 TERMINAL_CALLS = globs(["abort", "flask.abort", "*.abort", "sys.exit", "exit", "os._exit"])
+KEYWORD_PROPAGATORS = globs(["*.format", "*.format_map", "dict", "*.update", "*.replace", "*.substitute",
+                             "*.safe_substitute"])
 FUNCTION_NODES = frozenset({"function_definition", "function_declaration", "generator_function_declaration",
                             "function_expression", "function", "arrow_function", "method_definition", "lambda"})
 
@@ -815,7 +817,10 @@ class _Interpreter:
         if local is not None:
             result = self._call_local(local, name, call, frame)
             return replace(result, flags=result.flags | flags) if flags else result
-        result = join([receiver, *call.values()])
+        # An unknown call passes on its receiver and positional arguments; keyword arguments are
+        # options (status=, headers=) except for string building such as "{x}".format(x=...).
+        passed = call.values() if KEYWORD_PROPAGATORS(name) else call.args
+        result = join([receiver, *passed])
         return replace(result, flags=result.flags | flags) if flags else result
 
     def _local_function(self, func: Node | None) -> Node | None:
