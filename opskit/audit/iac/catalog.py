@@ -25,7 +25,10 @@ def load_rules(kind: str) -> Mapping[str, Rule]:
     source = resources.files("opskit.audit.iac.rules").joinpath(f"{kind}.yaml")
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     rules = [_rule(kind, entry) for entry in data["rules"]]
-    return {rule.id: rule for rule in rules}
+    by_id = {rule.id: rule for rule in rules}
+    if len(by_id) != len(rules):
+        raise RuleFileError(f"{kind}.yaml: duplicate rule ids")
+    return by_id
 
 
 def _rule(kind: str, entry: Mapping[str, Any]) -> Rule:
