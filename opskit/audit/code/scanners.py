@@ -7,6 +7,7 @@ runner batches files across cores and caches results by content hash.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 
 from opskit.audit.code import bandit_adapter
@@ -17,10 +18,11 @@ from opskit.audit.code.syntax import grammar_for, parse
 from opskit.audit.code.taint import TaintAnalysis
 from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
 from opskit.core.findings import OWASP_2021, Confidence, Finding, Location, Severity, fingerprint
-from opskit.core.redact import mask_dsn
+from opskit.core.redact import mask_dsn, mask_secret, scrub
 
 CWE_URL = "https://cwe.mitre.org/data/definitions/{}.html"
 _LEVELS = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high"}
+_QUOTED_PASSWORD = re.compile(r"password: '(.*?)'")
 
 
 class BanditScanner(Scanner):
@@ -52,13 +54,16 @@ class BanditScanner(Scanner):
 
 def _bandit_finding(issue: bandit_adapter.BanditIssue, data: bytes, owasp: Mapping[int, str]) -> Finding:
     category = owasp.get(issue.cwe, "A04")
-    snippet = mask_dsn(_line(data, issue.line))
+    # B105-B107 quote the hardcoded password in their text; it must not appear in full anywhere.
+    passwords = [m.group(1) for m in _QUOTED_PASSWORD.finditer(issue.text)]
+    text = _QUOTED_PASSWORD.sub(lambda m: f"password: '{mask_secret(m.group(1))}'", issue.text)
+    snippet = mask_dsn(scrub(_line(data, issue.line), passwords))
     return Finding(
         rule_id=f"bandit.{issue.test_id}",
         title=f"{issue.test_id} {issue.test_name}",
         severity=Severity(_LEVELS.get(issue.severity, "low")),
         confidence=Confidence(_LEVELS.get(issue.confidence, "low")),
-        message=issue.text,
+        message=text,
         location=Location(path=issue.path, line=issue.line, column=issue.column, end_column=issue.end_column,
                           snippet=snippet),
         fingerprint=fingerprint("bandit", issue.test_id, issue.path, snippet),

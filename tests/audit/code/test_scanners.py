@@ -136,3 +136,13 @@ def test_invalid_bandit_config_is_a_one_line_config_error(tmp_path: Path) -> Non
     assert out.returncode == 2
     assert out.stderr.startswith("opskit: error: ") and "bandit.yaml" in out.stderr
     assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_hardcoded_passwords_never_appear_in_full(tmp_path: Path) -> None:
+    (tmp_path / "settings.py").write_text('DB_PASSWORD = "Tr0ub4dor-and-3-horses"\n\n\n'
+                                          'def connect(password="Tr0ub4dor-and-3-horses"):\n    return password\n')
+    report = audit(tmp_path)
+    bandit = [f for f in report.findings if f.rule_id in ("bandit.B105", "bandit.B107")]
+    assert len(bandit) == 2
+    rendered = json.dumps([f.to_dict() for f in report.findings])
+    assert "Tr0ub4dor-and-3-horses" not in rendered
