@@ -35,7 +35,7 @@ def suggest_indexes(request: AdviceRequest, out: Output) -> Report:
             advice = plan(
                 understood,
                 schema,
-                lambda _workload, per_query: HeuristicCostModel(per_query),
+                lambda _workload, per_query: HeuristicCostModel(per_query, schema.indexes),
                 request.budget,
                 validated=False,
                 advance=bar.advance,

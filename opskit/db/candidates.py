@@ -194,14 +194,17 @@ def _unknown_columns(candidate: IndexCandidate, schema: Schema) -> bool:
 def usefulness(candidate: IndexCandidate, n: TableNeeds) -> tuple[int, int, int, int]:
     """How much of a query's needs an index serves: (equality, range, sort, index-only).
 
-    The heuristic behind offline ranking: leading keys matching equality or join columns, then one
-    range or the ORDER BY sequence; a partial index only counts when the query has its predicate.
+    The heuristic behind offline ranking: leading keys matching equality columns (or join columns
+    of a table without filters of its own: the inner side of the join), then one range or the
+    ORDER BY sequence; a partial index only counts when the query has its predicate.
     """
     if candidate.table != n.table:
         return (0, 0, 0, 0)
     if candidate.where and normalize_expr(candidate.where) not in {normalize_expr(c) for c in n.constants}:
         return (0, 0, 0, 0)
-    eq_exprs = {k.expr for k in (*n.equality, *n.joins)}
+    # a table with filters of its own probably drives the join, so its join key is not looked up
+    lookups = n.joins if not (n.equality or n.ranges) else ()
+    eq_exprs = {k.expr for k in (*n.equality, *lookups)}
     matched = 0
     keys = list(candidate.keys)
     while matched < len(keys) and keys[matched].expr in eq_exprs:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from opskit.db.candidates import TableNeeds, usefulness
-from opskit.db.interface import CostModel, IndexCandidate, QueryStats
+from opskit.db.interface import CostModel, ExistingIndex, IndexCandidate, IndexKey, QueryStats
 
 
 def relative_cost(candidate: IndexCandidate, n: TableNeeds) -> float:
@@ -22,9 +22,16 @@ def relative_cost(candidate: IndexCandidate, n: TableNeeds) -> float:
     return 1.0 / (1.0 + score)
 
 
+def as_candidate(index: ExistingIndex) -> IndexCandidate:
+    """An existing btree index in candidate form, so the model prices what is already there."""
+    keys = tuple(IndexKey(k, is_expression="(" in k) for k in index.keys)
+    return IndexCandidate(index.table, keys, include=index.include, where=index.where)
+
+
 class HeuristicCostModel(CostModel):
-    def __init__(self, needs: Mapping[str, Sequence[TableNeeds]]) -> None:
+    def __init__(self, needs: Mapping[str, Sequence[TableNeeds]], existing: Sequence[ExistingIndex] = ()) -> None:
         self.needs = needs
+        self.existing = [as_candidate(ix) for ix in existing]
 
     def costs(self, queries: Sequence[QueryStats], config: Sequence[IndexCandidate]) -> dict[str, float]:
         out = {}
@@ -33,7 +40,8 @@ class HeuristicCostModel(CostModel):
             if not tables:
                 out[q.fingerprint] = 1.0
                 continue
-            per_table = [min((relative_cost(c, n) for c in config), default=1.0) for n in tables]
+            present = [*self.existing, *config]
+            per_table = [min((relative_cost(c, n) for c in present), default=1.0) for n in tables]
             out[q.fingerprint] = round(sum(per_table) / len(per_table), 6)
         return out
 
