@@ -195,8 +195,10 @@ class Deployer:
             try:
                 return self._deploy_locked(run, options, history)
             except OpskitError as exc:
+                # Before any apply the previous image still runs; after one started, nobody verified it.
                 run.record["error"] = scrub(exc.message, self.secret_values)
                 run.record.setdefault("running", run.record.get("previous"))
+                run.record["running_verified"] = False
                 run.finish(self.paths, "error")
                 raise
 

@@ -68,6 +68,7 @@ def record_notes(record: Mapping[str, Any]) -> list[str]:
         notes.append(f"image {record['image']}" + (f" (commit {record['commit']})" if record.get("commit") else ""))
     if record.get("plan"):
         notes.append(f"plan: {record['plan']['summary']}")
+        notes += [f"plan: {resource}" for resource in record["plan"]["resources"]]
     if record.get("gate_verdict"):
         notes.append(f"prometheus gate: {record['gate_verdict']}")
     notes += [f"failed: {line}" for line in record.get("failed") or []]
