@@ -38,7 +38,7 @@ class BanditSettings:
 
 @dataclass(frozen=True)
 class BanditIssue:
-    path: str
+    file: int  # position of the file in the input (paths repeat when scanning git history)
     test_id: str
     test_name: str
     severity: str  # "LOW", "MEDIUM", "HIGH"
@@ -54,7 +54,7 @@ class BanditIssue:
 @dataclass(frozen=True)
 class BanditRun:
     issues: Sequence[BanditIssue]
-    unparsed: Sequence[tuple[str, str]]  # (path, bandit's reason)
+    unparsed: Sequence[tuple[int, str]]  # (position of the file in the input, bandit's reason)
 
 
 def _split(value: str) -> frozenset[str]:
@@ -143,15 +143,16 @@ def run_bandit(files: Sequence[tuple[str, bytes]], settings: BanditSettings) -> 
 
     profile = {"include": set(settings.tests), "exclude": set(settings.skips)}
     manager = bandit_manager.BanditManager(config, "file", quiet=True, profile=profile)
-    kept = [path for path, _ in files]
-    for path, data in files:
+    names = [str(index) for index in range(len(files))]  # bandit's file names: positions, always unique
+    kept = list(names)
+    for name, (_, data) in zip(names, files, strict=True):
         if b"nosec" in data:
-            manager._parse_file(path, io.BytesIO(data), kept)
+            manager._parse_file(name, io.BytesIO(data), kept)
         else:
-            _parse_without_nosec(manager, path, data)
+            _parse_without_nosec(manager, name, data)
     issues = [
         BanditIssue(
-            path=issue.fname,
+            file=int(issue.fname),
             test_id=issue.test_id,
             test_name=issue.test,
             severity=str(issue.severity),
@@ -165,4 +166,4 @@ def run_bandit(files: Sequence[tuple[str, bytes]], settings: BanditSettings) -> 
         )
         for issue in manager.get_issue_list(constants.LOW, constants.LOW)
     ]
-    return BanditRun(issues=issues, unparsed=[(str(path), str(reason)) for path, reason in manager.get_skipped()])
+    return BanditRun(issues=issues, unparsed=[(int(name), str(reason)) for name, reason in manager.get_skipped()])

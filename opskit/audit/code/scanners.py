@@ -44,15 +44,15 @@ class BanditScanner(Scanner):
         return grammar_for(path) == "python" and not self.bandit.excludes(path)
 
     def scan(self, files: Sequence[SourceFile]) -> ScanResult:
-        data = {f.path: f.text.encode("utf-8", "surrogateescape") for f in files}
-        run = bandit_adapter.run_bandit(list(data.items()), self.bandit)
-        findings = [_bandit_finding(issue, data[issue.path], self.owasp) for issue in run.issues]
-        notes = [f"{path}: bandit cannot parse it ({reason}) under this Python; checked with opskit's own "
-                 f"rules only" for path, reason in run.unparsed]
+        data = [(f.path, f.text.encode("utf-8", "surrogateescape")) for f in files]
+        run = bandit_adapter.run_bandit(data, self.bandit)
+        findings = [_bandit_finding(issue, *data[issue.file], self.owasp) for issue in run.issues]
+        notes = [f"{data[index][0]}: bandit cannot parse it ({reason}) under this Python; checked with "
+                 f"opskit's own rules only" for index, reason in run.unparsed]
         return ScanResult(findings=findings, notes=notes)
 
 
-def _bandit_finding(issue: bandit_adapter.BanditIssue, data: bytes, owasp: Mapping[int, str]) -> Finding:
+def _bandit_finding(issue: bandit_adapter.BanditIssue, path: str, data: bytes, owasp: Mapping[int, str]) -> Finding:
     category = owasp.get(issue.cwe, "A04")
     # B105-B107 quote the hardcoded password in their text; it must not appear in full anywhere.
     passwords = [m.group(1) for m in _QUOTED_PASSWORD.finditer(issue.text)]
@@ -64,9 +64,9 @@ def _bandit_finding(issue: bandit_adapter.BanditIssue, data: bytes, owasp: Mappi
         severity=Severity(_LEVELS.get(issue.severity, "low")),
         confidence=Confidence(_LEVELS.get(issue.confidence, "low")),
         message=text,
-        location=Location(path=issue.path, line=issue.line, column=issue.column, end_column=issue.end_column,
+        location=Location(path=path, line=issue.line, column=issue.column, end_column=issue.end_column,
                           snippet=snippet),
-        fingerprint=fingerprint("bandit", issue.test_id, issue.path, snippet),
+        fingerprint=fingerprint("bandit", issue.test_id, path, snippet),
         cwe=(issue.cwe,) if issue.cwe else (),
         owasp=(OWASP_2021[category],),
         help_uri=issue.more_info,

@@ -13,6 +13,7 @@ import pytest
 
 from opskit.audit.api import AuditRequest, run_audit
 from opskit.audit.code.scanners import BanditScanner, RulesScanner
+from opskit.audit.interface import ScanSettings, SourceFile
 from opskit.core.command import Output
 from opskit.core.findings import Report
 
@@ -146,3 +147,14 @@ def test_hardcoded_passwords_never_appear_in_full(tmp_path: Path) -> None:
     assert len(bandit) == 2
     rendered = json.dumps([f.to_dict() for f in report.findings])
     assert "Tr0ub4dor-and-3-horses" not in rendered
+
+
+def test_versions_of_one_path_from_history_are_each_scanned() -> None:
+    old = SourceFile(path="jobs.py", text="import os\n\n\ndef run(cmd):\n    os.system(cmd)\n",
+                     origin={"commit": "a1"})
+    new = SourceFile(path="jobs.py", text="import os\n\n\ndef run(cmd):\n    return os.popen(cmd)\n",
+                     origin={"commit": "b2"})
+    result = BanditScanner(ScanSettings()).scan([old, new])
+    assert sorted((f.rule_id, f.location.line) for f in result.findings) == [
+        ("bandit.B605", 5), ("bandit.B605", 5)]
+    assert {f.location.snippet for f in result.findings} == {"os.system(cmd)", "return os.popen(cmd)"}
