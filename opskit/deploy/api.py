@@ -12,9 +12,9 @@ from pathlib import Path
 from opskit.core.command import Output
 from opskit.core.findings import Report
 from opskit.deploy.docker_adapter import DockerImageBuilder
-from opskit.deploy.engine import Adapters, Deployer, DeployOptions
+from opskit.deploy.engine import Deployer
 from opskit.deploy.history import StatePaths, read_history
-from opskit.deploy.interface import Playbook
+from opskit.deploy.interface import Adapters, DeployOptions, Playbook
 from opskit.deploy.lock import read_holder, release
 from opskit.deploy.playbook import load_playbook
 from opskit.deploy.report import deploy_report, history_report, status_report

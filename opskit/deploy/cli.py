@@ -11,7 +11,7 @@ import click
 from opskit.core.command import Output, emit, opskit_command
 from opskit.core.errors import UsageError
 from opskit.deploy import api
-from opskit.deploy.engine import DeployOptions
+from opskit.deploy.interface import DeployOptions
 
 
 def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:

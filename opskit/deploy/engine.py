@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,35 +30,14 @@ from opskit.deploy.history import (
 )
 from opskit.deploy.hooks import HookFailed, run_hooks
 from opskit.deploy.interface import (
-    ImageBuilder,
+    Adapters,
+    DeployOptions,
     LineSink,
     PlanSummary,
     Playbook,
-    Provisioner,
     Verification,
-    Verifier,
 )
 from opskit.deploy.lock import deploy_lock
-
-
-@dataclass(frozen=True)
-class DeployOptions:
-    """Per-run choices from the command line."""
-
-    plan_only: bool = False
-    image: str | None = None  # deploy this ``repo@sha256:...`` instead of building
-    commit: str | None = None
-    lock_timeout: float = 0.0
-
-
-@dataclass(frozen=True)
-class Adapters:
-    """The I/O the flow needs; the CLI passes the real ones, tests may pass fakes."""
-
-    builder: ImageBuilder
-    provisioner: Provisioner
-    verifier: Verifier
-    git_commit: Callable[[Playbook], tuple[str, str]]  # (commit, source) of the build context
 
 
 @dataclass

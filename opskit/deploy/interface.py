@@ -221,3 +221,26 @@ class Verifier(ABC):
 
     @abstractmethod
     def verify(self, with_gate: bool, log: LineSink) -> Verification: ...
+
+
+# --- one run ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeployOptions:
+    """Per-run choices from the command line."""
+
+    plan_only: bool = False
+    image: str | None = None  # deploy this ``repo@sha256:...`` instead of building
+    commit: str | None = None
+    lock_timeout: float = 0.0
+
+
+@dataclass(frozen=True)
+class Adapters:
+    """The I/O the flow needs; the CLI passes the real ones, tests may pass fakes."""
+
+    builder: ImageBuilder
+    provisioner: Provisioner
+    verifier: Verifier
+    git_commit: Callable[[Playbook], tuple[str, str]]  # (commit, source) of the build context

@@ -9,9 +9,18 @@ import pytest
 
 from opskit.core.command import Output, emit
 from opskit.core.errors import Failure, InputError, ServiceError
-from opskit.deploy.engine import Adapters, Deployer, DeployOptions
+from opskit.deploy.engine import Deployer
 from opskit.deploy.history import StatePaths, read_history
-from opskit.deploy.interface import Hooks, ImageSpec, Playbook, RegistrySpec, RollbackPolicy, TerraformSpec
+from opskit.deploy.interface import (
+    Adapters,
+    DeployOptions,
+    Hooks,
+    ImageSpec,
+    Playbook,
+    RegistrySpec,
+    RollbackPolicy,
+    TerraformSpec,
+)
 from opskit.deploy.report import deploy_report
 from tests.deploy.fakes import FakeBuilder, FakeHealth, FakeInfra
 
