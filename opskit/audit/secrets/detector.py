@@ -97,7 +97,9 @@ class KeywordDetector(Detector):
             return False
         if rule.validate and not filters.VALIDATORS[rule.validate](secret):
             return False
-        if rule.kind is not RuleKind.GENERIC:
+        if rule.kind is RuleKind.CONTEXT:
+            return not filters.is_expression(secret)  # SECRET_KEY = settings.SECRET_KEY
+        if rule.kind is RuleKind.PATTERN:
             return True
         key = groups.get("key") or ""
         quoted = bool(groups.get("q"))

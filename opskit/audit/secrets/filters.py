@@ -27,12 +27,15 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 _REFERENCE = re.compile(
     r"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"  # self.password, config.db.token, process.env.X
     r"|[A-Z][A-Z_]*|[A-Z]+(?:_[A-Z0-9]+)+"  # DB_PASSWORD: the name of an environment variable
-    r"|[a-z]+(?:[_-][a-z]+)*|[a-z]*(?:[A-Z][a-z]+)+\d{0,2}"  # words and camelCase: a name, not a random value
+    r"|[a-z]+(?:[_-][a-z]+)*|[A-Z]?[a-z]*(?:[A-Z][a-z]+)+\d{0,2}"  # words and camelCase: a name, not a random value
     r"|[A-Za-z_][\w.-]*:[A-Za-z_][\w.]*"  # package.module:function (entry points)
     r"|[$%&@!*].*|.*\$\{.*|\d+(?:\.\d+)*"  # $VAR, %(x)s, &anchor, !vault, numbers and versions
-    r"|(?:[./~]|[A-Za-z]:\\).*|.*://.*)$"  # paths and URLs
+    r"|(?:[./~]|[A-Za-z]:\\).*|.*://.*|arn:.*"  # paths, URLs and ARNs
+    r"|\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)$"  # dates and timestamps
 )
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+# Code, not a literal: a call, an index, or an attribute of an object that holds settings.
+_EXPRESSION = re.compile(r"[()\[\]]|^(?:self|this|os|process|settings|config|cfg|conf|env|params|args|opts|options)\.")
 _CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _HASH_PREFIX = re.compile(r"(?:sha(?:1|224|256|384|512)|md5|blake2b?)[-:=]$", re.IGNORECASE)
 
@@ -70,6 +73,11 @@ def is_uuid(value: str) -> bool:
 def is_reference(value: str) -> bool:
     """A variable, env var name, expression, path, URL or number rather than a literal secret."""
     return bool(_REFERENCE.match(value))
+
+
+def is_expression(value: str) -> bool:
+    """``ensure_unicode(key)``, ``creds[0]``, ``settings.SECRET_KEY``: code that computes a value."""
+    return bool(_EXPRESSION.search(value))
 
 
 def repeats(value: str) -> bool:
