@@ -27,7 +27,8 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 _REFERENCE = re.compile(
     r"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"  # self.password, config.db.token, process.env.X
     r"|[A-Z][A-Z_]*|[A-Z]+(?:_[A-Z0-9]+)+"  # DB_PASSWORD: the name of an environment variable
-    r"|[a-z]+(?:[_-][a-z]+)*|[A-Z]?[a-z]*(?:[A-Z][a-z]+)+\d{0,2}"  # words and camelCase: a name, not a random value
+    r"|[A-Za-z][a-z]*(?:[_-][A-Za-z][a-z]*)*"  # words: some_name, Access-Control-Allow-Credentials
+    r"|[A-Z]?[a-z]*(?:[A-Z][a-z]+)+\d{0,2}"  # camelCase: a name, not a random value
     r"|[A-Za-z_][\w.-]*:[A-Za-z_][\w.]*"  # package.module:function (entry points)
     r"|[$%&@!*].*|.*\$\{.*|\d+(?:\.\d+)*"  # $VAR, %(x)s, &anchor, !vault, numbers and versions
     r"|(?:[./~]|[A-Za-z]:\\).*|.*://.*|arn:.*"  # paths, URLs and ARNs
