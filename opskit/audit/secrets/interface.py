@@ -59,7 +59,6 @@ class RuleSet:
     rules: tuple[Rule, ...]
     allowlist: Allowlist
     cwe: int
-    digest: str  # content hash of the rules file, part of the scanner's cache version
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -101,7 +100,6 @@ def parse_ruleset(source: str, origin: str = str(RULES_FILE)) -> RuleSet:
             key_words=frozenset(str(w).lower() for w in allow.get("key_words", ())),
         ),
         cwe=int(data.get("cwe", 798)),
-        digest=hashlib.sha256(source.encode()).hexdigest()[:12],
     )
 
 
