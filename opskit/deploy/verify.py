@@ -12,10 +12,11 @@ from collections.abc import Callable, Sequence
 
 import requests
 
+from opskit.core.errors import ServiceError
 from opskit.core.redact import scrub
 from opskit.deploy.interface import CheckResult, HttpCheck, LineSink, PrometheusGateSpec, Verification, Verifier
 from opskit.monitor.gate import GateSettings, connect, load_checks, run_gate
-from opskit.monitor.interface import GateRound
+from opskit.monitor.interface import AnyCheck, GateRound
 
 HttpGet = Callable[[str, float], int]
 """GET a URL with a timeout and return the status code (raises requests' exceptions)."""
@@ -51,10 +52,19 @@ def _gate_round_line(spec: PrometheusGateSpec, round_: GateRound) -> str:
     return f"gate round {round_.number}/{spec.count}: {round_.status.value} ({worst})"
 
 
-def run_prometheus_gate(spec: PrometheusGateSpec, log: LineSink) -> tuple[str, tuple[CheckResult, ...]]:
-    """Run the monitor gate; return its verdict and a failed CheckResult per check that failed."""
-    checks = load_checks(spec.checks_file)
-    client = connect(spec.url, token_env=spec.token_env, timeout=spec.timeout)
+def run_prometheus_gate(
+    spec: PrometheusGateSpec, checks: Sequence[AnyCheck], log: LineSink
+) -> tuple[str, tuple[CheckResult, ...]]:
+    """Run the monitor gate; return its verdict and a failed CheckResult per check that did not pass.
+
+    A Prometheus that cannot be reached proves nothing about the new version: the verdict is
+    inconclusive, which fails verification (and so rolls back), as Argo Rollouts does.
+    """
+    try:
+        client = connect(spec.url, token_env=spec.token_env, timeout=spec.timeout)
+    except ServiceError as exc:
+        log(f"gate inconclusive: {exc.message}")
+        return "inconclusive", (CheckResult("prometheus gate", False, exc.message),)
     settings = GateSettings(
         interval=spec.interval,
         count=spec.count,
@@ -88,6 +98,7 @@ class ServiceVerifier(Verifier):
     ) -> None:
         self.http_checks = tuple(http_checks)
         self.gate = gate
+        self.gate_checks = load_checks(gate.checks_file) if gate is not None else []  # bad file: fail before build
         self.get = get
         self.sleep = sleep
 
@@ -100,5 +111,5 @@ class ServiceVerifier(Verifier):
         if not all(r.passed for r in results) or not with_gate or self.gate is None:
             return Verification(tuple(results))
         secrets = [os.environ.get(self.gate.token_env, "")] if self.gate.token_env else []
-        verdict, failed = run_prometheus_gate(self.gate, lambda line: log(scrub(line, secrets)))
+        verdict, failed = run_prometheus_gate(self.gate, self.gate_checks, lambda line: log(scrub(line, secrets)))
         return Verification(tuple(results) + failed, gate_verdict=verdict)

@@ -1,0 +1,79 @@
+"""Verification: HTTP checks retry until the expected status; an unreachable Prometheus makes the
+gate inconclusive (so the deploy rolls back); a broken checks file fails before anything runs."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from opskit.core.errors import InputError
+from opskit.deploy.interface import HttpCheck, PrometheusGateSpec
+from opskit.deploy.verify import ServiceVerifier, http_status, run_http_check
+
+CHECKS = Path(__file__).resolve().parents[2] / "playbooks" / "demo-checks.yml"
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def health_server() -> Iterator[str]:
+    """A real HTTP server: /health answers 503 twice, then 200 (a service still starting)."""
+    answers = [503, 503]
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self.send_response(answers.pop(0) if answers and self.path == "/health" else 200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_http_check_retries_until_the_service_answers(health_server: str) -> None:
+    check = HttpCheck(url=f"{health_server}/health", retries=5, interval=0)
+    result = run_http_check(check, http_status, sleep=lambda s: None)
+    assert (result.passed, result.detail) == (True, "answered 200 (attempt 3)")
+
+
+def test_http_check_reports_the_last_answer() -> None:
+    answers = iter([503, 404])
+    check = HttpCheck(url="http://svc/health", retries=2, interval=0)
+    result = run_http_check(check, lambda url, timeout: next(answers), sleep=lambda s: None)
+    assert (result.passed, result.detail) == (False, "answered 404, expected 200 after 2 attempt(s)")
+
+
+def test_http_check_against_nothing_listening() -> None:
+    check = HttpCheck(url=f"http://127.0.0.1:{_closed_port()}/health", retries=2, interval=0, timeout=1)
+    result = run_http_check(check, http_status, sleep=lambda s: None)
+    assert (result.passed, result.detail) == (False, "no answer (ConnectionError) after 2 attempt(s)")
+
+
+def test_unreachable_prometheus_makes_the_gate_inconclusive(health_server: str) -> None:
+    gate = PrometheusGateSpec(url=f"http://127.0.0.1:{_closed_port()}", checks_file=CHECKS, timeout=1)
+    verifier = ServiceVerifier([HttpCheck(url=f"{health_server}/", retries=1)], gate)
+    lines: list[str] = []
+    verification = verifier.verify(with_gate=True, log=lines.append)
+    assert verification.gate_verdict == "inconclusive" and not verification.passed
+    assert [c.name for c in verification.failed] == ["prometheus gate"]
+    assert any(line.startswith("gate inconclusive: ") for line in lines)
+
+
+def test_broken_checks_file_fails_before_the_deploy(tmp_path: Path) -> None:
+    bad = tmp_path / "checks.yml"
+    bad.write_text("checks:\n  - name: x\n    query: up\n    fail_when: 'about 3'\n")
+    with pytest.raises(InputError, match=f"^{bad}"):
+        ServiceVerifier([], PrometheusGateSpec(url="http://127.0.0.1:9", checks_file=bad))
