@@ -139,7 +139,21 @@ def _most_specific(candidates: list[SecretMatch]) -> list[SecretMatch]:
     """Drop matches that overlap a match of a more specific rule: a ghp_ token is not also a generic
     token, and a token in a URL is reported as the token, not as URL credentials."""
     kept: list[SecretMatch] = []
-    for match in sorted(candidates, key=lambda m: (tuple(-n for n in _specificity(m)), m.start)):
-        if not any(_specificity(other) > _specificity(match) and other.overlaps(match) for other in kept):
-            kept.append(match)
+    cluster: list[SecretMatch] = []
+    cluster_end = -1
+    for match in sorted(candidates, key=lambda m: (m.start, m.end)):
+        if cluster and match.start >= cluster_end:  # a new run of overlapping matches
+            kept.extend(_unbeaten(cluster))
+            cluster = []
+        cluster.append(match)
+        cluster_end = max(cluster_end, match.end) if len(cluster) > 1 else match.end
+    kept.extend(_unbeaten(cluster))
     return sorted(kept, key=lambda m: (m.start, m.rule.id))
+
+
+def _unbeaten(cluster: list[SecretMatch]) -> list[SecretMatch]:
+    """The matches of one overlapping run that no overlapping, more specific match beats."""
+    if len(cluster) == 1:
+        return cluster
+    return [m for m in cluster
+            if not any(_specificity(o) > _specificity(m) and o.overlaps(m) for o in cluster)]
