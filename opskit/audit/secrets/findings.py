@@ -89,7 +89,10 @@ def to_findings(
     origin = origin or {}
     lines = _Lines(text)
     shown = {m.secret: (m.secret if show_secrets else mask_secret(m.secret)) for m in matches}
-    masks = [] if show_secrets else [(m.start, m.end, mask_secret(text[m.start:m.end])) for m in matches]
+    masks: dict[int, list[tuple[int, int, str]]] = {}  # by line: the spans to mask on it
+    for m in [] if show_secrets else matches:
+        for number in range(lines.line_of(m.start), lines.line_of(max(m.start, m.end - 1)) + 1):
+            masks.setdefault(number, []).append((m.start, m.end, mask_secret(text[m.start:m.end])))
     in_tests = is_test_path(path)
     findings = []
     for match in matches:
@@ -118,7 +121,7 @@ def to_findings(
                     column=match.start - line_start + 1,
                     end_line=end_line,
                     end_column=match.end - end_line_start + 1,  # exclusive, as in SARIF
-                    snippet=_snippet(lines, line, masks),
+                    snippet=_snippet(lines, line, masks.get(line, ())),
                 ),
                 fingerprint=secret_fingerprint(rule.id, path, match.secret),
                 confidence=rule.confidence,

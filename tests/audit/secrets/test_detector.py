@@ -151,3 +151,13 @@ def test_adversarial_lines_are_scanned_in_linear_time_without_false_alarms() -> 
     ]
     for text in adversarial:
         assert DETECTOR.find(text, "blob.txt") == []
+
+
+def test_a_dump_of_many_key_pairs_reports_every_pair_masked() -> None:
+    rows = [(fakes.aws_key_id(), fakes.body(40, fakes.ALNUM + "+/")) for _ in range(2000)]
+    text = "user,access key id,secret access key\n" + "".join(f"u{n},{k},{s}\n" for n, (k, s) in enumerate(rows))
+    findings = to_findings(DETECTOR.find(text, "dump.csv"), "dump.csv", text, cwe=798)
+    by_rule = {rule: sum(f.rule_id == rule for f in findings) for rule in {f.rule_id for f in findings}}
+    assert by_rule == {"aws-access-key-id": 2000, "aws-secret-access-key-pair": 2000}
+    rendered = repr([f.to_dict() for f in findings])
+    assert not [s for _, s in rows if s in rendered] and not [k for k, _ in rows if k in rendered]
