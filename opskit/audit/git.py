@@ -27,15 +27,17 @@ def _git(target: Path, args: list[str]) -> subprocess.Popen[bytes]:
         raise InputError("git is not installed (needed for --staged and --history)") from None
     if check.returncode != 0:
         raise InputError(f"{target}: not inside a git work tree (needed for --staged and --history)")
-    return subprocess.Popen(["git", "-C", str(target), "-c", "core.quotepath=off", *args],
+    return subprocess.Popen(["git", "-C", str(target), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def _unquote(path: str) -> str:
-    """Git quotes paths with unusual bytes as C strings."""
+    """A path from a ``+++`` header: git appends a tab to names with spaces, and quotes names with
+    other special or non-ASCII bytes as C strings with octal escapes (ASCII only, so this is exact)."""
+    path = path.rstrip("\t")
     if not (path.startswith('"') and path.endswith('"')):
         return path
-    raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
+    raw = path[1:-1].encode("ascii", "backslashreplace").decode("unicode_escape")
     return raw.encode("latin-1", "replace").decode("utf-8", "replace")
 
 

@@ -146,3 +146,13 @@ def test_pre_commit_hook_entry_blocks_a_staged_secret(
     clean = CliRunner().invoke(cli, [*entry[1:], "--cache-dir", str(tmp_path / "c")])
     assert blocked.exit_code == 1 and "stripe-live-secret-key" in blocked.stdout
     assert clean.exit_code == 0
+
+
+def test_history_paths_with_spaces_quotes_and_non_ascii_come_back_exact(repo: Path) -> None:
+    names = ["my dir/con fig.txt", 'ünï"q.txt', "plain.txt"]
+    for name in names:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(f"t = {fakes.github_token()}\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "names")
+    assert sorted(s.path for s in history_sources(repo, FileFilter(), since=None)) == sorted(names)
