@@ -37,7 +37,7 @@ def _image_in_service(endpoint: str, name: str) -> str:
     return str(task["containerDefinitions"][0]["image"])
 
 
-def test_ecs_module_deploys_updates_and_rolls_back(
+def test_ecs_module_deploys_and_updates_the_service(
     tmp_path: Path, aws_endpoint: str, terraform_env: dict[str, str]
 ) -> None:
     ec2 = _client("ec2", aws_endpoint)
