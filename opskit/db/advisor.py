@@ -8,7 +8,7 @@ workload, and maps the result onto the shared findings model.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from opskit.core.errors import InputError, UsageError
@@ -24,7 +24,6 @@ from opskit.db.interface import (
     QueryStats,
     Rejection,
     Schema,
-    Suggestion,
 )
 from opskit.db.logs import read_workload
 from opskit.db.schema import parse_schema_dump
@@ -122,7 +121,7 @@ def plan(
     for s in suggestions:
         top = max((by_fp[fp] for fp in s.queries), key=lambda q: q.total_ms or q.calls)
         located.append(
-            Suggestion(**{**s.__dict__, "validated": validated, "source": top.source, "line": top.line})
+            replace(s, validated=validated, source=top.source, line=top.line)
         )
     return Advice(
         suggestions=tuple(located),

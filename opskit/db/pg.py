@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import psycopg
@@ -128,11 +129,7 @@ class Database:
             {"wanted": list(tables) if tables is not None else None},
         ):
             index = parse_index_definition(definition, size_bytes=int(size), scans=int(scans))
-            out.append(
-                ExistingIndex(
-                    **{**index.__dict__, "unique": bool(unique), "primary": bool(primary)}
-                )
-            )
+            out.append(replace(index, unique=bool(unique), primary=bool(primary)))
         return out
 
     def stats_reset(self) -> str | None:
