@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -25,6 +26,13 @@ def run_opskit(args: list[str], env: Mapping[str, str], timeout: float = 600) ->
         cwd=REPO,
         check=False,
     )
+
+
+def free_port() -> int:
+    """A loopback TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def hold_lock(path: Path) -> subprocess.Popen[str]:

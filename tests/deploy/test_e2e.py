@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import urllib.request
 from collections.abc import Iterator
@@ -14,19 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.conftest import REPO, files_containing, run_opskit
+from tests.deploy.conftest import REPO, files_containing, free_port, run_opskit
 from tests.harness import Prometheus
 
 pytestmark = [pytest.mark.docker, pytest.mark.terraform, pytest.mark.prometheus]
 
 REGISTRY_PASSWORD = "reg-pw-5e4d3c2b1a"
 TF_SECRET = "tf-secret-0a9b8c7d"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _docker(docker_host: str, *args: str) -> str:
@@ -40,7 +33,7 @@ class Scenario:
     """Two playbooks (v1 healthy, v2 with 50% errors) for one service and environment."""
 
     def __init__(self, tmp_path: Path, registry: str, network: str, prometheus: Prometheus) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.name = f"opskit-e2e-{self.port}"
         self.job = f"opskit-e2e-{self.port}"
         self.state = tmp_path / "state"

@@ -4,7 +4,6 @@ gate inconclusive (so the deploy rolls back); a broken checks file fails before 
 from __future__ import annotations
 
 import http.server
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,14 +13,9 @@ import pytest
 from opskit.core.errors import InputError
 from opskit.deploy.interface import HttpCheck, PrometheusGateSpec
 from opskit.deploy.verify import ServiceVerifier, http_status, run_http_check
+from tests.deploy.conftest import free_port
 
 CHECKS = Path(__file__).resolve().parents[2] / "playbooks" / "demo-checks.yml"
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -57,13 +51,13 @@ def test_http_check_reports_the_last_answer() -> None:
 
 
 def test_http_check_against_nothing_listening() -> None:
-    check = HttpCheck(url=f"http://127.0.0.1:{_closed_port()}/health", retries=2, interval=0, timeout=1)
+    check = HttpCheck(url=f"http://127.0.0.1:{free_port()}/health", retries=2, interval=0, timeout=1)
     result = run_http_check(check, http_status, sleep=lambda s: None)
     assert (result.passed, result.detail) == (False, "no answer (ConnectionError) after 2 attempt(s)")
 
 
 def test_unreachable_prometheus_makes_the_gate_inconclusive(health_server: str) -> None:
-    gate = PrometheusGateSpec(url=f"http://127.0.0.1:{_closed_port()}", checks_file=CHECKS, timeout=1)
+    gate = PrometheusGateSpec(url=f"http://127.0.0.1:{free_port()}", checks_file=CHECKS, timeout=1)
     verifier = ServiceVerifier([HttpCheck(url=f"{health_server}/", retries=1)], gate)
     lines: list[str] = []
     verification = verifier.verify(with_gate=True, log=lines.append)
