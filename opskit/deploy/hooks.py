@@ -56,6 +56,8 @@ def run_hooks(
             )
         except subprocess.TimeoutExpired:
             raise HookFailed(f"{stage} hook timed out after {timeout:g}s: {scrub(command, hidden)}") from None
+        except OSError as exc:
+            raise HookFailed(f"{stage} hook could not start in {cwd}: {exc.strerror or exc}") from None
         for line in proc.stdout.splitlines():
             log(f"  | {scrub(line, hidden)}")
         if proc.returncode != 0:

@@ -12,7 +12,7 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,15 +67,18 @@ def read_holder(path: Path) -> LockHolder | None:
 
 def _try_create(path: Path, holder: LockHolder) -> bool:
     """Write the holder to a temp file, then hard-link it into place: complete or absent, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(asdict(holder)), encoding="utf-8")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(asdict(holder)), encoding="utf-8")
         os.link(tmp, path)
     except FileExistsError:
         return False
+    except OSError as exc:
+        raise InputError(f"{path}: cannot create the deploy lock: {exc.strerror or exc}") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
     return True
 
 

@@ -93,3 +93,11 @@ def test_unreadable_lock_says_how_to_recover(tmp_path: Path) -> None:
     path.write_text("{not json")
     with pytest.raises(InputError, match="unreadable deploy lock .* 'opskit deploy unlock'"):
         read_holder(path)
+
+
+def test_unwritable_state_dir_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "state"
+    blocker.write_text("a file where the state directory should be")
+    expected = r"deploy.lock: cannot create the deploy lock: Not a directory"
+    with pytest.raises(InputError, match=expected), deploy_lock(blocker / "web" / "deploy.lock", 0, "deploy"):
+        pytest.fail("must not get the lock")
