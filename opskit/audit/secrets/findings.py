@@ -50,19 +50,24 @@ class _Lines:
         return start, len(self.text) if end < 0 else end
 
 
-def _snippet(lines: _Lines, line: int, masks: Sequence[tuple[int, int, str]]) -> str:
-    """The finding's line with every secret on it replaced by its mask, cut to a readable width."""
+def _snippet(lines: _Lines, line: int, masks: Sequence[tuple[int, int, str]], focus: int) -> str:
+    """The finding's line with every secret on it replaced by its mask; a long line is cut to a
+    window around ``focus`` (the secret's offset), so minified files still show the context."""
     start, end = lines.span(line)
+    cut_before = cut_after = ""
+    if end - start > SNIPPET_WIDTH:
+        window = max(start, min(focus - SNIPPET_WIDTH // 4, end - SNIPPET_WIDTH))
+        cut_before, cut_after = ("…" if window > start else ""), ("…" if window + SNIPPET_WIDTH < end else "")
+        start, end = window, min(end, window + SNIPPET_WIDTH)
     out, pos = [], start
     for m_start, m_end, shown in sorted(masks):
         if m_end <= pos or m_start >= end:
             continue
         out.append(lines.text[pos:max(pos, m_start)])
-        out.append(shown)
+        out.append(shown)  # a secret cut by the window is still masked whole
         pos = max(pos, min(m_end, end))
     out.append(lines.text[pos:end])
-    text = "".join(out).strip()
-    return text if len(text) <= SNIPPET_WIDTH else text[: SNIPPET_WIDTH - 1] + "…"
+    return cut_before + "".join(out).strip() + cut_after
 
 
 def _origin_note(origin: Mapping[str, str]) -> str:
@@ -121,7 +126,7 @@ def to_findings(
                     column=match.start - line_start + 1,
                     end_line=end_line,
                     end_column=match.end - end_line_start + 1,  # exclusive, as in SARIF
-                    snippet=_snippet(lines, line, masks.get(line, ())),
+                    snippet=_snippet(lines, line, masks.get(line, ()), focus=match.start),
                 ),
                 fingerprint=secret_fingerprint(rule.id, path, match.secret),
                 confidence=rule.confidence,

@@ -103,6 +103,9 @@ def test_long_minified_line_finds_every_secret() -> None:
     filler = "var a=1;" * 20000
     text = filler + f'x="{tokens[0]}";' + filler + f'y="{tokens[1]}";z="{tokens[2]}"'
     assert [s for _, s in rules_found(text, "bundle.js")] == tokens
+    snippets = [f.location.snippet or "" for f in to_findings(DETECTOR.find(text, "bundle.js"), "b.js", text, cwe=798)]
+    assert [s.count("ghp_***(40 chars)") for s in snippets] == [1, 2, 2]  # each cut around its own secret
+    assert all(s.startswith("…") and len(s) < 250 for s in snippets)
 
 
 def test_findings_are_masked_and_lowered_in_tests() -> None:
