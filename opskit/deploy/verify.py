@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import requests
 
 from opskit.core.errors import ServiceError
-from opskit.core.redact import scrub
+from opskit.core.redact import mask_dsn, scrub
 from opskit.deploy.interface import CheckResult, HttpCheck, LineSink, PrometheusGateSpec, Verification, Verifier
 from opskit.monitor.gate import GateSettings, connect, load_checks, run_gate
 from opskit.monitor.interface import AnyCheck, GateRound
@@ -32,7 +32,7 @@ def run_http_check(
     check: HttpCheck, get: HttpGet = http_status, sleep: Callable[[float], None] = time.sleep
 ) -> CheckResult:
     """Try ``check.retries`` times, ``check.interval`` apart, until the URL answers the expected status."""
-    detail = ""
+    detail, name = "", f"http {mask_dsn(check.url)}"  # a URL may carry user:password@
     for attempt in range(1, check.retries + 1):
         if attempt > 1:
             sleep(check.interval)
@@ -42,9 +42,9 @@ def run_http_check(
             detail = f"no answer ({type(exc).__name__})"
             continue
         if status == check.expect_status:
-            return CheckResult(f"http {check.url}", True, f"answered {status} (attempt {attempt})")
+            return CheckResult(name, True, f"answered {status} (attempt {attempt})")
         detail = f"answered {status}, expected {check.expect_status}"
-    return CheckResult(f"http {check.url}", False, f"{detail} after {check.retries} attempt(s)")
+    return CheckResult(name, False, f"{detail} after {check.retries} attempt(s)")
 
 
 def _gate_round_line(spec: PrometheusGateSpec, round_: GateRound) -> str:

@@ -71,3 +71,9 @@ def test_broken_checks_file_fails_before_the_deploy(tmp_path: Path) -> None:
     bad.write_text("checks:\n  - name: x\n    query: up\n    fail_when: 'about 3'\n")
     with pytest.raises(InputError, match=f"^{bad}"):
         ServiceVerifier([], PrometheusGateSpec(url="http://127.0.0.1:9", checks_file=bad))
+
+
+def test_credentials_in_a_check_url_never_reach_the_result() -> None:
+    check = HttpCheck(url="https://ci:hunter2-secret@svc.internal/health", retries=1)
+    result = run_http_check(check, lambda url, timeout: 200, sleep=lambda s: None)
+    assert result.name == "http https://ci:***@svc.internal/health"
