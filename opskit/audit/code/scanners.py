@@ -22,6 +22,7 @@ from opskit.core.redact import mask_dsn, mask_secret, scrub
 
 CWE_URL = "https://cwe.mitre.org/data/definitions/{}.html"
 _LEVELS = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high"}
+MINIFIED_LINE = 300  # average bytes per line above which a file is taken as minified
 _QUOTED_PASSWORD = re.compile(r"password: '(.*?)'")
 
 
@@ -112,7 +113,7 @@ class RulesScanner(Scanner):
         grammar = grammar_for(source.path)
         data = source.text.encode("utf-8", "surrogateescape")
         language = "python" if grammar == "python" else "javascript"
-        run_taint = taint.wants_source(data, language)
+        run_taint = taint.wants_source(data, language) and not _minified(data)
         run_patterns = patterns.wants(data, language)
         if not (run_taint or run_patterns):
             return []  # nothing a rule could match: skip the parse
@@ -120,6 +121,12 @@ class RulesScanner(Scanner):
         if unit is None:
             return []
         return [*(taint.run(unit) if run_taint else ()), *(patterns.run(unit) if run_patterns else ())]
+
+
+def _minified(data: bytes) -> bool:
+    """Bundled or minified code (very long lines): no one writes request handlers there, and
+    interpreting it costs far more than it can find."""
+    return len(data) > MINIFIED_LINE * 4 and len(data) / (data.count(b"\n") + 1) > MINIFIED_LINE
 
 
 def _rule_finding(rule: Rule, hit: Hit, path: str) -> Finding:
