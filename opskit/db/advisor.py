@@ -19,6 +19,7 @@ from opskit.db.candidates import TableNeeds, generate, needs, resolve
 from opskit.db.fingerprint import Aggregator
 from opskit.db.interface import (
     Advice,
+    ColumnRef,
     CostModel,
     QueryShape,
     QueryStats,
@@ -73,6 +74,33 @@ def understand_workload(queries: Sequence[QueryStats]) -> Understood:
     return Understood(tuple(kept), shapes, tuple(notes))
 
 
+def expand_views(shape: QueryShape, views: Mapping[str, str], depth: int = 5) -> QueryShape:
+    """See through views: the view's tables, filters and joins join the query's own, and
+    columns the query reads from a single-table view are attributed to that table."""
+    for view in [t for t in shape.tables if t in views]:
+        try:
+            inner = expand_views(understand(views[view]), views, depth - 1) if depth else None
+        except UnparseableQuery:
+            inner = None
+        if inner is None:
+            continue
+        base = inner.tables[0] if len(inner.tables) == 1 else ""
+
+        def through(col: ColumnRef, view: str = view, base: str = base) -> ColumnRef:
+            return replace(col, table=base) if col.table == view else col
+
+        shape = replace(
+            shape,
+            tables=tuple(dict.fromkeys([*(t for t in shape.tables if t != view), *inner.tables])),
+            predicates=(*(replace(p, column=through(p.column)) for p in shape.predicates), *inner.predicates),
+            joins=(*((through(a), through(b)) for a, b in shape.joins), *inner.joins),
+            order_by=tuple(replace(k, column=through(k.column)) for k in shape.order_by),
+            group_by=tuple(through(c) for c in shape.group_by),
+            selected=tuple(through(c) for c in shape.selected),
+        )
+    return shape
+
+
 def workload_of(queries: Sequence[QueryStats], shapes: Mapping[str, QueryShape], schema: Schema) -> Workload:
     """Weights, tables per query and write time per table.
 
@@ -110,7 +138,10 @@ def plan(
     advance: Callable[[], None] = lambda: None,
 ) -> Advice:
     """Pure once the cost model is given: candidates, whole-workload choice, rejections."""
-    shapes = {q.fingerprint: resolve(understood.shapes[q.fingerprint], schema) for q in understood.queries}
+    shapes = {
+        q.fingerprint: resolve(expand_views(understood.shapes[q.fingerprint], schema.views), schema)
+        for q in understood.queries
+    }
     per_query = {fp: needs(shape, schema) for fp, shape in shapes.items()}
     wanted, covered = generate(shapes, schema)
     workload = workload_of(understood.queries, shapes, schema)

@@ -10,6 +10,7 @@ from opskit.core.findings import Report
 from opskit.core.progress import progress
 from opskit.db.advisor import (
     AdviceRequest,
+    expand_views,
     offline_schema,
     plan,
     read_queries,
@@ -46,9 +47,12 @@ def suggest_indexes(request: AdviceRequest, out: Output) -> Report:
             queries = read_queries(request, db.pg_stat_statements, bar)
         out.info(f"{len(queries)} distinct statements")
         understood = understand_workload(queries[: request.max_queries])
-        tables = {t for shape in understood.shapes.values() for t in shape.tables}
-        schema = db.schema(tables)
-        model = HypoPGCostModel(db, {fp: frozenset(shape.tables) for fp, shape in understood.shapes.items()})
+        schema = db.schema({t for shape in understood.shapes.values() for t in shape.tables})
+        if schema.views:  # read the catalog of the tables behind the views too
+            seen = {fp: expand_views(shape, schema.views) for fp, shape in understood.shapes.items()}
+            schema = db.schema({t for shape in seen.values() for t in shape.tables} | set(schema.views))
+        expanded = {fp: expand_views(shape, schema.views) for fp, shape in understood.shapes.items()}
+        model = HypoPGCostModel(db, {fp: frozenset(shape.tables) for fp, shape in expanded.items()})
         explainable, failed = model.explain_all(understood.queries)
         notes = [f"{q.source}:{q.line}: cannot explain: {reason}" for q, reason in failed]
         understood = replace(understood, queries=tuple(explainable))

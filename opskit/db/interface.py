@@ -195,6 +195,7 @@ class TableInfo:
 class Schema:
     tables: Mapping[str, TableInfo]
     indexes: Sequence[ExistingIndex] = ()
+    views: Mapping[str, str] = field(default_factory=dict)  # schema.view -> its SELECT
 
     def indexes_on(self, table: str) -> list[ExistingIndex]:
         return [ix for ix in self.indexes if ix.table == table]

@@ -68,7 +68,7 @@ class Database:
     # --- catalog ---------------------------------------------------------------------------
 
     def schema(self, tables: Iterable[str] | None = None) -> Schema:
-        """Tables (with rows, size, writes, pg_stats n_distinct) and their indexes."""
+        """Tables (with rows, size, writes, pg_stats n_distinct), their indexes, and views among them."""
         wanted = sorted(set(tables)) if tables is not None else None
         rows = self.fetch(
             """
@@ -110,7 +110,20 @@ class Database:
             )
             for name, reltuples, size, writes, reads, columns in rows
         }
-        return Schema(tables=infos, indexes=tuple(self.indexes(wanted)))
+        return Schema(tables=infos, indexes=tuple(self.indexes(wanted)), views=self.views(wanted))
+
+    def views(self, names: Sequence[str] | None) -> dict[str, str]:
+        """Definitions of the views among ``names`` (all views when None)."""
+        rows = self.fetch(
+            """
+            SELECT n.nspname || '.' || c.relname, pg_get_viewdef(c.oid)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'v' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND (%(wanted)s::text[] IS NULL OR n.nspname || '.' || c.relname = ANY(%(wanted)s::text[]))
+            """,
+            {"wanted": list(names) if names is not None else None},
+        )
+        return {name: definition for name, definition in rows}
 
     def indexes(self, tables: Sequence[str] | None = None) -> list[ExistingIndex]:
         """Existing indexes (including partial and expression ones) with size and scan counts."""

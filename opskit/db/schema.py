@@ -34,6 +34,9 @@ _COLUMN = re.compile(rf"^\s*(?P<name>{_NAME})\s+(?!KEY\b)\w")
 _CAST = re.compile(r"::[a-z ]+(?:\[\])?(?:\(\d+\))?")
 _PAREN_NAME = re.compile(r"\((\w+)\)")
 _STATEMENT = re.compile(r";\s*$", re.M)
+_CREATE_VIEW = re.compile(
+    rf"CREATE (?:OR REPLACE )?VIEW (?P<name>{_QUALIFIED}) AS\s+(?P<body>.*?);\s*$", re.S | re.I | re.M
+)
 
 
 def qualified(name: str) -> str:
@@ -134,7 +137,7 @@ def parse_index_definition(ddl: str, size_bytes: int | None = None, scans: int |
 
 
 def parse_schema_dump(text: str, display: str) -> Schema:
-    """Tables, columns and indexes (including constraint-backed ones) of a ``pg_dump -s`` file."""
+    """Tables, columns, indexes (including constraint-backed ones) and views of a ``pg_dump -s`` file."""
     tables: dict[str, TableInfo] = {}
     for m in _CREATE_TABLE.finditer(text):
         columns = []
@@ -171,4 +174,5 @@ def parse_schema_dump(text: str, display: str) -> Schema:
                 definition=" ".join(m.group(0).split()),
             )
         )
-    return Schema(tables=tables, indexes=tuple(indexes))
+    views = {qualified(m.group("name")): m.group("body").strip() for m in _CREATE_VIEW.finditer(text)}
+    return Schema(tables=tables, indexes=tuple(indexes), views=views)

@@ -86,7 +86,7 @@ class _Shape:
 def understand(sql: str) -> QueryShape:
     """The index-relevant shape of one statement; raises UnparseableQuery."""
     try:
-        statements = [s for s in sqlparse.parse(sql) if s.token_first(skip_cm=True) is not None]
+        statements = [s for s in sqlparse.parse(sql.strip().rstrip(";")) if s.token_first(skip_cm=True) is not None]
     except Exception as exc:  # sqlparse raises assorted errors on garbage
         raise UnparseableQuery(f"cannot parse: {exc}") from None
     if len(statements) != 1:

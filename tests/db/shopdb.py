@@ -21,6 +21,7 @@ CREATE TABLE sessions (id bigint PRIMARY KEY, token text NOT NULL UNIQUE, custom
                        expires_at timestamptz NOT NULL);
 CREATE TABLE events (id bigint PRIMARY KEY, account_id bigint NOT NULL, kind text NOT NULL, payload jsonb,
                      created_at timestamptz NOT NULL);
+CREATE VIEW active_products AS SELECT id, category_id, title, price FROM products WHERE deleted_at IS NULL;
 CREATE INDEX order_items_order_id_idx ON order_items (order_id);
 CREATE INDEX orders_status_idx ON orders (status);
 

@@ -143,3 +143,24 @@ def test_group_by_gives_the_sort_order_and_selective_equality_columns_lead() -> 
     )
     (n,) = needs(understand("SELECT id FROM orders WHERE status = 'paid' AND customer_id = 7"), schema)
     assert [k.expr for k in n.equality] == ["customer_id", "status"]
+
+
+def test_views_from_a_schema_dump_are_seen_through() -> None:
+    from opskit.db.advisor import expand_views
+    from opskit.db.schema import parse_schema_dump
+
+    schema = parse_schema_dump(
+        "CREATE TABLE public.products (\n    id bigint NOT NULL,\n    category_id integer,\n"
+        "    deleted_at timestamp with time zone\n);\n\n"
+        "CREATE VIEW public.active_products AS\n SELECT products.id,\n    products.category_id\n"
+        "   FROM public.products\n  WHERE (products.deleted_at IS NULL);\n",
+        "schema.sql",
+    )
+    assert set(schema.views) == {"public.active_products"}
+    shape = expand_views(understand("SELECT id FROM active_products WHERE category_id = 3"), schema.views)
+    assert shape.tables == ("public.products",)
+    found = {(p.column.table, p.column.expr, p.kind) for p in shape.predicates}
+    assert found == {
+        ("public.products", "category_id", PredicateKind.EQ),
+        ("public.products", "deleted_at", PredicateKind.IS_NULL),
+    }

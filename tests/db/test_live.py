@@ -172,3 +172,15 @@ def test_unused_duplicate_and_prefix_redundant_indexes(shop_dsn: str) -> None:
         with psycopg.connect(shop_dsn, autocommit=True) as conn:
             for name in extra:
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def test_queries_on_views_get_indexes_on_the_tables_behind_them(shop_dsn: str, tmp_path: Path) -> None:
+    log = tmp_path / "views.log"
+    log.write_text(
+        "2026-11-23 10:00:00.101 UTC [7001] shop@shop LOG:  duration: 14.000 ms  statement: "
+        "SELECT id, title FROM active_products WHERE category_id = 42\n"
+    )
+    report = suggest(shop_dsn, log=str(log))
+    assert [(ix["table"], ix["keys"]) for ix in report["indexes"]] == [("public.products", ["category_id"])]
+    # the view's own filter became a partial candidate, which the planner did not use through the view
+    assert "products_category_id_partial_idx" in " ".join(r["ddl"] for r in report["rejected"])
