@@ -29,7 +29,7 @@ from opskit.db.interface import (
 from opskit.db.logs import read_workload
 from opskit.db.schema import parse_schema_dump
 from opskit.db.select import Budget, Workload, choose
-from opskit.db.sqlparse_adapter import UnparseableQuery, understand
+from opskit.db.sqlparse_adapter import NotIndexable, UnparseableQuery, understand
 from opskit.db.units import format_bytes
 
 OFFLINE_NOTE = "offline: heuristic, not validated (give --dsn to validate with HypoPG)"
@@ -63,14 +63,20 @@ class Understood:
 
 
 def understand_workload(queries: Sequence[QueryStats]) -> Understood:
-    """Parse each distinct query once; unparseable ones become ``file:line: cannot parse`` notes."""
+    """Parse each distinct query once; unparseable ones become ``file:line: cannot parse`` notes,
+    statements no index can serve (BEGIN, SET, DDL, ``SELECT 1``) one summary note."""
     kept, shapes, notes = [], {}, []
+    utility = 0
     for q in queries:
         try:
             shapes[q.fingerprint] = understand(q.sample)
             kept.append(q)
+        except NotIndexable:
+            utility += 1
         except UnparseableQuery as exc:
             notes.append(f"{q.source}:{q.line}: {exc}: {mask_dsn(' '.join(q.sample.split()))[:80]}")
+    if utility:
+        notes.append(f"skipped {utility} distinct statement(s) no index can serve (utility commands, no table)")
     return Understood(tuple(kept), shapes, tuple(notes))
 
 

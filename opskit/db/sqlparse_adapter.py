@@ -25,7 +25,18 @@ _LEADING_COMMENTS = re.compile(r"(?:\s*(?:--[^\n]*(?:\n|$)|/\*.*?\*/))*\s*", re.
 
 
 class UnparseableQuery(ValueError):
-    """sqlparse could not make sense of a statement (or it is not one we can index for)."""
+    """sqlparse could not make sense of a statement."""
+
+
+class NotIndexable(ValueError):
+    """A statement no index can serve: utility commands (BEGIN, SET, VACUUM, DDL) or no table."""
+
+
+_UTILITY = re.compile(
+    r"(?i)\s*(?:begin|commit|rollback|end|abort|set|show|reset|vacuum|analyze|copy|deallocate|discard|listen"
+    r"|unlisten|notify|start|savepoint|release|lock|create|alter|drop|truncate|grant|revoke|comment"
+    r"|checkpoint|explain|fetch|close|declare|move|prepare|execute|call|do|refresh|reindex|cluster)\b"
+)
 
 
 def split_statements(text: str) -> Iterator[tuple[int, str]]:
@@ -84,7 +95,9 @@ class _Shape:
 
 
 def understand(sql: str) -> QueryShape:
-    """The index-relevant shape of one statement; raises UnparseableQuery."""
+    """The index-relevant shape of one statement; raises UnparseableQuery or NotIndexable."""
+    if _UTILITY.match(sql):
+        raise NotIndexable("utility statement")
     try:
         statements = [s for s in sqlparse.parse(sql.strip().rstrip(";")) if s.token_first(skip_cm=True) is not None]
     except Exception as exc:  # sqlparse raises assorted errors on garbage
@@ -98,7 +111,7 @@ def understand(sql: str) -> QueryShape:
     shape = _Shape(kind=kind)
     _statement(list(statement.tokens), shape, _Scope(), top=True)
     if not shape.tables and kind in ("select", "update", "delete"):
-        raise UnparseableQuery("cannot parse: no table found")
+        raise NotIndexable("no table")
     return QueryShape(
         kind=kind,
         tables=tuple(dict.fromkeys(shape.tables)),

@@ -8,7 +8,7 @@ from opskit.db.candidates import candidates_for, covering_index, needs
 from opskit.db.fingerprint import bind_parameters, fingerprint
 from opskit.db.interface import IndexCandidate, IndexKey, PredicateKind
 from opskit.db.schema import parse_index_definition
-from opskit.db.sqlparse_adapter import UnparseableQuery, understand
+from opskit.db.sqlparse_adapter import NotIndexable, UnparseableQuery, understand
 
 
 @pytest.mark.parametrize(
@@ -72,9 +72,15 @@ def test_subqueries_in_where() -> None:
     assert ("public.order_items", "order_id") in {(p.column.table, p.column.expr) for p in shape.predicates}
 
 
-@pytest.mark.parametrize("sql", ["SELEC FROM WHERE", "VACUUM ANALYZE orders", "SELECT 1; SELECT 2"])
+@pytest.mark.parametrize("sql", ["SELEC FROM WHERE", "SELECT 1; SELECT 2"])
 def test_unparseable(sql: str) -> None:
     with pytest.raises(UnparseableQuery):
+        understand(sql)
+
+
+@pytest.mark.parametrize("sql", ["VACUUM ANALYZE orders", "BEGIN", "SET search_path = app", "SELECT 1", "COMMIT"])
+def test_statements_no_index_can_serve(sql: str) -> None:
+    with pytest.raises(NotIndexable):
         understand(sql)
 
 
