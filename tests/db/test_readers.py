@@ -159,3 +159,9 @@ def test_parallel_read_matches_sequential(tmp_path: Path) -> None:
     assert parallel.keys() == sequential.keys()
     for fp, q in sequential.items():
         assert (parallel[fp].calls, parallel[fp].total_ms, parallel[fp].line) == (q.calls, q.total_ms, q.line)
+
+
+def test_empty_log_has_no_statements(tmp_path: Path) -> None:
+    empty = tmp_path / "postgresql-Mon.log"
+    empty.write_text("")
+    assert read_workload([str(empty)]).results() == []

@@ -53,6 +53,8 @@ def read_workload(
             reader = next(r for r in available if r.name == input_format)
         else:
             head = read_head(plain)
+            if not head.strip():
+                continue  # an empty log (a fresh rotation) holds no statements
             reader = next((r for r in available if r.sniff(head, path)), None)  # type: ignore[assignment]
             if reader is None:
                 raise InputError(
