@@ -6,6 +6,7 @@ selection) stays pure; readers, the sqlparse wrapper and the psycopg adapter sit
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -119,8 +120,21 @@ class IndexKey:
     is_expression: bool = False
 
     def sql(self) -> str:
-        body = f"({self.expr})" if self.is_expression else self.expr
+        body = f"({self.expr})" if self.is_expression else quote_ident(self.expr)
         return f"{body} DESC" if self.descending else body
+
+
+_PLAIN_IDENT = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
+def quote_ident(name: str) -> str:
+    """A name as SQL needs it: quoted when it has upper case or other characters."""
+    return name if _PLAIN_IDENT.fullmatch(name) else '"' + name.replace('"', '""') + '"'
+
+
+def quote_table(table: str) -> str:
+    schema, _, name = table.partition(".")
+    return f"{quote_ident(schema)}.{quote_ident(name)}" if name else quote_ident(schema)
 
 
 @dataclass(frozen=True)
@@ -139,7 +153,7 @@ class IndexCandidate:
     @property
     def name(self) -> str:
         table = self.table.split(".")[-1]
-        parts = [table, *(_ident(k.expr) for k in self.keys)]
+        parts = [_ident(table), *(_ident(k.expr) for k in self.keys)]
         if self.include:
             parts.append("incl")
         if self.where:
@@ -149,9 +163,9 @@ class IndexCandidate:
     def ddl(self, concurrently: bool = True) -> str:
         keys = ", ".join(k.sql() for k in self.keys)
         text = "CREATE INDEX CONCURRENTLY" if concurrently else "CREATE INDEX"
-        text += f" {self.name} ON {self.table} ({keys})"
+        text += f" {self.name} ON {quote_table(self.table)} ({keys})"
         if self.include:
-            text += f" INCLUDE ({', '.join(self.include)})"
+            text += f" INCLUDE ({', '.join(quote_ident(c) for c in self.include)})"
         if self.where:
             text += f" WHERE {self.where}"
         return text + ";"

@@ -170,3 +170,9 @@ def test_views_from_a_schema_dump_are_seen_through() -> None:
         ("public.products", "category_id", PredicateKind.EQ),
         ("public.products", "deleted_at", PredicateKind.IS_NULL),
     }
+
+
+def test_ddl_quotes_names_that_need_it() -> None:
+    got = ddls('SELECT "Name" FROM app."Customers" c WHERE c."Region" = 3')
+    assert 'customers_region_idx ON app."Customers" ("Region")' in got
+    assert 'customers_region_incl_idx ON app."Customers" ("Region") INCLUDE ("Name")' in got
