@@ -136,7 +136,7 @@ def candidates_for(n: TableNeeds) -> set[IndexCandidate]:
         if 0 < len(extra) <= MAX_INCLUDE:
             out.add(IndexCandidate(n.table, richest, include=extra))
     for constant in n.constants:
-        column = constant.split(" ", 1)[0]
+        column = constant.split(" ", 1)[0].strip('"')
         for keys in designs:
             kept = tuple(k for k in keys if k.expr != column)
             if kept:

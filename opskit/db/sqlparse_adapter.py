@@ -16,7 +16,7 @@ import sqlparse
 from sqlparse import sql as S
 from sqlparse import tokens as T
 
-from opskit.db.interface import ColumnRef, Predicate, PredicateKind, QueryShape, SortKey
+from opskit.db.interface import ColumnRef, Predicate, PredicateKind, QueryShape, SortKey, quote_ident
 
 DEFAULT_SCHEMA = "public"
 _RANGE_OPS = {"<", ">", "<=", ">=", "<>"}
@@ -449,7 +449,7 @@ def _term(term: list[_Atom], shape: _Shape, scope: _Scope) -> None:
         if second.text == "=":
             constant = None
             if other.kind == "kw" and other.text in ("TRUE", "FALSE"):
-                constant = f"{head.expr} = {other.text.lower()}"
+                constant = f"{_sql_name(head)} = {other.text.lower()}"
             shape.predicates.append(Predicate(head, PredicateKind.EQ, constant))
         elif second.text in _RANGE_OPS:
             shape.predicates.append(Predicate(head, PredicateKind.RANGE))
@@ -460,11 +460,15 @@ def _term(term: list[_Atom], shape: _Shape, scope: _Scope) -> None:
     elif second.kind == "kw" and second.text == "IS" and len(term) >= 3:
         rest = " ".join(a.text for a in term[2:])
         if rest == "NULL":
-            shape.predicates.append(Predicate(head, PredicateKind.IS_NULL, f"{head.expr} IS NULL"))
+            shape.predicates.append(Predicate(head, PredicateKind.IS_NULL, f"{_sql_name(head)} IS NULL"))
         elif rest == "NOT NULL":
-            shape.predicates.append(Predicate(head, PredicateKind.IS_NOT_NULL, f"{head.expr} IS NOT NULL"))
+            shape.predicates.append(Predicate(head, PredicateKind.IS_NOT_NULL, f"{_sql_name(head)} IS NOT NULL"))
     elif second.kind == "kw" and second.text == "NOT NULL":
-        shape.predicates.append(Predicate(head, PredicateKind.IS_NOT_NULL, f"{head.expr} IS NOT NULL"))
+        shape.predicates.append(Predicate(head, PredicateKind.IS_NOT_NULL, f"{_sql_name(head)} IS NOT NULL"))
+
+
+def _sql_name(col: ColumnRef) -> str:
+    return col.expr if col.is_expression else quote_ident(col.expr)
 
 
 def _flip(op: str) -> str:
