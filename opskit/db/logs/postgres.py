@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import os
 import re
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from dataclasses import replace
+from typing import Any
 
 from opskit.core.errors import InputError
 from opskit.db.fingerprint import Aggregator
@@ -157,11 +159,24 @@ def scan_stderr(
     return line - first_line + count("\n", last)
 
 
+_bytes_done: Any = None  # a shared counter, inherited by worker processes for progress
+
+
+def _share_counter(counter: Any) -> None:
+    global _bytes_done
+    _bytes_done = counter
+
+
+def _count_bytes(n: int) -> None:
+    with _bytes_done.get_lock():
+        _bytes_done.value += n
+
+
 def _scan_range(
     path: str, start: int, end: int, pid_pattern: re.Pattern[str] | None
 ) -> tuple[Aggregator, int]:
     """Worker: aggregate the byte range [start, end) of a plain log file."""
-    source = LogSource(path=path, display=path)
+    source = LogSource(path=path, display=path, on_read=_count_bytes if _bytes_done is not None else None)
     agg = Aggregator()
     sessions = _Sessions(agg, path)
     lines = 0
@@ -223,15 +238,25 @@ class StderrLog(LogReader):
     ) -> None:
         points = _split_points(source.path, self.jobs)
         ranges = list(zip(points, points[1:], strict=False))
-        with ProcessPoolExecutor(max_workers=len(ranges)) as pool:
+        counter = multiprocessing.Value("q", 0)
+        reported = 0
+        with ProcessPoolExecutor(len(ranges), initializer=_share_counter, initargs=(counter,)) as pool:
             futures = [pool.submit(_scan_range, source.path, a, b, pid_pattern) for a, b in ranges]
+            while wait(futures, timeout=0.2).not_done:
+                reported = _report(source, counter.value, reported)
             offset = 0
-            for future, (a, b) in zip(futures, ranges, strict=True):
+            for future in futures:
                 agg, lines = future.result()
                 sink.merge(agg, offset)  # type: ignore[attr-defined]
                 offset += lines
-                if source.on_read is not None:
-                    source.on_read(b - a)
+        _report(source, counter.value, reported)
+
+
+def _report(source: LogSource, done: int, reported: int) -> int:
+    """Advance the progress bar by the bytes the workers read since the last report."""
+    if source.on_read is not None and done > reported:
+        source.on_read(done - reported)
+    return max(done, reported)
 
 
 def _first(lines: Iterator[str], n: int) -> list[str]:
