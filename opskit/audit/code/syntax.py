@@ -6,7 +6,6 @@ Python runs opskit, and parse a typical file in about a millisecond.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -137,15 +136,6 @@ def parse(path: str, text: str) -> ParsedFile | None:
     imports = _import_nodes(grammar, unit.root)
     unit.aliases.update(_python_imports(unit, imports) if unit.language == "python" else _js_imports(unit, imports))
     return unit
-
-
-def walk(node: Node) -> Iterator[Node]:
-    """Every named node below ``node``, depth first, without recursion."""
-    cursor = [node]
-    while cursor:
-        current = cursor.pop()
-        yield current
-        cursor.extend(reversed(current.named_children))
 
 
 def _python_imports(unit: ParsedFile, imports: list[Node]) -> dict[str, str]:
