@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from opskit.db.interface import (
     CostModel,
@@ -44,16 +45,24 @@ class Workload:
         """Total time when the log has durations, else calls (plain .sql files, log_statement)."""
         return q.total_ms if self.timed else float(q.calls)
 
-    @property
+    @cached_property
     def timed(self) -> bool:
         return any(q.timed for q in self.queries)
 
-    @property
+    @cached_property
     def total_weight(self) -> float:
         return sum(self.weight(q) for q in self.queries) or 1.0
 
+    @cached_property
+    def _by_table(self) -> dict[str, list[QueryStats]]:
+        out: dict[str, list[QueryStats]] = {}
+        for q in self.queries:
+            for table in self.tables.get(q.fingerprint, ()):
+                out.setdefault(table, []).append(q)
+        return out
+
     def on_table(self, table: str) -> list[QueryStats]:
-        return [q for q in self.queries if table in self.tables.get(q.fingerprint, ())]
+        return self._by_table.get(table, [])
 
 
 def choose(
