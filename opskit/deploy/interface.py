@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from opskit.monitor.interface import AnyCheck
+
 LineSink = Callable[[str], None]
 """Where streamed tool output goes, one line at a time (already scrubbed of secrets)."""
 
@@ -67,10 +69,10 @@ class HttpCheck:
 
 @dataclass(frozen=True)
 class PrometheusGateSpec:
-    """The monitor feature's gate: a checks file evaluated against Prometheus after the HTTP checks."""
+    """The monitor feature's gate: checks and SLOs evaluated against Prometheus after the HTTP checks."""
 
     url: str
-    checks_file: Path
+    checks: tuple[AnyCheck, ...]
     interval: float = 5.0
     count: int = 6
     failure_limit: int = 0

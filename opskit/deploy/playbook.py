@@ -24,6 +24,8 @@ from opskit.deploy.interface import (
     RollbackPolicy,
     TerraformSpec,
 )
+from opskit.monitor.checks_file import load_checks, parse_checks
+from opskit.monitor.interface import AnyCheck
 
 DEFAULT_ENV = "default"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -317,7 +319,7 @@ def _gate(r: _Reader, base: Path) -> PrometheusGateSpec:
         r.fail(r.key("url"), f"{url!r} must start with http:// or https://")
     return PrometheusGateSpec(
         url=url,
-        checks_file=r.path_value("checks", base),
+        checks=_gate_checks(r, base),
         interval=r.number("interval", 5.0),
         count=r.integer("count", 6, minimum=1),
         failure_limit=r.integer("failure_limit", 0),
@@ -326,6 +328,16 @@ def _gate(r: _Reader, base: Path) -> PrometheusGateSpec:
         token_env=r.env_name("token_env"),
         timeout=r.number("timeout", 10.0, minimum=0.1),
     )
+
+
+def _gate_checks(r: _Reader, base: Path) -> tuple[AnyCheck, ...]:
+    """The gate's checks and SLOs: a monitor checks file, or the same items inline in the playbook."""
+    value = r.get("checks", (str, list), required=True)
+    if isinstance(value, str):
+        return tuple(load_checks(r.path_value("checks", base)))
+    if not value:
+        r.fail(r.key("checks"), "needs at least one check or SLO")
+    return tuple(parse_checks(value, r.source))
 
 
 def _hooks(r: _Reader) -> Hooks:

@@ -15,8 +15,8 @@ import requests
 from opskit.core.errors import ServiceError
 from opskit.core.redact import mask_dsn, scrub
 from opskit.deploy.interface import CheckResult, HttpCheck, LineSink, PrometheusGateSpec, Verification, Verifier
-from opskit.monitor.gate import GateSettings, connect, load_checks, run_gate
-from opskit.monitor.interface import AnyCheck, GateRound
+from opskit.monitor.gate import GateSettings, connect, run_gate
+from opskit.monitor.interface import GateRound
 
 HttpGet = Callable[[str, float], int]
 """GET a URL with a timeout and return the status code (raises requests' exceptions)."""
@@ -52,9 +52,7 @@ def _gate_round_line(spec: PrometheusGateSpec, round_: GateRound) -> str:
     return f"gate round {round_.number}/{spec.count}: {round_.status.value} ({worst})"
 
 
-def run_prometheus_gate(
-    spec: PrometheusGateSpec, checks: Sequence[AnyCheck], log: LineSink
-) -> tuple[str, tuple[CheckResult, ...]]:
+def run_prometheus_gate(spec: PrometheusGateSpec, log: LineSink) -> tuple[str, tuple[CheckResult, ...]]:
     """Run the monitor gate; return its verdict and a failed CheckResult per check that did not pass.
 
     A Prometheus that cannot be reached proves nothing about the new version: the verdict is
@@ -72,7 +70,7 @@ def run_prometheus_gate(
         consecutive_error_limit=spec.consecutive_error_limit,
         inconclusive_limit=spec.inconclusive_limit,
     )
-    result = run_gate(client, checks, settings, on_round=lambda r: log(_gate_round_line(spec, r)))
+    result = run_gate(client, spec.checks, settings, on_round=lambda r: log(_gate_round_line(spec, r)))
     log(f"gate {result.verdict}: {result.reason}")
     if result.verdict == "successful":
         return result.verdict, ()
@@ -98,7 +96,6 @@ class ServiceVerifier(Verifier):
     ) -> None:
         self.http_checks = tuple(http_checks)
         self.gate = gate
-        self.gate_checks = load_checks(gate.checks_file) if gate is not None else []  # bad file: fail before build
         self.get = get
         self.sleep = sleep
 
@@ -111,5 +108,5 @@ class ServiceVerifier(Verifier):
         if not all(r.passed for r in results) or not with_gate or self.gate is None:
             return Verification(tuple(results))
         secrets = [os.environ.get(self.gate.token_env, "")] if self.gate.token_env else []
-        verdict, failed = run_prometheus_gate(self.gate, self.gate_checks, lambda line: log(scrub(line, secrets)))
+        verdict, failed = run_prometheus_gate(self.gate, lambda line: log(scrub(line, secrets)))
         return Verification(tuple(results) + failed, gate_verdict=verdict)

@@ -53,6 +53,16 @@ def test_paths_resolve_against_the_playbook_and_env_overlays_merge() -> None:
     assert pb.image.build_args == {"VERSION": "2", "DEBUG": "0"}
     assert pb.hooks.pre_deploy == ("echo pre",)
     assert pb.secret_env_names == ("REGISTRY_PASSWORD", "WEB_SECRET_ENV")
+    assert pb.gate is not None and [c.name for c in pb.gate.checks] == ["demo-error-ratio"]
+
+
+def test_inline_gate_checks_and_slos() -> None:
+    pb = load_playbook(HERE / "valid" / "inline-gate.yml")
+    assert pb.gate is not None
+    assert [(type(c).__name__, c.name) for c in pb.gate.checks] == [
+        ("CheckSpec", "error-ratio"),
+        ("SloSpec", "availability"),
+    ]
 
 
 def test_env_given_without_environments_is_an_error() -> None:
