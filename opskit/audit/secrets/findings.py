@@ -53,18 +53,22 @@ class _Lines:
 def _snippet(lines: _Lines, line: int, masks: Sequence[tuple[int, int, str]], focus: int) -> str:
     """The finding's line with every secret on it replaced by its mask; a long line is cut to a
     window around ``focus`` (the secret's offset), so minified files still show the context."""
-    start, end = lines.span(line)
-    cut_before = cut_after = ""
+    line_start, line_end = start, end = lines.span(line)
     if end - start > SNIPPET_WIDTH:
-        window = max(start, min(focus - SNIPPET_WIDTH // 4, end - SNIPPET_WIDTH))
-        cut_before, cut_after = ("…" if window > start else ""), ("…" if window + SNIPPET_WIDTH < end else "")
-        start, end = window, min(end, window + SNIPPET_WIDTH)
+        start = max(start, min(focus - SNIPPET_WIDTH // 4, end - SNIPPET_WIDTH))
+        end = start + SNIPPET_WIDTH
+        for m_start, m_end, _ in masks:  # never cut inside a secret: its mask stands for all of it
+            if m_start < start < m_end:
+                start = max(line_start, m_start)
+            if m_start < end < m_end:
+                end = min(line_end, m_end)
+    cut_before, cut_after = ("…" if start > line_start else ""), ("…" if end < line_end else "")
     out, pos = [], start
     for m_start, m_end, shown in sorted(masks):
         if m_end <= pos or m_start >= end:
             continue
         out.append(lines.text[pos:max(pos, m_start)])
-        out.append(shown)  # a secret cut by the window is still masked whole
+        out.append(shown)
         pos = max(pos, min(m_end, end))
     out.append(lines.text[pos:end])
     return cut_before + "".join(out).strip() + cut_after
