@@ -112,3 +112,10 @@ def test_binary_and_oversized_files_are_skipped(tmp_path: Path) -> None:
     report = json.loads(run.stdout)
     assert report["findings"] == []
     assert any("big.txt: skipped" in note for note in report["notes"])
+
+
+def test_a_single_file_can_be_scanned(service: tuple[Path, list[str]], tmp_path: Path) -> None:
+    root, _ = service
+    run = audit("--format", "json", str(root / "config" / "app.yaml"), cache=tmp_path / "c")
+    found = [(f["location"]["line"], f["rule_id"]) for f in json.loads(run.stdout)["findings"]]
+    assert found == [(2, "aws-access-key-id"), (4, "generic-password")]
