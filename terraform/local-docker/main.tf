@@ -61,7 +61,13 @@ resource "terraform_data" "container" {
   }
 
   provisioner "local-exec" {
-    # Secrets travel as environment variables of docker run (-e NAME without a value), never argv.
+    # Pull first, without secrets in scope, so Terraform shows docker's error if the digest is missing.
+    command = "docker image inspect ${var.image} >/dev/null 2>&1 || docker pull -q ${var.image}"
+  }
+
+  provisioner "local-exec" {
+    # Secrets travel as environment variables of docker run (-e NAME without a value), never argv;
+    # being sensitive, they make Terraform hide this command's output.
     command     = "docker rm -f ${var.name} >/dev/null 2>&1; docker run -d --name ${var.name} --restart unless-stopped --network ${var.network} ${local.env_flags} ${join(" ", [for k in nonsensitive(keys(var.secret_env)) : "-e ${k}"])} ${var.image}"
     environment = var.secret_env
   }

@@ -170,3 +170,34 @@ def test_broken_release_is_rolled_back_to_v1_by_itself(
     engine_storage = Path(docker_host.removeprefix("unix://")).parent  # dockerd keeps container env, by design
     for secret in (REGISTRY_PASSWORD, TF_SECRET):
         assert files_containing(Path("/tmp"), secret, test_start, skip=(engine_storage,)) == []
+
+
+def test_missing_digest_fails_the_apply_with_dockers_error(
+    tmp_path: Path, docker_host: str, registry: str, container_network: str, terraform_env: dict[str, str]
+) -> None:
+    port = free_port()
+    playbook = tmp_path / "ghost.yml"
+    playbook.write_text(
+        f"""\
+service: ghost
+image: {{repository: {registry}/opskit-e2e/ghost, context: {REPO / "examples" / "deploy-service"}}}
+terraform:
+  dir: {REPO / "terraform" / "local-docker"}
+  variables: {{name: opskit-ghost-{port}, port: {port}, network: {container_network}}}
+state_dir: {tmp_path / "state"}
+"""
+    )
+    missing = f"{registry}/opskit-e2e/ghost@sha256:{'0' * 64}"
+    proc = run_opskit(
+        ["deploy", "-p", str(playbook), "--image", missing], {**terraform_env, "DOCKER_HOST": docker_host}
+    )
+    assert proc.returncode == 3
+    assert "manifest unknown" in proc.stderr  # docker pull's own error, streamed from Terraform
+    assert (
+        proc.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"opskit: error: terraform apply in {REPO / 'terraform' / 'local-docker'} failed (exit 1): Error:")
+    )
+    history = run_opskit(["deploy", "history", "-p", str(playbook), "--format", "json"], {})
+    (record,) = json.loads(history.stdout)["history"]
+    assert (record["outcome"], record["image"], record["running_verified"]) == ("error", missing, False)
