@@ -15,6 +15,7 @@ from opskit.core.redact import mask_secret
 
 OWASP = ("A07:2021-Identification and Authentication Failures",)
 SNIPPET_WIDTH = 200
+MASK_ELSEWHERE_LIMIT = 100  # distinct secrets per file searched for on every snippet line
 # Fingerprints hash the secret with this salt, so a fingerprint never works as a lookup for a leaked value.
 _SALT = b"opskit-audit-secrets/v1\x00"
 
@@ -64,7 +65,7 @@ def _snippet(lines: _Lines, line: int, masks: Sequence[tuple[int, int, str]], fo
                 end = min(line_end, m_end)
     cut_before, cut_after = ("…" if start > line_start else ""), ("…" if end < line_end else "")
     out, pos = [], start
-    for m_start, m_end, shown in sorted(masks):
+    for m_start, m_end, shown in sorted(set(masks)):
         if m_end <= pos or m_start >= end:
             continue
         out.append(lines.text[pos:max(pos, m_start)])
@@ -72,6 +73,21 @@ def _snippet(lines: _Lines, line: int, masks: Sequence[tuple[int, int, str]], fo
         pos = max(pos, min(m_end, end))
     out.append(lines.text[pos:end])
     return cut_before + "".join(out).strip() + cut_after
+
+
+def _mask_repeats(
+    lines: _Lines, numbers: set[int], shown: Mapping[str, str], masks: dict[int, list[tuple[int, int, str]]]
+) -> None:
+    """Also mask every found secret where it recurs on a snippet line without being a match there
+    (``# old value was ...`` next to another finding's line must not leak it)."""
+    for number in numbers:
+        start, end = lines.span(number)
+        line_text = lines.text[start:end]
+        for secret, mask in shown.items():
+            at = line_text.find(secret)
+            while at >= 0:
+                masks.setdefault(number, []).append((start + at, start + at + len(secret), mask))
+                at = line_text.find(secret, at + len(secret))
 
 
 def _origin_note(origin: Mapping[str, str]) -> str:
@@ -102,6 +118,8 @@ def to_findings(
     for m in [] if show_secrets else matches:
         for number in range(lines.line_of(m.start), lines.line_of(max(m.start, m.end - 1)) + 1):
             masks.setdefault(number, []).append((m.start, m.end, mask_secret(text[m.start:m.end])))
+    if not show_secrets and len(shown) <= MASK_ELSEWHERE_LIMIT:
+        _mask_repeats(lines, {lines.line_of(m.start) for m in matches}, shown, masks)
     in_tests = is_test_path(path)
     findings = []
     for match in matches:

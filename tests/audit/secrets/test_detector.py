@@ -164,3 +164,11 @@ def test_a_dump_of_many_key_pairs_reports_every_pair_masked() -> None:
     assert by_rule == {"aws-access-key-id": 2000, "aws-secret-access-key-pair": 2000}
     rendered = repr([f.to_dict() for f in findings])
     assert not [s for _, s in rows if s in rendered] and not [k for k, _ in rows if k in rendered]
+
+
+def test_a_secret_repeated_on_another_findings_line_is_masked_there_too() -> None:
+    password, token = fakes.password(), fakes.github_token()
+    text = f'db_password = "{password}"\nGH = "{token}"  # was {password} before the rotation\n'
+    findings = to_findings(DETECTOR.find(text, "settings.py"), "settings.py", text, cwe=798)
+    assert [f.rule_id for f in findings] == ["generic-password", "github-pat"]
+    assert all(password not in (f.location.snippet or "") for f in findings)
