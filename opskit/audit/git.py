@@ -86,7 +86,7 @@ def parse_patch(lines: Iterable[str], selection: FileFilter, origin: dict[str, s
             name = line[4:]
             if name != "/dev/null":
                 path = _unquote(name)
-                path = path[2:] if path.startswith(("b/", '"b/')) else path
+                path = path[2:] if path.startswith("b/") else path
                 current = _FileText(path) if selection.selects(path) else None
         elif line.startswith("@@"):
             in_header = False
