@@ -97,11 +97,12 @@ class KeywordDetector(Detector):
             return False
         if rule.validate and not filters.VALIDATORS[rule.validate](secret):
             return False
+        key = groups.get("key") or ""
         if rule.kind is RuleKind.CONTEXT:
-            return not filters.is_expression(secret)  # SECRET_KEY = settings.SECRET_KEY
+            # SECRET_KEY = settings.SECRET_KEY is code; LINKEDIN_CLIENT_ID names an ID, not a secret.
+            return not (filters.is_expression(secret) or filters.key_names_setting(key, allow))
         if rule.kind is RuleKind.PATTERN:
             return True
-        key = groups.get("key") or ""
         quoted = bool(groups.get("q"))
         if lock or (code and not quoted and "q" in groups):
             return False

@@ -21,7 +21,7 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # A keyed assignment in code or config, after gitleaks' "semi-generic" rules: an identifier that
 # contains a context word, an assignment operator, optional quotes, then the secret.
 _KEYED = (
-    r"(?i)(?:{context})[\w.-]{{0,20}}?[\s'\"]{{0,3}}(?:=|>|:{{1,3}}=|\|\||:|=>|\?=|,)[\x60'\"\s=]{{0,5}}"
+    r"(?i)(?P<key>(?:{context})[\w.-]{{0,20}}?)[\s'\"]{{0,3}}(?:=|>|:{{1,3}}=|\|\||:|=>|\?=|,)[\x60'\"\s=]{{0,5}}"
     r"(?P<secret>{secret})(?:[\x60'\"\s;,]|\\[nr]|$)"
 )
 
