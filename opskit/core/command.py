@@ -73,7 +73,7 @@ def emit(report: Report, out: Output, text_renderer: Callable[..., Renderer] | N
     if out.path is not None:
         atomic_write(out.path, text)
         out.info(f"report written to {out.path}")
-    elif not (out.quiet and out.fmt == "text"):
+    else:
         click.echo(text, nl=False)
     return int(ExitCode.FINDINGS if report.fails(out.fail_on) else ExitCode.CLEAN)
 
