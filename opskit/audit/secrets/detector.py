@@ -20,6 +20,7 @@ BEFORE = 320  # characters before a keyword hit that a match may start at (keys,
 AFTER = 1600  # characters after a hit that a single-line match may reach
 MULTILINE_SPAN = 64 * 1024
 MAX_DEPTH = 2
+_CALL_ARGUMENT = re.compile(r"\(\s?[\"']\Z")  # a key that is the first argument of a call
 _CONFIDENCE_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -82,15 +83,14 @@ class KeywordDetector(Detector):
                 for match in pattern.finditer(text, lo, hi):
                     group = "secret" if named else _first_group(match)
                     secret = match.group(group)
-                    if self._accept(rule, match.groupdict(), secret, text, match.start(group), code, lock_file):
+                    if self._accept(rule, match, secret, match.start(group), code, lock_file):
                         found.append(SecretMatch(rule=rule, secret=secret, start=match.start(group),
                                                  end=match.end(group)))
         return found
 
-    def _accept(
-        self, rule: Rule, groups: dict[str, str | None], secret: str, text: str, start: int, code: bool, lock: bool
-    ) -> bool:
+    def _accept(self, rule: Rule, match: re.Match[str], secret: str, start: int, code: bool, lock: bool) -> bool:
         allow = self.ruleset.allowlist
+        groups = match.groupdict()
         if not secret or filters.is_placeholder(secret, allow):
             return False
         if rule.entropy is not None and not filters.entropy_ok(secret, rule.entropy):
@@ -106,11 +106,15 @@ class KeywordDetector(Detector):
         quoted = bool(groups.get("q"))
         if lock or (code and not quoted and "q" in groups):
             return False
+        if (groups.get("op") or "").endswith(","):  # 'X', 'Y' in a list are names; define('X', 'Y') sets X
+            key_start = match.start("key")
+            if not _CALL_ARGUMENT.search(match.string, max(0, key_start - 3), key_start):
+                return False
         return not (
             filters.is_reference(secret)
             or filters.is_uuid(secret)
             or filters.repeats(secret)
-            or filters.after_hash_prefix(text, start)
+            or filters.after_hash_prefix(match.string, start)
             or secret.lower() == key.lower()
             or filters.key_names_setting(key, allow)
         )
