@@ -168,3 +168,17 @@ def test_second_deploy_waits_for_the_lock_or_fails_at_the_timeout(
     out, err = waiting.communicate(timeout=300)
     assert waiting.returncode == 0, err
     assert f"running now: {IMAGE_A} (verified)" in out
+
+
+def test_terraform_bin_runs_every_command_through_that_binary(
+    playbook: Path, tmp_path: Path, terraform_env: dict[str, str]
+) -> None:
+    calls = tmp_path / "tofu-calls.txt"
+    tofu = tmp_path / "bin" / "tofu"
+    tofu.parent.mkdir()
+    tofu.write_text(f'#!/bin/sh\necho "$1" >> {calls}\nexec {terraform_env["TERRAFORM_BIN"]} "$@"\n')
+    tofu.chmod(0o755)
+    env = {**terraform_env, "WEB_API_TOKEN": TOKEN}
+    proc = run_opskit(["deploy", "-p", str(playbook), "--image", IMAGE_A, "--terraform-bin", str(tofu)], env)
+    assert proc.returncode == 0, proc.stderr
+    assert calls.read_text().split() == ["init", "plan", "show", "apply"]
