@@ -7,7 +7,7 @@ workload, and maps the result onto the shared findings model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -80,6 +80,41 @@ def understand_workload(queries: Sequence[QueryStats]) -> Understood:
     return Understood(tuple(kept), shapes, tuple(notes))
 
 
+def qualify(shape: QueryShape, known: Iterable[str]) -> QueryShape:
+    """Unqualified names (``public.x`` by default) to the one known ``schema.x`` the search_path found."""
+    by_name: dict[str, list[str]] = {}
+    for name in known:
+        by_name.setdefault(name.split(".", 1)[-1], []).append(name)
+    known_set = {n for names in by_name.values() for n in names}
+    mapping = {}
+    for table in shape.tables:
+        matches = by_name.get(table.split(".", 1)[-1], [])
+        if table not in known_set and table.startswith("public.") and len(matches) == 1:
+            mapping[table] = matches[0]
+    if not mapping:
+        return shape
+
+    def moved(col: ColumnRef) -> ColumnRef:
+        return replace(col, table=mapping.get(col.table, col.table))
+
+    return replace(
+        shape,
+        tables=tuple(mapping.get(t, t) for t in shape.tables),
+        predicates=tuple(replace(p, column=moved(p.column)) for p in shape.predicates),
+        joins=tuple((moved(a), moved(b)) for a, b in shape.joins),
+        order_by=tuple(replace(k, column=moved(k.column)) for k in shape.order_by),
+        group_by=tuple(moved(c) for c in shape.group_by),
+        selected=tuple(moved(c) for c in shape.selected),
+        written_table=mapping.get(shape.written_table or "", shape.written_table),
+    )
+
+
+def prepare(shape: QueryShape, schema: Schema) -> QueryShape:
+    """A query's shape against the real schema: names qualified, views seen through, columns attributed."""
+    known = [*schema.tables, *schema.views]
+    return resolve(expand_views(qualify(shape, known), schema.views), schema)
+
+
 def expand_views(shape: QueryShape, views: Mapping[str, str], depth: int = 5) -> QueryShape:
     """See through views: the view's tables, filters and joins join the query's own, and
     columns the query reads from a single-table view are attributed to that table."""
@@ -144,10 +179,7 @@ def plan(
     advance: Callable[[], None] = lambda: None,
 ) -> Advice:
     """Pure once the cost model is given: candidates, whole-workload choice, rejections."""
-    shapes = {
-        q.fingerprint: resolve(expand_views(understood.shapes[q.fingerprint], schema.views), schema)
-        for q in understood.queries
-    }
+    shapes = {q.fingerprint: prepare(understood.shapes[q.fingerprint], schema) for q in understood.queries}
     per_query = {fp: needs(shape, schema) for fp, shape in shapes.items()}
     wanted, covered = generate(shapes, schema)
     workload = workload_of(understood.queries, shapes, schema)

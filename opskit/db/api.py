@@ -10,9 +10,9 @@ from opskit.core.findings import Report
 from opskit.core.progress import progress
 from opskit.db.advisor import (
     AdviceRequest,
-    expand_views,
     offline_schema,
     plan,
+    prepare,
     read_queries,
     to_report,
     understand_workload,
@@ -49,10 +49,10 @@ def suggest_indexes(request: AdviceRequest, out: Output) -> Report:
         understood = understand_workload(queries[: request.max_queries])
         schema = db.schema({t for shape in understood.shapes.values() for t in shape.tables})
         if schema.views:  # read the catalog of the tables behind the views too
-            seen = {fp: expand_views(shape, schema.views) for fp, shape in understood.shapes.items()}
+            seen = {fp: prepare(shape, schema) for fp, shape in understood.shapes.items()}
             schema = db.schema({t for shape in seen.values() for t in shape.tables} | set(schema.views))
-        expanded = {fp: expand_views(shape, schema.views) for fp, shape in understood.shapes.items()}
-        model = HypoPGCostModel(db, {fp: frozenset(shape.tables) for fp, shape in expanded.items()})
+        prepared = {fp: prepare(shape, schema) for fp, shape in understood.shapes.items()}
+        model = HypoPGCostModel(db, {fp: frozenset(shape.tables) for fp, shape in prepared.items()})
         explainable, failed = model.explain_all(understood.queries)
         notes = [f"{q.source}:{q.line}: cannot explain: {reason}" for q, reason in failed]
         understood = replace(understood, queries=tuple(explainable))

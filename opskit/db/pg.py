@@ -68,8 +68,18 @@ class Database:
     # --- catalog ---------------------------------------------------------------------------
 
     def schema(self, tables: Iterable[str] | None = None) -> Schema:
-        """Tables (with rows, size, writes, pg_stats n_distinct), their indexes, and views among them."""
-        wanted = sorted(set(tables)) if tables is not None else None
+        """Tables (with rows, size, writes, pg_stats n_distinct), their indexes, and views among them.
+
+        Names the query left unqualified (``public.x`` by default) also match a table ``x`` that
+        the search_path makes visible in another schema.
+        """
+        asked = sorted(set(tables)) if tables is not None else None
+        bare = [t.split(".", 1)[1] for t in asked or () if t.startswith("public.")]
+        names = {"wanted": asked, "bare": bare}
+        visible = (
+            "(n.nspname || '.' || c.relname = ANY(%(wanted)s::text[])"
+            " OR (c.relname = ANY(%(bare)s::text[]) AND pg_table_is_visible(c.oid)))"
+        )
         rows = self.fetch(
             """
             SELECT n.nspname || '.' || c.relname, c.reltuples, pg_total_relation_size(c.oid),
@@ -81,9 +91,10 @@ class Database:
             LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
             WHERE c.relkind IN ('r', 'p', 'm')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%'
-              AND (%(wanted)s::text[] IS NULL OR n.nspname || '.' || c.relname = ANY(%(wanted)s::text[]))
-            """,
-            {"wanted": wanted},
+              AND (%(wanted)s::text[] IS NULL OR """
+            + visible
+            + ")",
+            names,
         )
         stats: dict[str, dict[str, float]] = {}
         for table, column, n_distinct, reltuples in self.fetch(
@@ -94,7 +105,7 @@ class Database:
             JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = n.oid
             WHERE %(wanted)s::text[] IS NULL OR s.schemaname || '.' || s.tablename = ANY(%(wanted)s::text[])
             """,
-            {"wanted": wanted},
+            {"wanted": [r[0] for r in rows] if asked is not None else None},
         ):
             distinct = n_distinct if n_distinct >= 0 else -n_distinct * max(reltuples, 1)
             stats.setdefault(table, {})[column] = float(distinct)
@@ -110,20 +121,18 @@ class Database:
             )
             for name, reltuples, size, writes, reads, columns in rows
         }
-        return Schema(tables=infos, indexes=tuple(self.indexes(wanted)), views=self.views(wanted))
-
-    def views(self, names: Sequence[str] | None) -> dict[str, str]:
-        """Definitions of the views among ``names`` (all views when None)."""
-        rows = self.fetch(
+        found = list(infos) if asked is not None else None
+        views = self.fetch(
             """
             SELECT n.nspname || '.' || c.relname, pg_get_viewdef(c.oid)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind = 'v' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND (%(wanted)s::text[] IS NULL OR n.nspname || '.' || c.relname = ANY(%(wanted)s::text[]))
-            """,
-            {"wanted": list(names) if names is not None else None},
+              AND (%(wanted)s::text[] IS NULL OR """
+            + visible
+            + ")",
+            names,
         )
-        return {name: definition for name, definition in rows}
+        return Schema(tables=infos, indexes=tuple(self.indexes(found)), views=dict(views))
 
     def indexes(self, tables: Sequence[str] | None = None) -> list[ExistingIndex]:
         """Existing indexes (including partial and expression ones) with size and scan counts."""

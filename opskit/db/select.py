@@ -65,6 +65,28 @@ class Workload:
         return self._by_table.get(table, [])
 
 
+@dataclass(frozen=True)
+class _Option:
+    saved: float
+    penalty: float
+    served: list[str]
+    after: dict[str, float]
+    replaces: list[IndexCandidate]  # chosen indexes this one makes redundant
+
+    @property
+    def net(self) -> float:
+        return self.saved - self.penalty
+
+
+def extends(wider: IndexCandidate, narrower: IndexCandidate) -> bool:
+    """``wider`` makes ``narrower`` redundant: same table and predicate, keys that start with
+    narrower's keys (directions included), and every INCLUDE column of narrower still there."""
+    if wider == narrower or wider.table != narrower.table or wider.where != narrower.where:
+        return False
+    covered = {k.expr for k in wider.keys} | set(wider.include)
+    return wider.keys[: len(narrower.keys)] == narrower.keys and set(narrower.include) <= covered
+
+
 def choose(
     workload: Workload,
     wanted: Mapping[IndexCandidate, set[str]],
@@ -72,58 +94,62 @@ def choose(
     budget: Budget,
     advance: Callable[[], None] = lambda: None,
 ) -> tuple[list[Suggestion], list[Rejection]]:
-    """Pick indexes greedily until no candidate pays off or a budget is reached."""
+    """Pick indexes greedily until no candidate pays off or a budget is reached.
+
+    A candidate that extends an index already chosen (more keys or INCLUDE columns) is priced as
+    its replacement, so the result never holds an index the next one makes redundant.
+    """
     queries = list(workload.queries)
     base = model.costs(queries, [])
     current = dict(base)
-    chosen: list[IndexCandidate] = []
-    suggestions: list[Suggestion] = []
+    chosen: dict[IndexCandidate, Suggestion] = {}
     rejected: dict[IndexCandidate, str] = {}
     remaining = sorted(wanted, key=lambda c: c.label())
-    used_size = 0
     total = workload.total_weight
     while remaining and len(chosen) < budget.max_indexes:
         options = []
+        used_size = sum(s.size_bytes or 0 for s in chosen.values())
         for candidate in remaining:
             advance()
             try:
-                outcome = _price(candidate, workload, model, budget, chosen, base, current)
+                outcome = _price(candidate, workload, model, budget, list(chosen), base, current)
                 size = model.size(candidate) if not isinstance(outcome, str) else None
             except UnpricedCandidate as exc:
                 outcome = str(exc)
             if isinstance(outcome, str):
                 rejected[candidate] = outcome
                 continue
-            if budget.max_size is not None and size is not None and used_size + size > budget.max_size:
-                rejected[candidate] = f"over --max-size ({used_size + size} > {budget.max_size} bytes)"
+            freed = sum(chosen[c].size_bytes or 0 for c in outcome.replaces)
+            if budget.max_size is not None and size is not None and used_size - freed + size > budget.max_size:
+                rejected[candidate] = f"over --max-size ({used_size - freed + size} > {budget.max_size} bytes)"
                 continue
             options.append((outcome, size, candidate))
         remaining = [c for c in remaining if c not in rejected]
         if not options:
             break
-        top = max(o[0][0] - o[0][1] for o in options)
-        close = [o for o in options if o[0][0] - o[0][1] >= (1 - NEARLY_EQUAL) * top]
-        (saved, penalty, served, after), size, candidate = min(
-            close, key=lambda o: (_width(o[2]), -(o[0][0] - o[0][1]), o[2].label())
-        )
-        chosen.append(candidate)
+        top = max(o[0].net for o in options)
+        close = [o for o in options if o[0].net >= (1 - NEARLY_EQUAL) * top]
+        option, size, candidate = min(close, key=lambda o: (_width(o[2]), -o[0].net, o[2].label()))
         remaining.remove(candidate)
-        used_size += size or 0
-        suggestions.append(
-            Suggestion(
-                candidate=candidate,
-                queries=tuple(served),
-                saved_ms=round(saved, 3),
-                share=round(saved / total, 4),
-                cost_before=round(sum(base[fp] for fp in served), 2),
-                cost_after=round(sum(after[fp] for fp in served), 2),
-                size_bytes=size,
-            )
+        served, saved = list(option.served), option.saved
+        for old in option.replaces:
+            previous = chosen.pop(old)
+            served, saved = [*previous.queries, *served], saved + previous.saved_ms
+            rejected[old] = f"replaced by {candidate.name}, which serves the same queries and more"
+        served = list(dict.fromkeys(served))
+        chosen[candidate] = Suggestion(
+            candidate=candidate,
+            queries=tuple(served),
+            saved_ms=round(saved, 3),
+            share=round(saved / total, 4),
+            cost_before=round(sum(base[fp] for fp in served), 2),
+            cost_after=round(sum(option.after.get(fp, current[fp]) for fp in served), 2),
+            size_bytes=size,
         )
-        current.update(after)
+        current.update(option.after)
     for candidate in remaining:
         rejected[candidate] = f"over --max-indexes budget ({budget.max_indexes})"
-    ordered = sorted(suggestions, key=lambda s: -s.saved_ms)
+    ordered = sorted(chosen.values(), key=lambda s: -s.saved_ms)
     return ordered, [Rejection(c, reason) for c, reason in sorted(rejected.items(), key=lambda kv: kv[0].label())]
 
 
@@ -140,10 +166,11 @@ def _price(
     chosen: list[IndexCandidate],
     base: Mapping[str, float],
     current: Mapping[str, float],
-) -> tuple[float, float, list[str], dict[str, float]] | str:
-    """(time saved, write cost, queries served, costs after) of adding ``candidate``, or why not."""
+) -> _Option | str:
+    """What adding ``candidate`` (or swapping it in for a chosen index it extends) saves, or why not."""
+    replaces = [c for c in chosen if extends(candidate, c)]
     affected = workload.on_table(candidate.table)
-    after = model.costs(affected, [*chosen, candidate])
+    after = model.costs(affected, [*(c for c in chosen if c not in replaces), candidate])
     for q in affected:
         fp = q.fingerprint
         if after[fp] > current[fp] * (1 + _EPSILON):
@@ -162,7 +189,8 @@ def _price(
         for q in affected
         if q.fingerprint in served and base[q.fingerprint] > 0
     )
-    penalty = budget.write_overhead * workload.write_ms.get(candidate.table, 0.0)
+    # a replacement keeps the number of indexes the table maintains on writes
+    penalty = 0.0 if replaces else budget.write_overhead * workload.write_ms.get(candidate.table, 0.0)
     if saved <= penalty:
         return f"write cost on {candidate.table} ({penalty:.1f}) exceeds the time saved ({saved:.1f})"
     if saved - penalty < budget.min_share * workload.total_weight:
@@ -170,4 +198,4 @@ def _price(
         return f"saves only {share:.1%} of the workload (< {budget.min_share:.0%})" + (
             " with the indexes already chosen" if chosen else ""
         )
-    return saved, penalty, served, after
+    return _Option(saved, penalty, served, after, replaces)

@@ -42,6 +42,10 @@ INSERT INTO sessions SELECT i, md5(i::text), i % 100000 + 1, now() + interval '1
 INSERT INTO events SELECT i, i % 20000 + 1, CASE WHEN i % 4 = 0 THEN 'purchase' ELSE 'page_view' END,
     '{"path": "/"}', timestamptz '2026-11-28 00:00' - (i % 40000) * interval '1 minute'
   FROM generate_series(1, 200000) i;
+CREATE SCHEMA billing;
+CREATE TABLE billing.invoices (id bigint PRIMARY KEY, customer_id bigint NOT NULL, amount numeric(12,2) NOT NULL);
+INSERT INTO billing.invoices SELECT i, i % 5000 + 1, i % 700 FROM generate_series(1, 100000) i;
+ALTER DATABASE opskit_db_tests SET search_path = "$user", public, billing;
 ANALYZE;
 """
 

@@ -176,3 +176,13 @@ def test_ddl_quotes_names_that_need_it() -> None:
     got = ddls('SELECT "Name" FROM app."Customers" c WHERE c."Region" = 3')
     assert 'customers_region_idx ON app."Customers" ("Region")' in got
     assert 'customers_region_incl_idx ON app."Customers" ("Region") INCLUDE ("Name")' in got
+
+
+def test_unqualified_names_match_the_one_schema_that_has_them() -> None:
+    from opskit.db.advisor import qualify
+
+    shape = qualify(understand("SELECT * FROM invoices i WHERE i.customer_id = 1"), ["billing.invoices", "public.x"])
+    assert shape.tables == ("billing.invoices",)
+    assert shape.predicates[0].column.table == "billing.invoices"
+    ambiguous = qualify(understand("SELECT * FROM t WHERE a = 1"), ["s1.t", "s2.t"])
+    assert ambiguous.tables == ("public.t",)

@@ -184,3 +184,14 @@ def test_queries_on_views_get_indexes_on_the_tables_behind_them(shop_dsn: str, t
     assert [(ix["table"], ix["keys"]) for ix in report["indexes"]] == [("public.products", ["category_id"])]
     # the view's own filter became a partial candidate, which the planner did not use through the view
     assert "products_category_id_partial_idx" in " ".join(r["ddl"] for r in report["rejected"])
+
+
+def test_unqualified_names_follow_the_search_path(shop_dsn: str, tmp_path: Path) -> None:
+    log = tmp_path / "billing.log"
+    log.write_text(
+        "2026-11-23 10:00:00.101 UTC [7002] shop@shop LOG:  duration: 9.000 ms  statement: "
+        "SELECT id, amount FROM invoices WHERE customer_id = 77\n"
+    )
+    report = suggest(shop_dsn, log=str(log))
+    assert [(ix["table"], ix["keys"]) for ix in report["indexes"]] == [("billing.invoices", ["customer_id"])]
+    assert " ON billing.invoices (customer_id)" in report["indexes"][0]["ddl"]

@@ -126,3 +126,12 @@ def test_a_candidate_the_model_cannot_price_is_rejected_not_fatal() -> None:
     chosen, rejected = choose(WORKLOAD, WANTED, Refusing(), Budget())
     assert [s.candidate for s in chosen] == [AB]
     assert {r.candidate: r.reason for r in rejected}[EVENTS].startswith("HypoPG cannot create it")
+
+
+def test_a_wider_index_replaces_the_chosen_one_it_extends() -> None:
+    narrow_first = Scripted()
+    narrow_first.costs_by_index = {**Scripted.costs_by_index, "by_customer": {A: 9.0, AB: 5.0}}
+    chosen, rejected = choose(WORKLOAD, WANTED, narrow_first, Budget())
+    assert [s.candidate for s in chosen] == [AB, EVENTS]  # A was chosen first, then swapped out
+    assert chosen[0].queries == ("by_customer",) and chosen[0].cost_after == 5.0
+    assert {r.candidate: r.reason for r in rejected}[A].startswith("replaced by orders_customer_id_created_at_idx")
