@@ -66,8 +66,8 @@ class TerraformProvisioner(Provisioner):
             raise InputError(f"terraform secret variable(s): environment variable(s) {', '.join(missing)} not set")
 
     def _env(self, image_ref: str | None) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TF_VAR_")}
-        env.update({"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "TF_DATA_DIR": str(self.data_dir)})
+        """The child's environment: ours, automation mode, and the variables (the playbook's win)."""
+        env = {**os.environ, "TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "TF_DATA_DIR": str(self.data_dir)}
         variables: dict[str, Any] = {**self.spec.variables, **self.secrets}
         if image_ref is not None:
             variables[self.spec.image_variable] = image_ref
