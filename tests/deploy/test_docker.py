@@ -79,8 +79,8 @@ def test_missing_registry_credentials(engine: None, context: Path, monkeypatch: 
         DockerImageBuilder(CREDENTIALS, show_progress=False).build_and_push(spec, "t", {}, lambda line: None)
 
 
-def test_unreachable_engine(monkeypatch: pytest.MonkeyPatch, context: Path, tmp_path: Path) -> None:
+def test_unreachable_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no.sock")
-    spec = ImageSpec(repository="r/x", context=context)
+    spec = ImageSpec(repository="r/x", context=REPO / "examples" / "deploy-service")
     with pytest.raises(ServiceError, match=rf"^docker engine unix://{tmp_path}/no.sock unreachable: "):
         DockerImageBuilder(RegistrySpec(), show_progress=False).build_and_push(spec, "t", {}, lambda line: None)
