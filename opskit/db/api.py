@@ -63,7 +63,7 @@ def suggest_indexes(request: AdviceRequest, out: Output) -> Report:
         if request.create:
             for s in advice.suggestions:
                 out.info(f"creating {s.candidate.name} ...")
-                db.create_index(s.candidate.ddl(), request.lock_timeout_ms)
+                db.create_index(s.candidate, request.lock_timeout_ms)
             notes.append(f"created {len(advice.suggestions)} index(es) concurrently")
         return to_report(advice, notes)
 

@@ -230,14 +230,34 @@ class Database:
 
     # --- building ---------------------------------------------------------------------------
 
-    def create_index(self, ddl: str, lock_timeout_ms: int) -> None:
-        """Build an index (``CREATE INDEX CONCURRENTLY`` runs outside a transaction block)."""
+    def create_index(self, candidate: IndexCandidate, lock_timeout_ms: int) -> None:
+        """Build an index concurrently (outside a transaction block); a failed build leaves an
+        INVALID index behind, which is dropped here so that a retry can start clean."""
+        ddl = candidate.ddl()
         try:
             self.conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
             self.conn.execute("SET statement_timeout = 0")
             self.conn.execute(pgsql.SQL(ddl))
         except psycopg.Error as exc:
-            raise ServiceError(f"{self.endpoint}: {ddl}: {mask_dsn(_first_line(exc))}") from None
+            reason = mask_dsn(_first_line(exc))
+            schema = candidate.table.split(".", 1)[0]
+            try:
+                invalid = self.conn.execute(
+                    "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relname = %s AND n.nspname = %s AND NOT i.indisvalid",
+                    [candidate.name, schema],
+                ).fetchone()
+                if invalid:
+                    self.conn.execute(
+                        pgsql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(
+                            pgsql.Identifier(schema, candidate.name)
+                        )
+                    )
+                    reason += " (the INVALID index it left was dropped)"
+            except psycopg.Error:
+                reason += f" (check for an INVALID index {candidate.name})"
+            raise ServiceError(f"{self.endpoint}: {ddl}: {reason}") from None
 
 
 def _total_cost(row: Any) -> float:

@@ -195,3 +195,21 @@ def test_unqualified_names_follow_the_search_path(shop_dsn: str, tmp_path: Path)
     report = suggest(shop_dsn, log=str(log))
     assert [(ix["table"], ix["keys"]) for ix in report["indexes"]] == [("billing.invoices", ["customer_id"])]
     assert " ON billing.invoices (customer_id)" in report["indexes"][0]["ddl"]
+
+
+def test_a_failed_concurrent_build_is_one_line_and_leaves_no_invalid_index(shop_dsn: str) -> None:
+    with psycopg.connect(shop_dsn) as blocker:
+        # an open snapshot makes CREATE INDEX CONCURRENTLY wait after it created the catalog entry
+        blocker.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        blocker.execute("SELECT count(*) FROM customers").fetchone()
+        done = opskit(
+            "db", "suggest-indexes", WORKLOAD, "--dsn", url(shop_dsn), "--max-indexes", "1",
+            "--create", "--lock-timeout", "300",
+        )  # fmt: skip
+        blocker.rollback()
+    assert done.returncode == 3
+    assert "lock timeout" in done.stderr and "INVALID index it left was dropped" in done.stderr
+    assert conninfo_to_dict(shop_dsn)["password"] not in done.stderr
+    with psycopg.connect(shop_dsn) as conn:
+        left = conn.execute("SELECT 1 FROM pg_class WHERE relname = 'orders_customer_id_created_at_idx'").fetchone()
+    assert left is None
