@@ -160,5 +160,10 @@ def _unbeaten(cluster: list[SecretMatch]) -> list[SecretMatch]:
     """The matches of one overlapping run that no overlapping, more specific match beats."""
     if len(cluster) == 1:
         return cluster
-    return [m for m in cluster
-            if not any(_specificity(o) > _specificity(m) and o.overlaps(m) for o in cluster)]
+    return [m for m in cluster if not any(_beats(o, m) for o in cluster)]
+
+
+def _beats(one: SecretMatch, other: SecretMatch) -> bool:
+    """``one`` replaces ``other``: they overlap and ``one``'s rule is more specific or says so."""
+    specific = _specificity(one) > _specificity(other) or other.rule.id in one.rule.supersedes
+    return specific and one.overlaps(other)

@@ -40,6 +40,7 @@ class Rule:
     entropy: float | None = None
     multiline: bool = False
     validate: str | None = None
+    supersedes: tuple[str, ...] = ()  # rules whose overlapping matches this rule's match replaces
     true_positives: tuple[Example, ...] = ()
     false_positives: tuple[Example, ...] = ()
 

@@ -69,6 +69,7 @@ def _rule(raw: dict[str, Any]) -> Rule:
             entropy=float(raw["entropy"]) if raw.get("entropy") is not None else None,
             multiline=bool(raw.get("multiline", False)),
             validate=validate,
+            supersedes=tuple(str(r) for r in raw.get("supersedes", ())),
             true_positives=_examples(examples.get("tp"), rule_id, "tp"),
             false_positives=_examples(examples.get("fp"), rule_id, "fp"),
         )
@@ -91,6 +92,10 @@ def parse_ruleset(source: str, origin: str = str(RULES_FILE)) -> RuleSet:
         if rule.id in seen:
             raise ConfigError(f"{origin}: duplicate rule id {rule.id!r}")
         seen.add(rule.id)
+    for rule in rules:
+        unknown = set(rule.supersedes) - seen
+        if unknown:
+            raise ConfigError(f"{origin}: rule {rule.id}: supersedes unknown rule(s) {', '.join(sorted(unknown))}")
     return RuleSet(
         rules=rules,
         allowlist=Allowlist(

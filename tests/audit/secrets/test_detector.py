@@ -172,3 +172,11 @@ def test_a_secret_repeated_on_another_findings_line_is_masked_there_too() -> Non
     findings = to_findings(DETECTOR.find(text, "settings.py"), "settings.py", text, cwe=798)
     assert [f.rule_id for f in findings] == ["generic-password", "github-pat"]
     assert all(password not in (f.location.snippet or "") for f in findings)
+
+
+def test_escaped_pem_is_found_and_a_service_account_key_is_reported_once() -> None:
+    body = "\\n".join(fakes.body(64, fakes.ALNUM + "+/") for _ in range(6))
+    pem = f"-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----\\n"
+    assert [m.rule.id for m in DETECTOR.find(f'KEY = "{pem}"', "tls.py")] == ["private-key"]
+    account = f'{{"type": "service_account", "project_id": "shop", "private_key": "{pem}"}}'
+    assert [m.rule.id for m in DETECTOR.find(account, "sa.json")] == ["gcp-service-account-key"]

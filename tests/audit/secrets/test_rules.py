@@ -104,6 +104,9 @@ def test_broken_rules_file_is_a_config_error_naming_the_rule() -> None:
     unknown = "rules:\n- {id: v, description: d, severity: low, keywords: [k], regex: k, validate: luhn}\n"
     with pytest.raises(ConfigError, match="rule v: ValueError: unknown validate 'luhn'"):
         parse_ruleset(unknown, "rules.yml")
+    stray = "rules:\n- {id: s, description: d, severity: low, keywords: [k], regex: k, supersedes: [nope]}\n"
+    with pytest.raises(ConfigError, match="rule s: supersedes unknown rule"):
+        parse_ruleset(stray, "rules.yml")
     dup = "rules:\n" + "- {id: a, description: d, severity: low, keywords: [k], regex: k}\n" * 2
     with pytest.raises(ConfigError, match="duplicate rule id"):
         parse_ruleset(dup, "rules.yml")
