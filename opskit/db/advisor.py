@@ -25,6 +25,7 @@ from opskit.db.interface import (
     QueryStats,
     Rejection,
     Schema,
+    TableInfo,
 )
 from opskit.db.logs import read_workload
 from opskit.db.schema import parse_schema_dump
@@ -198,6 +199,7 @@ def plan(
         queries=understood.queries,
         notes=understood.notes,
         validated=validated,
+        tables=schema.tables,
     )
 
 
@@ -258,7 +260,7 @@ def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
             [
                 c.ddl(),
                 f"saves ~{s.saved_ms:.1f} {unit} ({s.share:.1%} of workload {'time' if timed else 'calls'}), "
-                f"{cost}, {size}",
+                f"{cost}, {size}{_table_facts(_table(advice, c.table))}",
                 *[f"serves: {fp[:100]}" for fp in s.queries[:5]],
                 *([f"... and {len(s.queries) - 5} more queries"] if len(s.queries) > 5 else []),
             ]
@@ -299,6 +301,8 @@ def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
                 "cost_before": s.cost_before,
                 "cost_after": s.cost_after,
                 "size_bytes": s.size_bytes,
+                "table_rows": _table(advice, c.table).rows,
+                "table_size_bytes": _table(advice, c.table).size_bytes,
                 "validated": advice.validated,
             }
         )
@@ -313,6 +317,16 @@ def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
         data={"indexes": indexes, "queries": queries, "rejected": rejected, "validated": advice.validated},
         notes=notes,
     )
+
+
+def _table(advice: Advice, name: str) -> TableInfo:
+    return advice.tables.get(name) or TableInfo(name=name, columns=())
+
+
+def _table_facts(info: TableInfo) -> str:
+    if info.rows is None or info.size_bytes is None:
+        return ""
+    return f"; {info.name} has ~{info.rows:,.0f} rows in {format_bytes(info.size_bytes)}"
 
 
 def _query_json(q: QueryStats, indexes: list[str]) -> dict[str, Any]:

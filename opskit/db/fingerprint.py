@@ -50,10 +50,6 @@ def bind_parameters(sql: str, detail: str | None) -> str:
     return _PARAM.sub(lambda m: values.get(m[1], m[0]), sql)
 
 
-def has_placeholders(sql: str) -> bool:
-    return _PARAM.search(sql) is not None
-
-
 @dataclass
 class _Entry:
     calls: int = 0

@@ -246,6 +246,7 @@ class Advice:
     queries: tuple[QueryStats, ...]
     notes: tuple[str, ...] = ()
     validated: bool = False
+    tables: Mapping[str, TableInfo] = field(default_factory=dict)  # the catalog's view of them
 
 
 class UnpricedCandidate(Exception):

@@ -30,6 +30,10 @@ class IndexReportRenderer(TextRenderer):
                 f"    saves ~{ix['saved']:.1f} {ix['saved_unit']} ({ix['share']:.1%} of workload {what}), "
                 f"{cost} {ix['cost_before']:g} -> {ix['cost_after']:g}, {size}"
             )
+            if ix.get("table_rows") is not None and ix.get("table_size_bytes") is not None:
+                out.append(
+                    f"    table {ix['table']}: ~{ix['table_rows']:,.0f} rows, {format_bytes(ix['table_size_bytes'])}"
+                )
             out.append(f"    serves {len(ix['queries'])} quer{'y' if len(ix['queries']) == 1 else 'ies'}:")
             for fp in ix["queries"][: 10 if self.verbose else 3]:
                 q = queries.get(fp, {})
