@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 from opskit.audit.code import bandit_adapter
 from opskit.audit.code.interface import Hit, Rule
 from opskit.audit.code.patterns import PatternAnalysis
-from opskit.audit.code.rulebook import load_rulebook
+from opskit.audit.code.rulebook import load_rulebook, rules_digest
 from opskit.audit.code.syntax import grammar_for, parse
 from opskit.audit.code.taint import TaintAnalysis
 from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
@@ -47,18 +48,36 @@ class BanditScanner(Scanner):
     def scan(self, files: Sequence[SourceFile]) -> ScanResult:
         data = [(f.path, f.text.encode("utf-8", "surrogateescape")) for f in files]
         run = bandit_adapter.run_bandit(data, self.bandit)
-        findings = [_bandit_finding(issue, *data[issue.file], self.owasp) for issue in run.issues]
+        lines: dict[int, list[bytes]] = {}
+        ordinals = _ordinals((i.file, i.line, i.test_id) for i in run.issues)
+        findings = [
+            _bandit_finding(issue, data[issue.file][0], lines.setdefault(issue.file, data[issue.file][1].splitlines()),
+                            self.owasp, ordinal)
+            for issue, ordinal in zip(run.issues, ordinals, strict=True)
+        ]
         notes = [f"{data[index][0]}: bandit cannot parse it ({reason}) under this Python; checked with "
                  f"opskit's own rules only" for index, reason in run.unparsed]
         return ScanResult(findings=findings, notes=notes)
 
 
-def _bandit_finding(issue: bandit_adapter.BanditIssue, path: str, data: bytes, owasp: Mapping[int, str]) -> Finding:
+def _ordinals(keys: Iterable[Hashable]) -> list[int]:
+    """How often each key came before: tells apart two identical issues on one line in fingerprints."""
+    seen: Counter[Hashable] = Counter()
+    result = []
+    for key in keys:
+        result.append(seen[key])
+        seen[key] += 1
+    return result
+
+
+def _bandit_finding(issue: bandit_adapter.BanditIssue, path: str, lines: list[bytes], owasp: Mapping[int, str],
+                    ordinal: int) -> Finding:
     category = owasp.get(issue.cwe, "A04")
     # B105-B107 quote the hardcoded password in their text; it must not appear in full anywhere.
     passwords = [m.group(1) for m in _QUOTED_PASSWORD.finditer(issue.text)]
     text = _QUOTED_PASSWORD.sub(lambda m: f"password: '{mask_secret(m.group(1))}'", issue.text)
-    snippet = mask_dsn(scrub(_line(data, issue.line), passwords))
+    raw = lines[issue.line - 1].decode("utf-8", "replace").strip()[:200] if 0 < issue.line <= len(lines) else ""
+    snippet = mask_dsn(scrub(raw, passwords))
     return Finding(
         rule_id=f"bandit.{issue.test_id}",
         title=f"{issue.test_id} {issue.test_name}",
@@ -67,7 +86,7 @@ def _bandit_finding(issue: bandit_adapter.BanditIssue, path: str, data: bytes, o
         message=text,
         location=Location(path=path, line=issue.line, column=issue.column, end_column=issue.end_column,
                           snippet=snippet),
-        fingerprint=fingerprint("bandit", issue.test_id, path, snippet),
+        fingerprint=fingerprint("bandit", issue.test_id, path, snippet, *([ordinal] if ordinal else [])),
         cwe=(issue.cwe,) if issue.cwe else (),
         owasp=(OWASP_2021[category],),
         help_uri=issue.more_info,
@@ -75,20 +94,18 @@ def _bandit_finding(issue: bandit_adapter.BanditIssue, path: str, data: bytes, o
     )
 
 
-def _line(data: bytes, line: int) -> str:
-    lines = data.splitlines()
-    return lines[line - 1].decode("utf-8", "replace").strip()[:200] if 0 < line <= len(lines) else ""
 
 
 class RulesScanner(Scanner):
     """opskit's own rules over Python and JavaScript/TypeScript: taint flows and insecure patterns."""
 
     name = "code-rules"
-    version = "1"
+    version = "2"  # the engine's version; the rule files' digest is added per instance
 
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)
         book = load_rulebook()  # compiled once here; forked workers share it
+        self.version = f"{type(self).version}-{rules_digest()}"  # type: ignore[misc]
         self.rules = book.rules
         self.taint, self.patterns = TaintAnalysis(book), PatternAnalysis(book)
 
@@ -105,7 +122,9 @@ class RulesScanner(Scanner):
             except RecursionError:
                 notes.append(f"{source.path}: expressions nested too deeply to analyse; skipped by code rules")
                 continue
-            findings.extend(_rule_finding(rules[hit.rule], hit, source.path) for hit in hits)
+            ordinals = _ordinals((hit.line, hit.rule) for hit in hits)
+            findings.extend(_rule_finding(rules[hit.rule], hit, source.path, ordinal)
+                            for hit, ordinal in zip(hits, ordinals, strict=True))
         return ScanResult(findings=findings, notes=notes)
 
     @staticmethod
@@ -129,7 +148,7 @@ def _minified(data: bytes) -> bool:
     return len(data) > MINIFIED_LINE * 4 and len(data) / (data.count(b"\n") + 1) > MINIFIED_LINE
 
 
-def _rule_finding(rule: Rule, hit: Hit, path: str) -> Finding:
+def _rule_finding(rule: Rule, hit: Hit, path: str, ordinal: int) -> Finding:
     snippet = mask_dsn(hit.snippet)
     return Finding(
         rule_id=rule.id,
@@ -139,7 +158,7 @@ def _rule_finding(rule: Rule, hit: Hit, path: str) -> Finding:
         message=f"{rule.title}: {hit.detail}. {rule.help}".strip(),
         location=Location(path=path, line=hit.line, column=hit.column, end_line=hit.end_line,
                           end_column=hit.end_column, snippet=snippet),
-        fingerprint=fingerprint(rule.id, path, snippet),
+        fingerprint=fingerprint(rule.id, path, snippet, *([ordinal] if ordinal else [])),
         cwe=(rule.cwe,),
         owasp=(OWASP_2021[rule.owasp],),
         help_uri=CWE_URL.format(rule.cwe),

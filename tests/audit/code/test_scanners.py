@@ -158,3 +158,9 @@ def test_versions_of_one_path_from_history_are_each_scanned() -> None:
     assert sorted((f.rule_id, f.location.line) for f in result.findings) == [
         ("bandit.B605", 5), ("bandit.B605", 5)]
     assert {f.location.snippet for f in result.findings} == {"os.system(cmd)", "return os.popen(cmd)"}
+
+
+def test_two_identical_issues_on_one_line_are_both_kept(tmp_path: Path) -> None:
+    (tmp_path / "dice.py").write_text("import random\n\nroll = (random.randint(1, 6), random.randint(1, 6))\n")
+    b311 = [f for f in audit(tmp_path).findings if f.rule_id == "bandit.B311"]
+    assert len(b311) == 2 and len({f.fingerprint for f in b311}) == 2
