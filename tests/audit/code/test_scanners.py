@@ -164,3 +164,13 @@ def test_two_identical_issues_on_one_line_are_both_kept(tmp_path: Path) -> None:
     (tmp_path / "dice.py").write_text("import random\n\nroll = (random.randint(1, 6), random.randint(1, 6))\n")
     b311 = [f for f in audit(tmp_path).findings if f.rule_id == "bandit.B311"]
     assert len(b311) == 2 and len({f.fingerprint for f in b311}) == 2
+
+
+def test_sample_service_of_the_readme_is_reported(tmp_path: Path) -> None:
+    """The deliberately vulnerable Flask and Express services in examples/sample-service."""
+    service = Path(__file__).parents[3] / "examples" / "sample-service"
+    for name in ("app.py", "server.js"):
+        shutil.copy(service / name, tmp_path / name)
+    found = {(path, cwe) for path, _, _, cwe in own(audit(tmp_path))}
+    for name in ("app.py", "server.js"):
+        assert {(name, (89,)), (name, (78,)), (name, (22,)), (name, (79,))} <= found, name
