@@ -174,25 +174,29 @@ def test_unused_duplicate_and_prefix_redundant_indexes(shop_dsn: str) -> None:
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
 
 
-def test_queries_on_views_get_indexes_on_the_tables_behind_them(shop_dsn: str, tmp_path: Path) -> None:
-    log = tmp_path / "views.log"
+def one_statement_log(tmp_path: Path, sql: str) -> str:
+    """A stderr log holding one timed statement."""
+    log = tmp_path / "one.log"
     log.write_text(
-        "2026-11-23 10:00:00.101 UTC [7001] shop@shop LOG:  duration: 14.000 ms  statement: "
-        "SELECT id, title FROM active_products WHERE category_id = 42\n"
+        f"2026-11-23 10:00:00.101 UTC [7001] shop@shop LOG:  duration: 9.000 ms  statement: {sql}\n"
     )
-    report = suggest(shop_dsn, log=str(log))
+    return str(log)
+
+
+def test_queries_on_views_get_indexes_on_the_tables_behind_them(shop_dsn: str, tmp_path: Path) -> None:
+    report = suggest(
+        shop_dsn,
+        log=one_statement_log(tmp_path, "SELECT id, title FROM active_products WHERE category_id = 42"),
+    )
     assert [(ix["table"], ix["keys"]) for ix in report["indexes"]] == [("public.products", ["category_id"])]
     # the view's own filter became a partial candidate, which the planner did not use through the view
     assert "products_category_id_partial_idx" in " ".join(r["ddl"] for r in report["rejected"])
 
 
 def test_unqualified_names_follow_the_search_path(shop_dsn: str, tmp_path: Path) -> None:
-    log = tmp_path / "billing.log"
-    log.write_text(
-        "2026-11-23 10:00:00.101 UTC [7002] shop@shop LOG:  duration: 9.000 ms  statement: "
-        "SELECT id, amount FROM invoices WHERE customer_id = 77\n"
+    report = suggest(
+        shop_dsn, log=one_statement_log(tmp_path, "SELECT id, amount FROM invoices WHERE customer_id = 77")
     )
-    report = suggest(shop_dsn, log=str(log))
     assert [(ix["table"], ix["keys"]) for ix in report["indexes"]] == [("billing.invoices", ["customer_id"])]
     assert " ON billing.invoices (customer_id)" in report["indexes"][0]["ddl"]
 
@@ -211,5 +215,7 @@ def test_a_failed_concurrent_build_is_one_line_and_leaves_no_invalid_index(shop_
     assert "lock timeout" in done.stderr and "INVALID index it left was dropped" in done.stderr
     assert conninfo_to_dict(shop_dsn)["password"] not in done.stderr
     with psycopg.connect(shop_dsn) as conn:
-        left = conn.execute("SELECT 1 FROM pg_class WHERE relname = 'orders_customer_id_created_at_idx'").fetchone()
+        left = conn.execute(
+            "SELECT 1 FROM pg_class WHERE relname = 'orders_customer_id_created_at_idx'"
+        ).fetchone()
     assert left is None
