@@ -75,6 +75,7 @@ class _Scope:
 
     aliases: dict[str, str | None] = field(default_factory=dict)
     ctes: set[str] = field(default_factory=set)
+    joined: list[str] = field(default_factory=list)  # real tables in FROM/JOIN order, for USING
 
     def real_tables(self) -> list[str]:
         return sorted({t for t in self.aliases.values() if t})
@@ -180,6 +181,12 @@ def _statement(tokens: list[S.Token], shape: _Shape, scope: _Scope, top: bool) -
             order.append(tok)
         elif clause == "set" and isinstance(tok, S.Parenthesis | S.Comparison | S.IdentifierList):
             _subqueries(tok, shape, scope)
+        elif clause == "using" and isinstance(tok, S.Parenthesis) and len(scope.joined) >= 2:
+            left, right = scope.joined[-2], scope.joined[-1]
+            for atom in _atoms(list(tok.tokens)[1:-1]):
+                if atom.kind == "col":
+                    name = _ident(atom.text)
+                    shape.joins.append((ColumnRef(left, name), ColumnRef(right, name)))
     _predicates(clause_tokens["on"], shape, scope)
     _select_list(clause_tokens["select"], shape, scope, top)
     if top:
@@ -240,6 +247,7 @@ def _from_item(tok: S.Token, shape: _Shape, scope: _Scope, written: str | None) 
             continue
         name = table_name(_quoted_name(item, real), parent)
         scope.aliases[alias] = name
+        scope.joined.append(name)
         scope.aliases.setdefault(name, name)
         shape.tables.append(name)
         if written:

@@ -186,3 +186,13 @@ def test_unqualified_names_match_the_one_schema_that_has_them() -> None:
     assert shape.predicates[0].column.table == "billing.invoices"
     ambiguous = qualify(understand("SELECT * FROM t WHERE a = 1"), ["s1.t", "s2.t"])
     assert ambiguous.tables == ("public.t",)
+
+
+def test_join_using_gives_join_keys_on_both_sides() -> None:
+    shape = understand("SELECT * FROM orders o JOIN order_items USING (order_id) WHERE o.customer_id = 3")
+    assert [(a.table, a.expr, b.table, b.expr) for a, b in shape.joins] == [
+        ("public.orders", "order_id", "public.order_items", "order_id")
+    ]
+    assert "order_items_order_id_idx ON public.order_items (order_id)" in {
+        c.label() for n in needs(shape) for c in candidates_for(n)
+    }
