@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from secrets_bench import timed  # the shared process-tree timer (wall seconds, peak RSS of the tree)
+from secrets_bench import timed  # the shared process-tree timer: wall and CPU seconds, peak RSS of the tree
 
 from opskit.core.atomic import atomic_write
 
@@ -40,6 +40,7 @@ SUFFIXES = (".py", ".js", ".ts")
 class Row:
     tool: str
     seconds: float
+    cpu_seconds: float
     mb_per_second: float
     files_per_second: float
     peak_rss_mib: float
@@ -66,19 +67,19 @@ def build_corpus(target: Path, limit: float) -> tuple[int, int]:
 
 def run_bandit(corpus: Path, files: int, size: int) -> Row:
     report = corpus.parent / "bandit.json"
-    seconds, rss, _ = timed([str(BIN / "bandit"), "-r", "-q", "-f", "json", "-o", str(report), str(corpus)],
-                            cwd=corpus)
+    seconds, cpu, rss, _ = timed([str(BIN / "bandit"), "-r", "-q", "-f", "json", "-o", str(report), str(corpus)],
+                                 cwd=corpus)
     issues = json.loads(report.read_text())["results"]
-    return Row("bandit alone", seconds, size / 1e6 / seconds, files / seconds, rss, len(issues),
+    return Row("bandit alone", seconds, cpu, size / 1e6 / seconds, files / seconds, rss, len(issues),
                {"bandit": len(issues)})
 
 
 def run_opskit(corpus: Path, files: int, size: int, cache: Path, label: str) -> Row:
-    seconds, rss, output = timed([str(BIN / "opskit"), "audit", "--only", "code", "--format", "json", "-q",
-                                  "--cache-dir", str(cache), str(corpus)], cwd=corpus)
+    seconds, cpu, rss, output = timed([str(BIN / "opskit"), "audit", "--only", "code", "--format", "json", "-q",
+                                       "--cache-dir", str(cache), str(corpus)], cwd=corpus)
     findings = json.loads(output)["findings"]
     engines = Counter("bandit" if f["rule_id"].startswith("bandit.") else "opskit rules" for f in findings)
-    return Row(label, seconds, size / 1e6 / seconds, files / seconds, rss, len(findings), dict(engines))
+    return Row(label, seconds, cpu, size / 1e6 / seconds, files / seconds, rss, len(findings), dict(engines))
 
 
 def main() -> int:
@@ -101,10 +102,12 @@ def main() -> int:
     speedup = bandit.seconds / cold.seconds
     cached = warm.seconds / cold.seconds
     print(f"corpus: {files} files, {size / 1e6:.1f} MB of {SITE_PACKAGES} on {os.cpu_count()} cores")
-    print(f"{'tool':<22}{'seconds':>9}{'MB/s':>8}{'files/s':>9}{'peak MiB':>10}{'findings':>10}  by engine")
+    print(f"{'tool':<22}{'seconds':>9}{'CPU s':>8}{'MB/s':>7}{'files/s':>9}{'peak MiB':>10}{'findings':>10}"
+          "  by engine")
     for row in rows:
         engines = ", ".join(f"{k} {v}" for k, v in sorted(row.detail.items()))
-        print(f"{row.tool:<22}{row.seconds:>9.1f}{row.mb_per_second:>8.2f}{row.files_per_second:>9.0f}"
+        print(f"{row.tool:<22}{row.seconds:>9.1f}{row.cpu_seconds:>8.1f}{row.mb_per_second:>7.2f}"
+              f"{row.files_per_second:>9.0f}"
               f"{row.peak_rss_mib:>10.0f}{row.findings:>10}  {engines}")
     print(f"speed ratio bandit alone / opskit (empty cache): {speedup:.2f}x")
     print(f"warm-cache re-scan / first scan: {cached:.3f} (target < 0.1)")
