@@ -52,7 +52,8 @@ class SinkSpec:
 
     ``calls`` with ``args`` (positions) and ``kwargs`` (names) that are dangerous; ``when_kwarg``
     makes the call a sink only with that option set (``shell=True``); ``unless_kwarg`` exempts it
-    (``Loader=SafeLoader``); ``unless_sequence`` exempts argument arrays. ``assigns`` are targets
+    (``Loader=SafeLoader``); ``unless_sequence`` exempts argument arrays, ``unless_container`` any
+    object or array literal (``res.send({...})`` answers JSON). ``assigns`` are targets
     (``session[*]``), ``route_return`` marks returning a value from a Flask route (an HTML body).
     ``needs_flag`` requires an argument carrying that flag (an XML parser with entities on).
     """
@@ -65,6 +66,7 @@ class SinkSpec:
     when_kwarg: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, hash=False)
     unless_kwarg: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, hash=False)
     unless_sequence: bool = False
+    unless_container: bool = False
     assigns: tuple[str, ...] = ()
     route_return: bool = False
     needs_flag: str | None = None

@@ -60,6 +60,7 @@ def _sink(rule: str, language: str, raw: dict[str, Any]) -> SinkSpec:
         when_kwarg=_options(raw.get("when_kwarg")),
         unless_kwarg=_options(raw.get("unless_kwarg")),
         unless_sequence=bool(raw.get("unless_sequence", False)),
+        unless_container=bool(raw.get("unless_container", False)),
         assigns=tuple(raw.get("assigns", ())),
         route_return=bool(raw.get("route_return", False)),
         needs_flag=raw.get("needs_flag"),

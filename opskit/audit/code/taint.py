@@ -873,7 +873,7 @@ class _Interpreter:
             chosen = [v for i, v in enumerate(call.args) if spec.args is None or i in spec.args]
             chosen += [v for k, v in call.kwargs.items() if k in spec.kwargs]
             for value in chosen:
-                if spec.unless_sequence and value.sequence:
+                if (spec.unless_sequence and value.sequence) or (spec.unless_container and value.fields is not None):
                     continue
                 if self._report(spec, value, node, frame, name):
                     break
