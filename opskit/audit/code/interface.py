@@ -102,6 +102,7 @@ class Matcher:
     max_args: int | None = None
     context: str | None = None  # regex over the statement and enclosing function name
     path: str | None = None  # glob on the file path
+    bandit: str | None = None  # the bandit test reporting the same thing (Python)
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class Hit:
     detail: str  # e.g. "request.args (line 4) reaches os.system"
     snippet: str = ""
     engine: str = "taint"  # or "pattern"
+    bandit: str | None = None  # bandit reports this too, where it can read the file
 
 
 class Analysis(ABC):

@@ -126,7 +126,7 @@ def _match_node(unit: ParsedFile, node: Node, matchers: list[_CompiledMatcher]) 
                 continue
             arguments = arguments or _arguments(unit, node)
             if _call_holds(matcher.spec, arguments) and _context_holds(unit, matcher, node):
-                yield _hit(unit, matcher.rule, node, f"{name}(...)")
+                yield _hit(unit, matcher, node, f"{name}(...)")
     elif kind in ASSIGNMENTS:
         target = node.child_by_field_name("left") or node.child_by_field_name("name")
         value = node.child_by_field_name("right") or node.child_by_field_name("value")
@@ -136,7 +136,7 @@ def _match_node(unit: ParsedFile, node: Node, matchers: list[_CompiledMatcher]) 
         for matcher in matchers:
             if matcher.spec.assigns and globs(matcher.spec.assigns)(name) and _value_holds(unit, matcher, value) \
                     and _context_holds(unit, matcher, node):
-                yield _hit(unit, matcher.rule, node, f"{name} = {unit.text(value)[:40]}")
+                yield _hit(unit, matcher, node, f"{name} = {unit.text(value)[:40]}")
     elif kind in PAIRS:
         key = _key(unit, node.child_by_field_name("key"))
         value = node.child_by_field_name("value")
@@ -144,7 +144,7 @@ def _match_node(unit: ParsedFile, node: Node, matchers: list[_CompiledMatcher]) 
             return
         for matcher in matchers:
             if matcher.spec.pairs and globs(matcher.spec.pairs)(key) and _value_holds(unit, matcher, value):
-                yield _hit(unit, matcher.rule, node, f"{key}: {unit.text(value)[:40]}")
+                yield _hit(unit, matcher, node, f"{key}: {unit.text(value)[:40]}")
     elif kind in REFERENCES:
         parent = node.parent
         if parent is not None and parent.type in REFERENCES and parent.child_by_field_name("object") == node:
@@ -155,7 +155,7 @@ def _match_node(unit: ParsedFile, node: Node, matchers: list[_CompiledMatcher]) 
         for matcher in matchers:
             if matcher.spec.references and globs(matcher.spec.references)(name) and \
                     _context_holds(unit, matcher, node):
-                yield _hit(unit, matcher.rule, node, name)
+                yield _hit(unit, matcher, node, name)
 
 
 def _key(unit: ParsedFile, node: Node | None) -> str | None:
@@ -264,7 +264,8 @@ def _context(unit: ParsedFile, node: Node) -> str:
     return "\n".join(parts)
 
 
-def _hit(unit: ParsedFile, rule: str, node: Node, detail: str) -> Hit:
+def _hit(unit: ParsedFile, matcher: _CompiledMatcher, node: Node, detail: str) -> Hit:
     line = node.start_point[0] + 1
-    return Hit(rule=rule, line=line, column=node.start_point[1] + 1, end_line=node.end_point[0] + 1,
-               end_column=node.end_point[1] + 1, detail=detail, snippet=unit.line_text(line)[:200], engine="pattern")
+    return Hit(rule=matcher.rule, line=line, column=node.start_point[1] + 1, end_line=node.end_point[0] + 1,
+               end_column=node.end_point[1] + 1, detail=detail, snippet=unit.line_text(line)[:200],
+               engine="pattern", bandit=matcher.spec.bandit)

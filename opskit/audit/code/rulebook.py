@@ -85,6 +85,7 @@ def _matcher(raw: dict[str, Any]) -> Matcher:
         max_args=raw.get("max_args"),
         context=raw.get("context"),
         path=raw.get("path"),
+        bandit=raw.get("bandit"),
     )
 
 

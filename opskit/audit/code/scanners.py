@@ -6,6 +6,7 @@ runner batches files across cores and caches results by content hash.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from collections import Counter
@@ -139,7 +140,19 @@ class RulesScanner(Scanner):
         unit = parse(source.path, source.text)
         if unit is None:
             return []
-        return [*(taint.run(unit) if run_taint else ()), *(patterns.run(unit) if run_patterns else ())]
+        hits = [*(taint.run(unit) if run_taint else ()), *(patterns.run(unit) if run_patterns else ())]
+        if any(hit.bandit for hit in hits) and _bandit_can_read(source.text):
+            hits = [hit for hit in hits if not hit.bandit]  # bandit reports these itself
+        return hits
+
+
+def _bandit_can_read(text: str) -> bool:
+    """Whether bandit, which parses with this interpreter, reads the file (no newer syntax)."""
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _minified(data: bytes) -> bool:

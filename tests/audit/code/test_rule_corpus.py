@@ -1,5 +1,8 @@
 """Every code rule against its own corpus: vulnerable fixtures are found on exactly the marked
-lines, safe twins (sanitised, constant, dead branch, allow-listed) produce nothing for the rule."""
+lines, safe twins (sanitised, constant, dead branch, allow-listed) produce nothing for the rule.
+
+A line marked ``# vuln`` must be reported by the rule; ``# vuln (bandit B324)`` by that bandit test
+instead (the rule leaves to bandit what bandit reports, wherever bandit can read the file)."""
 
 from __future__ import annotations
 
@@ -9,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from opskit.audit.code.rulebook import load_rulebook
-from opskit.audit.code.scanners import RulesScanner
+from opskit.audit.code.scanners import BanditScanner, RulesScanner
 from opskit.audit.code.syntax import FAMILY, grammar_for
 from opskit.audit.interface import ScanSettings, SourceFile
 
 FIXTURES = Path(__file__).parent / "fixtures"
-MARK = re.compile(r"(?:#|//) vuln\b")
+MARK = re.compile(r"(?:#|//) vuln\b(?: \(bandit (B\d+)\))?")
 
 
 def _languages(rule_id: str) -> set[str]:
@@ -31,9 +34,12 @@ def _fixtures(rule_id: str, kind: str, language: str) -> list[Path]:
 
 
 def _lines(path: Path, rule_id: str) -> tuple[set[int], list[str]]:
-    result = RulesScanner(ScanSettings()).scan([SourceFile(path=str(path.relative_to(FIXTURES)),
-                                                           text=path.read_text())])
+    result = RulesScanner(ScanSettings()).scan([_source(path)])
     return {f.location.line for f in result.findings if f.rule_id == rule_id}, list(result.notes)
+
+
+def _source(path: Path) -> SourceFile:
+    return SourceFile(path=str(path.relative_to(FIXTURES)), text=path.read_text())
 
 
 CASES = [(rule, language) for rule in sorted(load_rulebook().rules) for language in sorted(_languages(rule))]
@@ -48,11 +54,16 @@ def test_vulnerable_fixtures_are_found_on_the_marked_lines(rule_id: str, languag
     files = _fixtures(rule_id, "vulnerable", language)
     assert files, f"no vulnerable {language} fixture for {rule_id}"
     for path in files:
-        marked = {n for n, line in enumerate(path.read_text().splitlines(), 1) if MARK.search(line)}
-        assert marked, f"{path} marks no line"
+        marks = {n: m for n, line in enumerate(path.read_text().splitlines(), 1) if (m := MARK.search(line))}
+        assert marks, f"{path} marks no line"
+        own = {n for n, m in marks.items() if not m.group(1)}
         found, notes = _lines(path, rule_id)
-        assert found == marked, f"{path.name}: found {sorted(found)}, marked {sorted(marked)}"
+        assert found == own, f"{path.name}: found {sorted(found)}, marked {sorted(own)}"
         assert notes == []
+        by_bandit = {(n, m.group(1)) for n, m in marks.items() if m.group(1)}
+        if by_bandit:
+            bandit = BanditScanner(ScanSettings()).scan([_source(path)]).findings
+            assert by_bandit <= {(f.location.line, f.rule_id.removeprefix("bandit.")) for f in bandit}
 
 
 @pytest.mark.parametrize(("rule_id", "language"), CASES)
