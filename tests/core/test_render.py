@@ -97,3 +97,12 @@ def test_report_fails_at_threshold_or_negative_verdict(severities, fail_on, verd
 def test_fingerprint_is_stable_and_part_sensitive() -> None:
     assert fingerprint("a", "b") == fingerprint("a", "b")
     assert fingerprint("a", "b") != fingerprint("ab", "")
+
+
+def test_large_reports_are_compact_and_complete() -> None:
+    findings = [_finding(path=f"f{i}.py", line=i + 1) for i in range(2500)]
+    text = get_renderer("json").render(Report(command="audit", findings=findings))
+    assert text.count("\n") == 1
+    assert len(json.loads(text)["findings"]) == 2500
+    small = get_renderer("json").render(Report(command="audit", findings=findings[:3]))
+    assert small.count("\n") > 30

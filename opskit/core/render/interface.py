@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 
 from opskit.core.findings import Report
@@ -17,6 +18,15 @@ class Renderer(ABC):
 
 
 FORMATS = ("text", "json", "sarif")
+
+# json.dumps with indentation runs CPython's pure-Python encoder (seconds for 90k findings);
+# past this many findings machine output is written compact, which the C encoder does fast.
+PRETTY_LIMIT = 2000
+
+
+def dump_json(doc: object, items: int) -> str:
+    """JSON text of ``doc``: indented for people, compact when ``items`` makes indenting slow."""
+    return json.dumps(doc, indent=2 if items <= PRETTY_LIMIT else None, default=str) + "\n"
 
 
 def get_renderer(fmt: str, *, color: bool = False, verbose: int = 0) -> Renderer:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from opskit import __version__
 from opskit.core.findings import Report
-from opskit.core.render.interface import Renderer
+from opskit.core.render.interface import Renderer, dump_json
 
 SCHEMA_VERSION = "1.0"
 
@@ -30,4 +29,4 @@ class JsonRenderer(Renderer):
         }
         for key, value in report.data.items():
             doc.setdefault(key, value)
-        return json.dumps(doc, indent=2, sort_keys=False, default=str) + "\n"
+        return dump_json(doc, len(report.findings))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from opskit import __version__
 from opskit.core.findings import Finding, Report, Severity
-from opskit.core.render.interface import Renderer
+from opskit.core.render.interface import Renderer, dump_json
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -115,4 +114,4 @@ class SarifRenderer(Renderer):
                 }
             ]
         doc = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-        return json.dumps(doc, indent=2) + "\n"
+        return dump_json(doc, len(results))
