@@ -55,7 +55,7 @@ def cli(quiet: bool, verbose: int, no_color: bool, debug: bool) -> None:
     Examples:
       opskit audit .                          secrets and OWASP issues in a service
       opskit db suggest-indexes postgres.log  indexes that save the most query time
-      opskit deploy --playbook playbooks/web.yml --env prod
+      opskit deploy --playbook playbooks/demo-local.yml --env staging
       opskit monitor check --url http://127.0.0.1:9090
 
     Exit codes: 0 clean, 1 findings at or above --fail-on (or a failed gate or deploy),
