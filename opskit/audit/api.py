@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from opskit.audit.cache import ResultCache, default_cache_dir
@@ -82,7 +82,8 @@ def run_audit(request: AuditRequest, out: Output) -> Report:
         outcome = run_scanners(items, scanners, entries, jobs=request.jobs, on_progress=bar.advance)
     if use_cache and not (request.staged or request.history or request.target == "-"):
         cache.save(outcome.cache)
-    findings = suppress.apply_ignore_list(_dedupe(outcome.findings), suppress.load_ignore_file(Path(root)))
+    findings = merge_same_issue(_dedupe(outcome.findings))
+    findings = suppress.apply_ignore_list(findings, suppress.load_ignore_file(Path(root)))
     notes.extend(outcome.notes)
     if request.write_baseline:
         baselines.write(request.write_baseline, findings)
@@ -107,3 +108,46 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     for finding in findings:
         seen.setdefault((finding.fingerprint, finding.location.path, finding.location.line), finding)
     return list(seen.values())
+
+
+# CWEs that name the same weakness for merging: a hard-coded password (259) or key (321) is a
+# hard-coded credential (798).
+_SAME_WEAKNESS = {259: 798, 321: 798}
+
+
+def _weakness(finding: Finding) -> int | None:
+    """The finding's primary CWE, normalised; None when it has none."""
+    return _SAME_WEAKNESS.get(finding.cwe[0], finding.cwe[0]) if finding.cwe else None
+
+
+def merge_same_issue(findings: list[Finding]) -> list[Finding]:
+    """One finding per issue: where different scanners report the same weakness (primary CWE) on
+    the same line, keep the strongest and name the others in ``properties["also_reported_by"]``.
+
+    Findings of one scanner are never merged (two secrets on one line are two findings).
+    """
+    kept: list[Finding] = []
+    by_line: dict[tuple[str, int | None, str], list[int]] = {}
+    strongest_first = sorted(
+        findings, key=lambda f: (f.severity.rank, ["low", "medium", "high"].index(f.confidence.value)), reverse=True
+    )
+    for finding in strongest_first:
+        scanner = finding.properties.get("scanner")
+        key = (finding.location.path, finding.location.line, str(finding.properties.get("commit", "")))
+        slots = by_line.setdefault(key, [])
+        for slot in slots:
+            other = kept[slot]
+            weakness = _weakness(finding)
+            if (
+                scanner
+                and other.properties.get("scanner") not in (None, scanner)
+                and weakness is not None
+                and weakness == _weakness(other)
+            ):
+                also = [*other.properties.get("also_reported_by", []), finding.rule_id]
+                kept[slot] = replace(other, properties={**other.properties, "also_reported_by": also})
+                break
+        else:
+            slots.append(len(kept))
+            kept.append(finding)
+    return kept

@@ -95,6 +95,7 @@ def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str],
                 by_path[path].append({"note": note})
         for finding in drop_inline_suppressed(result.findings, sources):
             as_dict = finding.to_dict()
+            as_dict["properties"]["scanner"] = _SCANNERS[index].name  # lets api merge cross-scanner repeats
             findings.append(as_dict)
             by_path.setdefault(finding.location.path, []).append(as_dict)
         for source, key in entries:

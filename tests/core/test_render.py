@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -106,3 +107,8 @@ def test_large_reports_are_compact_and_complete() -> None:
     assert len(json.loads(text)["findings"]) == 2500
     small = get_renderer("json").render(Report(command="audit", findings=findings[:3]))
     assert small.count("\n") > 30
+
+
+def test_text_names_other_rules_that_reported_the_same_issue() -> None:
+    merged = replace(_finding(), properties={"also_reported_by": ["bandit.B608"]})
+    assert "also reported by: bandit.B608" in get_renderer("text").render(Report(command="audit", findings=[merged]))

@@ -38,6 +38,9 @@ class TextRenderer(Renderer):
             head += self._style(f"  [{tags}]", dim=True)
         lines = [head]
         lines += [f"            {line}" for line in f.message.splitlines() if line.strip()]
+        also = f.properties.get("also_reported_by")
+        if also:
+            lines.append(self._style(f"            also reported by: {', '.join(also)}", dim=True))
         if loc.snippet and self.verbose >= 0:
             lines.append(self._style(f"            > {loc.snippet.strip()[:200]}", dim=True))
         return lines
