@@ -17,7 +17,14 @@ DSN_HELP = "PostgreSQL DSN (postgresql://user:pw@host:port/db); also from $OPSKI
 
 @click.group()
 def db() -> None:
-    """PostgreSQL tools for DBAs: index suggestions from query logs."""
+    """PostgreSQL tools for DBAs: index suggestions from query logs, and unused indexes.
+
+    \b
+    Examples:
+      opskit db suggest-indexes postgresql.log --dsn postgresql://dba@db/shop
+      opskit db suggest-indexes postgresql.log.gz --schema schema.sql
+      opskit db unused-indexes --dsn postgresql://dba@db/shop
+    """
 
 
 @db.command("suggest-indexes")

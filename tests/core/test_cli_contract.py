@@ -65,3 +65,22 @@ def test_output_file_is_written_and_stdout_stays_clean(tmp_path: Path) -> None:
     assert result.stdout == ""
     doc = json.loads(out.read_text())
     assert doc["command"] == "audit" and doc["findings"] == []
+
+
+def _all_commands(command, path=()):  # type: ignore[no-untyped-def]
+    import click
+
+    yield path, command
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            yield from _all_commands(command.get_command(ctx, name), (*path, name))
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    from opskit.cli import cli
+
+    commands = list(_all_commands(cli))
+    assert len(commands) >= 12
+    for path, command in commands:
+        assert "opskit " in (command.help or ""), f"'opskit {' '.join(path)} --help' shows no example"
