@@ -128,9 +128,7 @@ def merge_same_issue(findings: list[Finding]) -> list[Finding]:
     """
     kept: list[Finding] = []
     by_line: dict[tuple[str, int | None, str], list[int]] = {}
-    strongest_first = sorted(
-        findings, key=lambda f: (f.severity.rank, ["low", "medium", "high"].index(f.confidence.value)), reverse=True
-    )
+    strongest_first = sorted(findings, key=lambda f: (f.severity.rank, f.confidence.rank), reverse=True)
     for finding in strongest_first:
         scanner = finding.properties.get("scanner")
         key = (finding.location.path, finding.location.line, str(finding.properties.get("commit", "")))

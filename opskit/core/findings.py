@@ -42,6 +42,11 @@ class Confidence(StrEnum):
     MEDIUM = "medium"
     HIGH = "high"
 
+    @property
+    def rank(self) -> int:
+        """Order for choosing between findings: low < medium < high."""
+        return list(Confidence).index(self)
+
 
 @dataclass(frozen=True)
 class Location:

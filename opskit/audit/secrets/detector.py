@@ -14,14 +14,12 @@ from opskit.audit.secrets import filters
 from opskit.audit.secrets.decode import encoded_blobs
 from opskit.audit.secrets.interface import Detector, Rule, RuleKind, RuleSet, SecretMatch
 from opskit.audit.secrets.keywords import KeywordIndex
-from opskit.core.findings import Confidence
 
 BEFORE = 320  # characters before a keyword hit that a match may start at (keys, token bodies before a suffix)
 AFTER = 1600  # characters after a hit that a single-line match may reach
 MULTILINE_SPAN = 64 * 1024
 MAX_DEPTH = 2
 _CALL_ARGUMENT = re.compile(r"\(\s?[\"']\Z")  # a key that is the first argument of a call
-_CONFIDENCE_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -137,7 +135,7 @@ def _first_group(match: re.Match[str]) -> int:
 
 
 def _specificity(match: SecretMatch) -> tuple[int, int]:
-    return match.rule.kind, _CONFIDENCE_RANK[match.rule.confidence]
+    return match.rule.kind, match.rule.confidence.rank
 
 
 def _most_specific(candidates: list[SecretMatch]) -> list[SecretMatch]:
