@@ -1,0 +1,273 @@
+"""Calls: arguments, sinks reached by them, sources and sanitizers by name, and functions of this
+file evaluated with the caller's argument values (memoised per argument shape: a summary)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from tree_sitter import Node
+
+from opskit.audit.code.interface import SinkSpec
+from opskit.audit.code.matching import constant_in, globs
+from opskit.audit.code.syntax import UNKNOWN, string_value
+from opskit.audit.code.taint.state import Frame, State
+from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value, hashable, join, merge, sanitized
+
+MAX_CALL_DEPTH = 5
+ROUTE_DECORATORS = globs(["*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.api_route",
+                          "*.websocket", "*.head", "*.options"])
+FLASK_ROUTE = globs(["*.route"])
+SAFE_PARAM_TYPES = frozenset({"int", "float", "bool", "UUID", "uuid.UUID", "datetime", "date", "Decimal"})
+FRAMEWORK_PARAMS = frozenset({"self", "cls", "request", "req", "res", "response", "db", "session", "background_tasks"})
+FRAMEWORK_TYPES = re.compile(r"\b(?:Request|Response|Session|BackgroundTasks|WebSocket|HttpRequest)\b")
+KEYWORD_PROPAGATORS = globs(["*.format", "*.format_map", "dict", "*.update", "*.replace", "*.substitute",
+                             "*.safe_substitute"])
+Param = tuple[str, str | None, str | None]  # name, type text, default text
+
+
+@dataclass
+class CallArguments:
+    """A call's evaluated arguments: positional values and nodes, keyword/option values and nodes."""
+
+    args: list[Value]
+    arg_nodes: list[Node]
+    kwargs: dict[str, Value]
+    kwarg_nodes: dict[str, Node]
+
+    def values(self) -> list[Value]:
+        return [*self.args, *self.kwargs.values()]
+
+
+class Calls(State):
+    """Function entries (route handlers), call evaluation, sinks and per-function summaries."""
+
+    def collect_functions(self, root: Node) -> None:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node.type in self.grammar.definitions:
+                name = node.child_by_field_name("name")
+                if name is not None:
+                    self.functions.setdefault(self.unit.text(name), node)
+            elif node.type == "variable_declarator":
+                value = node.child_by_field_name("value")
+                name = node.child_by_field_name("name")
+                if value is not None and name is not None and value.type in self.grammar.functions:
+                    self.functions.setdefault(self.unit.text(name), value)
+            stack.extend(node.named_children)
+
+    def analyse_entry(self, func: Node, closure: Env, decorators: Sequence[Node] | None = None) -> None:
+        """Analyse a function as something a framework calls: route parameters are untrusted."""
+        if func.id in self.analysed:
+            return
+        self.analysed.add(func.id)
+        route = None
+        names = [self.unit.name(d) or "" for d in decorators or ()]
+        if any(ROUTE_DECORATORS(n) for n in names):
+            route = "flask" if any(FLASK_ROUTE(n) for n in names) else "api"
+        env = dict(closure)
+        params = self.params(func)
+        untrusted = route is not None or (self.python and _is_django_view(params))
+        after_request = not any(name in ("request", "req") for name, _, _ in params)
+        for name, type_text, default in params:
+            if name in ("request", "req"):
+                after_request = True
+                env[name] = CLEAN
+                continue
+            safe = (
+                name in FRAMEWORK_PARAMS
+                or type_text in SAFE_PARAM_TYPES
+                or (type_text and FRAMEWORK_TYPES.search(type_text))
+                or (default is not None and re.match(r"(?:fastapi\.)?(?:Depends|Security)\b", default))
+            )
+            if untrusted and after_request and not safe:
+                env[name] = Value(frozenset({Origin(f"route parameter {name!r}", "path", func.start_point[0] + 1)}))
+            else:
+                env[name] = CLEAN
+        self.run_body(func, env, Frame(route=route))
+
+    def params(self, func: Node) -> list[Param]:
+        """(name, type text, default text) of each parameter."""
+        node = func.child_by_field_name("parameters")
+        if node is None:
+            node = func.child_by_field_name("parameter")  # JS arrow function with one bare parameter
+            if node is None:
+                return []
+            return [(self.unit.text(node), None, None)]
+        if node.type == "identifier":
+            return [(self.unit.text(node), None, None)]
+        params = []
+        for param in node.named_children:
+            name_node = param.child_by_field_name("name") or param.child_by_field_name("pattern") or \
+                param.child_by_field_name("left")
+            if param.type in ("identifier", "shorthand_property_identifier_pattern"):
+                name_node = param
+            elif name_node is None and param.named_children:
+                name_node = param.named_children[0]
+            if name_node is None:
+                continue
+            type_node = param.child_by_field_name("type")
+            default = param.child_by_field_name("value") or param.child_by_field_name("right")
+            params.append((
+                self.unit.text(name_node),
+                self.unit.text(type_node).lstrip(": ").strip() if type_node is not None else None,
+                self.unit.text(default) if default is not None else None,
+            ))
+        return params
+
+    def run_body(self, func: Node, env: Env, frame: Frame) -> None:
+        body = func.child_by_field_name("body")
+        if body is None:
+            return
+        if body.type in self.grammar.blocks or body.type == "block":
+            self.exec_block(body.named_children, env, frame)
+        else:  # arrow function or lambda with an expression body
+            frame.returns.append(self.eval(body, env, frame))
+
+    def arguments(self, node: Node, env: Env, frame: Frame) -> CallArguments:
+        call = CallArguments([], [], {}, {})
+        arguments = node.child_by_field_name("arguments")
+        if arguments is None:
+            return call
+        if arguments.type in ("template_string", "generator_expression"):  # sql`...${x}`, f(x for x in y)
+            call.args.append(self.eval(arguments, env, frame))
+            call.arg_nodes.append(arguments)
+            return call
+        for arg in arguments.named_children:
+            if arg.type == "comment":
+                continue
+            if arg.type == "keyword_argument":
+                name = arg.child_by_field_name("name")
+                value_node = arg.child_by_field_name("value")
+                if name is not None and value_node is not None:
+                    call.kwargs[self.unit.text(name)] = self.eval(value_node, env, frame)
+                    call.kwarg_nodes[self.unit.text(name)] = value_node
+                continue
+            value = self.eval(arg, env, frame)
+            call.args.append(value)
+            call.arg_nodes.append(arg)
+            if arg.type in ("object", "dictionary") and value.fields is not None:
+                for key, item in value.fields.items():
+                    call.kwargs.setdefault(key, item)
+                for pair in arg.named_children:
+                    key_node = pair.child_by_field_name("key")
+                    value_node = pair.child_by_field_name("value")
+                    if key_node is not None and value_node is not None:
+                        key = string_value(self.unit, key_node) or self.unit.text(key_node)
+                        call.kwarg_nodes.setdefault(key, value_node)
+        return call
+
+    def eval_call(self, node: Node, env: Env, frame: Frame) -> Value:
+        func = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+        name = self.unit.name(func) or ""
+        receiver = CLEAN
+        if func is not None and func.type == self.grammar.attribute:
+            obj = func.child_by_field_name("object")
+            if obj is not None:
+                receiver = self.eval(obj, env, frame)
+        elif func is not None and func.type not in ("identifier",):
+            receiver = self.eval(func, env, frame)
+        call = self.arguments(node, env, frame)
+        self.check_call_sinks(name, call, node, frame)
+        if name.endswith(".get") and receiver.fields is not None and call.args and \
+                call.args[0].const is not UNKNOWN:
+            return receiver.fields.get(str(call.args[0].const), call.args[1] if len(call.args) > 1 else CLEAN)
+        cleans = self.rules.sanitizer(name, self.rules.sanitizers)
+        if cleans is not None:
+            return sanitized(join([receiver, *call.values()]), cleans)
+        source = self.source(node, call=True)
+        if source is not None:
+            converter = call.kwarg_nodes.get("type")  # request.args.get("page", type=int) is a number
+            return CLEAN if converter is not None and self.unit.text(converter) in SAFE_PARAM_TYPES else source
+        flags = frozenset(spec.flag for matches, spec in self.rules.flags
+                          if matches(name) and constant_in(call.kwargs.get(spec.kwarg, CLEAN).const, spec.values))
+        local = self.local_function(func)
+        if local is not None:
+            result = self.call_local(local, name, call, frame)
+            return replace(result, flags=result.flags | flags) if flags else result
+        # An unknown call passes on its receiver and positional arguments; keyword arguments are
+        # options (status=, headers=) except for string building such as "{x}".format(x=...).
+        passed = call.values() if KEYWORD_PROPAGATORS(name) else call.args
+        result = join([receiver, *passed])
+        return replace(result, flags=result.flags | flags) if flags else result
+
+    def local_function(self, func: Node | None) -> Node | None:
+        if func is None:
+            return None
+        if func.type == "identifier":
+            return self.functions.get(self.unit.text(func))
+        if func.type == self.grammar.attribute:
+            obj = func.child_by_field_name("object")
+            prop = self.attribute_name(func)
+            if obj is not None and prop is not None and self.unit.text(obj) in self.grammar.self_names:
+                return self.functions.get(self.unit.text(prop))
+        return None
+
+    def call_local(self, func: Node, name: str, call: CallArguments, frame: Frame) -> Value:
+        """Evaluate a helper in this file with the caller's argument values (memoised: a summary)."""
+        signature = tuple((v.origins, v.const if hashable(v.const) else None, v.flags) for v in call.args)
+        kw_signature = tuple(sorted((k, v.origins, v.flags) for k, v in call.kwargs.items()))
+        key = (func.id, signature, kw_signature)
+        if key in self.memo:
+            return self.memo[key]
+        if func.id in self.stack or len(self.stack) >= MAX_CALL_DEPTH:
+            return join(call.values())
+        env: Env = dict(self.module)
+        params = self.params(func)
+        positional = [p for p in params if p[0] not in ("self", "cls")]
+        for index, (param, _, _) in enumerate(positional):
+            passed = call.args[index] if index < len(call.args) else CLEAN
+            env[param.lstrip("*")] = call.kwargs.get(param, passed) if self.python else passed
+        inner = Frame(via=(*frame.via, name or "helper"))
+        self.stack.append(func.id)
+        try:
+            self.run_body(func, env, inner)
+        finally:
+            self.stack.pop()
+        result = CLEAN
+        for value in inner.returns:
+            result = merge(result, value) if result is not CLEAN else value
+        if len(inner.returns) > 1:
+            result = Value(result.origins, flags=result.flags)
+        self.memo[key] = result
+        return result
+
+    def check_call_sinks(self, name: str, call: CallArguments, node: Node, frame: Frame) -> None:
+        if not name:
+            return
+        for matches, spec in self.rules.call_sinks:
+            if not matches(name) or not self.sink_applies(spec, call):
+                continue
+            chosen = [v for i, v in enumerate(call.args) if spec.args is None or i in spec.args]
+            chosen += [v for k, v in call.kwargs.items() if k in spec.kwargs]
+            for value in chosen:
+                if (spec.unless_sequence and value.sequence) or (spec.unless_container and value.fields is not None):
+                    continue
+                if self.report(spec, value, node, frame, name):
+                    break
+
+    def sink_applies(self, spec: SinkSpec, call: CallArguments) -> bool:
+        for option, values in spec.when_kwarg.items():
+            if not constant_in(call.kwargs.get(option, CLEAN).const, values):
+                return False
+        for option, values in spec.unless_kwarg.items():
+            if option in call.kwargs:
+                node = call.kwarg_nodes.get(option)
+                if constant_in(call.kwargs[option].const, values) or \
+                        (node is not None and (self.unit.name(node) or self.unit.text(node)) in values):
+                    return False
+        if spec.needs_flag:
+            flagged = any(spec.needs_flag in v.flags for v in call.values())
+            flagged = flagged or any(
+                f.flag == spec.needs_flag and constant_in(call.kwargs.get(f.kwarg, CLEAN).const, f.values)
+                for _, f in self.rules.flags)
+            if not flagged:
+                return False
+        return True
+
+
+def _is_django_view(params: list[Param]) -> bool:
+    names = [p[0] for p in params]
+    return bool(names) and ("request" in names[:2]) and names.index("request") < len(names) - 1

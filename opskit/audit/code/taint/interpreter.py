@@ -1,0 +1,44 @@
+"""The interpreter for one file, put together from its parts, and the ``Analysis`` that runs it."""
+
+from __future__ import annotations
+
+import re
+
+from opskit.audit.code.interface import Analysis, Hit, Rulebook
+from opskit.audit.code.syntax import ParsedFile
+from opskit.audit.code.taint.calls import Calls
+from opskit.audit.code.taint.expressions import Expressions
+from opskit.audit.code.taint.grammar import GRAMMARS
+from opskit.audit.code.taint.guards import Guards
+from opskit.audit.code.taint.rules import LanguageRules
+from opskit.audit.code.taint.state import Frame
+from opskit.audit.code.taint.statements import Statements
+
+
+class Interpreter(Statements, Expressions, Calls, Guards):
+    """Runs a file's module body; functions that frameworks call are analysed as entries."""
+
+    def run(self) -> list[Hit]:
+        self.collect_functions(self.unit.root)
+        self.exec_block(self.unit.root.named_children, self.module, Frame())
+        return sorted(self.hits.values(), key=lambda h: (h.line, h.column, h.rule))
+
+
+class TaintAnalysis(Analysis):
+    """Runs the taint rules of a ``Rulebook`` over one parsed file."""
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        self.rulebook = rulebook
+        self._languages: dict[str, LanguageRules] = {}
+        self._markers = {lang: re.compile(marker.encode()) for lang, marker in rulebook.framework_markers.items()}
+
+    def wants_source(self, source: bytes, language: str) -> bool:
+        """Only files that use a web framework or request object can have taint findings (skip the rest)."""
+        marker = self._markers.get(language)
+        return marker is not None and marker.search(source) is not None
+
+    def run(self, unit: ParsedFile) -> list[Hit]:
+        rules = self._languages.get(unit.language)
+        if rules is None:
+            rules = self._languages[unit.language] = LanguageRules(self.rulebook, unit.language)
+        return Interpreter(unit, rules, GRAMMARS[unit.language]).run()
