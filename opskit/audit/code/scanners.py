@@ -16,7 +16,7 @@ from opskit.audit.code import bandit_adapter
 from opskit.audit.code.interface import Hit, Rule
 from opskit.audit.code.patterns import PatternAnalysis
 from opskit.audit.code.rulebook import load_rulebook, rules_digest
-from opskit.audit.code.syntax import grammar_for, parse
+from opskit.audit.code.syntax import Unparseable, grammar_for, parse
 from opskit.audit.code.taint import TaintAnalysis
 from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
 from opskit.core.findings import OWASP_2021, Confidence, Finding, Location, Severity, fingerprint
@@ -119,9 +119,9 @@ class RulesScanner(Scanner):
         notes: list[str] = []
         for source in files:
             try:
-                hits = self._scan_one(source, taint, patterns)
-            except RecursionError:
-                notes.append(f"{source.path}: expressions nested too deeply to analyse; skipped by code rules")
+                hits = self._scan_one(source, taint, patterns, notes)
+            except Unparseable as exc:
+                notes.append(f"{exc}; skipped by code rules")
                 continue
             ordinals = _ordinals((hit.line, hit.rule) for hit in hits)
             findings.extend(_rule_finding(rules[hit.rule], hit, source.path, ordinal)
@@ -129,7 +129,7 @@ class RulesScanner(Scanner):
         return ScanResult(findings=findings, notes=notes)
 
     @staticmethod
-    def _scan_one(source: SourceFile, taint: TaintAnalysis, patterns: PatternAnalysis) -> list[Hit]:
+    def _scan_one(source: SourceFile, taint: TaintAnalysis, patterns: PatternAnalysis, notes: list[str]) -> list[Hit]:
         grammar = grammar_for(source.path)
         data = source.text.encode("utf-8", "surrogateescape")
         language = "python" if grammar == "python" else "javascript"
@@ -140,7 +140,11 @@ class RulesScanner(Scanner):
         unit = parse(source.path, source.text)
         if unit is None:
             return []
-        hits = [*(taint.run(unit) if run_taint else ()), *(patterns.run(unit) if run_patterns else ())]
+        hits = patterns.run(unit) if run_patterns else []
+        if run_taint:
+            interpreter = taint.interpret(unit)
+            hits = [*interpreter.run(), *hits]
+            notes.extend(interpreter.notes)
         if any(hit.bandit for hit in hits) and _bandit_can_read(source.text):
             hits = [hit for hit in hits if not hit.bandit]  # bandit reports these itself
         return hits

@@ -16,6 +16,7 @@ from opskit.audit.code.taint.state import Frame, State
 from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value, hashable, join, merge, sanitized
 
 MAX_CALL_DEPTH = 5
+MAX_SUMMARIES = 16  # argument shapes evaluated per function; further calls pass their arguments' taint on
 ROUTE_DECORATORS = globs(["*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.api_route",
                           "*.websocket", "*.head", "*.options"])
 FLASK_ROUTE = globs(["*.route"])
@@ -212,8 +213,10 @@ class Calls(State):
         key = (func.id, signature, kw_signature)
         if key in self.memo:
             return self.memo[key]
-        if func.id in self.stack or len(self.stack) >= MAX_CALL_DEPTH:
+        shapes = self.shapes.get(func.id, 0)
+        if func.id in self.stack or len(self.stack) >= MAX_CALL_DEPTH or shapes >= MAX_SUMMARIES:
             return join(call.values())
+        self.shapes[func.id] = shapes + 1
         env: Env = dict(self.module)
         params = self.params(func)
         positional = [p for p in params if p[0] not in ("self", "cls")]

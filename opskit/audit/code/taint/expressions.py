@@ -20,6 +20,14 @@ class Expressions(State):
     """Evaluating expressions in an environment."""
 
     def eval(self, node: Node, env: Env, frame: Frame) -> Value:
+        if not self.deeper(node):
+            return CLEAN
+        try:
+            return self._eval(node, env, frame)
+        finally:
+            self.depth -= 1
+
+    def _eval(self, node: Node, env: Env, frame: Frame) -> Value:
         handler = EXPRESSIONS.get(self.grammar.expressions.get(node.type, ""))
         if handler is not None:
             return handler(self, node, env, frame)
@@ -95,11 +103,25 @@ class Expressions(State):
         return join(parts)
 
     def eval_binary(self, node: Node, env: Env, frame: Frame) -> Value:
-        left = node.child_by_field_name("left")
+        """``a + b + c ...``: a left-nested chain of one node type is walked as a loop, so a long
+        concatenation costs no nesting depth."""
+        spine = [node]
+        while True:
+            left = spine[-1].child_by_field_name("left")
+            if left is None or left.type != node.type:
+                break
+            spine.append(left)
+        innermost = spine[-1].child_by_field_name("left")
+        value = self.eval(innermost, env, frame) if innermost is not None else CLEAN
+        for link in reversed(spine):
+            self.step()
+            value = self._binary(link, value, env, frame)
+        return value
+
+    def _binary(self, node: Node, a: Value, env: Env, frame: Frame) -> Value:
         right = node.child_by_field_name("right")
         operator = node.child_by_field_name("operator")
         op = self.unit.text(operator) if operator is not None else ""
-        a = self.eval(left, env, frame) if left is not None else CLEAN
         if op in ("and", "&&") and a.const is not UNKNOWN and not truthy(a.const):
             return a
         if op in ("or", "||", "??") and a.const is not UNKNOWN and truthy(a.const):
@@ -209,8 +231,14 @@ class Expressions(State):
         return Value(value.origins, flags=value.flags, sequence=node.type == "list_comprehension")
 
     def eval_wrapper(self, node: Node, env: Env, frame: Frame) -> Value:
-        children = [c for c in node.named_children if c.type != "comment"]
-        return self.eval(children[0], env, frame) if children else CLEAN
+        """``(x)``, ``await x``, ``x as T``: the inner value; nested wrappers are unwrapped in a loop."""
+        while self.grammar.expressions.get(node.type) == "wrapper":
+            self.step()
+            children = [c for c in node.named_children if c.type != "comment"]
+            if not children:
+                return CLEAN
+            node = children[0]
+        return self.eval(node, env, frame)
 
     def eval_keyword(self, node: Node, env: Env, frame: Frame) -> Value:
         value = node.child_by_field_name("value")

@@ -11,7 +11,7 @@ from opskit.audit.code.taint.expressions import Expressions
 from opskit.audit.code.taint.grammar import GRAMMARS
 from opskit.audit.code.taint.guards import Guards
 from opskit.audit.code.taint.rules import LanguageRules
-from opskit.audit.code.taint.state import Frame
+from opskit.audit.code.taint.state import MAX_DEPTH, Frame, WorkExhausted
 from opskit.audit.code.taint.statements import Statements
 
 
@@ -20,7 +20,14 @@ class Interpreter(Statements, Expressions, Calls, Guards):
 
     def run(self) -> list[Hit]:
         self.collect_functions(self.unit.root)
-        self.exec_block(self.unit.root.named_children, self.module, Frame())
+        try:
+            self.exec_block(self.unit.root.named_children, self.module, Frame())
+        except WorkExhausted:
+            self.notes.append(f"{self.unit.path}: taint analysis stopped at its work bound ({self.budget} steps, "
+                              "linear in the file's size); flows found before it are reported")
+        if self.too_deep is not None:
+            self.notes.append(f"{self.unit.path}:{self.too_deep}: nested more than {MAX_DEPTH} levels deep; "
+                              "the taint analysis did not follow the inner expressions")
         return sorted(self.hits.values(), key=lambda h: (h.line, h.column, h.rule))
 
 
@@ -38,7 +45,11 @@ class TaintAnalysis(Analysis):
         return marker is not None and marker.search(source) is not None
 
     def run(self, unit: ParsedFile) -> list[Hit]:
+        return self.interpret(unit).run()
+
+    def interpret(self, unit: ParsedFile) -> Interpreter:
+        """The interpreter for ``unit`` (``run()`` it; its ``notes`` and ``work`` are then set)."""
         rules = self._languages.get(unit.language)
         if rules is None:
             rules = self._languages[unit.language] = LanguageRules(self.rulebook, unit.language)
-        return Interpreter(unit, rules, GRAMMARS[unit.language]).run()
+        return Interpreter(unit, rules, GRAMMARS[unit.language])

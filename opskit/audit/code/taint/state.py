@@ -14,6 +14,14 @@ from opskit.audit.code.taint.grammar import Grammar
 from opskit.audit.code.taint.rules import LanguageRules
 from opskit.audit.code.taint.values import Env, Origin, Value
 
+MAX_DEPTH = 100  # nested statements and expressions followed; deeper ones are taken as clean
+BASE_WORK = 100_000  # steps every file may take ...
+WORK_PER_BYTE = 4  # ... plus this many per byte (real code takes under 1.5): linear in the file's size
+
+
+class WorkExhausted(Exception):
+    """The file's work bound is spent: stop, keeping the hits found so far."""
+
 
 @dataclass
 class Frame:
@@ -35,9 +43,31 @@ class State(ABC):
         self.hits: dict[tuple[str, int, int], Hit] = {}
         self.functions: dict[str, Node] = {}
         self.memo: dict[tuple[Any, ...], Value] = {}
+        self.shapes: dict[int, int] = {}  # function -> argument shapes summarised
         self.stack: list[int] = []
         self.module: Env = {}
         self.analysed: set[int] = set()
+        self.depth = 0
+        self.work = 0
+        self.budget = BASE_WORK + WORK_PER_BYTE * len(unit.source)
+        self.too_deep: int | None = None
+        self.notes: list[str] = []  # first line where nesting passed MAX_DEPTH
+
+    def step(self, cost: int = 1) -> None:
+        """Count work; past the file's budget the analysis stops (``WorkExhausted``)."""
+        if self.work + cost > self.budget:
+            raise WorkExhausted
+        self.work += cost
+
+    def deeper(self, node: Node) -> bool:
+        """Enter one level of nesting; False (and nothing entered) past ``MAX_DEPTH``."""
+        self.step()
+        if self.depth >= MAX_DEPTH:
+            if self.too_deep is None:
+                self.too_deep = node.start_point[0] + 1
+            return False
+        self.depth += 1
+        return True
 
     @abstractmethod
     def eval(self, node: Node, env: Env, frame: Frame) -> Value:

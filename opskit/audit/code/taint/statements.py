@@ -25,6 +25,14 @@ class Statements(State):
         return any(self.exec(node, env, frame) for node in nodes)
 
     def exec(self, node: Node, env: Env, frame: Frame) -> bool:
+        if not self.deeper(node):
+            return False
+        try:
+            return self._exec(node, env, frame)
+        finally:
+            self.depth -= 1
+
+    def _exec(self, node: Node, env: Env, frame: Frame) -> bool:
         kind = node.type
         handler = STATEMENTS.get(self.grammar.statements.get(kind, ""))
         if handler is not None:
@@ -102,6 +110,7 @@ class Statements(State):
             if truthy(test.const):
                 return self.exec_branch(consequence, env, frame)
             return self.exec_alternatives(alternatives, env, frame)
+        self.step(len(env))
         then_env, else_env = dict(env), dict(env)
         if guard is not None:
             name, positive, cwes = guard
@@ -110,6 +119,7 @@ class Statements(State):
                 target[name] = sanitized(target[name], cwes)
         then_done = self.exec_branch(consequence, then_env, frame)
         else_done = self.exec_alternatives(alternatives, else_env, frame)
+        self.step(len(then_env) + len(else_env))
         merge_into(env, then_env, else_env, then_done, else_done)
         return then_done and else_done
 
@@ -133,6 +143,7 @@ class Statements(State):
                 if truthy(test.const):
                     return self.exec_branch(consequence, env, frame)
                 return self.exec_alternatives(rest, env, frame)
+            self.step(len(env))
             then_env, else_env = dict(env), dict(env)
             then_done = self.exec_branch(consequence, then_env, frame)
             else_done = self.exec_alternatives(rest, else_env, frame)
@@ -142,6 +153,7 @@ class Statements(State):
         return self.exec_branch(body, env, frame)
 
     def exec_loop(self, node: Node, env: Env, frame: Frame) -> bool:
+        self.step(len(env))
         body_env = dict(env)
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
@@ -157,6 +169,7 @@ class Statements(State):
         alternative = node.child_by_field_name("alternative")
         if alternative is not None:
             self.exec_block(alternative.named_children, body_env, frame)
+        self.step(len(body_env))
         merge_into(env, env.copy(), body_env, False, False)
         return False
 
