@@ -139,6 +139,8 @@ class Hit:
     snippet: str = ""
     engine: str = "taint"  # or "pattern"
     bandit: str | None = None  # bandit reports this too, where it can read the file
+    path: str | None = None  # the file of the sink when it is not the file scanned (a called module)
+    flow: tuple[tuple[str, int, int, str], ...] = ()  # (path, line, column, message): source, steps, sink
 
 
 class Analysis(ABC):

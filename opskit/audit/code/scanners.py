@@ -18,6 +18,7 @@ from opskit.audit.code.patterns import PatternAnalysis
 from opskit.audit.code.rulebook import load_rulebook, rules_digest
 from opskit.audit.code.syntax import Unparseable, grammar_for, parse
 from opskit.audit.code.taint import TaintAnalysis
+from opskit.audit.code.taint.project import Project, project_digest
 from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
 from opskit.core.findings import OWASP_2021, Confidence, Finding, Location, Severity, fingerprint
 from opskit.core.redact import mask_dsn, mask_secret, scrub
@@ -106,9 +107,11 @@ class RulesScanner(Scanner):
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)
         book = load_rulebook()  # compiled once here; forked workers share it
-        self.version = f"{type(self).version}-{rules_digest()}"  # type: ignore[misc]
+        # A file's flows may pass through other modules: results depend on every code file's state.
+        self.version = f"{type(self).version}-{rules_digest()}-{project_digest(settings.root)}"  # type: ignore[misc]
         self.rules = book.rules
         self.taint, self.patterns = TaintAnalysis(book), PatternAnalysis(book)
+        self.project = self.taint.project(settings.root)  # modules are parsed on demand, per process
 
     def wants(self, path: str) -> bool:
         return grammar_for(path) is not None
@@ -119,17 +122,18 @@ class RulesScanner(Scanner):
         notes: list[str] = []
         for source in files:
             try:
-                hits = self._scan_one(source, taint, patterns, notes)
+                hits = self._scan_one(source, taint, patterns, notes, None if source.origin else self.project)
             except Unparseable as exc:
                 notes.append(f"{exc}; skipped by code rules")
                 continue
-            ordinals = _ordinals((hit.line, hit.rule) for hit in hits)
-            findings.extend(_rule_finding(rules[hit.rule], hit, source.path, ordinal)
+            ordinals = _ordinals((hit.path, hit.line, hit.rule) for hit in hits)
+            findings.extend(_rule_finding(rules[hit.rule], hit, hit.path or source.path, ordinal)
                             for hit, ordinal in zip(hits, ordinals, strict=True))
         return ScanResult(findings=findings, notes=notes)
 
     @staticmethod
-    def _scan_one(source: SourceFile, taint: TaintAnalysis, patterns: PatternAnalysis, notes: list[str]) -> list[Hit]:
+    def _scan_one(source: SourceFile, taint: TaintAnalysis, patterns: PatternAnalysis, notes: list[str],
+                  project: Project | None) -> list[Hit]:
         grammar = grammar_for(source.path)
         data = source.text.encode("utf-8", "surrogateescape")
         language = "python" if grammar == "python" else "javascript"
@@ -142,7 +146,7 @@ class RulesScanner(Scanner):
             return []
         hits = patterns.run(unit) if run_patterns else []
         if run_taint:
-            interpreter = taint.interpret(unit)
+            interpreter = taint.interpret(unit, project)
             hits = [*interpreter.run(), *hits]
             notes.extend(interpreter.notes)
         if any(hit.bandit for hit in hits) and _bandit_can_read(source.text):
@@ -179,5 +183,7 @@ def _rule_finding(rule: Rule, hit: Hit, path: str, ordinal: int) -> Finding:
         cwe=(rule.cwe,),
         owasp=(OWASP_2021[rule.owasp],),
         help_uri=CWE_URL.format(rule.cwe),
-        properties={"engine": hit.engine},
+        properties={"engine": hit.engine, **({"flow": [
+            {"path": p, "line": line, "column": column, "message": message} for p, line, column, message in hit.flow
+        ]} if hit.flow else {})},
     )

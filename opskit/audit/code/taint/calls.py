@@ -12,11 +12,10 @@ from tree_sitter import Node
 from opskit.audit.code.interface import SinkSpec
 from opskit.audit.code.matching import constant_in, globs
 from opskit.audit.code.syntax import UNKNOWN, string_value
-from opskit.audit.code.taint.state import Frame, State
-from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value, hashable, join, merge, sanitized
+from opskit.audit.code.taint.state import Callee, ClassRef, Frame, FunctionRef
+from opskit.audit.code.taint.summaries import Summaries
+from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value, join, sanitized
 
-MAX_CALL_DEPTH = 5
-MAX_SUMMARIES = 16  # argument shapes evaluated per function; further calls pass their arguments' taint on
 ROUTE_DECORATORS = globs(["*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.api_route",
                           "*.websocket", "*.head", "*.options"])
 FLASK_ROUTE = globs(["*.route"])
@@ -41,10 +40,11 @@ class CallArguments:
         return [*self.args, *self.kwargs.values()]
 
 
-class Calls(State):
+class Calls(Summaries):
     """Function entries (route handlers), call evaluation, sinks and per-function summaries."""
 
     def collect_functions(self, root: Node) -> None:
+        """Every named function, method and class of the file (methods also by their bare name)."""
         stack = [root]
         while stack:
             node = stack.pop()
@@ -57,7 +57,28 @@ class Calls(State):
                 name = node.child_by_field_name("name")
                 if value is not None and name is not None and value.type in self.grammar.functions:
                     self.functions.setdefault(self.unit.text(name), value)
+            elif node.type == "assignment_expression":  # exports.run = function (...) {...}
+                left, value = node.child_by_field_name("left"), node.child_by_field_name("right")
+                target = self.unit.raw_name(left) or ""
+                if value is not None and value.type in self.grammar.functions and \
+                        target.startswith(("exports.", "module.exports.")):
+                    self.functions.setdefault(target.rpartition(".")[2], value)
+            elif node.type in ("class_definition", "class_declaration"):
+                self._collect_class(node)
             stack.extend(node.named_children)
+
+    def _collect_class(self, node: Node) -> None:
+        name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+        if name is None or body is None:
+            return
+        methods: dict[str, Node] = {}
+        for child in body.named_children:
+            definition = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
+            if definition is not None and definition.type in self.grammar.definitions:
+                method = definition.child_by_field_name("name")
+                if method is not None:
+                    methods.setdefault(self.unit.text(method), definition)
+        self.classes.setdefault(self.unit.text(name), ClassRef(self, node, self.unit.text(name), methods))
 
     def analyse_entry(self, func: Node, closure: Env, decorators: Sequence[Node] | None = None) -> None:
         """Analyse a function as something a framework calls: route parameters are untrusted."""
@@ -179,19 +200,26 @@ class Calls(State):
         if cleans is not None:
             return sanitized(join([receiver, *call.values()]), cleans)
         source = self.source(node, call=True)
+        if source is None and receiver.alias is not None and func is not None and func.type == self.grammar.attribute:
+            method = self.attribute_name(func)
+            if method is not None:  # wrapper.request.get_json()
+                source = self.member_source(f"{receiver.alias}.{self.unit.text(method)}", node, call=True)
         if source is not None:
             converter = call.kwarg_nodes.get("type")  # request.args.get("page", type=int) is a number
             return CLEAN if converter is not None and self.unit.text(converter) in SAFE_PARAM_TYPES else source
         flags = frozenset(spec.flag for matches, spec in self.rules.flags
                           if matches(name) and constant_in(call.kwargs.get(spec.kwarg, CLEAN).const, spec.values))
-        local = self.local_function(func)
-        if local is not None:
-            result = self.call_local(local, name, call, frame)
-            return replace(result, flags=result.flags | flags) if flags else result
-        # An unknown call passes on its receiver and positional arguments; keyword arguments are
-        # options (status=, headers=) except for string building such as "{x}".format(x=...).
-        passed = call.values() if KEYWORD_PROPAGATORS(name) else call.args
-        result = join([receiver, *passed])
+        callee = self.callee(func, name, receiver)
+        if isinstance(callee, ClassRef):
+            result = self.construct(callee, name, call.args, call.kwargs, node, frame)
+        elif callee is not None:
+            result = self.call_function(callee, name, call.args, call.kwargs, receiver if callee.method else None,
+                                        node, frame)
+        else:
+            # An unknown call passes on its receiver and positional arguments; keyword arguments are
+            # options (status=, headers=) except for string building such as "{x}".format(x=...).
+            passed = call.values() if KEYWORD_PROPAGATORS(name) else call.args
+            result = join([receiver, *passed])
         return replace(result, flags=result.flags | flags) if flags else result
 
     def local_function(self, func: Node | None) -> Node | None:
@@ -206,36 +234,25 @@ class Calls(State):
                 return self.functions.get(self.unit.text(prop))
         return None
 
-    def call_local(self, func: Node, name: str, call: CallArguments, frame: Frame) -> Value:
-        """Evaluate a helper in this file with the caller's argument values (memoised: a summary)."""
-        signature = tuple((v.origins, v.const if hashable(v.const) else None, v.flags) for v in call.args)
-        kw_signature = tuple(sorted((k, v.origins, v.flags) for k, v in call.kwargs.items()))
-        key = (func.id, signature, kw_signature)
-        if key in self.memo:
-            return self.memo[key]
-        shapes = self.shapes.get(func.id, 0)
-        if func.id in self.stack or len(self.stack) >= MAX_CALL_DEPTH or shapes >= MAX_SUMMARIES:
-            return join(call.values())
-        self.shapes[func.id] = shapes + 1
-        env: Env = dict(self.module)
-        params = self.params(func)
-        positional = [p for p in params if p[0] not in ("self", "cls")]
-        for index, (param, _, _) in enumerate(positional):
-            passed = call.args[index] if index < len(call.args) else CLEAN
-            env[param.lstrip("*")] = call.kwargs.get(param, passed) if self.python else passed
-        inner = Frame(via=(*frame.via, name or "helper"))
-        self.stack.append(func.id)
-        try:
-            self.run_body(func, env, inner)
-        finally:
-            self.stack.pop()
-        result = CLEAN
-        for value in inner.returns:
-            result = merge(result, value) if result is not CLEAN else value
-        if len(inner.returns) > 1:
-            result = Value(result.origins, flags=result.flags)
-        self.memo[key] = result
-        return result
+    def callee(self, func: Node | None, name: str, receiver: Value) -> Callee | None:
+        """The definition a call runs: a function or class of this file, a method of the receiver's
+        class, or a function or class imported from another module of the project."""
+        if func is None:
+            return None
+        if func.type == "identifier" and self.unit.text(func) in self.classes:
+            return self.classes[self.unit.text(func)]
+        if func.type == self.grammar.attribute and receiver.cls is not None:
+            prop = self.attribute_name(func)
+            attribute = self.unit.text(prop) if prop is not None else ""
+            method = receiver.cls.methods.get(attribute)
+            if method is not None:
+                return FunctionRef(receiver.cls.owner, method, f"{receiver.cls.name}.{attribute}", method=True)
+        local = self.local_function(func)
+        if local is not None:
+            return FunctionRef(self, local, name or "helper", method=func.type == self.grammar.attribute)
+        if self.project is not None and name and name != self.unit.raw_name(func):
+            return self.project.resolve(name, self.unit)
+        return None
 
     def check_call_sinks(self, name: str, call: CallArguments, node: Node, frame: Frame) -> None:
         if not name:

@@ -53,7 +53,10 @@ class Expressions(State):
         name = self.unit.text(node)
         if name in env:
             return env[name]
-        return self.module.get(name, CLEAN)
+        if name in self.module:
+            return self.module[name]
+        imported = self.unit.aliases.get(name)
+        return Value(alias=imported) if imported is not None else CLEAN
 
     def eval_attribute(self, node: Node, env: Env, frame: Frame) -> Value:
         source = self.source(node)
@@ -66,9 +69,14 @@ class Expressions(State):
         if obj is None:
             return CLEAN
         base = self.eval(obj, env, frame)
-        prop = node.child_by_field_name("property")
-        if base.fields is not None and prop is not None and self.unit.text(prop) in base.fields:
-            return base.fields[self.unit.text(prop)]  # a JS object literal's property
+        prop = self.attribute_name(node)
+        if prop is None:
+            return tainted(base)
+        attribute = self.unit.text(prop)
+        if base.fields is not None and attribute in base.fields:
+            return base.fields[attribute]  # an instance's attribute, a JS object literal's property
+        if base.alias is not None:  # the request object passed around: request.form is still input
+            return self.member_source(f"{base.alias}.{attribute}", node) or Value(alias=f"{base.alias}.{attribute}")
         return tainted(base)
 
     def eval_subscript(self, node: Node, env: Env, frame: Frame) -> Value:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 
 from opskit.audit.code.interface import Analysis, Hit, Rulebook
-from opskit.audit.code.syntax import ParsedFile
+from opskit.audit.code.syntax import UNKNOWN, ParsedFile, constant
 from opskit.audit.code.taint.calls import Calls
 from opskit.audit.code.taint.expressions import Expressions
 from opskit.audit.code.taint.grammar import GRAMMARS
 from opskit.audit.code.taint.guards import Guards
+from opskit.audit.code.taint.project import Project
 from opskit.audit.code.taint.rules import LanguageRules
-from opskit.audit.code.taint.state import MAX_DEPTH, Frame, WorkExhausted
+from opskit.audit.code.taint.state import MAX_DEPTH, Frame, ProjectModules, WorkExhausted
 from opskit.audit.code.taint.statements import Statements
+from opskit.audit.code.taint.values import Value
 
 
 class Interpreter(Statements, Expressions, Calls, Guards):
@@ -28,7 +30,22 @@ class Interpreter(Statements, Expressions, Calls, Guards):
         if self.too_deep is not None:
             self.notes.append(f"{self.unit.path}:{self.too_deep}: nested more than {MAX_DEPTH} levels deep; "
                               "the taint analysis did not follow the inner expressions")
-        return sorted(self.hits.values(), key=lambda h: (h.line, h.column, h.rule))
+        return sorted(self.hits.values(), key=lambda h: (h.path or "", h.line, h.column, h.rule))
+
+    def prepare(self) -> Interpreter:
+        """Ready to be called into from another module: its definitions and module-level constants."""
+        self.collect_functions(self.unit.root)
+        for statement in self.unit.root.named_children:
+            targets = statement.named_children if statement.type in ("expression_statement", "lexical_declaration",
+                                                                      "variable_declaration") else []
+            for node in targets:
+                name = node.child_by_field_name("left") or node.child_by_field_name("name")
+                value = node.child_by_field_name("right") or node.child_by_field_name("value")
+                if name is not None and name.type == "identifier" and value is not None:
+                    folded = constant(self.unit, value)
+                    if folded is not UNKNOWN:
+                        self.module[self.unit.text(name)] = Value(const=folded)
+        return self
 
 
 class TaintAnalysis(Analysis):
@@ -47,9 +64,14 @@ class TaintAnalysis(Analysis):
     def run(self, unit: ParsedFile) -> list[Hit]:
         return self.interpret(unit).run()
 
-    def interpret(self, unit: ParsedFile) -> Interpreter:
+    def interpret(self, unit: ParsedFile, project: ProjectModules | None = None) -> Interpreter:
         """The interpreter for ``unit`` (``run()`` it; its ``notes`` and ``work`` are then set)."""
         rules = self._languages.get(unit.language)
         if rules is None:
             rules = self._languages[unit.language] = LanguageRules(self.rulebook, unit.language)
-        return Interpreter(unit, rules, GRAMMARS[unit.language])
+        return Interpreter(unit, rules, GRAMMARS[unit.language], project)
+
+    def project(self, root: str) -> Project:
+        """The project under ``root``, whose modules calls are followed into."""
+        project = Project(root, lambda unit: self.interpret(unit, project).prepare())
+        return project

@@ -8,15 +8,37 @@ from typing import Any
 
 from opskit.audit.code.syntax import UNKNOWN
 
+MAX_STEPS = 8  # flow steps kept per origin (the first ones: where the data went after its source)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One place on a flow's path: a file, a line and column, and what happens there."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
 
 @dataclass(frozen=True)
 class Origin:
-    """Where untrusted data entered: the source expression, its kind and line, and CWEs it was cleaned for."""
+    """Where untrusted data entered: the source expression, its kind and place, the CWEs it was cleaned
+    for, and the steps it took since. ``param`` names a parameter placeholder in a function summary
+    ("0", "1", "self.name"): not input yet, but whatever a caller passes there."""
 
     source: str
     kind: str
     line: int
     cleared: frozenset[int] = frozenset()
+    path: str = ""
+    column: int = 0
+    param: str = ""
+    steps: tuple[Step, ...] = ()
+
+    def then(self, step: Step) -> Origin:
+        """This origin after one more step on its path."""
+        return self if len(self.steps) >= MAX_STEPS else replace(self, steps=(*self.steps, step))
 
 
 @dataclass(frozen=True)
@@ -28,6 +50,8 @@ class Value:
     fields: Mapping[str, Value] | None = field(default=None, compare=False)  # literal dict/list items
     sequence: bool = False  # a list/array literal (an argument vector)
     flags: frozenset[str] = frozenset()
+    alias: str | None = None  # the module object this value is (``flask.request`` passed around)
+    cls: Any = field(default=None, compare=False)  # an instance of this class (a ``ClassRef``)
 
     def tainted_for(self, cwe: int) -> list[Origin]:
         return [o for o in self.origins if cwe not in o.cleared]
@@ -58,7 +82,16 @@ def merge(a: Value | None, b: Value | None) -> Value:
     if a == b and a.fields is b.fields:
         return a
     const = a.const if (a.const is not UNKNOWN and same(a.const, b.const)) else UNKNOWN
-    return Value(a.origins | b.origins, const, flags=a.flags | b.flags, sequence=a.sequence and b.sequence)
+    return Value(a.origins | b.origins, const, flags=a.flags | b.flags, sequence=a.sequence and b.sequence,
+                 alias=a.alias if a.alias == b.alias else None, cls=a.cls if a.cls is b.cls else None,
+                 fields=_merge_fields(a, b))
+
+
+def _merge_fields(a: Value, b: Value) -> Mapping[str, Value] | None:
+    """The attributes of either of two instances of one class (each attribute merged)."""
+    if a.cls is None or a.cls is not b.cls or a.fields is None or b.fields is None:
+        return None
+    return {key: merge(a.fields.get(key), b.fields.get(key)) for key in sorted({*a.fields, *b.fields})}
 
 
 def same(x: Any, y: Any) -> bool:
