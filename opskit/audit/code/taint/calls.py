@@ -12,6 +12,7 @@ from tree_sitter import Node
 from opskit.audit.code.interface import SinkSpec
 from opskit.audit.code.matching import constant_in, globs
 from opskit.audit.code.syntax import UNKNOWN, string_value
+from opskit.audit.code.taint.containers import Containers
 from opskit.audit.code.taint.state import Callee, ClassRef, Frame, FunctionRef
 from opskit.audit.code.taint.summaries import Summaries
 from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value, join, sanitized
@@ -40,7 +41,7 @@ class CallArguments:
         return [*self.args, *self.kwargs.values()]
 
 
-class Calls(Summaries):
+class Calls(Summaries, Containers):
     """Function entries (route handlers), call evaluation, sinks and per-function summaries."""
 
     def collect_functions(self, root: Node) -> None:
@@ -193,6 +194,9 @@ class Calls(Summaries):
             receiver = self.eval(func, env, frame)
         call = self.arguments(node, env, frame)
         self.check_call_sinks(name, call, node, frame)
+        modelled = self.container_call(func, name, receiver, call.args, call.kwargs, env)
+        if modelled is not None:
+            return modelled
         if name.endswith(".get") and receiver.fields is not None and call.args and \
                 call.args[0].const is not UNKNOWN:
             return receiver.fields.get(str(call.args[0].const), call.args[1] if len(call.args) > 1 else CLEAN)

@@ -9,7 +9,7 @@ from typing import Any
 from tree_sitter import Node
 
 from opskit.audit.code.syntax import UNKNOWN, constant, string_value
-from opskit.audit.code.taint.folding import fold, truthy
+from opskit.audit.code.taint.folding import fold, fold_item, fold_unary, truthy
 from opskit.audit.code.taint.state import Frame, State
 from opskit.audit.code.taint.values import CLEAN, Env, Value, join, merge, tainted
 
@@ -85,16 +85,35 @@ class Expressions(State):
             return source
         container_node, key_node = self.subscript_parts(node)
         container = self.eval(container_node, env, frame) if container_node is not None else CLEAN
-        if key_node is not None and key_node.type != "slice":
-            key_value = self.eval(key_node, env, frame)
-            if container.fields is not None and key_value.const is not UNKNOWN:
-                key = key_value.const
-                if isinstance(key, int) and key < 0 and container.sequence:
-                    key = len(container.fields) + key
-                return container.fields.get(str(key), CLEAN)
-        elif key_node is not None:
-            self.eval(key_node, env, frame)
+        if key_node is None:
+            return tainted(container)
+        key = self.eval_slice(key_node, env, frame) if key_node.type == "slice" else \
+            self.eval(key_node, env, frame).const
+        folded = fold_item(container.const, key)
+        if folded is not UNKNOWN:
+            return Value(const=folded)
+        if container.fields is not None and key is not UNKNOWN and not isinstance(key, slice):
+            if isinstance(key, int) and key < 0 and container.sequence:
+                key = len(container.fields) + key
+            return container.fields.get(str(key), CLEAN)
+        if isinstance(key, slice) and container.fields is not None and container.sequence:
+            items = [container.fields[str(i)] for i in range(len(container.fields)) if str(i) in container.fields]
+            kept = items[key]
+            return Value(join(kept).origins, fields={str(i): v for i, v in enumerate(kept)}, sequence=True)
         return tainted(container)
+
+    def eval_slice(self, node: Node, env: Env, frame: Frame) -> Any:
+        """A constant ``a:b:c`` as a ``slice``, else UNKNOWN."""
+        parts: list[Any] = [None, None, None]
+        index = 0
+        for child in node.children:
+            if child.type == ":":
+                index += 1
+            elif child.is_named and index < 3:
+                parts[index] = self.eval(child, env, frame).const
+        if any(p is UNKNOWN or (p is not None and not isinstance(p, int)) for p in parts):
+            return UNKNOWN
+        return slice(*parts)
 
     def eval_string(self, node: Node, env: Env, frame: Frame) -> Value:
         parts = [c for c in node.named_children if c.type in self.grammar.interpolations]
@@ -152,12 +171,18 @@ class Expressions(State):
         return CLEAN
 
     def eval_not(self, node: Node, env: Env, frame: Frame) -> Value:
-        operand = node.child_by_field_name("argument") or (node.named_children[0] if node.named_children else None)
+        """``not x``, ``!x``, ``-x``, ``typeof x``: folded on constants; taint passes through arithmetic."""
+        operand = node.child_by_field_name("argument") or node.child_by_field_name("operand") or \
+            (node.named_children[0] if node.named_children else None)
         value = self.eval(operand, env, frame) if operand is not None else CLEAN
         operator = node.child_by_field_name("operator")
-        if node.type == "unary_expression" and (operator is None or self.unit.text(operator) != "!"):
-            return value
-        return Value(const=not truthy(value.const)) if value.const is not UNKNOWN else CLEAN
+        op = "not" if node.type == "not_operator" else (self.unit.text(operator) if operator is not None else "")
+        folded = fold_unary(op, value.const)
+        if folded is not UNKNOWN:
+            return Value(const=folded)
+        if op in ("not", "!", "typeof", "void", "delete"):
+            return CLEAN
+        return tainted(value)
 
     def eval_conditional(self, node: Node, env: Env, frame: Frame) -> Value:
         children = node.named_children

@@ -41,13 +41,13 @@ PYTHON = Grammar(
         "expression_statement": "expression", "return_statement": "return", "raise_statement": "raise",
         "function_definition": "function", "decorated_definition": "decorated", "class_definition": "class",
         "if_statement": "if", "for_statement": "loop", "while_statement": "loop", "with_statement": "with",
-        "try_statement": "try",
+        "try_statement": "try", "match_statement": "match",
     },
     expressions={
         **_COMMON_EXPRESSIONS,
         "attribute": "attribute", "subscript": "subscript", "concatenated_string": "concatenated",
         "binary_operator": "binary", "boolean_operator": "binary", "comparison_operator": "comparison",
-        "not_operator": "not", "conditional_expression": "conditional",
+        "not_operator": "not", "unary_operator": "not", "conditional_expression": "conditional",
         "list": "container", "tuple": "container", "set": "container", "expression_list": "container",
         "dictionary": "mapping", "assignment": "assignment", "augmented_assignment": "assignment",
         "named_expression": "assignment", "list_comprehension": "comprehension",
@@ -81,6 +81,7 @@ JAVASCRIPT = Grammar(
         "class_declaration": "class", "if_statement": "if", "for_statement": "loop", "for_in_statement": "loop",
         "while_statement": "loop", "do_statement": "loop", "try_statement": "try",
         "lexical_declaration": "declaration", "variable_declaration": "declaration",
+        "switch_statement": "match",
     },
     expressions={
         **_COMMON_EXPRESSIONS,

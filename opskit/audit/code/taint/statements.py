@@ -4,6 +4,7 @@ try, with, declarations and assignments to names, attributes, items and destruct
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from tree_sitter import Node
 
@@ -11,7 +12,7 @@ from opskit.audit.code.matching import globs
 from opskit.audit.code.syntax import UNKNOWN, constant
 from opskit.audit.code.taint.folding import truthy
 from opskit.audit.code.taint.state import Frame, State
-from opskit.audit.code.taint.values import CLEAN, Env, Value, merge, sanitized, tainted
+from opskit.audit.code.taint.values import CLEAN, Env, Value, merge, same, sanitized, tainted
 
 TERMINAL_CALLS = globs(["abort", "flask.abort", "*.abort", "sys.exit", "exit", "os._exit"])
 GENERIC_STATEMENT_SUFFIXES = ("_statement", "_clause", "block", "_body", "module", "program")
@@ -151,6 +152,79 @@ class Statements(State):
             return then_done and else_done
         body = first.child_by_field_name("body") or (first.named_children[0] if first.named_children else None)
         return self.exec_branch(body, env, frame)
+
+    def exec_match(self, node: Node, env: Env, frame: Frame) -> bool:
+        """``match``/``switch``: with a constant subject only the case it selects runs (and, in a switch
+        without ``break``, the ones after it); otherwise every case runs on its own copy and they merge."""
+        subject_node = node.child_by_field_name("subject") or node.child_by_field_name("value")
+        subject = self.eval(subject_node, env, frame) if subject_node is not None else CLEAN
+        body = node.child_by_field_name("body")
+        cases = [c for c in body.named_children if c.type in ("case_clause", "switch_case", "switch_default")] \
+            if body is not None else []
+        if subject.const is not UNKNOWN:
+            for index, case in enumerate(cases):
+                labels = self._case_labels(case)
+                if labels is None or any(same(label, subject.const) for label in labels):
+                    return self._run_cases(cases[index:], env, frame)
+            if all(self._case_labels(case) is not UNKNOWN for case in cases):
+                return False  # no case matches the constant
+        exhaustive = any(self._case_labels(case) is None for case in cases)
+        paths: list[tuple[Env, bool]] = []
+        for index in range(len(cases)):
+            branch = dict(env)
+            self.step(len(env))
+            paths.append((branch, self._run_cases(cases[index:index + 1], branch, frame)))
+        if not exhaustive:
+            paths.append((dict(env), False))
+        live = [branch for branch, done in paths if not done] or [paths[-1][0]] if paths else [env]
+        merged = live[0]
+        for other in live[1:]:
+            combined: Env = {}
+            merge_into(combined, merged, other, False, False)
+            merged = combined
+        env.clear()
+        env.update(merged)
+        return bool(paths) and all(done for _, done in paths)
+
+    def _case_labels(self, case: Node) -> Any:
+        """The constants a case compares with; None for a default/wildcard; UNKNOWN when not constant."""
+        if case.type == "switch_default":
+            return None
+        if case.type == "switch_case":
+            value = case.child_by_field_name("value")
+            folded = constant(self.unit, value)
+            return UNKNOWN if folded is UNKNOWN else [folded]
+        patterns = [p for p in case.named_children if p.type == "case_pattern"]
+        if case.child_by_field_name("guard") is not None:
+            return UNKNOWN
+        labels: list[Any] = []
+        for pattern in patterns:
+            inner = pattern.named_children
+            if not inner:
+                return None  # case _:
+            options = inner[0].named_children if inner[0].type == "union_pattern" else inner
+            for option in options:
+                folded = constant(self.unit, option)
+                if folded is UNKNOWN:
+                    return None if option.type == "identifier" and len(options) == 1 else UNKNOWN
+                labels.append(folded)
+        return labels
+
+    def _run_cases(self, cases: list[Node], env: Env, frame: Frame) -> bool:
+        """Run case bodies in order until one leaves or breaks (a Python case never falls through)."""
+        for case in cases:
+            body = case.child_by_field_name("consequence")
+            label = case.child_by_field_name("value")
+            statements = body.named_children if body is not None else \
+                [c for c in case.named_children if c.type != "case_pattern" and c != label]
+            for statement in statements:
+                if statement.type == "break_statement":
+                    return False
+                if self.exec(statement, env, frame):
+                    return True
+            if case.type == "case_clause":
+                return False
+        return False
 
     def exec_loop(self, node: Node, env: Env, frame: Frame) -> bool:
         self.step(len(env))
@@ -311,5 +385,6 @@ STATEMENTS: dict[str, Callable[[Statements, Node, Env, Frame], bool]] = {
     "loop": Statements.exec_loop,
     "with": Statements.exec_with,
     "try": Statements.exec_try,
+    "match": Statements.exec_match,
     "declaration": Statements.exec_declaration,
 }
