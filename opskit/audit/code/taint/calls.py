@@ -11,21 +11,24 @@ from tree_sitter import Node
 
 from opskit.audit.code.interface import SinkSpec
 from opskit.audit.code.matching import constant_in, globs
-from opskit.audit.code.syntax import UNKNOWN, string_value
+from opskit.audit.code.syntax import UNKNOWN, constant, string_value
 from opskit.audit.code.taint.containers import Containers
 from opskit.audit.code.taint.state import Callee, ClassRef, Frame, FunctionRef
 from opskit.audit.code.taint.summaries import Summaries
-from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value, join, sanitized
+from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value, fixed_host, join, sanitized
 
 ROUTE_DECORATORS = globs(["*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.api_route",
                           "*.websocket", "*.head", "*.options"])
 FLASK_ROUTE = globs(["*.route"])
+ROUTE_CALLS = globs(["*.get", "*.post", "*.put", "*.patch", "*.delete", "*.del", "*.all", "*.use", "*.head",
+                     "*.options", "*.route.*"])
 SAFE_PARAM_TYPES = frozenset({"int", "float", "bool", "UUID", "uuid.UUID", "datetime", "date", "Decimal"})
 FRAMEWORK_PARAMS = frozenset({"self", "cls", "request", "req", "res", "response", "db", "session", "background_tasks"})
 FRAMEWORK_TYPES = re.compile(r"\b(?:Request|Response|Session|BackgroundTasks|WebSocket|HttpRequest)\b")
 KEYWORD_PROPAGATORS = globs(["*.format", "*.format_map", "dict", "*.update", "*.replace", "*.substitute",
                              "*.safe_substitute"])
 Param = tuple[str, str | None, str | None]  # name, type text, default text
+ENTITY_ESCAPED = {"'": frozenset({89, 643, 90, 79}), '"': frozenset({89, 643, 90, 79}), "<": frozenset({79})}
 
 
 @dataclass
@@ -109,7 +112,29 @@ class Calls(Summaries, Containers):
                 env[name] = Value(frozenset({Origin(f"route parameter {name!r}", "path", func.start_point[0] + 1)}))
             else:
                 env[name] = CLEAN
+        self.bind_handler_parameters(func, [p[0] for p in params], env)
         self.run_body(func, env, Frame(route=route))
+
+    def bind_handler_parameters(self, func: Node, names: list[str], env: Env) -> None:
+        """What the caller of a handler passes: an AWS Lambda ``event``, a ``message`` event's data, and
+        the request of an Express/Koa/Next route (a destructured ``{ query, body }`` reads it too)."""
+        line = func.start_point[0] + 1
+        if len(names) >= 2 and names[0] in ("event", "evt") and names[1] in ("context", "_context", "ctx"):
+            env[names[0]] = Value(frozenset({Origin("the Lambda event", "event", line, path=self.unit.path)}))
+        role = self.callbacks.get(func.id)
+        if role == "message" and names:
+            data = Value(frozenset({Origin("message event data", "message", line, path=self.unit.path)}))
+            env[names[0]] = Value(fields={"data": data})
+        if role != "route" or self.python:
+            return
+        parameters = func.child_by_field_name("parameters")
+        first = parameters.named_children[0] if parameters is not None and parameters.named_children else None
+        if first is not None and first.type != "object_pattern":
+            first = first.child_by_field_name("pattern")
+        if first is not None and first.type == "object_pattern":
+            self.bind(first, CLEAN, env, Frame(), source_name="req")
+        elif names and names[0] not in ("req", "request", "ctx"):
+            env[names[0]] = Value(alias="req")
 
     def params(self, func: Node) -> list[Param]:
         """(name, type text, default text) of each parameter."""
@@ -192,18 +217,25 @@ class Calls(Summaries, Containers):
                 receiver = self.eval(obj, env, frame)
         elif func is not None and func.type not in ("identifier",):
             receiver = self.eval(func, env, frame)
+        self.mark_callbacks(node, name)
         call = self.arguments(node, env, frame)
-        self.check_call_sinks(name, call, node, frame)
+        self.check_call_sinks(name, call, node, frame, receiver)
         modelled = self.container_call(func, name, receiver, call.args, call.kwargs, env)
         if modelled is not None:
             return modelled
-        if name.endswith(".get") and receiver.fields is not None and call.args and \
-                call.args[0].const is not UNKNOWN:
-            return receiver.fields.get(str(call.args[0].const), call.args[1] if len(call.args) > 1 else CLEAN)
+        if name.endswith(".get") and receiver.fields is not None and call.args and receiver.cls is None:
+            default = call.args[1] if len(call.args) > 1 else CLEAN
+            if call.args[0].const is not UNKNOWN:
+                return receiver.fields.get(str(call.args[0].const), default)
+            return join([*receiver.fields.values(), default])  # a lookup table: one of its values
         cleans = self.rules.sanitizer(name, self.rules.sanitizers)
         if cleans is not None:
             return sanitized(join([receiver, *call.values()]), cleans)
-        source = self.source(node, call=True)
+        converter = call.kwarg_nodes.get("type")  # request.args.get("page", type=int) is a number
+        if converter is not None and self.unit.text(converter) in SAFE_PARAM_TYPES and receiver.origins:
+            return CLEAN
+        # x.strip() on input is the input's value; only a call on something clean can read new input
+        source = self.source(node, call=True) if not receiver.origins else None
         if source is None and receiver.alias is not None and func is not None and func.type == self.grammar.attribute:
             method = self.attribute_name(func)
             if method is not None:  # wrapper.request.get_json()
@@ -212,7 +244,9 @@ class Calls(Summaries, Containers):
             converter = call.kwarg_nodes.get("type")  # request.args.get("page", type=int) is a number
             return CLEAN if converter is not None and self.unit.text(converter) in SAFE_PARAM_TYPES else source
         flags = frozenset(spec.flag for matches, spec in self.rules.flags
-                          if matches(name) and constant_in(call.kwargs.get(spec.kwarg, CLEAN).const, spec.values))
+                          if not spec.receiver and spec.kwarg and matches(name)
+                          and constant_in(call.kwargs.get(spec.kwarg, CLEAN).const, spec.values))
+        self.flag_receiver(func, name, call, env)
         callee = self.callee(func, name, receiver)
         if isinstance(callee, ClassRef):
             result = self.construct(callee, name, call.args, call.kwargs, node, frame)
@@ -224,7 +258,47 @@ class Calls(Summaries, Containers):
             # options (status=, headers=) except for string building such as "{x}".format(x=...).
             passed = call.values() if KEYWORD_PROPAGATORS(name) else call.args
             result = join([receiver, *passed])
+            called = name.rpartition(".")[2]
+            if called == "format":
+                result = fixed_host(result, receiver.const)
+            elif called in ("replace", "replaceAll") and len(call.args) >= 2:
+                result = _escaped(result, call.args[0].const, call.args[1].const)
         return replace(result, flags=result.flags | flags) if flags else result
+
+    def mark_callbacks(self, node: Node, name: str) -> None:
+        """Functions passed to ``app.get(path, handler)`` are route handlers; to
+        ``addEventListener("message", handler)``, message handlers."""
+        if self.python or not name:
+            return
+        arguments = node.child_by_field_name("arguments")
+        args = arguments.named_children if arguments is not None else []
+        role = "route" if ROUTE_CALLS(name) else None
+        if name.endswith("addEventListener") and args and constant(self.unit, args[0]) == "message":
+            role = "message"
+        if role is not None:
+            for arg in args:
+                if arg.type in self.grammar.functions:
+                    self.callbacks[arg.id] = role
+
+    def flag_receiver(self, func: Node | None, name: str, call: CallArguments, env: Env) -> None:
+        """``parser.setFeature(feature_external_ges, True)``: the variable holding the parser is marked."""
+        if func is None or func.type != self.grammar.attribute:
+            return
+        for matches, spec in self.rules.flags:
+            if not spec.receiver or not matches(name) or not all(
+                    index < len(call.args) and self._argument_is(call, index, values)
+                    for index, values in spec.args.items()):
+                continue
+            holder = self.unit.raw_name(func.child_by_field_name("object"))
+            if holder is not None and holder in env:
+                env[holder] = replace(env[holder], flags=env[holder].flags | {spec.flag})
+
+    def _argument_is(self, call: CallArguments, index: int, values: tuple[object, ...]) -> bool:
+        """A positional argument is one of ``values``: a constant, or a name ending like one."""
+        if constant_in(call.args[index].const, values):
+            return True
+        name = self.unit.name(call.arg_nodes[index]) or ""
+        return any(isinstance(v, str) and (name == v or name.endswith("." + v)) for v in values)
 
     def local_function(self, func: Node | None) -> Node | None:
         if func is None:
@@ -258,21 +332,28 @@ class Calls(Summaries, Containers):
             return self.project.resolve(name, self.unit)
         return None
 
-    def check_call_sinks(self, name: str, call: CallArguments, node: Node, frame: Frame) -> None:
+    def check_call_sinks(self, name: str, call: CallArguments, node: Node, frame: Frame,
+                         receiver: Value = CLEAN) -> None:
         if not name:
             return
         for matches, spec in self.rules.call_sinks:
-            if not matches(name) or not self.sink_applies(spec, call):
+            if not matches(name) or not self.sink_applies(spec, call, receiver):
                 continue
             chosen = [v for i, v in enumerate(call.args) if spec.args is None or i in spec.args]
             chosen += [v for k, v in call.kwargs.items() if k in spec.kwargs]
+            if spec.receiver:
+                chosen.append(receiver)
+            if spec.shell_argv:
+                chosen = [item for value in chosen for item in _shell_command(value)]
             for value in chosen:
                 if (spec.unless_sequence and value.sequence) or (spec.unless_container and value.fields is not None):
                     continue
+                if spec.origin_kinds:
+                    value = Value(frozenset(o for o in value.origins if o.kind in spec.origin_kinds or o.param))
                 if self.report(spec, value, node, frame, name):
                     break
 
-    def sink_applies(self, spec: SinkSpec, call: CallArguments) -> bool:
+    def sink_applies(self, spec: SinkSpec, call: CallArguments, receiver: Value = CLEAN) -> bool:
         for option, values in spec.when_kwarg.items():
             if not constant_in(call.kwargs.get(option, CLEAN).const, values):
                 return False
@@ -283,13 +364,37 @@ class Calls(Summaries, Containers):
                         (node is not None and (self.unit.name(node) or self.unit.text(node)) in values):
                     return False
         if spec.needs_flag:
-            flagged = any(spec.needs_flag in v.flags for v in call.values())
+            flagged = any(spec.needs_flag in v.flags for v in [*call.values(), receiver])
             flagged = flagged or any(
                 f.flag == spec.needs_flag and constant_in(call.kwargs.get(f.kwarg, CLEAN).const, f.values)
                 for _, f in self.rules.flags)
             if not flagged:
                 return False
         return True
+
+
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/bash", "/bin/zsh",
+                    "cmd", "cmd.exe", "powershell", "pwsh"})
+
+
+def _shell_command(value: Value) -> list[Value]:
+    """The command string of ``["sh", "-c", cmd, ...]`` (nothing for other argument lists)."""
+    fields = value.fields
+    if fields is None or not value.sequence or len(fields) < 3:
+        return []
+    shell, flag = fields.get("0", CLEAN).const, fields.get("1", CLEAN).const
+    if shell in SHELLS and flag in ("-c", "/c", "/C", "-Command", "-lc"):
+        return [fields["2"]]
+    return []
+
+
+def _escaped(value: Value, old: object, new: object) -> Value:
+    """``x.replace("'", "&apos;")``: a quote or bracket replaced by an entity (or an escaped form)
+    cannot end the string or tag it is put in."""
+    if isinstance(old, str) and old in ENTITY_ESCAPED and isinstance(new, str) and \
+            (new.startswith("&") or new in ("", "\\" + old, old + old)):
+        return sanitized(value, ENTITY_ESCAPED[old])
+    return value
 
 
 def _is_django_view(params: list[Param]) -> bool:

@@ -11,7 +11,7 @@ from tree_sitter import Node
 from opskit.audit.code.syntax import UNKNOWN, constant, string_value
 from opskit.audit.code.taint.folding import fold, fold_item, fold_unary, truthy
 from opskit.audit.code.taint.state import Frame, State
-from opskit.audit.code.taint.values import CLEAN, Env, Value, join, merge, tainted
+from opskit.audit.code.taint.values import CLEAN, Env, Value, fixed_host, join, merge, tainted
 
 COMPARISONS = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">=", "in", "instanceof"})
 
@@ -96,6 +96,8 @@ class Expressions(State):
             if isinstance(key, int) and key < 0 and container.sequence:
                 key = len(container.fields) + key
             return container.fields.get(str(key), CLEAN)
+        if container.fields is not None and key is UNKNOWN and not container.sequence and container.cls is None:
+            return join(container.fields.values())  # TABLE[input]: one of the table's values
         if isinstance(key, slice) and container.fields is not None and container.sequence:
             items = [container.fields[str(i)] for i in range(len(container.fields)) if str(i) in container.fields]
             kept = items[key]
@@ -120,8 +122,12 @@ class Expressions(State):
         if not parts:
             text = string_value(self.unit, node)
             return Value(const=text) if text is not None else CLEAN
-        return join(self.eval(e, env, frame) for p in parts for e in p.named_children
-                    if e.type not in ("type_conversion", "format_specifier"))
+        value = join(self.eval(e, env, frame) for p in parts for e in p.named_children
+                     if e.type not in ("type_conversion", "format_specifier"))
+        start = node.named_children[0] if node.named_children and node.named_children[0].type == "string_start" \
+            else None
+        lead = self.unit.source[(start.end_byte if start is not None else node.start_byte + 1):parts[0].start_byte]
+        return fixed_host(value, lead.decode("utf-8", "replace"))
 
     def eval_concatenated(self, node: Node, env: Env, frame: Frame) -> Value:
         parts = [self.eval(child, env, frame) for child in node.named_children]
@@ -159,7 +165,7 @@ class Expressions(State):
             return Value(const=folded)
         if op in COMPARISONS:
             return CLEAN
-        return join([a, b])
+        return fixed_host(join([a, b]), a.const if op in ("+", "%") else None)
 
     def eval_comparison(self, node: Node, env: Env, frame: Frame) -> Value:
         operands = [self.eval(child, env, frame) for child in node.named_children]
@@ -216,6 +222,8 @@ class Expressions(State):
                 value_node = pair.child_by_field_name("value")
                 value = self.eval(value_node, env, frame) if value_node is not None else CLEAN
                 key = self.literal_key(key_node)
+                if isinstance(key, str) and key.startswith("__"):  # {{ __html: markup }} for React
+                    self.check_assign_sinks(key, value, pair, frame)
                 if fields is not None and key is not None and key is not UNKNOWN:
                     fields[str(key)] = value
                 else:

@@ -117,6 +117,7 @@ class State(ABC):
         self.stack: list[int] = []
         self.module: Env = {}
         self.analysed: set[int] = set()
+        self.callbacks: dict[int, str] = {}  # function node -> "route" / "message": what calls it
         self.depth = 0
         self.work = 0
         self.budget = BASE_WORK + WORK_PER_BYTE * len(unit.source)
@@ -154,6 +155,10 @@ class State(ABC):
     @abstractmethod
     def bind(self, target: Node, value: Value, env: Env, frame: Frame, source_name: str | None = None) -> None:
         """Assign a value to a target."""
+
+    @abstractmethod
+    def check_assign_sinks(self, name: str | None, value: Value, node: Node, frame: Frame) -> None:
+        """Report ``value`` stored into a target that is a sink (``el.innerHTML = v``)."""
 
     @abstractmethod
     def analyse_entry(self, func: Node, closure: Env, decorators: list[Node] | None = None) -> None:

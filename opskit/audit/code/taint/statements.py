@@ -12,7 +12,7 @@ from opskit.audit.code.matching import globs
 from opskit.audit.code.syntax import UNKNOWN, constant
 from opskit.audit.code.taint.folding import truthy
 from opskit.audit.code.taint.state import Frame, State
-from opskit.audit.code.taint.values import CLEAN, Env, Value, merge, same, sanitized, tainted
+from opskit.audit.code.taint.values import CLEAN, Env, Value, join, merge, same, sanitized, tainted
 
 TERMINAL_CALLS = globs(["abort", "flask.abort", "*.abort", "sys.exit", "exit", "os._exit"])
 GENERIC_STATEMENT_SUFFIXES = ("_statement", "_clause", "block", "_body", "module", "program")
@@ -67,7 +67,8 @@ class Statements(State):
         body_node = children[0].named_children[0] if children and children[0].type == "expression_list" \
             and children[0].named_children else (children[0] if children else None)
         external_call = body_node is not None and body_node.type in self.grammar.calls and \
-            self.local_function(body_node.child_by_field_name("function")) is None
+            self.local_function(body_node.child_by_field_name("function")) is None and \
+            not _string_building(body_node.child_by_field_name("function"))
         if frame.route == "flask" and body_node is not None and not external_call:
             body = value.fields.get("0", value) if value.fields is not None and "0" in value.fields else value
             if body.fields is None and not body.sequence:
@@ -309,8 +310,9 @@ class Statements(State):
             if raw is not None:
                 env[raw] = value
         elif kind == self.grammar.subscript:
-            self.check_assign_sinks(self.unit.name(target), value, target, frame)
             container_node, key_node = self.subscript_parts(target)
+            key_value = self.eval(key_node, env, frame) if key_node is not None else CLEAN
+            self.check_assign_sinks(self.unit.name(target), join([value, key_value]), target, frame)
             container_name = self.unit.raw_name(container_node)
             if container_name is not None and container_name in env:
                 container = env[container_name]
@@ -350,6 +352,14 @@ class Statements(State):
         for matches, spec in self.rules.assign_sinks:
             if matches(name):
                 self.report(spec, value, node, frame, name)
+
+
+def _string_building(func: Node | None) -> bool:
+    """``"<p>{}</p>".format(x)`` / ``"".join(parts)``: a string made here, not another library's response."""
+    obj = func.child_by_field_name("object") if func is not None else None
+    method = func.child_by_field_name("attribute") if func is not None else None
+    return obj is not None and obj.type == "string" and method is not None and \
+        method.text in (b"format", b"join", b"format_map")
 
 
 def merge_into(env: Env, a: Env, b: Env, a_done: bool, b_done: bool) -> None:

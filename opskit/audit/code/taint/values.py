@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -103,6 +104,18 @@ def sanitized(value: Value, cwes: frozenset[int]) -> Value:
     if not cwes:
         return Value(const=value.const)
     return replace(value, origins=frozenset(replace(o, cleared=o.cleared | cwes) for o in value.origins))
+
+
+FIXED_HOST = re.compile(r"https?://[^/?#\\\s@]+[/?#]")  # a URL whose scheme and host are set before any input
+HOST_CWES = frozenset({601, 918})
+
+
+def fixed_host(value: Value, prefix: Any) -> Value:
+    """A string built from a constant ``prefix`` and input: no open redirect or SSRF when the prefix
+    already fixes the scheme and host (``"https://example.com/" + path``)."""
+    if isinstance(prefix, str) and value.origins and FIXED_HOST.match(prefix):
+        return sanitized(value, HOST_CWES)
+    return value
 
 
 def tainted(value: Value) -> Value:
