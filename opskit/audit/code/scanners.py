@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from opskit.audit.code import bandit_adapter
 from opskit.audit.code.interface import Hit, Rule
@@ -25,6 +26,8 @@ from opskit.core.redact import mask_dsn, mask_secret, scrub
 
 CWE_URL = "https://cwe.mitre.org/data/definitions/{}.html"
 _LEVELS = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high"}
+# Injection weaknesses: a bandit finding of these with no tainted flow behind it is only a hint.
+INJECTION_CWES = frozenset({77, 78, 79, 89, 90, 94, 95, 502, 643, 611, 22, 1336, 943})
 MINIFIED_LINE = 300  # average bytes per line above which a file is taken as minified
 _QUOTED_PASSWORD = re.compile(r"password: '(.*?)'")
 
@@ -40,9 +43,12 @@ class BanditScanner(Scanner):
         self.bandit = bandit_adapter.load_settings(settings.root)
         self.owasp = load_rulebook().bandit_owasp
         bandit_adapter.preload(self.bandit)  # once here, not in every forked worker
-        # Results depend on bandit's release and its config, so both are part of the cache key.
+        # Results depend on bandit's release and its config, and (through the hints) on opskit's
+        # rules and the project's modules, so all are part of the cache key.
         digest = hashlib.blake2b(repr(self.bandit).encode(), digest_size=6).hexdigest()
-        self.version = f"1-{bandit_adapter.version()}-{digest}"  # type: ignore[misc]
+        self.version = f"2-{bandit_adapter.version()}-{digest}-{rules_digest()}-{project_digest(settings.root)}"  # type: ignore[misc]
+        self.taint = TaintAnalysis(load_rulebook())
+        self.project = self.taint.project(settings.root)
 
     def wants(self, path: str) -> bool:
         return grammar_for(path) == "python" and not self.bandit.excludes(path)
@@ -52,14 +58,64 @@ class BanditScanner(Scanner):
         run = bandit_adapter.run_bandit(data, self.bandit)
         lines: dict[int, list[bytes]] = {}
         ordinals = _ordinals((i.file, i.line, i.test_id) for i in run.issues)
+        flows: dict[int, set[int] | None] = {}
+        for issue in run.issues:
+            if issue.cwe in INJECTION_CWES and issue.file not in flows:
+                flows[issue.file] = self._flow_lines(files[issue.file])
         findings = [
             _bandit_finding(issue, data[issue.file][0], lines.setdefault(issue.file, data[issue.file][1].splitlines()),
-                            self.owasp, ordinal)
+                            self.owasp, ordinal,
+                            hint=issue.cwe in INJECTION_CWES and (found := flows.get(issue.file)) is not None
+                            and issue.line not in found)
             for issue, ordinal in zip(run.issues, ordinals, strict=True)
         ]
+        findings = _one_per_weakness(findings, [str(files[i.file].origin.get("commit", "")) for i in run.issues])
         notes = [f"{data[index][0]}: bandit cannot parse it ({reason}) under this Python; checked with "
                  f"opskit's own rules only" for index, reason in run.unparsed]
         return ScanResult(findings=findings, notes=notes)
+
+
+    def _flow_lines(self, source: SourceFile) -> set[int] | None:
+        """Lines where opskit's taint analysis finds untrusted input reaching a sink; None when it
+        cannot read the file (then bandit's findings stand as they are)."""
+        data = source.text.encode("utf-8", "surrogateescape")
+        if _minified(data):
+            return None
+        try:
+            unit = parse(source.path, source.text)
+        except Unparseable:
+            return None
+        if unit is None:
+            return None
+        if not self.taint.wants_source(data, unit.language):
+            return set()  # no input is read in this file: nothing can flow here from it
+        interpreter = self.taint.interpret(unit, None if source.origin else self.project)
+        hits = interpreter.run()
+        if interpreter.notes:
+            return None  # the analysis stopped early or skipped deep code: no verdict
+        return {hit.line for hit in hits if hit.path is None}
+
+
+def _one_per_weakness(findings: list[Finding], commits: Sequence[str]) -> list[Finding]:
+    """Different bandit tests reporting one weakness (CWE) on one line (B602 and B604, B608 and
+    B611) become one finding, the most severe naming the others; repeats of one test (two calls on
+    the line) stay apart. ``commits`` tells the versions of one path in a history scan apart."""
+    kept: list[Finding] = []
+    slots: dict[tuple[str, str, int | None, tuple[int, ...]], list[int]] = {}
+    ranked = sorted(range(len(findings)), key=lambda i: (-findings[i].severity.rank, -findings[i].confidence.rank,
+                                                           findings[i].rule_id))
+    for index in ranked:
+        finding = findings[index]
+        key = (commits[index], finding.location.path, finding.location.line, finding.cwe)
+        same = [slot for slot in slots.get(key, []) if kept[slot].rule_id != finding.rule_id] if finding.cwe else []
+        if same:
+            other = kept[same[0]]
+            also = [*other.properties.get("also_reported_by", []), finding.rule_id]
+            kept[same[0]] = replace(other, properties={**other.properties, "also_reported_by": also})
+            continue
+        slots.setdefault(key, []).append(len(kept))
+        kept.append(finding)
+    return sorted(kept, key=lambda f: (f.location.path, f.location.line or 0, f.rule_id, f.fingerprint))
 
 
 def _ordinals(keys: Iterable[Hashable]) -> list[int]:
@@ -73,7 +129,9 @@ def _ordinals(keys: Iterable[Hashable]) -> list[int]:
 
 
 def _bandit_finding(issue: bandit_adapter.BanditIssue, path: str, lines: list[bytes], owasp: Mapping[int, str],
-                    ordinal: int) -> Finding:
+                    ordinal: int, hint: bool = False) -> Finding:
+    """A bandit issue as a Finding; an injection finding with no tainted flow behind it is a hint
+    (severity info, low confidence: not counted by ``--fail-on`` unless asked for info)."""
     category = owasp.get(issue.cwe, "A04")
     # B105-B107 quote the hardcoded password in their text; it must not appear in full anywhere.
     passwords = [m.group(1) for m in _QUOTED_PASSWORD.finditer(issue.text)]
@@ -83,16 +141,16 @@ def _bandit_finding(issue: bandit_adapter.BanditIssue, path: str, lines: list[by
     return Finding(
         rule_id=f"bandit.{issue.test_id}",
         title=f"{issue.test_id} {issue.test_name}",
-        severity=Severity(_LEVELS.get(issue.severity, "low")),
-        confidence=Confidence(_LEVELS.get(issue.confidence, "low")),
-        message=text,
+        severity=Severity.INFO if hint else Severity(_LEVELS.get(issue.severity, "low")),
+        confidence=Confidence.LOW if hint else Confidence(_LEVELS.get(issue.confidence, "low")),
+        message=f"Hint, no untrusted input reaches it (opskit taint analysis): {text}" if hint else text,
         location=Location(path=path, line=issue.line, column=issue.column, end_column=issue.end_column,
                           snippet=snippet),
         fingerprint=fingerprint("bandit", issue.test_id, path, snippet, *([ordinal] if ordinal else [])),
         cwe=(issue.cwe,) if issue.cwe else (),
         owasp=(OWASP_2021[category],),
         help_uri=issue.more_info,
-        properties={"engine": "bandit"},
+        properties={"engine": "bandit", **({"hint": True} if hint else {})},
     )
 
 
