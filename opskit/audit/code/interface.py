@@ -110,6 +110,7 @@ class Matcher:
     context: str | None = None  # regex over the statement and enclosing function name
     path: str | None = None  # glob on the file path
     bandit: str | None = None  # the bandit test reporting the same thing (Python)
+    severity: Severity | None = None  # instead of the rule's (a weak hash for a password is worse)
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class Hit:
     engine: str = "taint"  # or "pattern"
     bandit: str | None = None  # bandit reports this too, where it can read the file
     path: str | None = None  # the file of the sink when it is not the file scanned (a called module)
+    severity: Severity | None = None  # a matcher's own severity, instead of the rule's
     flow: tuple[tuple[str, int, int, str], ...] = ()  # (path, line, column, message): source, steps, sink
 
 

@@ -89,6 +89,7 @@ def _matcher(raw: dict[str, Any]) -> Matcher:
         context=raw.get("context"),
         path=raw.get("path"),
         bandit=raw.get("bandit"),
+        severity=Severity(raw["severity"]) if "severity" in raw else None,
     )
 
 

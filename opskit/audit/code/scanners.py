@@ -180,7 +180,7 @@ class RulesScanner(Scanner):
         notes: list[str] = []
         for source in files:
             try:
-                hits = self._scan_one(source, taint, patterns, notes, None if source.origin else self.project)
+                hits = self._scan_one(source, taint, patterns, notes, None if source.origin else self.project, rules)
             except Unparseable as exc:
                 notes.append(f"{exc}; skipped by code rules")
                 continue
@@ -191,7 +191,7 @@ class RulesScanner(Scanner):
 
     @staticmethod
     def _scan_one(source: SourceFile, taint: TaintAnalysis, patterns: PatternAnalysis, notes: list[str],
-                  project: Project | None) -> list[Hit]:
+                  project: Project | None, rules: Mapping[str, Rule]) -> list[Hit]:
         grammar = grammar_for(source.path)
         data = source.text.encode("utf-8", "surrogateescape")
         language = "python" if grammar == "python" else "javascript"
@@ -209,7 +209,14 @@ class RulesScanner(Scanner):
             notes.extend(interpreter.notes)
         if any(hit.bandit for hit in hits) and _bandit_can_read(source.text):
             hits = [hit for hit in hits if not hit.bandit]  # bandit reports these itself
-        return hits
+        return _one_per_line(hits, rules)
+
+
+def _one_per_line(hits: list[Hit], rules: Mapping[str, Rule]) -> list[Hit]:
+    """A pattern hit where a taint flow reaches the same weakness (CWE) on the same line is the same
+    finding: the flow, which says more, is kept."""
+    flows = {(hit.path, hit.line, rules[hit.rule].cwe) for hit in hits if hit.engine == "taint"}
+    return [hit for hit in hits if hit.engine == "taint" or (hit.path, hit.line, rules[hit.rule].cwe) not in flows]
 
 
 def _bandit_can_read(text: str) -> bool:
@@ -232,7 +239,7 @@ def _rule_finding(rule: Rule, hit: Hit, path: str, ordinal: int) -> Finding:
     return Finding(
         rule_id=rule.id,
         title=rule.title,
-        severity=rule.severity,
+        severity=hit.severity or rule.severity,
         confidence=rule.confidence,
         message=f"{rule.title}: {hit.detail}. {rule.help}".strip(),
         location=Location(path=path, line=hit.line, column=hit.column, end_line=hit.end_line,
