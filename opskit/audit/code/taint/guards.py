@@ -46,11 +46,26 @@ class Guards(State):
                 node = node.named_children[0]
             if node is condition:
                 return None
+        junction = self._junction(node)
+        if junction is not None:  # a and b: both hold inside; a or b: neither holds in the else branch
+            wanted = junction == "and"  # a part safe when true (and), or safe when false (or)
+            for part in (node.child_by_field_name("left"), node.child_by_field_name("right")):
+                found = self.guard(part, env) if part is not None else None
+                if found is not None and found[1] == wanted:
+                    return found[0], wanted == positive, found[2]
+            return None
         if node.type in ("comparison_operator", "binary_expression"):
             return self._comparison(node, positive, env)
         if node.type in self.grammar.calls:
             return self._check_call(node, positive, env)
         return None
+
+    def _junction(self, node: Node) -> str | None:
+        """"and" / "or" for a boolean operator node, else None."""
+        operator = node.child_by_field_name("operator")
+        if node.type not in ("boolean_operator", "binary_expression") or operator is None:
+            return None
+        return {"and": "and", "&&": "and", "or": "or", "||": "or"}.get(self.unit.text(operator))
 
     def _comparison(self, node: Node, positive: bool, env: Env) -> Guard | None:
         if node.type == "binary_expression":
