@@ -42,7 +42,9 @@ CORPUS = ROOT / "bench" / "code_corpus"
 SEMGREP_RULES = ROOT / "bench" / "semgrep_rules.yaml"
 SUFFIXES = (".py", ".js", ".ts")
 LABEL = re.compile(r"(?:#|//) (bad|ok): (\d+)\s*$")
-OPSKIT = [sys.executable, "-m", "opskit"]  # with PYTHONPATH at this checkout (the venv's opskit may be another)
+# With PYTHONPATH at this checkout (the venv's opskit may be another one); run outside the corpus, whose
+# copied packages would otherwise shadow opskit's own imports.
+OPSKIT = [sys.executable, "-m", "opskit"]
 
 
 @dataclass
@@ -101,7 +103,7 @@ def labels(corpus: Path) -> dict[Place, tuple[str, int]]:
 
 def opskit_reports(corpus: Path, cache: Path) -> set[Report]:
     output = subprocess.run([*OPSKIT, "audit", "--only", "code", "--format", "json", "-q", "--cache-dir", str(cache),
-                             str(corpus)], capture_output=True, text=True, cwd=corpus, check=False).stdout
+                             str(corpus)], capture_output=True, text=True, cwd=corpus.parent, check=False).stdout
     return {(f["location"]["path"], f["location"]["line"], int(cwe.split("-")[1]))
             for f in json.loads(output)["findings"] if f["severity"] != "info" for cwe in f["cwe"] or ["CWE-0"]}
 
@@ -179,7 +181,7 @@ def run_bandit(corpus: Path, files: int, size: int) -> Row:
 
 def run_opskit(corpus: Path, files: int, size: int, cache: Path, label: str) -> Row:
     seconds, cpu, rss, output = timed([*OPSKIT, "audit", "--only", "code", "--format", "json", "-q",
-                                       "--cache-dir", str(cache), str(corpus)], cwd=corpus)
+                                       "--cache-dir", str(cache), str(corpus)], cwd=corpus.parent)
     findings = json.loads(output)["findings"]
     engines = Counter("bandit hint" if f["severity"] == "info" and f["rule_id"].startswith("bandit.")
                       else "bandit" if f["rule_id"].startswith("bandit.") else "opskit rules" for f in findings)
