@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
@@ -17,7 +18,7 @@ from opskit.audit.code import bandit_adapter
 from opskit.audit.code.interface import Hit, Rule
 from opskit.audit.code.patterns import PatternAnalysis
 from opskit.audit.code.rulebook import load_rulebook, rules_digest
-from opskit.audit.code.syntax import Unparseable, grammar_for, parse
+from opskit.audit.code.syntax import ParsedFile, Unparseable, grammar_for, parse
 from opskit.audit.code.taint import TaintAnalysis
 from opskit.audit.code.taint.project import Project, project_digest
 from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
@@ -46,9 +47,9 @@ class BanditScanner(Scanner):
         # Results depend on bandit's release and its config, and (through the hints) on opskit's
         # rules and the project's modules, so all are part of the cache key.
         digest = hashlib.blake2b(repr(self.bandit).encode(), digest_size=6).hexdigest()
-        self.version = f"2-{bandit_adapter.version()}-{digest}-{rules_digest()}-{project_digest(settings.root)}"  # type: ignore[misc]
-        self.taint = TaintAnalysis(load_rulebook())
-        self.project = self.taint.project(settings.root)
+        state = project_digest(settings.root)
+        self.version = f"2-{bandit_adapter.version()}-{digest}-{rules_digest()}-{state}"  # type: ignore[misc]
+        self.taint, self.project = _analysis(settings.root, state)
 
     def wants(self, path: str) -> bool:
         return grammar_for(path) == "python" and not self.bandit.excludes(path)
@@ -89,11 +90,44 @@ class BanditScanner(Scanner):
             return None
         if not self.taint.wants_source(data, unit.language):
             return set()  # no input is read in this file: nothing can flow here from it
-        interpreter = self.taint.interpret(unit, None if source.origin else self.project)
-        hits = interpreter.run()
-        if interpreter.notes:
+        hits, notes = _taint(self.taint, unit, None if source.origin else self.project)
+        if notes:
             return None  # the analysis stopped early or skipped deep code: no verdict
         return {hit.line for hit in hits if hit.path is None}
+
+
+_ANALYSES: dict[tuple[str, str], tuple[TaintAnalysis, Project]] = {}
+_TAINT_RESULTS: OrderedDict[tuple[str, str, int], tuple[list[Hit], list[str]]] = OrderedDict()
+_TAINT_KEPT = 256
+
+
+def _analysis(root: str, state: str) -> tuple[TaintAnalysis, Project]:
+    """One taint analysis and project per scan root and state of its code files, shared by both
+    scanners (so each module is parsed once, and a file's flows computed once)."""
+    key = (os.path.abspath(root), state)
+    if key not in _ANALYSES:
+        _ANALYSES.clear()
+        _TAINT_RESULTS.clear()  # results of an earlier state of the project
+        taint = TaintAnalysis(load_rulebook())
+        _ANALYSES[key] = taint, taint.project(root)
+    return _ANALYSES[key]
+
+
+
+
+def _taint(taint: TaintAnalysis, unit: ParsedFile, project: Project | None) -> tuple[list[Hit], list[str]]:
+    """The taint analysis of one file, shared by the two scanners within a worker (bandit's hints
+    need it too): recent results are kept by path and content."""
+    key = (unit.path, hashlib.blake2b(unit.source, digest_size=16).hexdigest(), id(project) if project else 0)
+    if key in _TAINT_RESULTS:
+        _TAINT_RESULTS.move_to_end(key)
+        return _TAINT_RESULTS[key]
+    interpreter = taint.interpret(unit, project)
+    result = interpreter.run(), interpreter.notes
+    _TAINT_RESULTS[key] = result
+    if len(_TAINT_RESULTS) > _TAINT_KEPT:
+        _TAINT_RESULTS.popitem(last=False)
+    return result
 
 
 def _one_per_weakness(findings: list[Finding], commits: Sequence[str]) -> list[Finding]:
@@ -166,10 +200,11 @@ class RulesScanner(Scanner):
         super().__init__(settings)
         book = load_rulebook()  # compiled once here; forked workers share it
         # A file's flows may pass through other modules: results depend on every code file's state.
-        self.version = f"{type(self).version}-{rules_digest()}-{project_digest(settings.root)}"  # type: ignore[misc]
+        state = project_digest(settings.root)
+        self.version = f"{type(self).version}-{rules_digest()}-{state}"  # type: ignore[misc]
         self.rules = book.rules
-        self.taint, self.patterns = TaintAnalysis(book), PatternAnalysis(book)
-        self.project = self.taint.project(settings.root)  # modules are parsed on demand, per process
+        self.patterns = PatternAnalysis(book)
+        self.taint, self.project = _analysis(settings.root, state)  # modules are parsed on demand, per process
 
     def wants(self, path: str) -> bool:
         return grammar_for(path) is not None
@@ -204,9 +239,9 @@ class RulesScanner(Scanner):
             return []
         hits = patterns.run(unit) if run_patterns else []
         if run_taint:
-            interpreter = taint.interpret(unit, project)
-            hits = [*interpreter.run(), *hits]
-            notes.extend(interpreter.notes)
+            flows, taint_notes = _taint(taint, unit, project)
+            hits = [*flows, *hits]
+            notes.extend(taint_notes)
         if any(hit.bandit for hit in hits) and _bandit_can_read(source.text):
             hits = [hit for hit in hits if not hit.bandit]  # bandit reports these itself
         return _one_per_line(hits, rules)
