@@ -114,6 +114,9 @@ class ParsedFile:
                 suffix.append(f".{self.text(prop)}")
                 node = node.child_by_field_name("object")
             elif kind in ("call", "call_expression"):
+                module = _required_module(self, node)  # require('child_process').exec
+                if module is not None:
+                    return module + "".join(reversed(suffix))
                 node = node.child_by_field_name("function")
             elif kind in ("subscript", "subscript_expression"):
                 key = string_value(self, node.child_by_field_name("subscript" if kind == "subscript" else "index"))
@@ -125,6 +128,14 @@ class ParsedFile:
             else:
                 return None
         return None  # a chain too long to be a name a rule knows
+
+
+def _required_module(unit: ParsedFile, call: Node) -> str | None:
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "identifier" or unit.text(function) != "require":
+        return None
+    arguments = call.child_by_field_name("arguments")
+    return _module(unit, arguments.named_children[0]) if arguments is not None and arguments.named_children else None
 
 
 def string_value(unit: ParsedFile, node: Node | None) -> str | None:

@@ -20,6 +20,7 @@ from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value, fixed_host
 ROUTE_DECORATORS = globs(["*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.api_route",
                           "*.websocket", "*.head", "*.options"])
 FLASK_ROUTE = globs(["*.route"])
+NEST_PARAMETERS = frozenset({"Query", "Body", "Param", "Headers", "Req", "Request", "Cookies", "UploadedFile"})
 ROUTE_CALLS = globs(["*.get", "*.post", "*.put", "*.patch", "*.delete", "*.del", "*.all", "*.use", "*.head",
                      "*.options", "*.route.*"])
 SAFE_PARAM_TYPES = frozenset({"int", "float", "bool", "UUID", "uuid.UUID", "datetime", "date", "Decimal"})
@@ -125,9 +126,17 @@ class Calls(Summaries, Containers):
         if role == "message" and names:
             data = Value(frozenset({Origin("message event data", "message", line, path=self.unit.path)}))
             env[names[0]] = Value(fields={"data": data})
+        parameters = func.child_by_field_name("parameters")
+        for param in parameters.named_children if parameters is not None and not self.python else []:
+            decorators = [self.unit.raw_name(d.named_children[0]) or "" for d in param.named_children
+                          if d.type == "decorator" and d.named_children]
+            pattern = param.child_by_field_name("pattern")
+            if pattern is not None and pattern.type == "identifier" and any(
+                    d in NEST_PARAMETERS for d in decorators):  # NestJS: find(@Query('q') q: string)
+                env[self.unit.text(pattern)] = Value(frozenset({Origin(f"@{decorators[0]}() parameter", "query",
+                                                                       line, path=self.unit.path)}))
         if role != "route" or self.python:
             return
-        parameters = func.child_by_field_name("parameters")
         first = parameters.named_children[0] if parameters is not None and parameters.named_children else None
         if first is not None and first.type != "object_pattern":
             first = first.child_by_field_name("pattern")
