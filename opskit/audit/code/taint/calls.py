@@ -14,11 +14,10 @@ from opskit.audit.code.matching import constant_in, globs
 from opskit.audit.code.syntax import UNKNOWN, constant, string_value
 from opskit.audit.code.taint.containers import Containers
 from opskit.audit.code.taint.state import Callee, ClassRef, Frame, FunctionRef
+from opskit.audit.code.taint.statements import ROUTE_DECORATORS
 from opskit.audit.code.taint.summaries import Summaries
 from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value, fixed_host, join, sanitized
 
-ROUTE_DECORATORS = globs(["*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.api_route",
-                          "*.websocket", "*.head", "*.options"])
 FLASK_ROUTE = globs(["*.route"])
 NEST_PARAMETERS = frozenset({"Query", "Body", "Param", "Headers", "Req", "Request", "Cookies", "UploadedFile"})
 ROUTE_CALLS = globs(["*.get", "*.post", "*.put", "*.patch", "*.delete", "*.del", "*.all", "*.use", "*.head",

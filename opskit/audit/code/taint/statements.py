@@ -14,6 +14,8 @@ from opskit.audit.code.taint.folding import truthy
 from opskit.audit.code.taint.state import Frame, State
 from opskit.audit.code.taint.values import CLEAN, Env, Value, join, merge, same, sanitized, tainted
 
+ROUTE_DECORATORS = globs(["*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.api_route",
+                          "*.websocket", "*.head", "*.options"])
 TERMINAL_CALLS = globs(["abort", "flask.abort", "*.abort", "sys.exit", "exit", "os._exit"])
 GENERIC_STATEMENT_SUFFIXES = ("_statement", "_clause", "block", "_body", "module", "program")
 
@@ -66,8 +68,10 @@ class Statements(State):
         frame.returns.append(value)
         body_node = children[0].named_children[0] if children and children[0].type == "expression_list" \
             and children[0].named_children else (children[0] if children else None)
+        called = self.local_function(body_node.child_by_field_name("function")) \
+            if body_node is not None and body_node.type in self.grammar.calls else None
         external_call = body_node is not None and body_node.type in self.grammar.calls and \
-            self.local_function(body_node.child_by_field_name("function")) is None and \
+            (called is None or self.is_route(called)) and \
             not _string_building(body_node.child_by_field_name("function"))
         if frame.route == "flask" and body_node is not None and not external_call:
             body = value.fields.get("0", value) if value.fields is not None and "0" in value.fields else value
@@ -75,6 +79,14 @@ class Statements(State):
                 for spec in self.rules.return_sinks:
                     self.report(spec, body, node, frame, "the response body of a Flask route")
         return True
+
+    def is_route(self, func: Node) -> bool:
+        """A function with a route decorator: what it returns is checked where it returns it."""
+        parent = func.parent
+        if parent is None or parent.type != "decorated_definition":
+            return False
+        return any(d.named_children and ROUTE_DECORATORS(self.unit.name(d.named_children[0]) or "")
+                   for d in parent.named_children if d.type == "decorator")
 
     def exec_raise(self, node: Node, env: Env, frame: Frame) -> bool:
         for child in node.named_children:
