@@ -69,7 +69,12 @@ class Calls(Summaries, Containers):
                     self.functions.setdefault(target.rpartition(".")[2], value)
             elif node.type in ("class_definition", "class_declaration"):
                 self._collect_class(node)
+            elif node.type == "call_expression":
+                self.mark_callbacks(node, self.unit.name(node.child_by_field_name("function")) or "")
             stack.extend(node.named_children)
+        for callback, role in self.named_callbacks.items():  # app.get("/x", handler), handler defined apart
+            if callback in self.functions:
+                self.callbacks.setdefault(self.functions[callback].id, role)
 
     def _collect_class(self, node: Node) -> None:
         name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
@@ -287,6 +292,8 @@ class Calls(Summaries, Containers):
             for arg in args:
                 if arg.type in self.grammar.functions:
                     self.callbacks[arg.id] = role
+                elif arg.type == "identifier":
+                    self.named_callbacks.setdefault(self.unit.text(arg), role)
 
     def flag_receiver(self, func: Node | None, name: str, call: CallArguments, env: Env) -> None:
         """``parser.setFeature(feature_external_ges, True)``: the variable holding the parser is marked."""

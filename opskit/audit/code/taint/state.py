@@ -118,6 +118,7 @@ class State(ABC):
         self.module: Env = {}
         self.analysed: set[int] = set()
         self.callbacks: dict[int, str] = {}  # function node -> "route" / "message": what calls it
+        self.named_callbacks: dict[str, str] = {}  # the same for functions passed by name
         self.depth = 0
         self.work = 0
         self.budget = BASE_WORK + WORK_PER_BYTE * len(unit.source)
