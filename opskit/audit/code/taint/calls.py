@@ -105,7 +105,7 @@ class Calls(Summaries, Containers):
         for name, type_text, default in params:
             if name in ("request", "req"):
                 after_request = True
-                env[name] = CLEAN
+                env[name] = Value(alias=name)  # passed to a helper, it is still the request
                 continue
             safe = (
                 name in FRAMEWORK_PARAMS
