@@ -57,6 +57,25 @@ def _import_query(grammar: str) -> Query:
     return Query(_language(grammar), _IMPORT_QUERIES[FAMILY[grammar]])
 
 
+# Definitions a file's calls may run, and JS calls that register handlers, found in C.
+_DEFINITION_QUERIES = {
+    "python": "(function_definition) @d (class_definition) @d",
+    "javascript": "(function_declaration) @d (generator_function_declaration) @d (method_definition) @d "
+                  "(class_declaration) @d (variable_declarator) @d (assignment_expression) @d (call_expression) @d",
+}
+
+
+@cache
+def _definition_query(grammar: str) -> Query:
+    return Query(_language(grammar), _DEFINITION_QUERIES[FAMILY[grammar]])
+
+
+def definitions(unit: ParsedFile) -> list[Node]:
+    """Function and class definitions, declarators, assignments and (JS) calls, last in the file first."""
+    nodes = QueryCursor(_definition_query(unit.grammar)).captures(unit.root).get("d", [])
+    return sorted(nodes, key=lambda n: n.start_byte, reverse=True)
+
+
 def _import_nodes(grammar: str, root: Node) -> list[Node]:
     nodes = QueryCursor(_import_query(grammar)).captures(root).get("import", [])
     return sorted(nodes, key=lambda n: n.start_byte)
@@ -74,6 +93,7 @@ class ParsedFile:
     source: bytes
     root: Node
     aliases: dict[str, str] = field(default_factory=dict, hash=False)
+    grammar: str = ""  # the tree-sitter grammar: "python", "javascript", "typescript" or "tsx"
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte:node.end_byte].decode("utf-8", "replace")
@@ -187,7 +207,7 @@ def parse(path: str, text: str) -> ParsedFile | None:
     if grammar == "python" and _DEEP_INDENT.search(source) and indent_levels(source) > MAX_INDENT_LEVELS:
         raise Unparseable(f"{path}: indented more than {MAX_INDENT_LEVELS} levels deep; not parsed")
     tree = _parser(grammar).parse(source)
-    unit = ParsedFile(path=path, language=FAMILY[grammar], source=source, root=tree.root_node)
+    unit = ParsedFile(path=path, language=FAMILY[grammar], source=source, root=tree.root_node, grammar=grammar)
     imports = _import_nodes(grammar, unit.root)
     unit.aliases.update(_python_imports(unit, imports) if unit.language == "python" else _js_imports(unit, imports))
     return unit

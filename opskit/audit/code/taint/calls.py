@@ -11,7 +11,7 @@ from tree_sitter import Node
 
 from opskit.audit.code.interface import SinkSpec
 from opskit.audit.code.matching import constant_in, globs
-from opskit.audit.code.syntax import UNKNOWN, constant, string_value
+from opskit.audit.code.syntax import UNKNOWN, constant, definitions, string_value
 from opskit.audit.code.taint.containers import Containers
 from opskit.audit.code.taint.state import Callee, ClassRef, Frame, FunctionRef
 from opskit.audit.code.taint.statements import ROUTE_DECORATORS
@@ -48,10 +48,9 @@ class Calls(Summaries, Containers):
     """Function entries (route handlers), call evaluation, sinks and per-function summaries."""
 
     def collect_functions(self, root: Node) -> None:
-        """Every named function, method and class of the file (methods also by their bare name)."""
-        stack = [root]
-        while stack:
-            node = stack.pop()
+        """Every named function, method and class of the file (methods also by their bare name; a
+        later definition of a name wins, as when the module runs)."""
+        for node in definitions(self.unit) if root == self.unit.root else []:
             if node.type in self.grammar.definitions:
                 name = node.child_by_field_name("name")
                 if name is not None:
@@ -63,15 +62,14 @@ class Calls(Summaries, Containers):
                     self.functions.setdefault(self.unit.text(name), value)
             elif node.type == "assignment_expression":  # exports.run = function (...) {...}
                 left, value = node.child_by_field_name("left"), node.child_by_field_name("right")
-                target = self.unit.raw_name(left) or ""
-                if value is not None and value.type in self.grammar.functions and \
-                        target.startswith(("exports.", "module.exports.")):
-                    self.functions.setdefault(target.rpartition(".")[2], value)
+                if value is not None and value.type in self.grammar.functions:
+                    target = self.unit.raw_name(left) or ""
+                    if target.startswith(("exports.", "module.exports.")):
+                        self.functions.setdefault(target.rpartition(".")[2], value)
             elif node.type in ("class_definition", "class_declaration"):
                 self._collect_class(node)
             elif node.type == "call_expression":
                 self.mark_callbacks(node, self.unit.name(node.child_by_field_name("function")) or "")
-            stack.extend(node.named_children)
         for callback, role in self.named_callbacks.items():  # app.get("/x", handler), handler defined apart
             if callback in self.functions:
                 self.callbacks.setdefault(self.functions[callback].id, role)

@@ -25,7 +25,7 @@ class Expressions(State):
         try:
             return self._eval(node, env, frame)
         finally:
-            self.depth -= 1
+            self.shallower()
 
     def _eval(self, node: Node, env: Env, frame: Frame) -> Value:
         handler = EXPRESSIONS.get(self.grammar.expressions.get(node.type, ""))

@@ -56,18 +56,20 @@ class Project:
         return [here / f"{module}{suffix}" for suffix in ("", *JS_SUFFIXES)]
 
     def _module(self, path: Path) -> State | None:
-        try:
-            path = path.resolve()
-        except OSError:
-            return None
         if path in self.modules:
             return self.modules[path]
-        self.modules[path] = None  # also while it loads: an import cycle resolves to nothing
-        if not (path.is_file() and self.root in path.parents) or path.stat().st_size > MAX_MODULE_BYTES:
+        self.modules[path] = None  # also while it loads (an import cycle resolves to nothing), or if absent
+        try:
+            if not os.path.isfile(path):
+                return None
+            real = path.resolve()
+        except OSError:
+            return None
+        if self.root not in real.parents or real.stat().st_size > MAX_MODULE_BYTES:
             return None
         try:
-            text = path.read_text("utf-8", "surrogateescape")
-            unit = parse(path.relative_to(self.root).as_posix(), text)
+            text = real.read_text("utf-8", "surrogateescape")
+            unit = parse(real.relative_to(self.root).as_posix(), text)
         except (OSError, Unparseable):
             return None
         if unit is None:

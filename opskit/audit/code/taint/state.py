@@ -102,6 +102,8 @@ class ProjectModules(Protocol):
 class State(ABC):
     """Shared by the statement, expression, call and guard parts of the interpreter."""
 
+    nesting = 0  # levels entered by all interpreters of this process (one analysis runs at a time)
+
     def __init__(self, unit: ParsedFile, rules: LanguageRules, grammar: Grammar,
                  project: ProjectModules | None = None) -> None:
         self.unit = unit
@@ -119,7 +121,6 @@ class State(ABC):
         self.analysed: set[int] = set()
         self.callbacks: dict[int, str] = {}  # function node -> "route" / "message": what calls it
         self.named_callbacks: dict[str, str] = {}  # the same for functions passed by name
-        self.depth = 0
         self.work = 0
         self.budget = BASE_WORK + WORK_PER_BYTE * len(unit.source)
         self.too_deep: int | None = None  # first line where nesting passed MAX_DEPTH
@@ -132,14 +133,19 @@ class State(ABC):
         self.work += cost
 
     def deeper(self, node: Node) -> bool:
-        """Enter one level of nesting; False (and nothing entered) past ``MAX_DEPTH``."""
+        """Enter one level of nesting; False (and nothing entered) past ``MAX_DEPTH``. The count is
+        shared by the interpreters of all modules, since calls go from one into another."""
         self.step()
-        if self.depth >= MAX_DEPTH:
+        if State.nesting >= MAX_DEPTH:
             if self.too_deep is None:
                 self.too_deep = node.start_point[0] + 1
             return False
-        self.depth += 1
+        State.nesting += 1
         return True
+
+    @staticmethod
+    def shallower() -> None:
+        State.nesting -= 1
 
     @abstractmethod
     def eval(self, node: Node, env: Env, frame: Frame) -> Value:

@@ -33,7 +33,7 @@ class Statements(State):
         try:
             return self._exec(node, env, frame)
         finally:
-            self.depth -= 1
+            self.shallower()
 
     def _exec(self, node: Node, env: Env, frame: Frame) -> bool:
         kind = node.type

@@ -11,7 +11,7 @@ from typing import Any
 from tree_sitter import Node
 
 from opskit.audit.code.syntax import UNKNOWN
-from opskit.audit.code.taint.state import ClassRef, Frame, FunctionRef, State, Summary
+from opskit.audit.code.taint.state import ClassRef, Frame, FunctionRef, State, Summary, WorkExhausted
 from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value, hashable, join, merge
 
 MAX_CALL_DEPTH = 5
@@ -26,8 +26,8 @@ class Summaries(State):
                       receiver: Value | None, node: Node, frame: Frame) -> Value:
         """The value of calling ``ref`` with these arguments; sinks it reaches are reported here."""
         bound = ref.owner.bind_parameters(ref, args, kwargs, receiver)
-        summary = ref.owner.summary(ref, bound)
-        if summary is None:  # recursion, depth or shape limit: the arguments' taint passes through
+        summary = self.summary_of(ref, bound)
+        if summary is None:  # recursion, depth, shape or work limit: the arguments' taint passes through
             return join([*args, *kwargs.values()])
         return self.apply(summary, ref, name, bound, node, frame).result
 
@@ -39,11 +39,21 @@ class Summaries(State):
             return Value(fields={}, cls=cls)
         ref = FunctionRef(cls.owner, init, cls.name, method=True)
         bound = ref.owner.bind_parameters(ref, args, kwargs, Value(fields={}, cls=cls))
-        summary = ref.owner.summary(ref, bound)
+        summary = self.summary_of(ref, bound)
         if summary is None:
             return Value(join([*args, *kwargs.values()]).origins, fields={}, cls=cls)
         applied = self.apply(summary, ref, name, bound, node, frame)
         return Value(fields=dict(applied.attributes), cls=cls)
+
+    def summary_of(self, ref: FunctionRef, bound: dict[str, Value]) -> Summary | None:
+        """``ref``'s summary; None when another module's interpreter has spent its work bound (that
+        module's budget is its own: this file's analysis goes on)."""
+        if ref.owner is self:
+            return self.summary(ref, bound)
+        try:
+            return ref.owner.summary(ref, bound)
+        except WorkExhausted:
+            return None
 
     def receiver_name(self, ref: FunctionRef) -> str | None:
         """What a method calls its instance: ``this``, or the first parameter in Python."""
