@@ -79,3 +79,18 @@ def test_python_indented_past_the_grammars_limit_is_a_note_not_a_crash() -> None
     result = RulesScanner(ScanSettings()).scan([SourceFile("deep.py", text), SourceFile("ok.py", "import os\n")])
     assert result.notes == ["deep.py: indented more than 400 levels deep; not parsed; skipped by code rules"]
     assert indent_levels(text.encode()) == 601
+
+
+def test_a_long_chain_of_modules_stays_within_the_nesting_bound(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Each module's interpreter counts the same nesting levels, so a call chain through 300 modules
+    (and a cycle back to the first) ends without RecursionError."""
+    count = 300
+    for index in range(count):
+        following = (index + 1) % count
+        (tmp_path / f"m{index}.py").write_text(
+            f"from m{following} import f{following}\n\n\ndef f{index}(x):\n    return f{following}(x) + 'a'\n")
+    (tmp_path / "app.py").write_text("import os\nfrom flask import request\nfrom m0 import f0\n\n\n"
+                                     "def view():\n    os.system(f0(request.args['x']))\n")
+    app = SourceFile("app.py", (tmp_path / "app.py").read_text())
+    result = RulesScanner(ScanSettings(root=str(tmp_path))).scan([app])
+    assert [f.location.line for f in result.findings] == [7]

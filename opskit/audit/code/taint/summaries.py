@@ -11,12 +11,13 @@ from typing import Any
 from tree_sitter import Node
 
 from opskit.audit.code.syntax import UNKNOWN
-from opskit.audit.code.taint.state import ClassRef, Frame, FunctionRef, State, Summary, WorkExhausted
+from opskit.audit.code.taint.state import MAX_DEPTH, ClassRef, Frame, FunctionRef, State, Summary, WorkExhausted
 from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value, hashable, join, merge
 
 MAX_CALL_DEPTH = 5
 MAX_SUMMARIES = 16  # argument shapes summarised per function; further calls pass their arguments' taint on
 CONSTRUCTORS = ("__init__", "constructor")
+CALL_MARGIN = 40  # nesting levels kept for the callee's body: deeper, a call passes its arguments' taint on
 
 
 class Summaries(State):
@@ -93,7 +94,8 @@ class Summaries(State):
         if known is not None:
             return known
         shapes = self.shapes.get(ref.node.id, 0)
-        if ref.node.id in self.stack or len(self.stack) >= MAX_CALL_DEPTH or shapes >= MAX_SUMMARIES:
+        if ref.node.id in self.stack or len(self.stack) >= MAX_CALL_DEPTH or shapes >= MAX_SUMMARIES or \
+                State.nesting >= MAX_DEPTH - CALL_MARGIN:
             return None
         self.shapes[ref.node.id] = shapes + 1
         env: Env = dict(self.module)
