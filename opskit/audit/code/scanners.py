@@ -177,7 +177,7 @@ def _bandit_finding(issue: bandit_adapter.BanditIssue, path: str, lines: list[by
         title=f"{issue.test_id} {issue.test_name}",
         severity=Severity.INFO if hint else Severity(_LEVELS.get(issue.severity, "low")),
         confidence=Confidence.LOW if hint else Confidence(_LEVELS.get(issue.confidence, "low")),
-        message=f"Hint, no untrusted input reaches it (opskit taint analysis): {text}" if hint else text,
+        message=f"Hint, opskit's taint analysis finds no untrusted input reaching this line: {text}" if hint else text,
         location=Location(path=path, line=issue.line, column=issue.column, end_column=issue.end_column,
                           snippet=snippet),
         fingerprint=fingerprint("bandit", issue.test_id, path, snippet, *([ordinal] if ordinal else [])),

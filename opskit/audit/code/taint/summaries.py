@@ -133,7 +133,7 @@ class Summaries(State):
             origins = frozenset(o.then(call_step) if not o.param else replace(o, steps=(*o.steps, call_step))
                                 for o in actual.origins)
             value = Value(frozenset(replace(o, cleared=o.cleared | pending.cleared) for o in origins))
-            self.report_site(pending.spec, value, pending.site, frame, pending.steps, (name or ref.name, *pending.via))
+            self.report_site(pending.spec, value, pending.site, frame, pending.steps, pending.via)
 
         def substitute(value: Value) -> Value:
             origins: set[Origin] = set()
