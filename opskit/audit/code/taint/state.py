@@ -227,7 +227,8 @@ class State(ABC):
             return True
         origin = min(real, key=lambda o: (o.path, o.line, o.source))
         chain = (*frame.via, *via)
-        where = f"line {origin.line}" if (origin.path or self.unit.path) == site.path else f"{origin.path}:{origin.line}"
+        source_path = origin.path or self.unit.path
+        where = f"line {origin.line}" if source_path == site.path else f"{source_path}:{origin.line}"
         detail = f"{origin.source} ({origin.kind}, {where}) reaches {site.sink}"
         detail += f" via {' -> '.join(chain)}()" if chain else ""
         key = (spec.rule, site.path, site.line, site.column)
