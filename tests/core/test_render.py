@@ -112,3 +112,13 @@ def test_large_reports_are_compact_and_complete() -> None:
 def test_text_names_other_rules_that_reported_the_same_issue() -> None:
     merged = replace(_finding(), properties={"also_reported_by": ["bandit.B608"]})
     assert "also reported by: bandit.B608" in get_renderer("text").render(Report(command="audit", findings=[merged]))
+
+
+def test_one_verdict_enum_decides_the_exit() -> None:
+    from opskit.core.findings import Verdict
+    from opskit.monitor.interface import GateResult
+
+    assert [v.value for v in Verdict] == ["successful", "failed", "inconclusive"]
+    assert GateResult.__annotations__["verdict"] == "Verdict"
+    assert not Report("x", [], verdict=Verdict.SUCCESSFUL).fails(None)
+    assert Report("x", [], verdict=Verdict.INCONCLUSIVE).fails(None)
