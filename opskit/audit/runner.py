@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from opskit.audit.cache import Entries, cache_key, content_hash
+from opskit.audit.cache import Entries, cache_key, content_hash, scanner_key
 from opskit.audit.files import decode
 from opskit.audit.interface import FileRef, Scanner, SourceFile
 from opskit.audit.suppress import drop_inline_suppressed
@@ -38,6 +38,7 @@ class RunOutcome:
 
 # Set in the parent before forking; read by workers (copy-on-write, never pickled).
 _SCANNERS: Sequence[Scanner] = ()
+_KEYS: Sequence[str] = ()
 _CACHE: Entries = {}
 
 
@@ -74,7 +75,7 @@ def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str],
         for index, scanner in enumerate(_SCANNERS):
             if not scanner.wants(source.path):
                 continue
-            key = cache_key(scanner.name, scanner.version, source.path, digest)
+            key = cache_key(_KEYS[index], source.path, digest)
             if digest and key in _CACHE:
                 for entry in _CACHE[key]:  # findings, and the file's notes stored as {"note": ...}
                     if "note" in entry:
@@ -127,8 +128,8 @@ def run_scanners(
     on_progress: Callable[[int], None] = lambda n: None,
 ) -> RunOutcome:
     """Scan ``items`` with ``scanners``; ``on_progress`` gets the number of files done per batch."""
-    global _SCANNERS, _CACHE
-    _SCANNERS, _CACHE = scanners, cache
+    global _SCANNERS, _KEYS, _CACHE
+    _SCANNERS, _KEYS, _CACHE = scanners, [scanner_key(s) for s in scanners], cache
     outcome = RunOutcome()
     batches = _batches(items)
     total = sum(i.size if isinstance(i, FileRef) else len(i.text) for i in items)
@@ -142,7 +143,7 @@ def run_scanners(
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 _collect(outcome, pool.map(_scan_batch, batches), batches, on_progress)
     finally:
-        _SCANNERS, _CACHE = (), {}
+        _SCANNERS, _KEYS, _CACHE = (), (), {}
     return outcome
 
 

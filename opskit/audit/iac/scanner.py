@@ -33,11 +33,12 @@ class IacScanner(Scanner):
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)
         self.checker = self.checker_class(load_rules(self.checker_class.kind))
-        if self.checker.context_globs:
-            # Results also depend on files such as .dockerignore; their content joins the version the
-            # result cache is keyed on, so editing one re-scans instead of reusing stale results.
-            digest = context_digest(Path(settings.root), self.checker.context_globs)
-            setattr(self, "version", f"{type(self).version}+{digest}")  # noqa: B010 (shadows the ClassVar)
+
+    def outside_inputs(self) -> str:
+        # Results also depend on files such as .dockerignore: editing one re-scans.
+        if not self.checker.context_globs:
+            return ""
+        return context_digest(Path(self.settings.root), self.checker.context_globs)
 
     def wants(self, path: str) -> bool:
         return self.checker.wants(path)
@@ -116,18 +117,15 @@ def to_finding(hit: Hit, rule: Rule, path: str, show_secrets: bool) -> Finding:
 
 class DockerfileScanner(IacScanner):
     name = "iac-dockerfile"
-    version = "1"
     checker_class = DockerfileChecker
 
 
 class TerraformScanner(IacScanner):
     name = "iac-terraform"
-    version = "1"
     checker_class = TerraformChecker
 
 
 class ConfigScanner(IacScanner):
     name = "iac-config"
-    version = "1"
     checker_class = ConfigChecker
 
