@@ -47,6 +47,7 @@ class Scanner(ABC):
     """One family of audit rules. Instances are created once and shared with worker processes."""
 
     name: ClassVar[str]  # "secrets", "code", "iac"
+    streams: ClassVar[bool] = False  # rules are line-local, so a big file can be scanned in windows
 
     def __init__(self, settings: ScanSettings) -> None:
         self.settings = settings

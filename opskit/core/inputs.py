@@ -53,15 +53,15 @@ def check_path_length(path: str | os.PathLike[str], what: str = "input") -> None
 
 @contextmanager
 def open_input(
-    path: str | os.PathLike[str], what: str = "input", max_bytes: int = DEFAULT_MAX_BYTES
+    path: str | os.PathLike[str], what: str = "input", max_bytes: int = DEFAULT_MAX_BYTES, shown: str | None = None
 ) -> Iterator[BinaryIO]:
     """Open a regular file for reading in binary; anything else is an ``InputError`` naming the file.
 
-    ``what`` names the role in messages ("log", "playbook", "checks file"); a file over
-    ``max_bytes`` is refused before it is read.
+    ``what`` names the role in messages ("log", "playbook", "checks file") and ``shown`` the file
+    (default: its path); a file over ``max_bytes`` is refused before it is read.
     """
     check_path_length(path, what)
-    shown = shown_path(path)
+    shown = shown or shown_path(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:

@@ -15,6 +15,7 @@ class SecretsScanner(Scanner):
     """Hardcoded credentials in any text file, staged change or historical commit."""
 
     name = "secrets"
+    streams = True
 
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)
