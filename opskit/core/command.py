@@ -18,7 +18,7 @@ import click
 from click.core import ParameterSource
 
 from opskit.core.atomic import atomic_write
-from opskit.core.config import GLOBAL_KEYS, Config, discover_config, load_config
+from opskit.core.config import Config, discover_config, load_config
 from opskit.core.errors import ConfigError, ExitCode, OpskitError
 from opskit.core.findings import Report, Severity
 from opskit.core.progress import interactive
@@ -86,20 +86,57 @@ def _command_path(ctx: click.Context) -> tuple[str, ...]:
     return tuple(reversed(names))
 
 
+def _options(command: click.Command) -> dict[str, click.Option]:
+    """A command's options that config may set, by long flag name."""
+    return {
+        param.name.replace("_", "-"): param
+        for param in command.params
+        if isinstance(param, click.Option) and param.name and param.name != "config_file"
+    }
+
+
+def _config_schema(ctx: click.Context) -> Callable[[tuple[str, ...]], tuple[frozenset[str], frozenset[str]] | None]:
+    """For ``Config.check_keys``: the options in a command's subtree and its subcommands' names."""
+    root_ctx = ctx.find_root()
+
+    def lookup(path: tuple[str, ...]) -> click.Command | None:
+        command: click.Command | None = root_ctx.command
+        for name in path:
+            if not isinstance(command, click.Group):
+                return None
+            command = command.get_command(root_ctx, name)
+        return command
+
+    def subtree(command: click.Command) -> frozenset[str]:
+        names = set(_options(command))
+        if isinstance(command, click.Group):
+            for name in command.list_commands(root_ctx):
+                sub = command.get_command(root_ctx, name)
+                names |= subtree(sub) if sub is not None else set()
+        return frozenset(names)
+
+    def known(path: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]] | None:
+        command = lookup(path)
+        if command is None:
+            return None
+        children = frozenset(command.list_commands(root_ctx)) if isinstance(command, click.Group) else frozenset()
+        return subtree(command), children
+
+    return known
+
+
 def _apply_config(ctx: click.Context, config: Config, kwargs: dict[str, Any]) -> None:
-    """Fill options the user did not give on the command line from the config section."""
-    path = _command_path(ctx)
-    section = config.section(path)
-    by_flag: dict[str, click.Option] = {}
-    for param in ctx.command.params:
-        if isinstance(param, click.Option) and param.name:
-            by_flag[param.name.replace("_", "-")] = param
-    for key, value in section.items():
+    """Fill options the user did not give on the command line from the config section.
+
+    Keys of a group's table that this command lacks are for its siblings (checked by ``check_keys``).
+    """
+    if config.source is not None:
+        config.check_keys(_config_schema(ctx))
+    by_flag = _options(ctx.command)
+    for key, value in config.section(_command_path(ctx)).items():
         option = by_flag.get(key.replace("_", "-"))
         if option is None:
-            if key in GLOBAL_KEYS:
-                continue
-            raise ConfigError(f"{config.source}: unknown key {key!r} for 'opskit {' '.join(path)}'")
+            continue
         assert option.name is not None
         if ctx.get_parameter_source(option.name) not in (ParameterSource.DEFAULT, None):
             continue
