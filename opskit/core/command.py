@@ -21,7 +21,7 @@ from opskit.core.atomic import atomic_write
 from opskit.core.config import Config, discover_config, load_config
 from opskit.core.errors import ConfigError, ExitCode, OpskitError
 from opskit.core.findings import Report, Severity
-from opskit.core.progress import interactive
+from opskit.core.progress import color_allowed, in_ci, interactive, no_color_flag
 from opskit.core.redact import mask_dsn
 from opskit.core.render import Renderer, get_renderer
 from opskit.core.render.interface import FORMATS
@@ -48,8 +48,8 @@ class Output:
         return self.fmt == "text" and not self.quiet and interactive()
 
     def info(self, message: str) -> None:
-        """A status line on stderr, hidden by -q and for machine-readable output on stdout."""
-        if not self.quiet and (self.fmt == "text" or self.path is not None):
+        """A status line on stderr for a person: hidden by -q, in CI and for JSON or SARIF."""
+        if not self.quiet and self.fmt == "text" and not in_ci():
             click.echo(mask_dsn(message), err=True)
 
     def detail(self, message: str) -> None:
@@ -169,8 +169,8 @@ def opskit_command(
             fmt = kwargs.pop("fmt", "text")
             output = kwargs.pop("output", None)
             fail_on = kwargs.pop("fail_on", None)
-            no_color = kwargs.pop("no_color")
             root = ctx.find_root().params
+            no_color = kwargs.pop("no_color") or root.get("no_color", False)
             quiet = kwargs.pop("quiet") or root.get("quiet", False)
             verbose = kwargs.pop("verbose") + root.get("verbose", 0)
             kwargs["out"] = Output(
@@ -179,9 +179,10 @@ def opskit_command(
                 fail_on=Severity.parse(fail_on) if fail_on else None,
                 quiet=quiet,
                 verbose=verbose,
-                color=not (no_color or root.get("no_color")) and sys.stdout.isatty(),
+                color=color_allowed(no_color) and sys.stdout.isatty(),
             )
-            return func(*args, **kwargs)
+            with no_color_flag(no_color):
+                return func(*args, **kwargs)
 
         options = [
             click.option("-q", "--quiet", is_flag=True, help="Only errors and the report itself."),
@@ -230,7 +231,10 @@ class OpskitGroup(click.Group):
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
         argv = list(sys.argv[1:] if args is None else args)
-        debug = "--debug" in argv
+        # --debug is accepted anywhere before a "--": it only decides how errors are shown.
+        end = argv.index("--") if "--" in argv else len(argv)
+        debug = "--debug" in argv[:end]
+        argv = [arg for arg in argv[:end] if arg != "--debug"] + argv[end:]
         try:
             rv = super().main(argv, prog_name=prog_name or "opskit", standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:
