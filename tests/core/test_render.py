@@ -75,6 +75,17 @@ def test_text_groups_by_file_and_summarises() -> None:
     assert "\x1b[" not in text
 
 
+def test_text_orders_files_by_their_worst_finding() -> None:
+    report = Report(
+        command="audit",
+        findings=[_finding("a.py", 1, Severity.LOW), _finding("z.py", 5, Severity.CRITICAL),
+                  _finding("m.py", 3, Severity.HIGH), _finding("b.py", 7, Severity.HIGH)],
+    )
+    text = get_renderer("text").render(report)
+    order = [line for line in text.splitlines() if line.endswith(".py")]
+    assert order == ["z.py", "b.py", "m.py", "a.py"]
+
+
 def test_text_colors_only_when_asked() -> None:
     text = get_renderer("text", color=True).render(Report(command="audit", findings=[_finding()]))
     assert "\x1b[" in text
