@@ -23,6 +23,7 @@ COMPARATORS: dict[str, Callable[[float, float], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
 }
+PARTS = ("server", "targets", "rules", "alerts", "checks")  # what ``monitor check`` looks at
 Reducer = Literal["max", "min", "avg", "last"]
 NoData = Literal["fail", "warn", "pass"]
 
