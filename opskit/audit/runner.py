@@ -16,6 +16,7 @@ from typing import Any
 
 from opskit.audit.cache import Entries, cache_key, content_hash, scanner_key
 from opskit.audit.content import SAMPLE_BYTES, WINDOW_BYTES, Window, binary_reason, to_text, windows
+from opskit.audit.git_blobs import read_blob
 from opskit.audit.interface import FileRef, Scanner, SourceFile
 from opskit.audit.suppress import drop_inline_suppressed
 from opskit.core.errors import InputError
@@ -96,6 +97,34 @@ def _scan_windows(item: FileRef, findings: list[dict[str, Any]], notes: list[str
         notes.append(_skip_note(item, exc))
 
 
+def _scan_whole_files(scanner: Scanner, sources: Sequence[SourceFile], findings: list[dict[str, Any]],
+                      notes: list[str]) -> None:
+    """Added lines of one commit (or the index): a scanner that needs context reads each whole file
+    at that revision and keeps the findings on added lines, as a tree scan of that content would."""
+    origin = sources[0].origin
+    commit = origin["commit"]
+    wholes: list[SourceFile] = []
+    added: dict[str, set[int]] = {}
+    for source in sources:
+        text = read_blob(scanner.settings.root, commit, source.path)
+        if text is None:
+            notes.append(f"{source.path}: cannot read the whole file from git ({commit[:12]}), "
+                         f"skipped by {scanner.name}")
+            continue
+        wholes.append(SourceFile(path=source.path, text=text, origin=origin))
+        added[source.path] = {n for n, line in enumerate(source.text.splitlines(), 1) if line.strip()}
+    if not wholes:
+        return
+    result = scanner.scan(wholes)
+    notes.extend(result.notes)
+    for finding in drop_inline_suppressed(result.findings, wholes):
+        if finding.location.line in added.get(finding.location.path, ()):
+            as_dict = finding.to_dict()
+            as_dict["properties"].update({k: origin[k] for k in ("commit", "author", "date") if k in origin})
+            as_dict["properties"]["scanner"] = scanner.name
+            findings.append(as_dict)
+
+
 def _skip_note(item: FileRef, exc: InputError | OSError) -> str:
     reason = exc.message.removeprefix(f"{item.path}: ") if isinstance(exc, InputError) else exc.strerror
     return f"{item.path}: skipped, {reason}"
@@ -108,6 +137,7 @@ def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str],
     fresh: Entries = {}
     scanned = nbytes = 0
     pending: dict[int, list[tuple[SourceFile, str]]] = {}
+    by_revision: dict[tuple[int, str], list[SourceFile]] = {}
     for item in items:
         if isinstance(item, FileRef) and item.size > WINDOW_BYTES:
             _scan_windows(item, findings, notes)
@@ -124,6 +154,9 @@ def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str],
         for index, scanner in enumerate(_SCANNERS):
             if not scanner.wants(source.path):
                 continue
+            if source.origin.get("commit") and not scanner.streams:
+                by_revision.setdefault((index, source.origin["commit"]), []).append(source)
+                continue
             key = cache_key(_KEYS[index], source.path, digest)
             if digest and key in _CACHE:
                 for entry in _CACHE[key]:  # findings, and the file's notes stored as {"note": ...}
@@ -134,6 +167,8 @@ def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str],
                 fresh[key] = _CACHE[key]
             else:
                 pending.setdefault(index, []).append((source, key))
+    for (index, _), revision in by_revision.items():
+        _scan_whole_files(_SCANNERS[index], revision, findings, notes)
     for index, entries in pending.items():
         sources = [source for source, _ in entries]
         result = _SCANNERS[index].scan(sources)

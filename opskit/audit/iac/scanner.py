@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from opskit.audit.files import FileFilter, discover_files
+from opskit.audit.git_blobs import read_blob
 from opskit.audit.iac.catalog import load_rules
 from opskit.audit.iac.config import ConfigChecker
 from opskit.audit.iac.dockerfile import DockerfileChecker
-from opskit.audit.iac.git_blobs import read_blob
 from opskit.audit.iac.interface import Checker, Hit, Rule, Unparseable
 from opskit.audit.iac.terraform import TerraformChecker
 from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
@@ -47,16 +47,9 @@ class IacScanner(Scanner):
         findings: list[Finding] = []
         notes: list[str] = []
         for source in files:
-            commit = source.origin.get("commit") if source.origin else None
-            text, added = source.text, None
-            if commit:
-                # A --staged/--history source holds only the added lines: check the whole file at
-                # that commit and keep what lies on the added lines.
-                whole = read_blob(self.settings.root, commit, source.path)
-                if whole is None:
-                    notes.append(f"{source.path}: cannot read the whole file from git ({commit[:12]}), skipped")
-                    continue
-                text, added = whole, {n for n, line in enumerate(source.text.splitlines(), 1) if line.strip()}
+            # --staged/--history: the runner hands the whole file at that commit and keeps the
+            # findings on added lines; siblings such as .dockerignore come from the same commit.
+            commit, text = source.origin.get("commit") if source.origin else None, source.text
             siblings = {name: self._read_sibling(source.path, commit, name)
                         for name in self.checker.siblings(source.path)}
             try:
@@ -66,7 +59,7 @@ class IacScanner(Scanner):
                 notes.append(f"{where}: cannot parse as {self.checker.kind}, skipped: {exc.message}")
                 continue
             findings.extend(to_finding(hit, self.checker.rules[hit.rule_id], source.path, self.settings.show_secrets)
-                            for hit in hits if added is None or hit.line in added)
+                            for hit in hits)
         return ScanResult(findings=findings, notes=notes)
 
     def _read_sibling(self, path: str, commit: str | None, name: str) -> str | None:
