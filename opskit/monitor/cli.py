@@ -147,6 +147,6 @@ def gate(
     settings = GateSettings(interval, count, failure_limit, consecutive_error_limit, inconclusive_limit)
 
     def on_round(current: GateRound) -> None:
-        out.info(f"round {current.number}/{count}: {current.status.value}")
+        out.log(f"round {current.number}/{count}: {current.status.value}")
 
     return emit(api.gate(connection, checks, settings, on_round), out, text_renderer=render.CheckTableRenderer)
