@@ -13,6 +13,8 @@ from opskit.core.command import Output, emit, opskit_command
 from opskit.monitor import api
 from opskit.monitor.interface import GateRound, GateSettings
 from opskit.monitor.inventory import Scope
+from opskit.monitor.lint import api as lint_api
+from opskit.monitor.lint.cli_options import lint_request
 from opskit.monitor.render import CheckTableRenderer
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -146,3 +148,39 @@ def gate(
         out.info(f"round {current.number}/{count}: {current.status.value}")
 
     return emit(api.gate(connection, checks, settings, on_round), out, text_renderer=CheckTableRenderer)
+
+
+@monitor.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--staged", is_flag=True, help="Report only rules changed in the git index (pre-commit).")
+@click.option("--base", metavar="REV", help="Report only rules changed since the branch left REV (CI).")
+@click.option("--require-label", multiple=True, metavar="NAME", help="Labels every alert needs [severity].")
+@click.option(
+    "--require-annotation", multiple=True, metavar="NAME", help="Annotations every alert needs [summary, runbook_url]."
+)
+@click.option("--scrape-interval", default="1m", show_default=True, help="Assumed scrape interval offline.")
+@click.option("--evaluation-interval", default="1m", show_default=True, help="Assumed evaluation interval offline.")
+@click.option("--history", default="1d", show_default=True, help="With --url: replay alerts over this long.")
+@click.option("--max-series", type=click.IntRange(min=1), default=10_000, show_default=True)
+@click.option("--max-samples", type=click.IntRange(min=1), default=5_000_000, show_default=True)
+@click.option("--max-firings", type=click.IntRange(min=0), default=10, show_default=True,
+              help="With --url: more firings than this over --history is flapping.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Parallel requests to the server.")
+@opskit_command(config_from="paths")
+@connection_options
+def lint(connection: api.Connection, paths: tuple[Path, ...], out: Output, **options: Any) -> int:
+    """Lint Prometheus alerting and recording rules; with --url also against the live server.
+
+    PATHS are rule files or directories (Prometheus rule files, Kubernetes PrometheusRule objects,
+    or any YAML with a 'groups' list). Exit 1 with --fail-on when a finding reaches that severity.
+
+    \b
+    Examples:
+      opskit monitor lint examples/monitor/rules.yml
+      opskit monitor lint rules/ --url http://127.0.0.1:9090 --history 7d --fail-on high
+      opskit monitor lint rules/ --base origin/main --format sarif -o lint.sarif
+    """
+    request = lint_request(paths, options)
+    client = connection.open() if connection.url else None
+    return emit(lint_api.lint(request, client), out)
