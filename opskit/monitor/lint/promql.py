@@ -61,7 +61,7 @@ class Selector(Node):
         """The instant selector as PromQL (no range, no offset), for live queries."""
         inner = ",".join(f"{m.name}{m.op}{_quote(m.value)}" for m in self.matchers if m.name != "__name__")
         if self.name:
-            return f"{self.name}{{{inner}}}"
+            return f"{self.name}{{{inner}}}" if inner else self.name
         return "{" + ",".join(f"{m.name}{m.op}{_quote(m.value)}" for m in self.matchers) + "}"
 
     def label_names(self) -> frozenset[str]:
