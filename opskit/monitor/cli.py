@@ -84,6 +84,7 @@ def monitor() -> None:
 )
 @click.option("--job", multiple=True, metavar="PATTERN", help="Only targets and alerts of these jobs.")
 @click.option("--rule-group", multiple=True, metavar="PATTERN", help="Only these rule groups.")
+@click.option("--alertmanager", metavar="URL", help="Also check this Alertmanager (alone when --url is not given).")
 @opskit_command(config_from="checks")
 @connection_options
 def check(
@@ -92,6 +93,7 @@ def check(
     only: tuple[str, ...],
     job: tuple[str, ...],
     rule_group: tuple[str, ...],
+    alertmanager: str | None,
     out: Output,
 ) -> int:
     """Check a Prometheus server, its targets, rules and alerts, and your services' checks and SLOs.
@@ -104,7 +106,7 @@ def check(
       opskit monitor check --url https://prom.example.com --token-env PROM_TOKEN \\
           --checks examples/monitor/checks.yml --job 'api-*' --format json
     """
-    report = api.check(connection, checks, only, Scope(job, rule_group), out.show_progress)
+    report = api.check(connection, checks, only, Scope(job, rule_group), out.show_progress, alertmanager)
     return emit(report, out, text_renderer=CheckTableRenderer)
 
 
