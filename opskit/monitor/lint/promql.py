@@ -12,9 +12,11 @@ from typing import Any
 
 import promql_parser
 
-from opskit.monitor.lint.promql_tokens import Token, TokenQueues
+from opskit.monitor.lint.promql_tokens import Token, TokenQueues, complexity, tokens
 
 COUNTER_FUNCTIONS = frozenset({"rate", "irate", "increase", "resets"})
+MAX_DEPTH = 100  # the parser recurses; far deeper input crashes it, so refuse it first
+MAX_OPERATORS = 300
 
 
 @dataclass(frozen=True)
@@ -156,9 +158,8 @@ _CARD = {"OneToOne": "one-to-one", "ManyToOne": "many-to-one", "OneToMany": "one
 class _Converter:
     """Library tree -> our nodes, taking token positions in source order."""
 
-    def __init__(self, text: str) -> None:
-        self.queues = TokenQueues(text)
-        self.length = len(text)
+    def __init__(self, found: list[Token]) -> None:
+        self.queues = TokenQueues(found)
 
     @staticmethod
     def _span(token: Token | None, *nodes: Node | None) -> Span:
@@ -263,12 +264,19 @@ class _Converter:
 
 def parse(text: str) -> Node:
     """Our tree of ``text``; PromQLSyntaxError with the parser's message when it is not PromQL."""
+    found = tokens(text)
+    depth, operators = complexity(found)
+    if depth > MAX_DEPTH or operators > MAX_OPERATORS:
+        raise PromQLSyntaxError(
+            f"expression too complex to lint ({depth} levels of brackets, {operators} operators; "
+            f"limits {MAX_DEPTH} and {MAX_OPERATORS})"
+        )
     try:
         tree = promql_parser.parse(text)
     except (ValueError, RuntimeError, OverflowError) as exc:
         raise PromQLSyntaxError(str(exc).strip() or "invalid PromQL") from None
     try:
-        return _Converter(text).convert(tree)
+        return _Converter(found).convert(tree)
     except RecursionError:
         raise PromQLSyntaxError("expression nested too deeply") from None
 

@@ -79,13 +79,27 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
+def complexity(found: list[Token]) -> tuple[int, int]:
+    """Deepest bracket nesting and number of operators: the parser recurses on both."""
+    depth = deepest = operators = 0
+    for token in found:
+        if token.text in ("(", "[", "{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.text in (")", "]", "}"):
+            depth -= 1
+        elif token.role == "op" and token.text != ",":
+            operators += 1
+    return deepest, operators
+
+
 class TokenQueues:
     """Tokens by (role, text), taken in order; an exhausted queue answers None, never fails."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, found: list[Token]) -> None:
         self._queues: dict[tuple[str, str], deque[Token]] = defaultdict(deque)
         self._numbers: deque[Token] = deque()
-        for token in tokens(text):
+        for token in found:
             if token.role == "number":
                 self._numbers.append(token)
             else:
