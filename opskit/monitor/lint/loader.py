@@ -61,6 +61,13 @@ class _Source:
         line, column = self.place(node.start_mark.index)
         return TextMap(tuple(lines), tuple(columns), line, column)
 
+    def last_line(self, node: yaml.Node) -> int:
+        """The line of a node's last character (PyYAML's end mark sits at the next token)."""
+        index = node.end_mark.index
+        while index > node.start_mark.index and self.text[index - 1].isspace():
+            index -= 1
+        return self.place(max(index - 1, node.start_mark.index))[0]
+
     def mark(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -175,7 +182,7 @@ class _FileLoader:
                 annotations=maps["annotations"],
                 places=places,
                 expr_map=self.source.text_map(expr_node),
-                lines=(node.start_mark.line + 1, node.end_mark.line + (0 if node.end_mark.column == 0 else 1)),
+                lines=(node.start_mark.line + 1, self.source.last_line(node)),
             )
         )
 

@@ -11,6 +11,18 @@ from opskit.monitor.lint.interface import Problem
 CHECK_TITLES: dict[str, str] = {"rules/structure": "rule file Prometheus would not load"}
 
 
+def _balanced(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` extended to close the brackets it opens, so a snippet reads as PromQL."""
+    depth = 0
+    for index in range(start, len(text)):
+        if index >= end and depth <= 0:
+            return text[start:index]
+        char = text[index]
+        depth += char in "([{"
+        depth -= char in ")]}"
+    return text[start:]
+
+
 def location(problem: Problem) -> Location:
     if problem.place is not None:
         path, line, column = problem.place
@@ -20,7 +32,7 @@ def location(problem: Problem) -> Location:
     if problem.span is not None and problem.key == "expr":
         line, column = rule.expr_map.at(problem.span.start)
         end_line, end_column = rule.expr_map.at(max(problem.span.start, problem.span.end - 1))
-        snippet = rule.expr[problem.span.start : problem.span.end][:120] or None
+        snippet = _balanced(rule.expr, problem.span.start, problem.span.end)[:120] or None
         return Location(rule.path, line, column, end_line, end_column + 1, snippet)
     if problem.key == "expr":
         return Location(rule.path, rule.expr_map.line, rule.expr_map.column)

@@ -89,9 +89,9 @@ def test_replay_counts_forty_firings_in_an_hour(lint_prometheus: OwnPrometheus, 
 def test_slow_group_is_found_and_a_quick_one_is_not(lint_prometheus: OwnPrometheus, tmp_path: Path) -> None:
     text = (
         "groups:\n"
-        "- name: lint-slow\n  interval: 50ms\n  rules:\n"
+        "- name: lint-slow\n  interval: 20ms\n  rules:\n"  # ~0.2 s per evaluation: far over 20 ms
         "  - record: job:flappy_errors:count_over_time_sub\n"
-        "    expr: count_over_time(flappy_errors[1h:50ms])\n"
+        "    expr: count_over_time(flappy_errors[1h:20ms])\n"
         "- name: lint-quick\n  interval: 5s\n  rules:\n"
         "  - record: job:queue_depth:max\n    expr: max by (job) (queue_depth)\n"
     )
@@ -104,7 +104,8 @@ def test_slow_group_is_found_and_a_quick_one_is_not(lint_prometheus: OwnPromethe
         deadline = time.monotonic() + 30
         while True:
             groups = {g["name"]: g for g in lint_prometheus.api("rules")["groups"]}  # type: ignore[index]
-            if all(groups.get(n, {}).get("evaluationTime") for n in ("lint-slow", "lint-quick")):
+            quick_done = groups.get("lint-quick", {}).get("evaluationTime", 0) > 0
+            if quick_done and groups.get("lint-slow", {}).get("evaluationTime", 0) > 0.02:
                 break
             assert time.monotonic() < deadline, groups
             time.sleep(0.5)
@@ -113,3 +114,16 @@ def test_slow_group_is_found_and_a_quick_one_is_not(lint_prometheus: OwnPromethe
         loaded.unlink()
         lint_prometheus.reload()
     assert [f["location"]["line"] for f in slow] == [2], slow  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("over", "within"),
+    [(("--max-series", "2"), ("--max-series", "3")), (("--max-samples", "10"), ("--max-samples", "100000"))],
+    ids=["series", "samples"],
+)
+def test_cost_over_a_limit_is_found_and_within_it_is_not(
+    lint_prometheus: OwnPrometheus, tmp_path: Path, over: tuple[str, str], within: tuple[str, str]
+) -> None:
+    path = _rules_file(tmp_path / "cost.yml", "lint-cost", {"Mismatch": FIXED["Mismatch"]})  # 2 + 1 series
+    assert [f["rule_id"] for f in _lint(lint_prometheus, path, *over)] == ["live/cost"]
+    assert _lint(lint_prometheus, path, *within) == []
