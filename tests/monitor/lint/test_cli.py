@@ -50,7 +50,8 @@ def test_clean_file_exits_zero_with_sarif(tmp_path: Path) -> None:
     path.write_text(GOOD + BAD_RULE)
     result = opskit("monitor", "lint", str(path), "--format", "sarif", "--fail-on", "low")
     assert result.returncode == 1
-    (region,) = [r["locations"][0]["physicalLocation"]["region"] for r in json.loads(result.stdout)["runs"][0]["results"]]
+    results = json.loads(result.stdout)["runs"][0]["results"]
+    (region,) = [r["locations"][0]["physicalLocation"]["region"] for r in results]
     assert (region["startLine"], region["startColumn"]) == (10, 15)
 
 
