@@ -21,6 +21,7 @@ from opskit.monitor.lint.interface import Group, Problem, Rule, RuleKind, RuleSe
 RULE_SUFFIXES = (".yml", ".yaml")
 STRUCTURE = "rules/structure"
 MAX_FILE_BYTES = 20 * 1024 * 1024
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster, same marks
 _RULE_KEYS = frozenset({"alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations"})
 
 
@@ -191,7 +192,7 @@ def load_text(path: str, text: str) -> RuleSet:
     """Rules and groups of one file's text; problems for invalid YAML or a wrong shape."""
     loader = _FileLoader(_Source(path, text))
     try:
-        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        documents = list(yaml.compose_all(text, Loader=_LOADER))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
