@@ -184,7 +184,8 @@ class _Converter:
         token = self.queues.take("metric", name) if name else self.queues.take("brace", "{")
         for m in vs.matchers.matchers:
             label = self.queues.take("label", m.name)
-            span = Span(label.start, label.end) if label else self._span(token)
+            value = self.queues.following(label, 2) if label else None
+            span = Span(label.start, value.end if value else label.end) if label else self._span(token)
             matchers.append(Matcher(m.name, _MATCH_OPS.get(_enum(m.op), "="), m.value, span))
         if not name:
             name = next((m.value for m in matchers if m.name == "__name__" and m.op == "="), None)

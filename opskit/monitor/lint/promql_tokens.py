@@ -97,6 +97,8 @@ class TokenQueues:
     """Tokens by (role, text), taken in order; an exhausted queue answers None, never fails."""
 
     def __init__(self, found: list[Token]) -> None:
+        self.found = found
+        self._index = {id(token): index for index, token in enumerate(found)}
         self._queues: dict[tuple[str, str], deque[Token]] = defaultdict(deque)
         self._numbers: deque[Token] = deque()
         for token in found:
@@ -108,6 +110,11 @@ class TokenQueues:
     def take(self, role: str, text: str) -> Token | None:
         queue = self._queues.get((role, text))
         return queue.popleft() if queue else None
+
+    def following(self, token: Token, steps: int) -> Token | None:
+        """The token ``steps`` after ``token`` (a matcher's value after its label and operator)."""
+        index = self._index[id(token)] + steps
+        return self.found[index] if index < len(self.found) else None
 
     def take_number(self) -> Token | None:
         return self._numbers.popleft() if self._numbers else None

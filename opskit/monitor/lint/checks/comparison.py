@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from opskit.core.findings import Severity
 from opskit.monitor.lint.interface import Check, ParsedRule, Problem, RuleKind, Settings
-from opskit.monitor.lint.promql import Aggregate, Binary, Call, Node, Number, Selector, Wrapped
+from opskit.monitor.lint.promql import Aggregate, Binary, Call, Node, Number, Selector, Span, Wrapped
 
 INF = math.inf
 _CALL_RANGES = {
@@ -124,5 +124,5 @@ class ComparisonCheck(Check):
                 parsed,
                 f"the left side is always in {shown}, so '{op} {constant:g}' {verdict} holds: "
                 f"the alert {'always' if verdict == 'always' else 'never'} fires",
-                node.op_span,
+                Span(node.op_span.start, node.span.end),
             )
