@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opskit.core.findings import Report
+from opskit.monitor.durations import format_duration
 from opskit.monitor.interface import PrometheusClient
 from opskit.monitor.lint.checks import OFFLINE_CHECKS
 from opskit.monitor.lint.gitdiff import changed_lines
 from opskit.monitor.lint.interface import ParsedRule, Problem, Rule, RuleSet, Settings
 from opskit.monitor.lint.live.base import LiveCheck, LiveLimits
-from opskit.monitor.lint.live.cost import QueryCost
+from opskit.monitor.lint.live.cost import QueryCost, QueryError
 from opskit.monitor.lint.live.facts import server_settings
 from opskit.monitor.lint.live.fetch import Fetcher
-from opskit.monitor.lint.live.history import AlertHistory, replays
+from opskit.monitor.lint.live.history import AlertHistory, Replay, replays
 from opskit.monitor.lint.live.matching import VectorMatching
 from opskit.monitor.lint.live.series import LabelMissing, SeriesMissing
 from opskit.monitor.lint.live.slow_group import SlowGroup
@@ -27,6 +28,7 @@ from opskit.monitor.lint.report import lint_report
 LIVE_CHECKS: tuple[LiveCheck, ...] = (SeriesMissing(), VectorMatching(), QueryCost(), AlertHistory(), SlowGroup())
 TITLES = {c.id: c.title for c in OFFLINE_CHECKS} | {c.id: c.title for c in LIVE_CHECKS}
 TITLES[LabelMissing.id] = LabelMissing.title
+TITLES[QueryError.id] = QueryError.title
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,16 @@ def _changed(problem: Problem, changes: dict[Path, set[int]]) -> bool:
     return any(first <= n <= last for n in lines)
 
 
+def history_note(history: Sequence[Replay], seconds: float) -> str:
+    """One line: how many alerts would have fired over the replayed history, and the busiest."""
+    fired = sorted((r for r in history if r.firings), key=lambda r: (-r.firings, r.rule))
+    text = (f"alert replay over the last {format_duration(seconds)}: "
+            f"{len(fired)} of {len(history)} alert(s) would have fired")
+    if fired:
+        text += " (most: " + ", ".join(f"{r.rule} {r.firings}x" for r in fired[:3]) + ")"
+    return text
+
+
 def lint(request: LintRequest, client: PrometheusClient | None = None) -> Report:
     """Lint the rule files; with a client also against the live server."""
     loaded: RuleSet = load_files(request.paths)
@@ -90,8 +102,10 @@ def lint(request: LintRequest, client: PrometheusClient | None = None) -> Report
         for check in LIVE_CHECKS:
             problems += check.run(valid, loaded.groups, settings, limits, fetch)
         data["prometheus"] = client.url
-        data["alert_history"] = [r.to_dict() for r in replays(valid, settings, limits, fetch)]
+        history = replays(valid, settings, limits, fetch)
+        data["alert_history"] = [r.to_dict() for r in history]
         data["requests"] = fetch.sent
+        notes.append(history_note(history, limits.history))
     problems = offline_problems(rules, settings) + problems
     if request.staged or request.base:
         changes = changed_lines(request.paths[0], request.staged, request.base)

@@ -127,3 +127,10 @@ def test_cost_over_a_limit_is_found_and_within_it_is_not(
     path = _rules_file(tmp_path / "cost.yml", "lint-cost", {"Mismatch": FIXED["Mismatch"]})  # 2 + 1 series
     assert [f["rule_id"] for f in _lint(lint_prometheus, path, *over)] == ["live/cost"]
     assert _lint(lint_prometheus, path, *within) == []
+
+
+def test_query_the_server_refuses_is_found(lint_prometheus: OwnPrometheus, tmp_path: Path) -> None:
+    # parses (promql-parser follows Prometheus 2.45), but many-to-many matching fails on the server
+    refused = {"Refused": 'expr: http_requests_total / on(job) http_requests_total > 0\n    for: 1m'}
+    findings = _lint(lint_prometheus, _rules_file(tmp_path / "refused.yml", "lint-refused", refused))
+    assert "live/query-error" in {f["rule_id"] for f in findings}, findings

@@ -25,6 +25,14 @@ def _series_requests(parsed: ParsedRule) -> list[Request]:
     return [Request.query(f"count({text})") for text in sorted(texts)]
 
 
+class QueryError:
+    """Reported by QueryCost, which already runs every query: the server rejects the expression
+    (a function or syntax newer than the server, a many-to-many match, a timeout)."""
+
+    id = "live/query-error"
+    title = "the server refuses the query"
+
+
 class QueryCost(LiveCheck):
     id = "live/cost"
     title = "query touches too many series or samples"
@@ -44,7 +52,12 @@ class QueryCost(LiveCheck):
         )
         for parsed in parsed_rules:
             series = sum(answers[r].vector_count() or 0 for r in _series_requests(parsed))
-            data = answers[_stats_request(parsed, limits)].data
+            answer = answers[_stats_request(parsed, limits)]
+            if answer.error is not None:
+                yield Problem(QueryError.id, f"the server refuses the query: {answer.error}", Severity.HIGH,
+                              parsed.rule, None, "expr")
+                continue
+            data = answer.data
             stats = data.get("stats", {}) if isinstance(data, dict) else {}
             samples = int(stats.get("samples", {}).get("totalQueryableSamples", 0) or 0)
             over = []
