@@ -110,10 +110,11 @@ def test_slow_group_is_found_and_a_quick_one_is_not(lint_prometheus: OwnPromethe
             assert time.monotonic() < deadline, groups
             time.sleep(0.5)
         slow = [f for f in _lint(lint_prometheus, path) if f["rule_id"] == "live/slow-group"]
+        after = {g["name"]: g.get("evaluationTime") for g in lint_prometheus.api("rules")["groups"]}  # type: ignore[index]
     finally:
         loaded.unlink()
         lint_prometheus.reload()
-    assert [f["location"]["line"] for f in slow] == [2], slow  # type: ignore[index]
+    assert [f["location"]["line"] for f in slow] == [2], (slow, after)  # type: ignore[index]
 
 
 @pytest.mark.parametrize(
