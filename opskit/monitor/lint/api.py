@@ -13,7 +13,7 @@ from opskit.monitor.interface import PrometheusClient
 from opskit.monitor.lint.checks import OFFLINE_CHECKS
 from opskit.monitor.lint.gitdiff import changed_lines
 from opskit.monitor.lint.interface import ParsedRule, Problem, Rule, RuleSet, Settings
-from opskit.monitor.lint.live.base import LiveCheck, LiveLimits
+from opskit.monitor.lint.live.base import Live, LiveCheck, LiveLimits
 from opskit.monitor.lint.live.cost import QueryCost, QueryError
 from opskit.monitor.lint.live.facts import server_settings
 from opskit.monitor.lint.live.fetch import Fetcher
@@ -98,11 +98,11 @@ def lint(request: LintRequest, client: PrometheusClient | None = None) -> Report
             max_firings=request.max_firings,
             retention=retention or 15 * 86400.0,
         )
-        valid = [p for p in rules if p.expr is not None]
+        live = Live([p for p in rules if p.expr is not None], loaded.groups, settings, limits, fetch)
         for check in LIVE_CHECKS:
-            problems += check.run(valid, loaded.groups, settings, limits, fetch)
+            problems += check.run(live)
         data["prometheus"] = client.url
-        history = replays(valid, settings, limits, fetch)
+        history = replays(live)
         data["alert_history"] = [r.to_dict() for r in history]
         data["requests"] = fetch.sent
         notes.append(history_note(history, limits.history))

@@ -25,20 +25,25 @@ class LiveLimits:
     retention: float = 15 * 86400.0
 
 
+@dataclass(frozen=True)
+class Live:
+    """What every live check works from: the parsed rules and groups, settings refined by the
+    server, the limits, and the shared fetcher."""
+
+    rules: Sequence[ParsedRule]
+    groups: Sequence[Group]
+    settings: Settings
+    limits: LiveLimits
+    fetch: Fetcher
+
+
 class LiveCheck(ABC):
     id: ClassVar[str]
     title: ClassVar[str]
     severity: ClassVar[Severity] = Severity.HIGH
 
     @abstractmethod
-    def run(
-        self,
-        rules: Sequence[ParsedRule],
-        groups: Sequence[Group],
-        settings: Settings,
-        limits: LiveLimits,
-        fetch: Fetcher,
-    ) -> Iterator[Problem]:
+    def run(self, live: Live) -> Iterator[Problem]:
         """Problems found on the server."""
 
     def problem(

@@ -6,12 +6,12 @@ each selector.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from opskit.core.findings import Severity
-from opskit.monitor.lint.interface import Group, ParsedRule, Problem, Settings
-from opskit.monitor.lint.live.base import LiveCheck, LiveLimits
-from opskit.monitor.lint.live.fetch import Fetcher, Request
+from opskit.monitor.lint.interface import ParsedRule, Problem
+from opskit.monitor.lint.live.base import Live, LiveCheck, LiveLimits
+from opskit.monitor.lint.live.fetch import Request
 from opskit.monitor.lint.promql import Selector
 
 
@@ -38,14 +38,8 @@ class QueryCost(LiveCheck):
     title = "query touches too many series or samples"
     severity = Severity.MEDIUM
 
-    def run(
-        self,
-        rules: Sequence[ParsedRule],
-        groups: Sequence[Group],
-        settings: Settings,
-        limits: LiveLimits,
-        fetch: Fetcher,
-    ) -> Iterator[Problem]:
+    def run(self, live: Live) -> Iterator[Problem]:
+        rules, limits, fetch = live.rules, live.limits, live.fetch
         parsed_rules = [p for p in rules if p.expr is not None]
         answers = fetch(
             [_stats_request(p, limits) for p in parsed_rules] + [r for p in parsed_rules for r in _series_requests(p)]

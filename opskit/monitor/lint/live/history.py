@@ -9,9 +9,9 @@ from typing import Any
 
 from opskit.core.findings import Severity
 from opskit.monitor.durations import format_duration
-from opskit.monitor.lint.interface import Group, ParsedRule, Problem, RuleKind, Settings
-from opskit.monitor.lint.live.base import LiveCheck, LiveLimits
-from opskit.monitor.lint.live.fetch import Fetcher, Request
+from opskit.monitor.lint.interface import ParsedRule, Problem, RuleKind, Settings
+from opskit.monitor.lint.live.base import Live, LiveCheck, LiveLimits
+from opskit.monitor.lint.live.fetch import Request
 
 MAX_POINTS = 10_000  # Prometheus refuses more than 11,000 points per series
 
@@ -62,7 +62,9 @@ def _request(parsed: ParsedRule, settings: Settings, limits: LiveLimits) -> Requ
     return Request("query_range", tuple(sorted(params.items())))
 
 
-def replays(rules: Sequence[ParsedRule], settings: Settings, limits: LiveLimits, fetch: Fetcher) -> list[Replay]:
+def replays(live: Live) -> list[Replay]:
+    """Every alert of ``live`` replayed over its history (one range query each, fetched together)."""
+    rules, settings, limits, fetch = live.rules, live.settings, live.limits, live.fetch
     alerts = [p for p in rules if p.rule.kind is RuleKind.ALERT and p.expr is not None]
     answers = fetch(_request(p, settings, limits) for p in alerts)
     out = []
@@ -81,16 +83,10 @@ class AlertHistory(LiveCheck):
     title = "alert would have fired too often"
     severity = Severity.MEDIUM
 
-    def run(
-        self,
-        rules: Sequence[ParsedRule],
-        groups: Sequence[Group],
-        settings: Settings,
-        limits: LiveLimits,
-        fetch: Fetcher,
-    ) -> Iterator[Problem]:
-        by_name = {(p.rule.name, p.rule.path): p for p in rules}
-        for replay in replays(rules, settings, limits, fetch):
+    def run(self, live: Live) -> Iterator[Problem]:
+        limits = live.limits
+        by_name = {(p.rule.name, p.rule.path): p for p in live.rules}
+        for replay in replays(live):
             if replay.firings > limits.max_firings:
                 yield self.problem(
                     by_name[(replay.rule, replay.path)],

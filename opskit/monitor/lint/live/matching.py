@@ -3,11 +3,11 @@ on the given labels (``on()``/``ignoring()`` or all labels), so its result is al
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
-from opskit.monitor.lint.interface import Group, ParsedRule, Problem, Settings
-from opskit.monitor.lint.live.base import LiveCheck, LiveLimits
-from opskit.monitor.lint.live.fetch import Fetcher, Request
+from opskit.monitor.lint.interface import ParsedRule, Problem
+from opskit.monitor.lint.live.base import Live, LiveCheck
+from opskit.monitor.lint.live.fetch import Request
 from opskit.monitor.lint.promql import Binary, Number, Selector
 
 
@@ -43,14 +43,8 @@ class VectorMatching(LiveCheck):
     id = "live/vector-matching"
     title = "vector matching finds no pairs"
 
-    def run(
-        self,
-        rules: Sequence[ParsedRule],
-        groups: Sequence[Group],
-        settings: Settings,
-        limits: LiveLimits,
-        fetch: Fetcher,
-    ) -> Iterator[Problem]:
+    def run(self, live: Live) -> Iterator[Problem]:
+        rules, fetch = live.rules, live.fetch
         found = [(parsed, node) for parsed in rules for node in _vector_pairs(parsed)]
         answers = fetch(r for _, node in found for r in _requests(node))
         for parsed, node in found:

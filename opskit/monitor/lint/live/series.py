@@ -8,13 +8,13 @@ metric never has, or the metric was never there at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from opskit.core.findings import Severity
 from opskit.monitor.durations import format_duration
-from opskit.monitor.lint.interface import Group, ParsedRule, Problem, RuleKind, Settings
-from opskit.monitor.lint.live.base import LiveCheck, LiveLimits
+from opskit.monitor.lint.interface import ParsedRule, Problem, RuleKind
+from opskit.monitor.lint.live.base import Live, LiveCheck, LiveLimits
 from opskit.monitor.lint.live.fetch import Fetcher, Request
 from opskit.monitor.lint.promql import Call, Selector, ancestors
 
@@ -57,14 +57,8 @@ class SeriesMissing(LiveCheck):
     id = "live/series-missing"
     title = "selector matches no series on the server"
 
-    def run(
-        self,
-        rules: Sequence[ParsedRule],
-        groups: Sequence[Group],
-        settings: Settings,
-        limits: LiveLimits,
-        fetch: Fetcher,
-    ) -> Iterator[Problem]:
+    def run(self, live: Live) -> Iterator[Problem]:
+        rules, limits, fetch = live.rules, live.limits, live.fetch
         recorded = frozenset(p.rule.name for p in rules if p.rule.kind is RuleKind.RECORD)
         found = [(parsed, sel) for parsed in rules for sel in selectors(parsed, recorded)]
         answers = fetch([count_request(s) for _, s in found] + [labels_request(str(s.name)) for _, s in found])

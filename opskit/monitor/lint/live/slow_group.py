@@ -3,11 +3,11 @@ skips evaluations and its alerts and recordings lag."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
-from opskit.monitor.lint.interface import Group, ParsedRule, Problem, Settings
-from opskit.monitor.lint.live.base import LiveCheck, LiveLimits
-from opskit.monitor.lint.live.fetch import Fetcher, Request
+from opskit.monitor.lint.interface import Problem
+from opskit.monitor.lint.live.base import Live, LiveCheck
+from opskit.monitor.lint.live.fetch import Request
 
 RULES = Request("rules")
 
@@ -16,14 +16,8 @@ class SlowGroup(LiveCheck):
     id = "live/slow-group"
     title = "rule group evaluation slower than its interval"
 
-    def run(
-        self,
-        rules: Sequence[ParsedRule],
-        groups: Sequence[Group],
-        settings: Settings,
-        limits: LiveLimits,
-        fetch: Fetcher,
-    ) -> Iterator[Problem]:
+    def run(self, live: Live) -> Iterator[Problem]:
+        groups, settings, fetch = live.groups, live.settings, live.fetch
         data = fetch([RULES])[RULES].data
         server = {g.get("name"): g for g in (data or {}).get("groups", [])} if isinstance(data, dict) else {}
         for group in groups:
