@@ -90,11 +90,12 @@ def check(
     if "checks" in only and checks_file is None:
         raise UsageError("--only checks needs --checks FILE")
     steps: list[Callable[[], list[CheckResult]]] = []
+    am_steps: list[Callable[[], list[CheckResult]]] = []
     if alertmanager:
         am_client = connection.alertmanager(alertmanager)
-        steps.append(lambda: check_alertmanager(am_client, datetime.now(UTC)))
+        am_steps.append(lambda: check_alertmanager(am_client, datetime.now(UTC)))
         if not connection.url:
-            return _run_steps(steps, am_client.url, show_progress)
+            return _run_steps(am_steps, am_client.url, show_progress)
     parts = only or PARTS
     checks = load_checks(checks_file) if checks_file and "checks" in parts else []
     client = connection.open()
@@ -104,7 +105,7 @@ def check(
     if inventory:
         steps.append(lambda: check_inventory(client, scope, inventory))
     steps += [functools.partial(run_checks, client, [c]) for c in checks]
-    return _run_steps(steps, client.url, show_progress)
+    return _run_steps(steps + am_steps, client.url, show_progress)
 
 
 def _run_steps(steps: Sequence[Callable[[], list[CheckResult]]], url: str, show_progress: bool) -> Report:
