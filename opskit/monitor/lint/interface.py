@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from opskit.core.findings import Severity
+from opskit.core.findings import Confidence, Severity
 from opskit.monitor.lint.promql import Node, Span
 
 
@@ -117,6 +117,7 @@ class Problem:
     span: Span | None = None
     key: str = "expr"
     place: tuple[str, int, int] | None = None  # explicit path, line, column (groups, files)
+    confidence: Confidence = Confidence.HIGH
     details: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
@@ -148,6 +149,8 @@ class Check(ABC):
         span: Span | None = None,
         key: str = "expr",
         severity: Severity | None = None,
+        confidence: Confidence = Confidence.HIGH,
         **details: Any,
     ) -> Problem:
-        return Problem(self.id, message, severity or self.severity, parsed.rule, span, key, details=details)
+        return Problem(self.id, message, severity or self.severity, parsed.rule, span, key, confidence=confidence,
+                       details=details)

@@ -51,6 +51,7 @@ def to_finding(problem: Problem, titles: Mapping[str, str]) -> Finding:
         rule_id=problem.check,
         title=titles.get(problem.check, problem.check),
         severity=problem.severity,
+        confidence=problem.confidence,
         message=f"{rule.kind.value} {name}: {problem.message}" if rule else problem.message,
         location=where,
         fingerprint=fingerprint(problem.check, where.path, name, problem.message),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from opskit.core.findings import Severity
 from opskit.monitor.durations import format_duration
 from opskit.monitor.lint.interface import Check, ParsedRule, Problem, RuleKind, Settings
 
@@ -27,7 +28,8 @@ class AlertFor(Check):
             return
         interval = rule.group_interval or settings.evaluation_interval
         if not rule.for_seconds:
-            yield self.problem(parsed, "no 'for': a single bad evaluation fires the alert", key="name")
+            yield self.problem(parsed, "no 'for': a single bad evaluation fires the alert", key="name",
+                               severity=Severity.LOW)
         elif rule.for_seconds < interval:
             yield self.problem(
                 parsed,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opskit.monitor.lint.checks.naming import metric_kind, source
+from opskit.monitor.lint.checks.naming import confidence, metric_kind, source
 from opskit.monitor.lint.interface import Check, ParsedRule, Problem, Settings
 from opskit.monitor.lint.promql import Aggregate, Call, Selector, ancestors
 
@@ -48,5 +48,6 @@ class CounterWithoutRate(Check):
                     f"{node.name} is a counter ({source(node.name, settings)}) used without rate() or increase(): "
                     f"its value only grows and drops on restarts",
                     node.span,
+                    confidence=confidence(node.name, settings),
                     metric=node.name,
                 )

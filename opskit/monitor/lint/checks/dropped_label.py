@@ -29,7 +29,7 @@ def dropped(parsed: ParsedRule, absent: bool) -> Iterator[tuple[str, str, Node |
     labels = result_labels(parsed.expr)
     used = [(f"annotations.{k}", label) for k, label in template_labels(parsed.rule.annotations)]
     used += [(f"labels.{k}", label) for k, label in template_labels(parsed.rule.labels)]
-    for where, label in used:
+    for where, label in used:  # templates see the query's labels only, not the rule's own or alertname
         by_absent = isinstance(labels.by, Call) and labels.by.func.startswith("absent")
         if not labels.keeps(label) and by_absent == absent:
             yield where, label, labels.by
@@ -42,6 +42,7 @@ class DroppedLabel(Check):
         "- alert: A\n  expr: sum by (job) (rate(errors_total[5m])) > 1\n"
         "  annotations:\n    summary: '{{ $labels.instance }} fails'\n",
         "- alert: A\n  expr: sum(up) < 1\n  labels:\n    team: '{{ $labels.team }}'\n",
+        "- alert: A\n  expr: sum(up) < 1\n  labels: {team: db}\n  annotations:\n    summary: '{{ $labels.team }}'\n",
         "- alert: A\n  expr: max without (instance) (x) > 1\n  annotations:\n    summary: '{{ .Labels.instance }}'\n",
     )
     good = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from opskit.core.findings import Confidence
 from opskit.monitor.lint.interface import Settings
 
 COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
@@ -23,6 +24,16 @@ def metric_kind(name: str | None, settings: Settings) -> str:
     return "counter" if name.endswith(COUNTER_SUFFIXES) else "gauge"
 
 
+def known(name: str | None, settings: Settings) -> bool:
+    """True when the server's metadata, not the naming convention, says what the metric is."""
+    return bool(name) and (name in settings.metric_types or str(name).rsplit("_", 1)[0] in settings.metric_types)
+
+
 def source(name: str | None, settings: Settings) -> str:
     """How we know: for messages."""
-    return "by its metadata" if name and name in settings.metric_types else "by its name"
+    return "by its metadata" if known(name, settings) else "by its name"
+
+
+def confidence(name: str | None, settings: Settings) -> Confidence:
+    """Metadata is certain; a name only follows a convention some exporters break."""
+    return Confidence.HIGH if known(name, settings) else Confidence.MEDIUM

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opskit.monitor.lint.checks.naming import metric_kind, source
+from opskit.monitor.lint.checks.naming import confidence, metric_kind, source
 from opskit.monitor.lint.interface import Check, ParsedRule, Problem, Settings
 from opskit.monitor.lint.promql import COUNTER_FUNCTIONS, Call, Selector
 
@@ -36,5 +36,6 @@ class RateOnGauge(Check):
                     f"{node.func}() over {arg.name}, which is not a counter ({how}); "
                     f"use deriv() or delta() for gauges",
                     node.span,
+                    confidence=confidence(arg.name, settings),
                     metric=arg.name,
                 )
