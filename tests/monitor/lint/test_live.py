@@ -23,6 +23,7 @@ BROKEN = {
     "Mismatch": 'expr: rate(http_requests_total[1m]) * on(service) group_left(version) app_info > 0\n    for: 1m',
     "Flapping": 'expr: flappy_errors > 0',
     "LabelTypo": 'expr: queue_depth{jobb="lint-app"} > 5\n    for: 1m',
+    "AbsentForever": 'expr: absent(queue_dept{job="lint-app"})\n    for: 1m',
 }
 FIXED = {
     "DeadRenamed": 'expr: rate(jobs_processed_total[5m]) == 0\n    for: 10m',
@@ -33,6 +34,7 @@ FIXED = {
     "Mismatch": 'expr: rate(http_requests_total[1m]) * on(job) group_left(version) app_info > 0\n    for: 1m',
     "Flapping": 'expr: steady_errors > 0\n    for: 1m',
     "LabelTypo": 'expr: queue_depth{job="lint-app"} > 5\n    for: 1m',
+    "AbsentForever": 'expr: absent(queue_depth{job="lint-app"})\n    for: 1m',
 }
 EXPECTED = {
     "DeadRenamed": "live/series-missing",
@@ -42,6 +44,7 @@ EXPECTED = {
     "Mismatch": "live/vector-matching",
     "Flapping": "live/alert-history",
     "LabelTypo": "live/label-missing",
+    "AbsentForever": "live/series-missing",
 }
 
 

@@ -21,17 +21,15 @@ from opskit.monitor.lint.promql import Call, Selector, ancestors
 LAST_SEEN_STEP = "5m"
 
 
-def selectors(parsed: ParsedRule, recorded: frozenset[str]) -> Iterator[Selector]:
-    """Named selectors outside absent() whose metric is not recorded by a rule we were given."""
+def selectors(parsed: ParsedRule, recorded: frozenset[str]) -> Iterator[tuple[Selector, bool]]:
+    """Named selectors whose metric is not recorded by a rule we were given; True inside absent()."""
     if parsed.expr is None:
         return
     chains = ancestors(parsed.expr)
     for node in parsed.expr.walk():
         if not isinstance(node, Selector) or not node.name or node.name in recorded:
             continue
-        if any(isinstance(up, Call) and up.func.startswith("absent") for up in chains[id(node)]):
-            continue
-        yield node
+        yield node, any(isinstance(up, Call) and up.func.startswith("absent") for up in chains[id(node)])
 
 
 def count_request(selector: Selector) -> Request:
@@ -60,12 +58,22 @@ class SeriesMissing(LiveCheck):
     def run(self, live: Live) -> Iterator[Problem]:
         rules, limits, fetch = live.rules, live.limits, live.fetch
         recorded = frozenset(p.rule.name for p in rules if p.rule.kind is RuleKind.RECORD)
-        found = [(parsed, sel) for parsed in rules for sel in selectors(parsed, recorded)]
-        answers = fetch([count_request(s) for _, s in found] + [labels_request(str(s.name)) for _, s in found])
+        found = [(parsed, sel, absent) for parsed in rules for sel, absent in selectors(parsed, recorded)]
+        answers = fetch([count_request(s) for _, s, _ in found] + [labels_request(str(s.name)) for _, s, _ in found])
         missing = []
-        for parsed, sel in found:
+        for parsed, sel, absent in found:
             names = answers[labels_request(str(sel.name))].data
             if not isinstance(names, list):
+                continue
+            if absent:  # missing is what absent() is for; a metric that never existed makes it fire forever
+                if not names:
+                    yield self.problem(
+                        parsed,
+                        f"absent() of {sel.name}, which has no series within the retention: it always fires "
+                        f"(misspelt, renamed or never exported?)",
+                        sel.span,
+                        metric=sel.name,
+                    )
                 continue
             if not names:
                 yield self.problem(
