@@ -51,7 +51,7 @@ def prepare(rules: Sequence[Rule]) -> list[ParsedRule]:
         try:
             parsed.append(ParsedRule(rule, parse(rule.expr)))
         except PromQLSyntaxError as exc:
-            parsed.append(ParsedRule(rule, None, str(exc)))
+            parsed.append(ParsedRule(rule, None, str(exc), exc.span))
     return parsed
 
 

@@ -89,6 +89,7 @@ class ParsedRule:
     rule: Rule
     expr: Node | None
     error: str | None = None
+    error_span: Span | None = None  # where the syntax error is, when the message says
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ so checks never import the library and a parser swap touches this module only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -139,7 +140,28 @@ class Wrapped(Node):
 
 
 class PromQLSyntaxError(ValueError):
-    """The parser's message; the expression start is the best position it gives."""
+    """The parser's message, and where in the text it points when we can tell (it gives no position)."""
+
+    def __init__(self, message: str, span: Span | None = None) -> None:
+        super().__init__(message)
+        self.span = span
+
+
+def _error_span(text: str, message: str) -> Span | None:
+    """The part a parser message names: a quoted token, a bad regexp, an unclosed parenthesis."""
+    named = re.search(r"'([^']+)'", message) or re.search(r"illegal regex for (.+)$", message)
+    if named:
+        index = text.find(named.group(1))
+        return Span(index, index + len(named.group(1))) if index >= 0 else None
+    if "unclosed left parenthesis" in message:
+        opened: list[int] = []
+        for token in tokens(text):
+            if token.text == "(":
+                opened.append(token.start)
+            elif token.text == ")" and opened:
+                opened.pop()
+        return Span(opened[-1], opened[-1] + 1) if opened else None
+    return None
 
 
 def _enum(value: Any) -> str:
@@ -275,7 +297,8 @@ def parse(text: str) -> Node:
     try:
         tree = promql_parser.parse(text)
     except (ValueError, RuntimeError, OverflowError) as exc:
-        raise PromQLSyntaxError(str(exc).strip() or "invalid PromQL") from None
+        message = str(exc).strip() or "invalid PromQL"
+        raise PromQLSyntaxError(message, _error_span(text, message)) from None
     try:
         return _Converter(found).convert(tree)
     except RecursionError:

@@ -125,3 +125,14 @@ def test_lexing_work_is_linear_in_the_expression_length() -> None:
         assert len(promql_tokens.tokens(text)) == 12 * repeat  # one pass, a fixed number per unit
     long_line = "x" * 1_000_000
     assert parse(long_line) == Selector(parse(long_line).span, long_line, ())
+
+
+@pytest.mark.parametrize(
+    ("expr", "column"),
+    [("sum(rate(x_total[5m]) > 1", 4), ("up{job=api} == 0", 8), ("foo(up) > 0", 1), ('up{a=~"("} > 0', 8)],
+    ids=["unclosed", "unquoted-value", "unknown-function", "bad-regexp"],
+)
+def test_syntax_errors_point_at_the_part_the_parser_names(expr: str, column: int) -> None:
+    with pytest.raises(PromQLSyntaxError) as raised:
+        parse(expr)
+    assert raised.value.span is not None and raised.value.span.start + 1 == column

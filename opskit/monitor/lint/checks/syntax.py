@@ -17,4 +17,4 @@ class SyntaxCheck(Check):
 
     def run(self, parsed: ParsedRule, settings: Settings) -> Iterator[Problem]:
         if parsed.error is not None:
-            yield self.problem(parsed, f"invalid PromQL: {parsed.error}")
+            yield self.problem(parsed, f"invalid PromQL: {parsed.error}", parsed.error_span)
