@@ -8,6 +8,7 @@ in time linear in its length, so block, folded and quoted scalars are all placed
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -31,7 +32,7 @@ class _Source:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
 
     def place(self, index: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, index) - 1
@@ -126,7 +127,7 @@ class _FileLoader:
 
     def group(self, node: yaml.Node) -> None:
         fields = {key: value for key, _, value in _pairs(node)}
-        name = _scalar(fields.get("name", yaml.ScalarNode("tag:yaml.org,2002:null", ""))) or ""
+        name = (_scalar(fields["name"]) if "name" in fields else None) or ""
         if not name:
             self.problem(node, "rule group without a name")
         interval = self.duration(fields["interval"], "group interval") if "interval" in fields else None
