@@ -72,7 +72,8 @@ def _snippet(lines: _Lines, line: int, line_masks: _Masks, focus: int) -> str:
     if end - start > SNIPPET_WIDTH:
         start = max(start, min(focus - SNIPPET_WIDTH // 4, end - SNIPPET_WIDTH))
         end = start + SNIPPET_WIDTH
-        for m_start, m_end, _ in line_masks.near(start, end):  # never cut inside a secret: its mask stands for all of it
+        # Never cut inside a secret: its mask stands for all of it.
+        for m_start, m_end, _ in line_masks.near(start, end):
             if m_start < start < m_end:
                 start = max(line_start, m_start)
             if m_start < end < m_end:

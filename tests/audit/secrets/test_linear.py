@@ -16,21 +16,25 @@ DETECTOR = KeywordDetector(RULESET)
 _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
 
 
+def _children(op: Any, arg: Any) -> list[Any]:
+    """The sub-patterns of one parsed regex node."""
+    if op in _REPEATS:
+        return [arg[2]]
+    if op is sre_constants.SUBPATTERN:
+        return [arg[-1]]
+    if op is sre_constants.BRANCH:
+        return list(arg[1])
+    if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+        return [arg[1]]
+    return [arg] if op is sre_constants.ATOMIC_GROUP else []
+
+
 def _unbounded(parsed: Any) -> bool:
     """Whether a parsed regex repeats anything without an upper bound (work per attempt unbounded)."""
-    for op, arg in parsed:
-        if op in _REPEATS:
-            if arg[1] == sre_constants.MAXREPEAT or _unbounded(arg[2]):
-                return True
-        elif op is sre_constants.SUBPATTERN and _unbounded(arg[-1]):
-            return True
-        elif op is sre_constants.BRANCH and any(_unbounded(branch) for branch in arg[1]):
-            return True
-        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and _unbounded(arg[1]):
-            return True
-        elif op is sre_constants.ATOMIC_GROUP and _unbounded(arg):
-            return True
-    return False
+    return any(
+        (op in _REPEATS and arg[1] == sre_constants.MAXREPEAT) or any(_unbounded(c) for c in _children(op, arg))
+        for op, arg in parsed
+    )
 
 
 def test_the_bound_check_catches_unbounded_repetition() -> None:
