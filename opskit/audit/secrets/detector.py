@@ -108,7 +108,7 @@ class KeywordDetector(Detector):
     def _accept(self, rule: Rule, match: re.Match[str], secret: str, start: int, code: bool, lock: bool) -> bool:
         allow = self.ruleset.allowlist
         groups = match.groupdict()
-        if not secret or filters.is_placeholder(secret, allow):
+        if not secret or filters.is_placeholder(secret, allow) or filters.is_dummy(secret):
             return False
         if rule.entropy is not None and not filters.entropy_ok(secret, rule.entropy):
             return False
@@ -129,8 +129,9 @@ class KeywordDetector(Detector):
                 return False
         return not (
             filters.is_reference(secret)
-            or filters.is_uuid(secret)
+            or (filters.is_uuid(secret) and filters.uuid_names_id(key))
             or filters.repeats(secret)
+            or filters.is_foreign_prose(secret)
             or filters.after_hash_prefix(match.string, start)
             or secret.lower() == key.lower()
             or filters.key_names_setting(key, allow)

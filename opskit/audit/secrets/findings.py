@@ -1,4 +1,5 @@
-"""Turns secret matches into Findings: redacted, content-fingerprinted, lowered in tests and fixtures."""
+"""Turns secret matches into Findings: redacted, content-fingerprinted, and lowered where credentials are
+usually illustrations (tests, fixtures, docs, examples, docstrings)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from opskit.audit.secrets.filters import is_test_path
+from opskit.audit.secrets.filters import docstring_spans, is_doc_path, is_test_path
 from opskit.audit.secrets.interface import SecretMatch
 from opskit.core.findings import Finding, Location, Severity, fingerprint
 from opskit.core.redact import mask_secret
@@ -138,6 +139,9 @@ def to_findings(
     by_line = {number: _Masks(spans) for number, spans in masks.items()}
     no_masks = _Masks(())
     in_tests = is_test_path(path)
+    in_docs = not in_tests and is_doc_path(path)
+    docstrings = docstring_spans(text) if path.endswith((".py", ".pyi")) else []
+    docstring_starts = [start for start, _ in docstrings]
     findings = []
     for match in matches:
         line = lines.line_of(match.start)
@@ -150,14 +154,20 @@ def to_findings(
         properties: dict[str, Any] = {"secret": value, "secret_length": len(match.secret)}
         if match.encoding:
             properties["encoding"] = match.encoding
+        at = bisect_right(docstring_starts, match.start) - 1
+        in_docstring = at >= 0 and match.start < docstrings[at][1]
         if in_tests:
             properties["test_path"] = True
+        if in_docs:
+            properties["doc_path"] = True
+        if in_docstring:
+            properties["docstring"] = True
         properties.update({k: origin[k] for k in ("commit", "author", "date") if k in origin})
         findings.append(
             Finding(
                 rule_id=rule.id,
                 title=rule.description,
-                severity=lowered(rule.severity) if in_tests else rule.severity,
+                severity=lowered(rule.severity) if in_tests or in_docs or in_docstring else rule.severity,
                 message=f"{rule.description}: {value}{decoded}{_origin_note(origin)}",
                 location=Location(
                     path=path,
