@@ -15,6 +15,7 @@ from opskit.audit.secrets import filters
 from opskit.audit.secrets.decode import encoded_blobs
 from opskit.audit.secrets.interface import Detector, Rule, RuleKind, RuleSet, SecretMatch
 from opskit.audit.secrets.keywords import KeywordIndex
+from opskit.audit.secrets.structured import EXTRACTORS
 
 BEFORE = 320  # characters before a keyword hit that a match may start at (keys, token bodies before a suffix)
 AFTER = 1600  # characters after a hit that a single-line match may reach
@@ -92,6 +93,9 @@ class KeywordDetector(Detector):
         code = filters.is_code_path(path)
         for index, spans in self._windows(text, work).items():
             rule = self.rules[index]
+            if rule.extractor is not None:
+                found.extend(self._extracted(rule, text, work))
+                continue
             pattern = rule.regex
             named = "secret" in pattern.groupindex
             for lo, hi in spans:
@@ -104,6 +108,18 @@ class KeywordDetector(Detector):
                         found.append(SecretMatch(rule=rule, secret=secret, start=match.start(group),
                                                  end=match.end(group)))
         return found
+
+    def _extracted(self, rule: Rule, text: str, work: Work) -> list[SecretMatch]:
+        """Matches of a structural rule: one pass of its extractor over the whole text."""
+        allow = self.ruleset.allowlist
+        work.regex_calls += 1
+        work.regex_chars += len(text)
+        return [
+            SecretMatch(rule=rule, secret=item.secret, start=item.start, end=item.end, encoding=item.encoding)
+            for item in EXTRACTORS[rule.extractor or ""](text)
+            if not (filters.is_placeholder(item.secret, allow) or filters.is_dummy(item.secret)
+                    or filters.is_reference(item.secret) or filters.key_names_setting(item.key, allow))
+        ]
 
     def _accept(self, rule: Rule, match: re.Match[str], secret: str, start: int, code: bool, lock: bool) -> bool:
         allow = self.ruleset.allowlist

@@ -79,8 +79,12 @@ def entropy_ok(value: str, minimum: float) -> bool:
 
 
 def is_dummy(value: str) -> bool:
-    """A documentation stand-in: a run of six ascending characters (``123456``, ``abcdef``) or a
-    short pattern repeated (``abcabcabc``), which random tokens practically never contain."""
+    """A documentation stand-in: a run of six ascending characters (``123456``, ``abcdef``), a
+    short pattern repeated (``abcabcabc``), which random tokens practically never contain, or a
+    ``user:password`` pair whose halves are equal (``admin:admin``)."""
+    user, colon, password = value.partition(":")
+    if colon and user == password:
+        return True
     run = 1
     for before, after in zip(value, value[1:], strict=False):
         run = run + 1 if ord(after) == ord(before) + 1 and after.isalnum() else 1

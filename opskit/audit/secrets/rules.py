@@ -11,6 +11,7 @@ import yaml
 
 from opskit.audit.secrets.filters import VALIDATORS
 from opskit.audit.secrets.interface import Allowlist, Example, Rule, RuleKind, RuleSet
+from opskit.audit.secrets.structured import EXTRACTORS
 from opskit.core.errors import ConfigError
 from opskit.core.findings import Confidence, Severity
 
@@ -68,6 +69,10 @@ def _rule(raw: dict[str, Any]) -> Rule:
         keywords = tuple(str(k).lower() for k in raw["keywords"])
         if "context" in raw:
             pattern, kind = keyed_regex(list(raw["context"]), raw["secret"]), RuleKind.CONTEXT
+        elif "extractor" in raw:
+            if raw["extractor"] not in EXTRACTORS:
+                raise ValueError(f"unknown extractor {raw['extractor']!r} (known: {', '.join(EXTRACTORS)})")
+            pattern, kind = r"(?!)", RuleKind.PATTERN
         elif "words" in raw:
             pattern, kind = generic_regex(list(raw["words"]), int(raw["min_length"])), RuleKind.GENERIC
         else:
@@ -91,6 +96,7 @@ def _rule(raw: dict[str, Any]) -> Rule:
             multiline=bool(raw.get("multiline", False)),
             validate=validate,
             supersedes=tuple(str(r) for r in raw.get("supersedes", ())),
+            extractor=raw.get("extractor"),
             true_positives=_examples(examples.get("tp"), rule_id, "tp"),
             false_positives=_examples(examples.get("fp"), rule_id, "fp"),
         )
