@@ -5,17 +5,22 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from opskit.core.command import Output, emit, opskit_command
-from opskit.monitor import api
-from opskit.monitor.interface import GateRound, GateSettings
+from opskit.core.lazy import lazy_module
+from opskit.monitor.interface import PARTS, GateRound, GateSettings
 from opskit.monitor.inventory import Scope
-from opskit.monitor.lint import api as lint_api
-from opskit.monitor.lint.cli_options import lint_request
-from opskit.monitor.render import CheckTableRenderer
+
+if TYPE_CHECKING:
+    from opskit.monitor import api, render
+    from opskit.monitor.lint import api as lint_api
+    from opskit.monitor.lint import cli_options as lint_options
+else:  # requests, prometheus-api-client, promql-parser and rich only when a command runs
+    api, render = lazy_module("opskit.monitor.api"), lazy_module("opskit.monitor.render")
+    lint_api, lint_options = lazy_module("opskit.monitor.lint.api"), lazy_module("opskit.monitor.lint.cli_options")
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -79,7 +84,7 @@ def monitor() -> None:
 @click.option(
     "--only",
     multiple=True,
-    type=click.Choice(api.PARTS),
+    type=click.Choice(PARTS),
     help="Judge only these parts (repeatable; default all; 'checks' is the --checks file).",
 )
 @click.option("--job", multiple=True, metavar="PATTERN", help="Only targets and alerts of these jobs.")
@@ -107,7 +112,7 @@ def check(
           --checks examples/monitor/checks.yml --job 'api-*' --format json
     """
     report = api.check(connection, checks, only, Scope(job, rule_group), out.show_progress, alertmanager)
-    return emit(report, out, text_renderer=CheckTableRenderer)
+    return emit(report, out, text_renderer=render.CheckTableRenderer)
 
 
 @monitor.command()
@@ -149,7 +154,7 @@ def gate(
     def on_round(current: GateRound) -> None:
         out.info(f"round {current.number}/{count}: {current.status.value}")
 
-    return emit(api.gate(connection, checks, settings, on_round), out, text_renderer=CheckTableRenderer)
+    return emit(api.gate(connection, checks, settings, on_round), out, text_renderer=render.CheckTableRenderer)
 
 
 @monitor.command()
@@ -183,6 +188,6 @@ def lint(connection: api.Connection, paths: tuple[Path, ...], out: Output, **opt
       opskit monitor lint rules/ --url http://127.0.0.1:9090 --history 7d --fail-on high
       opskit monitor lint rules/ --base origin/main --format sarif -o lint.sarif
     """
-    request = lint_request(paths, options)
+    request = lint_options.lint_request(paths, options)
     client = connection.open() if connection.url else None
     return emit(lint_api.lint(request, client), out)
