@@ -16,6 +16,7 @@ import yaml
 
 from opskit.core.errors import InputError
 from opskit.core.findings import Severity
+from opskit.core.inputs import read_input_bytes
 from opskit.monitor.durations import parse_duration
 from opskit.monitor.lint.interface import Group, Problem, Rule, RuleKind, RuleSet, TextMap
 
@@ -218,10 +219,8 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found += sorted(p for p in path.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
-        elif path.is_file():
-            found.append(path)
         else:
-            raise InputError(f"{path}: no such file or directory")
+            found.append(path)  # read_input_bytes says what is wrong with anything but a regular file
     return sorted(set(found))
 
 
@@ -231,12 +230,7 @@ def load_files(paths: Iterable[Path]) -> RuleSet:
     groups: list[Group] = []
     problems: list[Problem] = []
     for path in rule_files(paths):
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        if len(raw) > MAX_FILE_BYTES:
-            raise InputError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, not a rule file")
+        raw = read_input_bytes(path, "rule file", MAX_FILE_BYTES)
         if b"\0" in raw[:8192]:
             raise InputError(f"{path}: binary file, expected YAML rules")
         try:

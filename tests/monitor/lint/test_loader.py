@@ -3,6 +3,7 @@ is one finding or one error line, and parsing stays linear."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -99,8 +100,12 @@ def test_unreadable_inputs_are_one_line_errors(tmp_path: Path) -> None:
     latin.write_bytes("groups: [caf\xe9]".encode("latin-1"))
     with pytest.raises(InputError, match="not UTF-8"):
         load_files([latin])
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match="not found"):
         load_files([tmp_path / "missing.yml"])
+    fifo = tmp_path / "rules-fifo.yml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="FIFO"):
+        load_files([fifo])
 
 
 def test_directories_are_walked_for_yaml_files_only(tmp_path: Path) -> None:
