@@ -22,7 +22,7 @@ COUNTER_STEMS = ["http_requests", "jobs_processed", "errors", "messages_consumed
 GAUGE_STEMS = ["queue_depth", "memory_usage_bytes", "open_connections", "temperature_celsius", "pool_size",
                "inflight_requests", "disk_free_bytes", "replication_lag_seconds", "workers_busy", "heap_ratio"]
 RANGES_OK = ["2m", "5m", "10m", "15m", "30m", "1h"]
-RANGES_SHORT = ["30s", "1m", "90s", "45s"]
+RANGES_SHORT = ["15s", "30s", "45s", "50s"]  # under 2x the 30s default scrape interval
 
 
 @dataclass
@@ -150,7 +150,7 @@ class Generator:
             ],
             "alerts/for": [
                 lambda: self.alert(f'up{{job="{j}"}} == 0', for_=None, summary_label="instance"),
-                lambda: self.alert(f"{g} > {n}", for_=self.pick(["10s", "30s", "45s"]), summary_label="instance"),
+                lambda: self.alert(f"{g} > {n}", for_=self.pick(["10s", "15s", "20s"]), summary_label="instance"),
             ],
             "promql/regexp": [
                 lambda: self.alert(f'up{{job=~"{j}"}} == 0', summary_label="instance"),

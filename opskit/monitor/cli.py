@@ -165,8 +165,8 @@ def gate(
 @click.option(
     "--require-annotation", multiple=True, metavar="NAME", help="Annotations every alert needs [summary, runbook_url]."
 )
-@click.option("--scrape-interval", default="1m", show_default=True, help="Assumed scrape interval offline.")
-@click.option("--evaluation-interval", default="1m", show_default=True, help="Assumed evaluation interval offline.")
+@click.option("--scrape-interval", default="30s", show_default=True, help="Assumed scrape interval offline.")
+@click.option("--evaluation-interval", default="30s", show_default=True, help="Assumed evaluation interval offline.")
 @click.option("--history", default="1d", show_default=True, help="With --url: replay alerts over this long.")
 @click.option("--max-series", type=click.IntRange(min=1), default=10_000, show_default=True)
 @click.option("--max-samples", type=click.IntRange(min=1), default=5_000_000, show_default=True)

@@ -96,8 +96,8 @@ class ParsedRule:
 class Settings:
     """What the checks assume; live facts (metadata, scrape intervals) refine it when --url is given."""
 
-    scrape_interval: float = 60.0
-    evaluation_interval: float = 60.0
+    scrape_interval: float = 30.0  # kube-prometheus' defaults; Prometheus' own are 1m, many set 15s
+    evaluation_interval: float = 30.0
     required_labels: tuple[str, ...] = ("severity",)
     required_annotations: tuple[str, ...] = ("summary", "runbook_url")
     metric_types: Mapping[str, str] = field(default_factory=dict)  # from /api/v1/metadata

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from opskit.monitor.lint.promql import Aggregate, Binary, Call, Node, Number, Selector, String, Wrapped
 
-_TEMPLATE_LABEL = re.compile(
-    r"""\$labels\.([A-Za-z_][A-Za-z0-9_]*)|\.Labels\.([A-Za-z_][A-Za-z0-9_]*)|index\s+\$labels\s+"([^"]+)\""""
-)
+_VARIABLE_LABEL = re.compile(r"""\$labels\.([A-Za-z_][A-Za-z0-9_]*)|index\s+\$labels\s+"([^"]+)\"""")
+_DOT_LABEL = re.compile(r"\.Labels\.([A-Za-z_][A-Za-z0-9_]*)")
+_ACTION = re.compile(r"""\{\{-?\s*(\w*)(?:[^}"`]|"(?:[^"\\]|\\.)*"|`[^`]*`)*\}\}""")
+_OPENS = frozenset({"if", "range", "with", "block", "define"})
+_REBINDS_DOT = frozenset({"range", "with"})
 _KEEPS_LABELS = frozenset({"topk", "bottomk", "limitk", "limit_ratio"})
 _NO_LABELS = frozenset({"vector", "time", "scalar", "pi", "day_of_month", "day_of_week", "hour", "minute", "month",
                         "year", "days_in_month", "day_of_year"})
@@ -121,8 +123,31 @@ def result_labels(node: Node) -> Labels:
     return OPEN
 
 
+def _alert_dot(text: str) -> str:
+    """The template outside ``{{ range }}``/``{{ with }}`` blocks: there ``.`` is the alert, while
+    inside ``{{ range query "..." }}`` ``.Labels`` belongs to each result of that query."""
+    kept: list[str] = []
+    stack: list[str] = []
+    position = 0
+    for action in _ACTION.finditer(text):
+        if not any(kind in _REBINDS_DOT for kind in stack):
+            kept.append(text[position : action.start()])
+        word = action.group(1)
+        if word in _OPENS:
+            stack.append(word)
+        elif word == "end" and stack:
+            stack.pop()
+        position = action.end()
+        if not any(kind in _REBINDS_DOT for kind in stack) and word not in _REBINDS_DOT:
+            kept.append(action.group(0))
+    kept.append(text[position:] if not stack else "")
+    return "".join(kept)
+
+
 def template_labels(values: Mapping[str, str]) -> Iterator[tuple[str, str]]:
-    """(key, label) for every ``$labels.x`` / ``.Labels.x`` / ``index $labels "x"`` in the values."""
+    """(key, label) for every ``$labels.x``, ``index $labels "x"`` and alert-level ``.Labels.x``."""
     for key, text in sorted(values.items()):
-        for match in _TEMPLATE_LABEL.finditer(text):
-            yield key, next(g for g in match.groups() if g)
+        found = [next(g for g in m.groups() if g) for m in _VARIABLE_LABEL.finditer(text)]
+        found += [m.group(1) for m in _DOT_LABEL.finditer(_alert_dot(text))]
+        for label in found:
+            yield key, label

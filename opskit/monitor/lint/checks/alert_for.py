@@ -15,10 +15,11 @@ class AlertFor(Check):
     title = "alert without an effective 'for'"
     bad = (
         "- alert: A\n  expr: up == 0\n",
-        "- alert: A\n  expr: up == 0\n  for: 30s\n",
+        "- alert: A\n  expr: up == 0\n  for: 15s\n",
     )
     good = (
         "- alert: A\n  expr: up == 0\n  for: 5m\n",
+        "- alert: A\n  expr: up == 0\n  for: 30s\n",
         "- record: a:b:c\n  expr: up == 0\n",
     )
 

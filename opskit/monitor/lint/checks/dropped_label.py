@@ -44,12 +44,16 @@ class DroppedLabel(Check):
         "- alert: A\n  expr: sum(up) < 1\n  labels:\n    team: '{{ $labels.team }}'\n",
         "- alert: A\n  expr: sum(up) < 1\n  labels: {team: db}\n  annotations:\n    summary: '{{ $labels.team }}'\n",
         "- alert: A\n  expr: max without (instance) (x) > 1\n  annotations:\n    summary: '{{ .Labels.instance }}'\n",
+        "- alert: A\n  expr: count(up == 0) > 1\n  annotations:\n"
+        "    summary: '{{ range query \"up == 0\" }}{{ $labels.instance }}{{ end }} {{ .Labels.job }}'\n",
     )
     good = (
         "- alert: A\n  expr: sum by (job, instance) (rate(errors_total[5m])) > 1\n"
         "  annotations:\n    summary: '{{ $labels.instance }} fails'\n",
         "- alert: A\n  expr: up == 0\n  annotations:\n    summary: '{{ $labels.instance }} down'\n",
         "- alert: A\n  expr: absent(up{job=\"api\"})\n  annotations:\n    summary: '{{ $labels.instance }}'\n",
+        "- alert: A\n  expr: count(up == 0) > 1\n  annotations:\n"
+        "    summary: '{{ range query \"up == 0\" }}{{ .Labels.instance }} {{ end }}'\n",
     )
 
     def run(self, parsed: ParsedRule, settings: Settings) -> Iterator[Problem]:

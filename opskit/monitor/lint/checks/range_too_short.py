@@ -15,11 +15,11 @@ class RangeTooShort(Check):
     id = "promql/range-too-short"
     title = "range shorter than two scrape intervals"
     bad = (
-        "- alert: A\n  expr: rate(http_requests_total[1m]) > 0\n",
-        "- record: a:b:irate\n  expr: irate(x_total[90s])\n",
+        "- alert: A\n  expr: rate(http_requests_total[30s]) > 0\n",
+        "- record: a:b:irate\n  expr: irate(x_total[45s])\n",
     )
     good = (
-        "- alert: A\n  expr: rate(http_requests_total[2m]) > 0\n",
+        "- alert: A\n  expr: rate(http_requests_total[1m]) > 0\n",
         "- record: a:b:max\n  expr: max_over_time(x[30s])\n",
     )
 

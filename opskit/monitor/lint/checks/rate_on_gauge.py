@@ -34,7 +34,7 @@ class RateOnGauge(Check):
                 yield self.problem(
                     parsed,
                     f"{node.func}() over {arg.name}, which is not a counter ({how}); "
-                    f"use deriv() or delta() for gauges",
+                    f"use deriv() or delta() for gauges, changes() to count flips",
                     node.span,
                     confidence=confidence(arg.name, settings),
                     metric=arg.name,
