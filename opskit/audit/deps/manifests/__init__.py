@@ -1,0 +1,45 @@
+"""Manifest and lockfile readers, one module per family; ``parser_for`` picks one by file name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from opskit.audit.deps.interface import ParsedManifest
+
+Siblings = Callable[[str], str | None]  # text of a file next to the manifest (or relative to it), or None
+Parser = Callable[[str, str, Siblings], ParsedManifest]
+
+_REQUIREMENTS = re.compile(r"(^|.*[-_.])requirements([-_.][^/]*)?\.txt$|^requirements/[^/]+\.txt$")
+_DIST_INFO = re.compile(r"(^|/)[^/]+\.dist-info/METADATA$")
+_NODE_MODULE = re.compile(r"(^|/)node_modules/(@[^/]+/)?[^/@][^/]*/package\.json$")
+
+
+def parser_for(path: str) -> Parser | None:
+    """The reader for a file of this path, or None when the deps scanner does not read it."""
+    from opskit.audit.deps.manifests import installed, npm, pipfile, pnpm, pyproject, requirements, yarn
+
+    name = path.rsplit("/", 1)[-1]
+    by_name: dict[str, Parser] = {
+        "pyproject.toml": pyproject.parse_pyproject,
+        "poetry.lock": pyproject.parse_toml_lock,
+        "uv.lock": pyproject.parse_toml_lock,
+        "pdm.lock": pyproject.parse_toml_lock,
+        "Pipfile.lock": pipfile.parse_pipfile_lock,
+        "package-lock.json": npm.parse_package_lock,
+        "npm-shrinkwrap.json": npm.parse_package_lock,
+        "yarn.lock": yarn.parse_yarn_lock,
+        "pnpm-lock.yaml": pnpm.parse_pnpm_lock,
+    }
+    if _NODE_MODULE.search(path):
+        return installed.parse_node_module
+    if _DIST_INFO.search(path):
+        return installed.parse_dist_info
+    if name in by_name:
+        return by_name[name]
+    if name == "package.json":
+        return npm.parse_package_json
+    tail = "/".join(path.rsplit("/", 2)[-2:])
+    if _REQUIREMENTS.match(name) or _REQUIREMENTS.match(tail):
+        return requirements.parse_requirements
+    return None

@@ -1,0 +1,105 @@
+"""npm's ``package-lock.json`` (lockfile v1, v2, v3), ``npm-shrinkwrap.json`` and bare ``package.json`` pins."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
+from opskit.audit.deps.manifests import Siblings
+from opskit.audit.deps.manifests.jsonlines import key_lines
+
+DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
+LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml")
+
+
+def declared_names(manifest: Mapping[str, Any]) -> set[str]:
+    """Names a package.json (or a lock's root entry) depends on directly."""
+    return {name for field in DEPENDENCY_FIELDS for name in (manifest.get(field) or {})}
+
+
+def package_json_names(siblings: Siblings) -> set[str] | None:
+    """Direct dependency names from the ``package.json`` beside a lockfile, None without one."""
+    text = siblings("package.json")
+    if text is None:
+        return None
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None
+    return declared_names(doc) if isinstance(doc, dict) else None
+
+
+def _load(text: str, path: str) -> tuple[dict[str, Any] | None, str | None]:
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        return None, f"{path}: invalid JSON: {exc}"
+    return (doc, None) if isinstance(doc, dict) else (None, f"{path}: not a JSON object")
+
+
+def parse_package_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
+    doc, error = _load(text, path)
+    if doc is None:
+        return ParsedManifest(notes=(error or "",))
+    lines = key_lines(text)
+    if isinstance(doc.get("packages"), dict):  # lockfile v2 and v3
+        entries = doc["packages"]
+        root = entries.get("") or {}
+        direct = declared_names(root) if root else package_json_names(siblings)
+        packages = []
+        for key, entry in sorted(entries.items()):
+            if not key or not isinstance(entry, dict) or entry.get("link") or "version" not in entry:
+                continue
+            if "node_modules/" not in key:
+                continue  # a workspace folder, listed again as a link under node_modules
+            name = str(entry.get("name") or key.rsplit("node_modules/", 1)[-1])
+            top_level = key.count("node_modules/") == 1 and key.startswith("node_modules/")
+            packages.append(Package(Ecosystem.NPM, name, str(entry["version"]), lines.get(("packages", key)),
+                                    None if direct is None else top_level and name in direct))
+        return ParsedManifest(tuple(packages))
+    direct = package_json_names(siblings)
+    found: list[Package] = []
+    _walk_v1(doc.get("dependencies") or {}, ("dependencies",), lines, direct, found)
+    return ParsedManifest(tuple(sorted(found, key=lambda p: p.line or 0)))
+
+
+def _walk_v1(
+    deps: Mapping[str, Any], prefix: tuple[str, ...], lines: Mapping[tuple[str, ...], int],
+    direct: set[str] | None, found: list[Package],
+) -> None:
+    """Lockfile v1 nests ``dependencies`` where a package needs its own copy; walked iteratively-deep."""
+    stack = [(deps, prefix)]
+    while stack:
+        table, at = stack.pop()
+        for name, entry in table.items():
+            if not isinstance(entry, dict) or "version" not in entry:
+                continue
+            version = str(entry["version"])
+            if not version[:1].isdigit():
+                continue  # git, file: and link: sources
+            nested = len(at) > 1
+            found.append(Package(Ecosystem.NPM, name, version, lines.get((*at, name)),
+                                 None if direct is None else not nested and name in direct))
+            if isinstance(entry.get("dependencies"), dict):
+                stack.append((entry["dependencies"], (*at, name, "dependencies")))
+
+
+def parse_package_json(text: str, path: str, siblings: Siblings) -> ParsedManifest:
+    """Exact versions in a package.json without a lockfile beside it (with one, the lock is read)."""
+    if any(siblings(name) is not None for name in LOCKFILES):
+        return ParsedManifest()
+    doc, error = _load(text, path)
+    if doc is None:
+        return ParsedManifest(notes=(error or "",))
+    import nodesemver
+
+    lines = key_lines(text)
+    packages = []
+    for field in DEPENDENCY_FIELDS[:3]:
+        for name, spec in sorted((doc.get(field) or {}).items()):
+            exact = nodesemver.valid(str(spec), True) if isinstance(spec, str) else None
+            if exact:
+                packages.append(Package(Ecosystem.NPM, name, exact, lines.get((field, name)), True))
+    return ParsedManifest(tuple(packages))

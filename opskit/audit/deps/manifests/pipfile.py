@@ -1,0 +1,42 @@
+"""``Pipfile.lock`` (pipenv): pinned ``default`` and ``develop`` packages; direct ones are in the Pipfile."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+from packaging.utils import canonicalize_name
+
+from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
+from opskit.audit.deps.manifests import Siblings
+from opskit.audit.deps.manifests.jsonlines import key_lines
+
+
+def _pipfile_names(text: str | None) -> set[str] | None:
+    if text is None:
+        return None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    return {canonicalize_name(n) for section in ("packages", "dev-packages") for n in doc.get(section) or {}}
+
+
+def parse_pipfile_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        return ParsedManifest(notes=(f"{path}: invalid JSON: {exc}",))
+    if not isinstance(doc, dict):
+        return ParsedManifest(notes=(f"{path}: not a Pipfile.lock",))
+    direct = _pipfile_names(siblings("Pipfile"))
+    lines = key_lines(text)
+    packages = []
+    for section in ("default", "develop"):
+        for name, entry in sorted((doc.get(section) or {}).items()):
+            version = str(entry.get("version", "")) if isinstance(entry, dict) else ""
+            if not version.startswith("=="):
+                continue  # a VCS or path dependency has no version to check
+            packages.append(Package(Ecosystem.PYPI, name, version.lstrip("="), lines.get((section, name)),
+                                    None if direct is None else canonicalize_name(name) in direct))
+    return ParsedManifest(tuple(packages))

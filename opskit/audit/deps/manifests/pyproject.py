@@ -1,0 +1,153 @@
+"""TOML manifests and locks: ``pyproject.toml`` (PEP 621 and Poetry), ``poetry.lock``, ``uv.lock``, ``pdm.lock``.
+
+The three locks share one shape (``[[package]]`` tables with ``name`` and ``version``); which
+packages are direct comes from ``uv.lock``'s root package or, for Poetry and PDM, from the
+``pyproject.toml`` beside the lock.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
+from opskit.audit.deps.manifests import Siblings
+
+_TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*$")
+_KEY = re.compile(r'^\s*(name|version)\s*=\s*"([^"]*)"')
+_POETRY_PIN = re.compile(r"^={0,2}\s*(\d[^,<>=!~^*\s]*)$")
+
+
+def _load(text: str, path: str) -> tuple[dict[str, Any] | None, str | None]:
+    try:
+        return tomllib.loads(text), None
+    except tomllib.TOMLDecodeError as exc:
+        return None, f"{path}: invalid TOML: {exc}"
+
+
+def _requirement_names(specs: Iterable[Any]) -> set[str]:
+    names: set[str] = set()
+    for spec in specs:
+        try:
+            names.add(canonicalize_name(Requirement(str(spec)).name))
+        except InvalidRequirement:
+            continue
+    return names
+
+
+def direct_names(doc: Mapping[str, Any]) -> set[str]:
+    """Canonical names a pyproject declares: PEP 621 (all extras and groups) and Poetry."""
+    project = doc.get("project") or {}
+    names = _requirement_names(project.get("dependencies") or ())
+    for extra in (project.get("optional-dependencies") or {}).values():
+        names |= _requirement_names(extra or ())
+    for group in (doc.get("dependency-groups") or {}).values():
+        names |= _requirement_names(g for g in group or () if isinstance(g, str))
+    poetry = (doc.get("tool") or {}).get("poetry") or {}
+    tables = [poetry.get("dependencies") or {}, poetry.get("dev-dependencies") or {}]
+    tables += [(g or {}).get("dependencies") or {} for g in (poetry.get("group") or {}).values()]
+    for table in tables:
+        names |= {canonicalize_name(n) for n in table if n.lower() != "python"}
+    for group in ((doc.get("tool") or {}).get("pdm") or {}).get("dev-dependencies", {}).values():
+        names |= _requirement_names(group or ())
+    return names
+
+
+def _declaration_lines(text: str) -> dict[str, int]:
+    """Line of each ``name = ...`` / ``"name" = ...`` entry, for pointing at a declaration."""
+    lines: dict[str, int] = {}
+    pattern = re.compile(r'^\s*"?([A-Za-z0-9][A-Za-z0-9._-]*)"?\s*=|^\s*"([A-Za-z0-9][A-Za-z0-9._-]*)')
+    for number, raw in enumerate(text.splitlines(), 1):
+        match = pattern.match(raw)
+        if match:
+            lines.setdefault(canonicalize_name(match.group(1) or match.group(2)), number)
+    return lines
+
+
+def parse_pyproject(text: str, path: str, siblings: Siblings) -> ParsedManifest:
+    """Exact pins declared in a pyproject (ranges are left to its lock)."""
+    doc, error = _load(text, path)
+    if doc is None:
+        return ParsedManifest(notes=(error or "",))
+    lines = _declaration_lines(text)
+    pins: dict[str, str] = {}
+    project = doc.get("project") or {}
+    specs = list(project.get("dependencies") or ())
+    for extra in (project.get("optional-dependencies") or {}).values():
+        specs.extend(extra or ())
+    for spec in specs:
+        try:
+            requirement = Requirement(str(spec))
+        except InvalidRequirement:
+            continue
+        exact = [s.version for s in requirement.specifier if s.operator in ("==", "===") and "*" not in s.version]
+        if len(exact) == 1:
+            pins[requirement.name] = exact[0]
+    poetry_deps = ((doc.get("tool") or {}).get("poetry") or {}).get("dependencies") or {}
+    for name, value in poetry_deps.items():
+        version = value.get("version") if isinstance(value, dict) else value
+        match = _POETRY_PIN.match(str(version or "").strip())
+        if name.lower() != "python" and match:
+            pins[name] = match.group(1)
+    packages = tuple(Package(Ecosystem.PYPI, name, version, lines.get(canonicalize_name(name)), True)
+                     for name, version in sorted(pins.items()))
+    return ParsedManifest(packages)
+
+
+def _package_lines(text: str) -> dict[tuple[str, str], int]:
+    """(canonical name, version) -> line of ``name =`` in each ``[[package]]`` table."""
+    found: dict[tuple[str, str], int] = {}
+    in_package = False
+    name: tuple[str, int] | None = None
+    for number, raw in enumerate(text.splitlines(), 1):
+        table = _TABLE.match(raw)
+        if table:
+            in_package = raw.strip() == "[[package]]"
+            name = None
+            continue
+        key = _KEY.match(raw) if in_package else None
+        if key and key.group(1) == "name":
+            name = (canonicalize_name(key.group(2)), number)
+        elif key and name is not None:
+            found.setdefault((name[0], key.group(2)), name[1])
+    return found
+
+
+def parse_toml_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
+    doc, error = _load(text, path)
+    if doc is None:
+        return ParsedManifest(notes=(error or "",))
+    entries = [p for p in doc.get("package") or () if isinstance(p, dict) and p.get("name") and p.get("version")]
+    roots = [p for p in entries if (p.get("source") or {}).keys() & {"virtual", "editable", "directory"}]
+    direct: set[str] | None = None
+    if roots:  # uv.lock: the project itself is a package whose dependencies are the direct ones
+        direct = {canonicalize_name(d["name"]) for r in roots for d in _dependency_entries(r)}
+    else:
+        manifest = siblings("pyproject.toml")
+        manifest_doc = _load(manifest, "pyproject.toml")[0] if manifest is not None else None
+        direct = direct_names(manifest_doc) if manifest_doc is not None else None
+    lines = _package_lines(text)
+    packages = []
+    for entry in entries:
+        if entry in roots:
+            continue
+        name, version = str(entry["name"]), str(entry["version"])
+        key = canonicalize_name(name)
+        packages.append(Package(Ecosystem.PYPI, name, version, lines.get((key, version)),
+                                None if direct is None else key in direct))
+    return ParsedManifest(tuple(packages))
+
+
+def _dependency_entries(package: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    entries: list[Mapping[str, Any]] = [
+        d for d in package.get("dependencies") or () if isinstance(d, dict) and "name" in d]
+    for group in (package.get("optional-dependencies") or {}).values():
+        entries.extend(d for d in group or () if isinstance(d, dict) and "name" in d)
+    for group in (package.get("dev-dependencies") or {}).values():
+        entries.extend(d for d in group or () if isinstance(d, dict) and "name" in d)
+    return entries

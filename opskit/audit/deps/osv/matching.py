@@ -1,0 +1,126 @@
+"""Whether a version is affected by an advisory, by each ecosystem's ordering rules.
+
+PyPI versions compare by PEP 440 (``packaging``); npm versions by semver precedence, parsed by
+``nodesemver`` (a maintained port of npm's own ``node-semver``). OSV ranges are evaluated as the
+schema specifies: events sorted by version; the last event at or below the version decides.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from opskit.audit.deps.interface import (
+    Advisory,
+    Affected,
+    AffectedRange,
+    Ecosystem,
+    Package,
+    RangeKind,
+    normalize_name,
+)
+
+Key = Callable[[str], Any]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def pep440_key(version: str) -> Any:
+    """A PEP 440 ``Version`` (totally ordered), or None when the string is not one."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(version)
+    except InvalidVersion:
+        return None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def semver_key(version: str) -> tuple[Any, ...] | None:
+    """A tuple ordered like semver precedence: a pre-release sorts before its release, numeric
+    identifiers before alphanumeric ones; None when the string is not a (loose) semver version."""
+    import nodesemver
+
+    try:
+        parsed = nodesemver.make_semver(version, True)
+    except (ValueError, TypeError):
+        return None
+    pre = tuple((0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in parsed.prerelease)
+    return (parsed.major, parsed.minor, parsed.patch, 0 if pre else 1, pre)
+
+
+def version_key(ecosystem: Ecosystem) -> Key:
+    return pep440_key if ecosystem is Ecosystem.PYPI else semver_key
+
+
+def _in_range(version: Any, rng: AffectedRange, key: Key) -> bool:
+    # (order, parsed version, kind); introduced "0" sorts first and is below every version.
+    events = []
+    for event in rng.events:
+        if event.kind == "introduced" and event.version == "0":
+            events.append((0, event.kind, None))
+        elif (parsed := key(event.version)) is not None:
+            events.append((1, event.kind, parsed))
+    affected = False
+    for _, kind, at in sorted(events, key=lambda e: (e[0], e[2]) if e[2] is not None else (0,)):
+        if at is None or (kind == "introduced" and version >= at):
+            affected = True
+        elif (kind == "fixed" and version >= at) or (kind == "last_affected" and version > at):
+            affected = False
+        elif kind == "limit" and version >= at:
+            return False
+    return affected
+
+
+def entries_for(advisory: Advisory, package: Package) -> list[Affected]:
+    """The advisory's ``affected[]`` entries that name this package."""
+    ecosystem, name = package.key
+    return [a for a in advisory.affected
+            if a.ecosystem == ecosystem.value and normalize_name(ecosystem, a.name) == name]
+
+
+def _covering_ranges(entry: Affected, package: Package) -> list[AffectedRange]:
+    key = version_key(package.ecosystem)
+    version = key(package.version)
+    if version is None:
+        return []
+    return [r for r in entry.ranges if r.kind is not RangeKind.GIT and _in_range(version, r, key)]
+
+
+def affects(entry: Affected, package: Package) -> bool:
+    """Whether one ``affected[]`` entry covers the package's version (explicit list or a range)."""
+    if package.version in entry.versions:
+        return True
+    key = version_key(package.ecosystem)
+    version = key(package.version)
+    if version is None:
+        return False
+    if any(key(v) == version for v in entry.versions):
+        return True
+    return bool(_covering_ranges(entry, package))
+
+
+def matches(advisory: Advisory, package: Package) -> bool:
+    return not advisory.withdrawn and any(affects(e, package) for e in entries_for(advisory, package))
+
+
+def sort_versions(ecosystem: Ecosystem, versions: Iterable[str]) -> list[str]:
+    """Valid versions in ascending order (invalid ones dropped)."""
+    key = version_key(ecosystem)
+    return [v for k, v in sorted((key(v), v) for v in set(versions) if key(v) is not None)]
+
+
+def fixed_versions(advisory: Advisory, package: Package) -> list[str]:
+    """The ``fixed`` events of the ranges that cover the package's version, ascending."""
+    fixed = {e.version for entry in entries_for(advisory, package)
+             for rng in _covering_ranges(entry, package) for e in rng.events if e.kind == "fixed"}
+    return sort_versions(package.ecosystem, fixed)
+
+
+def smallest_fix(package: Package, advisories: Sequence[Advisory]) -> str | None:
+    """The lowest fixed version that no advisory of the package affects; None when there is none."""
+    for version in sort_versions(package.ecosystem, (v for a in advisories for v in fixed_versions(a, package))):
+        upgraded = Package(package.ecosystem, package.name, version)
+        if not any(matches(a, upgraded) for a in advisories):
+            return version
+    return None

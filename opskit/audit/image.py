@@ -1,0 +1,97 @@
+"""``opskit audit --image NAME``: the files of a local Docker image's layers as audit sources.
+
+The image is read from the local engine (``docker save`` through the Docker SDK, honouring
+``DOCKER_HOST``); every regular file of every layer becomes a ``SourceFile`` whose path is its
+path in the image and whose origin names the layer, so findings report layer and path. A file
+deleted by a later layer is still read: its bytes are still shipped in the image.
+"""
+
+from __future__ import annotations
+
+import json
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+from opskit.audit.files import FileFilter, decode
+from opskit.audit.interface import SourceFile
+from opskit.core.errors import InputError, ServiceError
+
+SPOOL_BYTES = 64 << 20  # image tarballs larger than this are spooled to a temp file
+
+
+def _save(name: str, sink: IO[bytes]) -> None:
+    import docker
+    import docker.errors
+
+    try:
+        client = docker.from_env(timeout=600)
+        image = client.images.get(name)
+        for chunk in image.save(named=False):
+            sink.write(chunk)
+    except docker.errors.ImageNotFound:
+        raise InputError(f"--image {name}: no such image in the local Docker engine") from None
+    except docker.errors.DockerException as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ServiceError(f"Docker engine unreachable or failing while saving {name}: {first}") from None
+
+
+def _layers(outer: tarfile.TarFile) -> list[str]:
+    """Layer member names in order, from ``manifest.json`` (classic and OCI layouts alike)."""
+    member = outer.extractfile("manifest.json")
+    if member is None:
+        raise InputError("image archive has no manifest.json")
+    manifest: Any = json.load(member)
+    return [str(layer) for layer in manifest[0].get("Layers") or ()]
+
+
+def _layer_id(member_name: str) -> str:
+    """``sha256:<hex>`` from ``blobs/sha256/<hex>`` (OCI) or ``<hex>/layer.tar`` (classic)."""
+    parts = member_name.split("/")
+    hexdigest = parts[2] if parts[0] == "blobs" else parts[0]
+    return f"sha256:{hexdigest}"
+
+
+def iter_layer_files(
+    archive: IO[bytes], name: str, keep: Callable[[str], bool], max_size: int,
+) -> Iterator[tuple[SourceFile | None, str | None]]:
+    """(source, note) for every kept regular text file of every layer."""
+    with tarfile.open(fileobj=archive, mode="r:*") as outer:
+        for layer_name in _layers(outer):
+            layer_file = outer.extractfile(layer_name)
+            if layer_file is None:
+                continue
+            origin = {"image": name, "layer": _layer_id(layer_name)}
+            with tarfile.open(fileobj=layer_file, mode="r:*") as layer:
+                for member in layer:
+                    path = member.name.lstrip("./")
+                    if not member.isfile() or path.rsplit("/", 1)[-1].startswith(".wh.") or not keep(path):
+                        continue
+                    if member.size > max_size:
+                        yield None, f"{path} (layer {origin['layer'][:19]}): skipped, {member.size} bytes is over" \
+                                    f" --max-file-size {max_size}"
+                        continue
+                    handle = layer.extractfile(member)
+                    text = decode(handle.read()) if handle is not None else None
+                    if text is not None:
+                        yield SourceFile(path=path, text=text, origin=origin), None
+
+
+def image_sources(name: str, selection: FileFilter, also: Callable[[str], bool]) -> tuple[list[SourceFile], list[str]]:
+    """Text files of every layer that ``selection`` selects or ``also`` wants (installed-package metadata)."""
+    sources: list[SourceFile] = []
+    notes: list[str] = []
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        _save(name, spool)
+        spool.seek(0)
+        try:
+            for source, note in iter_layer_files(spool, name, lambda p: selection.selects(p) or also(p),
+                                                 selection.max_size):
+                if source is not None:
+                    sources.append(source)
+                if note:
+                    notes.append(note)
+        except (tarfile.TarError, KeyError, ValueError, IndexError) as exc:
+            raise InputError(f"--image {name}: unreadable image archive: {exc}") from None
+    return sources, notes
