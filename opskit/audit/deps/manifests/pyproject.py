@@ -20,6 +20,7 @@ from opskit.audit.deps.manifests import Siblings
 
 _TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*$")
 _KEY = re.compile(r'^\s*(name|version)\s*=\s*"([^"]*)"')
+LOCKS = ("poetry.lock", "uv.lock", "pdm.lock")
 _POETRY_PIN = re.compile(r"^={0,2}\s*(\d[^,<>=!~^*\s]*)$")
 
 
@@ -58,23 +59,20 @@ def direct_names(doc: Mapping[str, Any]) -> set[str]:
     return names
 
 
-def _declaration_lines(text: str) -> dict[str, int]:
-    """Line of each ``name = ...`` / ``"name" = ...`` entry, for pointing at a declaration."""
-    lines: dict[str, int] = {}
-    pattern = re.compile(r'^\s*"?([A-Za-z0-9][A-Za-z0-9._-]*)"?\s*=|^\s*"([A-Za-z0-9][A-Za-z0-9._-]*)')
-    for number, raw in enumerate(text.splitlines(), 1):
-        match = pattern.match(raw)
-        if match:
-            lines.setdefault(canonicalize_name(match.group(1) or match.group(2)), number)
-    return lines
+def _declaration_line(text: str, name: str) -> int | None:
+    """Line of the first ``"name==..."`` string or ``name = ...`` key naming the package."""
+    pattern = re.compile(rf"""(^|["'\s]){re.escape(name)}\s*(\[|[=<>!~;]|["']|$)""", re.IGNORECASE | re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def parse_pyproject(text: str, path: str, siblings: Siblings) -> ParsedManifest:
-    """Exact pins declared in a pyproject (ranges are left to its lock)."""
+    """Exact pins declared in a pyproject without a lock beside it (with one, the lock is read)."""
+    if any(siblings(lock) is not None for lock in LOCKS):
+        return ParsedManifest()
     doc, error = _load(text, path)
     if doc is None:
         return ParsedManifest(notes=(error or "",))
-    lines = _declaration_lines(text)
     pins: dict[str, str] = {}
     project = doc.get("project") or {}
     specs = list(project.get("dependencies") or ())
@@ -94,7 +92,7 @@ def parse_pyproject(text: str, path: str, siblings: Siblings) -> ParsedManifest:
         match = _POETRY_PIN.match(str(version or "").strip())
         if name.lower() != "python" and match:
             pins[name] = match.group(1)
-    packages = tuple(Package(Ecosystem.PYPI, name, version, lines.get(canonicalize_name(name)), True)
+    packages = tuple(Package(Ecosystem.PYPI, name, version, _declaration_line(text, name), True)
                      for name, version in sorted(pins.items()))
     return ParsedManifest(packages)
 
