@@ -12,6 +12,7 @@ Parser = Callable[[str, str, Siblings], ParsedManifest]
 
 _REQUIREMENTS = re.compile(r"(^|.*[-_.])requirements([-_.][^/]*)?\.txt$|^requirements/[^/]+\.txt$")
 _DIST_INFO = re.compile(r"(^|/)[^/]+\.dist-info/METADATA$")
+_INSIDE_INSTALLED = re.compile(r"(^|/)(node_modules|site-packages|dist-packages)/")
 _NODE_MODULE = re.compile(r"(^|/)node_modules/(@[^/]+/)?[^/@][^/]*/package\.json$")
 
 
@@ -35,6 +36,8 @@ def parser_for(path: str) -> Parser | None:
         return installed.parse_node_module
     if _DIST_INFO.search(path):
         return installed.parse_dist_info
+    if _INSIDE_INSTALLED.search(path):
+        return None  # a manifest shipped inside an installed package describes that package's own build
     if name in by_name:
         return by_name[name]
     if name == "package.json":

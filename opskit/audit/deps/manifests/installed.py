@@ -29,7 +29,7 @@ def parse_dist_info(text: str, path: str, siblings: Siblings) -> ParsedManifest:
 def parse_node_module(text: str, path: str, siblings: Siblings) -> ParsedManifest:
     try:
         doc = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return ParsedManifest(notes=(f"{path}: invalid JSON in an installed package.json",))
     if not isinstance(doc, dict) or not isinstance(doc.get("name"), str) or not isinstance(doc.get("version"), str):
         return ParsedManifest()  # a nested helper package.json ({"type": "module"}) names no package

@@ -6,13 +6,14 @@ import re
 
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:\n]')
 ARRAY = "[]"  # path element standing for "inside an array"
+MAX_DEPTH = 200  # keys deeper than this get no line: copying longer paths would make the pass quadratic
 
 
 def key_lines(text: str) -> dict[tuple[str, ...], int]:
     """Map each object key's path (``("packages", "node_modules/lodash")``) to its 1-based line.
 
-    Keys inside arrays get ``ARRAY`` in their path. Malformed JSON yields whatever was seen;
-    the caller has parsed the document with ``json`` already.
+    Keys inside arrays get ``ARRAY`` in their path; keys nested deeper than ``MAX_DEPTH`` are left
+    out. Malformed JSON yields whatever was seen; the caller has parsed the document with ``json``.
     """
     lines: dict[tuple[str, ...], int] = {}
     path: list[str] = []
@@ -41,7 +42,8 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
             expect_key = False
         elif expect_key:
             path[-1] = _unquote(token)
-            lines.setdefault(tuple(path), line)
+            if len(path) <= MAX_DEPTH:
+                lines.setdefault(tuple(path), line)
             expect_key = False
     return lines
 

@@ -26,7 +26,7 @@ def package_json_names(siblings: Siblings) -> set[str] | None:
         return None
     try:
         doc = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return declared_names(doc) if isinstance(doc, dict) else None
 
@@ -34,7 +34,7 @@ def package_json_names(siblings: Siblings) -> set[str] | None:
 def _load(text: str, path: str) -> tuple[dict[str, Any] | None, str | None]:
     try:
         doc = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         return None, f"{path}: invalid JSON: {exc}"
     return (doc, None) if isinstance(doc, dict) else (None, f"{path}: not a JSON object")
 
@@ -101,5 +101,5 @@ def parse_package_json(text: str, path: str, siblings: Siblings) -> ParsedManife
         for name, spec in sorted((doc.get(field) or {}).items()):
             exact = nodesemver.valid(str(spec), True) if isinstance(spec, str) else None
             if exact:
-                packages.append(Package(Ecosystem.NPM, name, exact, lines.get((field, name)), True))
+                packages.append(Package(Ecosystem.NPM, name, str(exact.version), lines.get((field, name)), True))
     return ParsedManifest(tuple(packages))

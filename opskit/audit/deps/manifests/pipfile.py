@@ -17,7 +17,7 @@ def _pipfile_names(text: str | None) -> set[str] | None:
         return None
     try:
         doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return None
     return {canonicalize_name(n) for section in ("packages", "dev-packages") for n in doc.get(section) or {}}
 
@@ -25,7 +25,7 @@ def _pipfile_names(text: str | None) -> set[str] | None:
 def parse_pipfile_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
     try:
         doc = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         return ParsedManifest(notes=(f"{path}: invalid JSON: {exc}",))
     if not isinstance(doc, dict):
         return ParsedManifest(notes=(f"{path}: not a Pipfile.lock",))

@@ -38,6 +38,8 @@ def _importer_names(doc: Any) -> set[str] | None:
 def parse_pnpm_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
     try:
         doc = yaml.safe_load(text)
+    except RecursionError:
+        return ParsedManifest(notes=(f"{path}: nesting too deep",))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""

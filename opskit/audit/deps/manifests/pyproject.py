@@ -27,7 +27,7 @@ _POETRY_PIN = re.compile(r"^={0,2}\s*(\d[^,<>=!~^*\s]*)$")
 def _load(text: str, path: str) -> tuple[dict[str, Any] | None, str | None]:
     try:
         return tomllib.loads(text), None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         return None, f"{path}: invalid TOML: {exc}"
 
 
