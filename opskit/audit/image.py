@@ -37,20 +37,24 @@ def _save(name: str, sink: IO[bytes]) -> None:
         raise ServiceError(f"Docker engine unreachable or failing while saving {name}: {first}") from None
 
 
-def _layers(outer: tarfile.TarFile) -> list[str]:
-    """Layer member names in order, from ``manifest.json`` (classic and OCI layouts alike)."""
-    member = outer.extractfile("manifest.json")
+def _layers(outer: tarfile.TarFile) -> list[tuple[str, str]]:
+    """(member name, layer id) per layer in order, from ``manifest.json`` and the image config.
+
+    The id is the layer's diff id, as ``docker inspect`` lists it under ``RootFS.Layers``.
+    """
+    manifest: Any = _json_member(outer, "manifest.json")[0]
+    members = [str(layer) for layer in manifest.get("Layers") or ()]
+    diff_ids = list((_json_member(outer, str(manifest["Config"])).get("rootfs") or {}).get("diff_ids") or ())
+    if len(diff_ids) != len(members):
+        raise InputError("image archive: layer list and config disagree")
+    return list(zip(members, (str(d) for d in diff_ids), strict=True))
+
+
+def _json_member(outer: tarfile.TarFile, name: str) -> Any:
+    member = outer.extractfile(name)
     if member is None:
-        raise InputError("image archive has no manifest.json")
-    manifest: Any = json.load(member)
-    return [str(layer) for layer in manifest[0].get("Layers") or ()]
-
-
-def _layer_id(member_name: str) -> str:
-    """``sha256:<hex>`` from ``blobs/sha256/<hex>`` (OCI) or ``<hex>/layer.tar`` (classic)."""
-    parts = member_name.split("/")
-    hexdigest = parts[2] if parts[0] == "blobs" else parts[0]
-    return f"sha256:{hexdigest}"
+        raise InputError(f"image archive has no {name}")
+    return json.load(member)
 
 
 def iter_layer_files(
@@ -58,11 +62,11 @@ def iter_layer_files(
 ) -> Iterator[tuple[SourceFile | None, str | None]]:
     """(source, note) for every kept regular text file of every layer."""
     with tarfile.open(fileobj=archive, mode="r:*") as outer:
-        for layer_name in _layers(outer):
+        for layer_name, layer_id in _layers(outer):
             layer_file = outer.extractfile(layer_name)
             if layer_file is None:
                 continue
-            origin = {"image": name, "layer": _layer_id(layer_name)}
+            origin = {"image": name, "layer": layer_id}
             with tarfile.open(fileobj=layer_file, mode="r:*") as layer:
                 for member in layer:
                     path = member.name.lstrip("./")
