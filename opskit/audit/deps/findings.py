@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from opskit.audit.deps import severity as severities
 from opskit.audit.deps.interface import Advisory, Package, ReleaseInfo, Vulnerability
-from opskit.audit.deps.osv.matching import fixed_versions, smallest_fix, version_key
+from opskit.audit.deps.osv.matching import fixed_versions, matches, smallest_fix, version_key
 from opskit.core.findings import OWASP_2021, Confidence, Finding, Location, Severity, fingerprint
 
 OWASP = (OWASP_2021["A06"],)
@@ -55,9 +55,10 @@ def primary_id(group: Sequence[Advisory]) -> str:
 
 
 def vulnerabilities(package: Package, advisories: Sequence[Advisory], ignored: Collection[str]) -> list[Vulnerability]:
-    """The package's issues, ``ignored`` ids (any alias) removed."""
+    """The package's issues among ``advisories`` (which name it; versions are matched here), ``ignored``
+    ids (any alias) removed."""
     found = []
-    for group in group_by_alias(advisories):
+    for group in group_by_alias([a for a in advisories if matches(a, package)]):
         if any(i in ignored for i in all_ids(group)):
             continue
         fixed = sorted({v for a in group for v in fixed_versions(a, package)}, key=version_key(package.ecosystem))

@@ -1,9 +1,10 @@
 """Local HTTP servers standing in for the internet: the OSV API, osv.dev's exports, PyPI and npm.
 
-The OSV server speaks the real API (``POST /v1/querybatch`` with paging, ``GET /v1/vulns/ID``)
-over real OSV records; which records affect a queried version it decides with opskit's own
-matcher, as osv.dev decides with its own. The registry server answers PyPI's JSON API
-(``/pypi/NAME/json``) and npm registry documents (``/NAME``) from dictionaries.
+The OSV server speaks the real API (``POST /v1/querybatch`` with paging, ``GET /v1/vulns/ID``,
+and ``POST /v1/query`` answering full records, as pip-audit uses it) over OSV records; which
+records affect a queried version it decides with opskit's own matcher, as osv.dev decides with
+its own. The registry server answers PyPI's JSON API (``/pypi/NAME/json``) and npm registry
+documents (``/NAME``) from dictionaries.
 """
 
 from __future__ import annotations
@@ -71,7 +72,23 @@ class OsvApp:
     def __init__(self, records: Mapping[str, Mapping[str, Any]]) -> None:
         self.raw = dict(records)
         self.parsed = {vuln_id: parse_record(r) for vuln_id, r in records.items()}
-        self.zips = all_zips(records)
+        self.by_name: dict[tuple[str, str], list[str]] = {}
+        for vuln_id, advisory in sorted(self.parsed.items()):
+            for affected in advisory.affected:
+                key = Package(Ecosystem(affected.ecosystem), affected.name, "0").key
+                self.by_name.setdefault((key[0].value, key[1]), []).append(vuln_id)
+        self._zips: dict[str, bytes] | None = None
+
+    @property
+    def zips(self) -> dict[str, bytes]:
+        if self._zips is None:
+            self._zips = all_zips(self.raw)
+        return self._zips
+
+    def _hits(self, query: Mapping[str, Any]) -> list[str]:
+        package = Package(Ecosystem(query["package"]["ecosystem"]), query["package"]["name"], query["version"])
+        candidates = self.by_name.get((package.key[0].value, package.key[1]), [])
+        return [i for i in candidates if matches(self.parsed[i], package)]
 
     def get(self, path: str) -> tuple[int, bytes]:
         if path.startswith("/v1/vulns/"):
@@ -83,12 +100,13 @@ class OsvApp:
         return 404, b"{}"
 
     def post(self, path: str, payload: Mapping[str, Any]) -> tuple[int, bytes]:
+        if path == "/v1/query":
+            return 200, json.dumps({"vulns": [self.raw[i] for i in self._hits(payload)]}).encode()
         if path != "/v1/querybatch":
             return 404, b"{}"
         results = []
         for query in payload.get("queries", []):
-            package = Package(Ecosystem(query["package"]["ecosystem"]), query["package"]["name"], query["version"])
-            hits = sorted(i for i, a in self.parsed.items() if matches(a, package))
+            hits = self._hits(query)
             start = int(query.get("page_token") or 0)
             page = hits[start:start + PAGE_SIZE]
             result: dict[str, Any] = {"vulns": [{"id": i, "modified": self.raw[i]["modified"]} for i in page]}

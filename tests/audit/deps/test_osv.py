@@ -130,3 +130,12 @@ def test_v4_vector_in_a_record_sets_severity_and_garbage_vectors_are_ignored() -
 def test_records_that_are_not_osv_are_rejected(raw: object) -> None:
     with pytest.raises(RecordError):
         parse_record(raw)
+
+
+def test_advisories_of_other_versions_give_no_finding() -> None:
+    lodash = [RECORDS[i] for i in ("GHSA-p6mc-m468-83gw", "GHSA-35jh-r3h4-6jhm", "GHSA-29mw-wpgm-hmr9")]
+    assert package_findings(npm("lodash", "4.17.21"), lodash, (), "package-lock.json", None, {}) == []
+    assert [f.rule_id for f in package_findings(npm("lodash", "4.17.20"), lodash, (), "p", None, {})] == [
+        "GHSA-29mw-wpgm-hmr9", "GHSA-35jh-r3h4-6jhm"]
+    assert [f.rule_id for f in package_findings(npm("lodash", "3.6.0"), lodash, (), "p", None, {})] == [
+        "GHSA-35jh-r3h4-6jhm"]
