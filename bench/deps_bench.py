@@ -124,7 +124,7 @@ def opskit_offline(db: Path, requirements: Path, cache: Path) -> tuple[float, fl
     scanner = DepsScanner(settings)
     result = scanner.scan([source])
     match = time.perf_counter() - start
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache.parent), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache.parent.parent), "PYTHONPATH": str(ROOT)}  # .../opskit/osv
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "opskit", "audit", "--only", "deps", "--no-cache", "--vuln-db", str(db),
                     "--format", "json", "-o", str(cache / "out.json"), str(requirements)], env=env, check=False)

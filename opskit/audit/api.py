@@ -119,7 +119,8 @@ def run_audit(request: AuditRequest, out: Output) -> Report:
 def _deps_pass(request: AuditRequest, scanner: Scanner, settings: ScanSettings, use_cache: bool) -> RunOutcome:
     """Manifests and lockfiles through the deps scanner, cached while its offline data is unchanged."""
     if request.staged or request.history or request.target == "-":
-        return RunOutcome(notes=["deps: not run on staged changes, history or stdin (it reads the work tree)"])
+        asked = "deps" in request.only  # a plain pre-commit run should not repeat this note every time
+        return RunOutcome(notes=["deps: not run on staged changes, history or stdin (it reads the work tree)"] * asked)
     refs, _ = discover_files(Path(request.target), replace(request.selection, keep_lock_files=True))
     items = [ref for ref in refs if scanner.wants(ref.path)]
     salt = getattr(scanner, "cache_salt", None)

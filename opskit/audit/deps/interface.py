@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Ecosystem(StrEnum):
@@ -15,6 +17,7 @@ class Ecosystem(StrEnum):
     NPM = "npm"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_name(ecosystem: Ecosystem, name: str) -> str:
     """The name OSV records are looked up by: PEP 503 for PyPI, npm names as written (lowercase)."""
     if ecosystem is Ecosystem.PYPI:
@@ -54,16 +57,17 @@ class RangeKind(StrEnum):
     GIT = "GIT"
 
 
-@dataclass(frozen=True)
-class Event:
-    """One OSV range event: ``introduced``, ``fixed``, ``last_affected`` or ``limit`` at a version."""
+class Event(NamedTuple):
+    """One OSV range event: ``introduced``, ``fixed``, ``last_affected`` or ``limit`` at a version.
+
+    A named tuple, not a dataclass: an export holds hundreds of thousands and building them is hot.
+    """
 
     kind: str
     version: str
 
 
-@dataclass(frozen=True)
-class AffectedRange:
+class AffectedRange(NamedTuple):
     kind: RangeKind
     events: tuple[Event, ...]
 

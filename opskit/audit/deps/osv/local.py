@@ -17,10 +17,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from opskit.audit.deps.interface import Advisory, Ecosystem, Package, VulnSource, normalize_name
-from opskit.audit.deps.osv.record import RecordError, parse_record
+from opskit.audit.deps.osv.record import RecordError, from_row, parse_record, to_row
 from opskit.core.errors import InputError
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 _ECOSYSTEMS = {e.value: e for e in Ecosystem}
 
 
@@ -94,7 +94,7 @@ class LocalDatabase(VulnSource):
             for raw in _records(self.files):
                 try:
                     record = json.loads(raw)
-                    parse_record(record)
+                    advisory = parse_record(record)
                 except (ValueError, RecordError):
                     self.skipped += 1
                     continue
@@ -107,7 +107,7 @@ class LocalDatabase(VulnSource):
                 if not keys:
                     continue
                 db.execute("INSERT OR REPLACE INTO record VALUES (?, ?)",
-                           (record["id"], json.dumps(record, separators=(",", ":"), sort_keys=True)))
+                           (record["id"], json.dumps(to_row(advisory), separators=(",", ":"))))
                 db.executemany("INSERT INTO affected VALUES (?, ?, ?)", [(e, n, record["id"]) for e, n in keys])
             db.execute("CREATE INDEX affected_key ON affected (ecosystem, name)")
             db.commit()
@@ -133,7 +133,7 @@ class LocalDatabase(VulnSource):
             advisories = []
             for vuln_id, text in rows:
                 if vuln_id not in self._parsed:
-                    self._parsed[vuln_id] = parse_record(json.loads(text))
+                    self._parsed[vuln_id] = from_row(json.loads(text))
                 advisories.append(self._parsed[vuln_id])
             if advisories:
                 found[key] = advisories

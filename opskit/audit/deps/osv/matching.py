@@ -53,16 +53,19 @@ def version_key(ecosystem: Ecosystem) -> Key:
     return pep440_key if ecosystem is Ecosystem.PYPI else semver_key
 
 
-def _in_range(version: Any, rng: AffectedRange, key: Key) -> bool:
-    # (order, parsed version, kind); introduced "0" sorts first and is below every version.
-    events = []
-    for event in rng.events:
-        if event.kind == "introduced" and event.version == "0":
-            events.append((0, event.kind, None))
-        elif (parsed := key(event.version)) is not None:
-            events.append((1, event.kind, parsed))
+@functools.lru_cache(maxsize=1 << 16)
+def _sorted_events(rng: AffectedRange, ecosystem: Ecosystem) -> tuple[tuple[str, Any], ...]:
+    """(kind, parsed version or None for introduced "0") in version order, parsed once per range."""
+    key = version_key(ecosystem)
+    zero = [(e.kind, None) for e in rng.events if e.kind == "introduced" and e.version == "0"]
+    parsed = [(e.kind, k) for e in rng.events
+              if not (e.kind == "introduced" and e.version == "0") and (k := key(e.version)) is not None]
+    return tuple(zero + sorted(parsed, key=lambda item: item[1]))
+
+
+def _in_range(version: Any, rng: AffectedRange, ecosystem: Ecosystem) -> bool:
     affected = False
-    for _, kind, at in sorted(events, key=lambda e: (e[0], e[2]) if e[2] is not None else (0,)):
+    for kind, at in _sorted_events(rng, ecosystem):
         if at is None or (kind == "introduced" and version >= at):
             affected = True
         elif (kind == "fixed" and version >= at) or (kind == "last_affected" and version > at):
@@ -84,7 +87,7 @@ def _covering_ranges(entry: Affected, package: Package) -> list[AffectedRange]:
     version = key(package.version)
     if version is None:
         return []
-    return [r for r in entry.ranges if r.kind is not RangeKind.GIT and _in_range(version, r, key)]
+    return [r for r in entry.ranges if r.kind is not RangeKind.GIT and _in_range(version, r, package.ecosystem)]
 
 
 def affects(entry: Affected, package: Package) -> bool:
@@ -95,9 +98,16 @@ def affects(entry: Affected, package: Package) -> bool:
     version = key(package.version)
     if version is None:
         return False
-    if any(key(v) == version for v in entry.versions):
-        return True
-    return bool(_covering_ranges(entry, package))
+    # Ranges first: cheap, and they cover the listed versions in practice; then the list under the
+    # ecosystem's equality ("0.9" is "0.9.0" in PEP 440).
+    return bool(_covering_ranges(entry, package)) or version in _canonical(package.ecosystem, entry.versions)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _canonical(ecosystem: Ecosystem, versions: frozenset[str]) -> frozenset[Any]:
+    """A record's version list parsed once, for lookups under the ecosystem's equality."""
+    key = version_key(ecosystem)
+    return frozenset(k for k in map(key, versions) if k is not None)
 
 
 def matches(advisory: Advisory, package: Package) -> bool:

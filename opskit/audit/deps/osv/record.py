@@ -85,3 +85,27 @@ def parse_record(record: Any) -> Advisory:
         url=references[0] if references else None,
         withdrawn=bool(record.get("withdrawn")),
     )
+
+
+def to_row(advisory: Advisory) -> list[Any]:
+    """A compact JSON-able form of an ``Advisory`` (what the offline index stores): reading it back
+    skips the record's prose and re-scoring its vector."""
+    affected = [[a.ecosystem, a.name, [[r.kind.value, [[e.kind, e.version] for e in r.events]] for r in a.ranges],
+                 sorted(a.versions)] for a in advisory.affected]
+    return [advisory.id, list(advisory.aliases), advisory.summary, advisory.modified, list(advisory.cwe),
+            advisory.cvss_vector, advisory.cvss_score, advisory.database_severity, affected, advisory.url,
+            advisory.withdrawn]
+
+
+def from_row(row: list[Any]) -> Advisory:
+    vuln_id, aliases, summary, modified, cwe, vector, score, rating, affected, url, withdrawn = row
+    return Advisory(
+        id=vuln_id, aliases=tuple(aliases), summary=summary, modified=modified, cwe=tuple(cwe), cvss_vector=vector,
+        cvss_score=score, database_severity=rating, url=url, withdrawn=withdrawn,
+        affected=tuple(
+            Affected(ecosystem, name,
+                     tuple(AffectedRange(RangeKind(kind), tuple(Event(k, v) for k, v in events))
+                           for kind, events in ranges),
+                     frozenset(versions))
+            for ecosystem, name, ranges, versions in affected),
+    )
