@@ -133,8 +133,8 @@ class RegistryClient(ABC):
     """Package registry metadata (PyPI JSON API, npm registry documents)."""
 
     @abstractmethod
-    def release(self, package: Package) -> ReleaseInfo | None:
-        """Metadata of the package's version, None when the registry does not know the package."""
+    def releases(self, packages: Sequence[Package]) -> Mapping[Package, ReleaseInfo | None]:
+        """Metadata of each package's version; None where the registry does not know the package."""
 
 
 @dataclass(frozen=True)

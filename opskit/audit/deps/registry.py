@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
@@ -11,6 +12,7 @@ import requests
 from opskit.audit.deps.interface import Ecosystem, Package, RegistryClient, ReleaseInfo
 from opskit.audit.deps.osv.http import NotFound, fetch_json
 
+WORKERS = 8  # concurrent registry requests
 DEFAULT_REGISTRIES = {Ecosystem.PYPI: "https://pypi.org", Ecosystem.NPM: "https://registry.npmjs.org"}
 
 
@@ -54,7 +56,13 @@ class HttpRegistry(RegistryClient):
                 self._docs[key] = None
         return self._docs[key]
 
-    def release(self, package: Package) -> ReleaseInfo | None:
+    def releases(self, packages: Sequence[Package]) -> Mapping[Package, ReleaseInfo | None]:
+        """One request per package name, ``WORKERS`` at a time."""
+        unique = sorted(set(packages), key=lambda p: (p.key, p.version))
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            return dict(zip(unique, pool.map(self._release, unique), strict=True))
+
+    def _release(self, package: Package) -> ReleaseInfo | None:
         doc = self._document(package)
         if not isinstance(doc, dict):
             return None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from opskit.audit.deps.findings import package_findings, release_findings
-from opskit.audit.deps.interface import DepsOptions, Package, RegistryClient, VulnSource
+from opskit.audit.deps.interface import DepsOptions, Package, RegistryClient, ReleaseInfo, VulnSource
 from opskit.audit.deps.manifests import Siblings, parser_for
 from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
 from opskit.core.errors import ServiceError
@@ -93,21 +93,19 @@ class DepsScanner(Scanner):
         if not packages:
             return ScanResult(notes=notes)
         advisories = self.source.advisories(packages)
+        releases: Mapping[Package, ReleaseInfo | None] = {}
+        if self.registry is not None:
+            try:
+                releases = self.registry.releases(packages)
+            except ServiceError as exc:
+                notes.append(f"{parsed[0][0].path}: outdated, yanked and deprecated checks skipped: {exc.message}")
         findings: list[Finding] = []
-        registry_down = False
         for source, group in parsed:
             lines = source.text.splitlines()
             for package in group:
                 findings.extend(package_findings(package, advisories.get(package.key, ()), self.options.ignore_vulns,
                                                  source.path, lines, source.origin))
-                if self.registry is None or registry_down:
-                    continue
-                try:
-                    info = self.registry.release(package)
-                except ServiceError as exc:
-                    notes.append(f"{source.path}: outdated/yanked checks skipped: {exc.message}")
-                    registry_down = True
-                    continue
+                info = releases.get(package)
                 if info is not None:
                     findings.extend(release_findings(package, info, self.options.outdated_majors, source.path,
                                                      lines, source.origin))

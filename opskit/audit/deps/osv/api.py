@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +15,7 @@ from opskit.audit.deps.osv.record import RecordError, parse_record
 from opskit.core.errors import ServiceError
 
 BATCH = 1000  # the API's limit on queries per querybatch call
+WORKERS = 8  # concurrent GET /v1/vulns/{id} requests
 
 
 class OsvApi(VulnSource):
@@ -70,6 +72,9 @@ class OsvApi(VulnSource):
     def advisories(self, packages: Sequence[Package]) -> Mapping[tuple[Ecosystem, str], Sequence[Advisory]]:
         wanted = {(p.ecosystem, p.name, p.version) for p in packages}
         self._query(sorted(w for w in wanted if w not in self._ids))
+        missing = sorted({i for w in wanted for i in self._ids.get(w, ())} - self._records.keys())
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            list(pool.map(self._record, missing))
         found: dict[tuple[Ecosystem, str], dict[str, Advisory]] = {}
         for package in packages:
             for vuln_id in self._ids.get((package.ecosystem, package.name, package.version), ()):
