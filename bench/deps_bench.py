@@ -197,7 +197,9 @@ def main() -> None:
         recall_text = f"{row.recall:.3f}" if row.recall is not None else "-"
         false_text = str(row.false_alarms) if row.false_alarms is not None else "-"
         print(f"{row.tool:10} {row.what:48} {row.seconds:8.3f} {row.findings:8} {recall_text:>7} {false_text:>6}")
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     atomic_write(RESULTS, json.dumps({"records": args.records, "names": args.names, "packages": args.packages,
+                                      "load_average": round(os.getloadavg()[0], 2),
                                       "true_hits": len(truth), "rows": [asdict(r) for r in rows]}, indent=2) + "\n")
 
 
