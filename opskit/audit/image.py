@@ -14,7 +14,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from opskit.audit.files import FileFilter, decode
+from opskit.audit.content import SAMPLE_BYTES, binary_reason, to_text
+from opskit.audit.files import FileFilter
 from opskit.audit.interface import SourceFile
 from opskit.core.errors import InputError, ServiceError
 
@@ -77,9 +78,9 @@ def iter_layer_files(
                                     f" --max-file-size {max_size}"
                         continue
                     handle = layer.extractfile(member)
-                    text = decode(handle.read()) if handle is not None else None
-                    if text is not None:
-                        yield SourceFile(path=path, text=text, origin=origin), None
+                    data = handle.read() if handle is not None else b""
+                    if binary_reason(data[:SAMPLE_BYTES]) is None:
+                        yield SourceFile(path=path, text=to_text(data), origin=origin), None
 
 
 def image_sources(name: str, selection: FileFilter, also: Callable[[str], bool]) -> tuple[list[SourceFile], list[str]]:

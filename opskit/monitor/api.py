@@ -16,11 +16,10 @@ from opskit.monitor.client import connect
 from opskit.monitor.evaluate import run_checks
 from opskit.monitor.gate import run_gate
 from opskit.monitor.health import check_server
-from opskit.monitor.interface import CheckResult, GateRound, GateSettings, PrometheusClient
+from opskit.monitor.interface import PARTS, CheckResult, GateRound, GateSettings, PrometheusClient
 from opskit.monitor.inventory import Scope, check_inventory
 from opskit.monitor.report import check_report, gate_report
 
-PARTS = ("server", "targets", "rules", "alerts", "checks")
 INVENTORY = ("targets", "rules", "alerts")
 
 

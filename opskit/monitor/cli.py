@@ -5,15 +5,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from opskit.core.command import Output, emit, opskit_command
-from opskit.monitor import api
-from opskit.monitor.interface import GateRound, GateSettings
+from opskit.core.lazy import lazy_module
+from opskit.monitor.interface import PARTS, GateRound, GateSettings
 from opskit.monitor.inventory import Scope
-from opskit.monitor.render import CheckTableRenderer
+
+if TYPE_CHECKING:
+    from opskit.monitor import api, render
+else:  # requests, prometheus-api-client and rich only when a command runs
+    api, render = lazy_module("opskit.monitor.api"), lazy_module("opskit.monitor.render")
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -77,7 +81,7 @@ def monitor() -> None:
 @click.option(
     "--only",
     multiple=True,
-    type=click.Choice(api.PARTS),
+    type=click.Choice(PARTS),
     help="Judge only these parts (repeatable; default all; 'checks' is the --checks file).",
 )
 @click.option("--job", multiple=True, metavar="PATTERN", help="Only targets and alerts of these jobs.")
@@ -103,7 +107,7 @@ def check(
           --checks examples/monitor/checks.yml --job 'api-*' --format json
     """
     report = api.check(connection, checks, only, Scope(job, rule_group), out.show_progress)
-    return emit(report, out, text_renderer=CheckTableRenderer)
+    return emit(report, out, text_renderer=render.CheckTableRenderer)
 
 
 @monitor.command()
@@ -145,4 +149,4 @@ def gate(
     def on_round(current: GateRound) -> None:
         out.info(f"round {current.number}/{count}: {current.status.value}")
 
-    return emit(api.gate(connection, checks, settings, on_round), out, text_renderer=CheckTableRenderer)
+    return emit(api.gate(connection, checks, settings, on_round), out, text_renderer=render.CheckTableRenderer)
