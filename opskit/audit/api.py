@@ -121,14 +121,16 @@ def _deps_pass(request: AuditRequest, scanner: Scanner, settings: ScanSettings, 
     if request.staged or request.history or request.target == "-":
         asked = "deps" in request.only  # a plain pre-commit run should not repeat this note every time
         return RunOutcome(notes=["deps: not run on staged changes, history or stdin (it reads the work tree)"] * asked)
-    refs, _ = discover_files(Path(request.target), replace(request.selection, keep_lock_files=True))
-    items = [ref for ref in refs if scanner.wants(ref.path)]
+    from opskit.audit.deps.discovery import manifest_sources
+
+    items, notes = manifest_sources(Path(request.target), request.selection, scanner.wants)
     salt = getattr(scanner, "cache_salt", None)
     cache = ResultCache(request.cache_dir or default_cache_dir(), settings.root, salt=f"{settings!r}\0{salt}")
     cached = use_cache and salt is not None
     outcome = run_scanners(items, [scanner], cache.load() if cached else {}, jobs=request.jobs)
     if cached:
         cache.save(outcome.cache)
+    outcome.notes[:0] = notes
     return outcome
 
 

@@ -103,3 +103,23 @@ def test_cache_follows_the_vuln_db(tmp_path: Path) -> None:
     (db / "npm" / "GHSA-xvch-5gv4-984h.json").unlink()
     second = {f["rule_id"] for f in json.loads(_run(*args)[1])["findings"]}
     assert first - second == {"GHSA-xvch-5gv4-984h"}
+
+
+def test_lockfile_over_the_scan_size_limit_is_read_whole(tmp_path: Path) -> None:
+    """Real lockfiles pass 2 MB; the other scanners' size limit and windows do not apply to them."""
+    packages = {"": {"name": "big", "dependencies": {"lodash": "4.17.15"}}}
+    for i in range(12000):
+        packages[f"node_modules/pkg-{i:05d}"] = {"version": "1.0.0", "resolved": f"https://r.example/pkg-{i}.tgz",
+                                                 "integrity": "sha512-" + "A" * 86 + "=="}
+    packages["node_modules/lodash"] = {"version": "4.17.15"}
+    project = tmp_path / "big"
+    project.mkdir()
+    (project / "package-lock.json").write_text(json.dumps({"lockfileVersion": 3, "packages": packages}, indent=2))
+    assert (project / "package-lock.json").stat().st_size > 2 * 1024 * 1024
+    code, output = _run(str(project), "--only", "deps", "--no-cache", "--vuln-db", str(SAMPLE.parent / "osv"),
+                        "--format", "json")
+    assert code == 0, output
+    doc = json.loads(output)
+    lodash = [f for f in doc["findings"] if f["properties"]["package"] == "lodash"]
+    line = (project / "package-lock.json").read_text().splitlines().index('    "node_modules/lodash": {') + 1
+    assert len(lodash) == 3 and lodash[0]["location"]["line"] == line and lodash[0]["properties"]["direct"] is True
