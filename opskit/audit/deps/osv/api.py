@@ -34,8 +34,11 @@ class OsvApi(VulnSource):
         return f"osv-api:{self.base_url}"
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
-        return fetch_json(self.session, method, self.base_url + path, what="OSV API", timeout=self.timeout,
-                          retries=self.retries, json_body=body)
+        try:
+            return fetch_json(self.session, method, self.base_url + path, what="OSV API", timeout=self.timeout,
+                              retries=self.retries, json_body=body)
+        except ServiceError as exc:
+            raise ServiceError(f"{exc.message}; without network use --vuln-db PATH (OSV exports)") from None
 
     def _query(self, todo: list[tuple[Ecosystem, str, str]]) -> None:
         for start in range(0, len(todo), BATCH):
