@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+import tomllib
 from collections.abc import Callable
+from typing import Any
 
 from opskit.audit.deps.interface import ParsedManifest
 
@@ -14,6 +17,22 @@ _REQUIREMENTS = re.compile(r"(^|.*[-_.])requirements([-_.][^/]*)?\.txt$|^require
 _DIST_INFO = re.compile(r"(^|/)[^/]+\.dist-info/METADATA$")
 _INSIDE_INSTALLED = re.compile(r"(^|/)(node_modules|site-packages|dist-packages)/")
 _NODE_MODULE = re.compile(r"(^|/)node_modules/(@[^/]+/)?[^/@][^/]*/package\.json$")
+
+
+def load_json(text: str, path: str) -> tuple[dict[str, Any] | None, str | None]:
+    """(document, None) for a JSON object, else (None, a one-line note naming the file)."""
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        return None, f"{path}: invalid JSON: {exc}"
+    return (doc, None) if isinstance(doc, dict) else (None, f"{path}: not a JSON object")
+
+
+def load_toml(text: str, path: str) -> tuple[dict[str, Any] | None, str | None]:
+    try:
+        return tomllib.loads(text), None
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        return None, f"{path}: invalid TOML: {exc}"
 
 
 def parser_for(path: str) -> Parser | None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
-from opskit.audit.deps.manifests import Siblings
+from opskit.audit.deps.manifests import Siblings, load_json
 from opskit.audit.deps.manifests.jsonlines import key_lines
 
 
@@ -27,11 +25,10 @@ def parse_dist_info(text: str, path: str, siblings: Siblings) -> ParsedManifest:
 
 
 def parse_node_module(text: str, path: str, siblings: Siblings) -> ParsedManifest:
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError):
-        return ParsedManifest(notes=(f"{path}: invalid JSON in an installed package.json",))
-    if not isinstance(doc, dict) or not isinstance(doc.get("name"), str) or not isinstance(doc.get("version"), str):
+    doc, error = load_json(text, path)
+    if doc is None:
+        return ParsedManifest(notes=(error or "",))
+    if not isinstance(doc.get("name"), str) or not isinstance(doc.get("version"), str):
         return ParsedManifest()  # a nested helper package.json ({"type": "module"}) names no package
     return ParsedManifest((Package(Ecosystem.NPM, doc["name"], doc["version"], key_lines(text).get(("version",)),
                                    None),))

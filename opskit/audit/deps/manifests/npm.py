@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
-from opskit.audit.deps.manifests import Siblings
+from opskit.audit.deps.manifests import Siblings, load_json
 from opskit.audit.deps.manifests.jsonlines import key_lines
 
 DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
@@ -22,25 +21,12 @@ def declared_names(manifest: Mapping[str, Any]) -> set[str]:
 def package_json_names(siblings: Siblings) -> set[str] | None:
     """Direct dependency names from the ``package.json`` beside a lockfile, None without one."""
     text = siblings("package.json")
-    if text is None:
-        return None
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return declared_names(doc) if isinstance(doc, dict) else None
-
-
-def _load(text: str, path: str) -> tuple[dict[str, Any] | None, str | None]:
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        return None, f"{path}: invalid JSON: {exc}"
-    return (doc, None) if isinstance(doc, dict) else (None, f"{path}: not a JSON object")
+    doc = load_json(text, "package.json")[0] if text is not None else None
+    return declared_names(doc) if doc is not None else None
 
 
 def parse_package_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
-    doc, error = _load(text, path)
+    doc, error = load_json(text, path)
     if doc is None:
         return ParsedManifest(notes=(error or "",))
     lines = key_lines(text)
@@ -90,7 +76,7 @@ def parse_package_json(text: str, path: str, siblings: Siblings) -> ParsedManife
     """Exact versions in a package.json without a lockfile beside it (with one, the lock is read)."""
     if any(siblings(name) is not None for name in LOCKFILES):
         return ParsedManifest()
-    doc, error = _load(text, path)
+    doc, error = load_json(text, path)
     if doc is None:
         return ParsedManifest(notes=(error or "",))
     import nodesemver

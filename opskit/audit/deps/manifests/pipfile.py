@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import tomllib
-
 from packaging.utils import canonicalize_name
 
 from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
-from opskit.audit.deps.manifests import Siblings
+from opskit.audit.deps.manifests import Siblings, load_json, load_toml
 from opskit.audit.deps.manifests.jsonlines import key_lines
 
 
 def _pipfile_names(text: str | None) -> set[str] | None:
-    if text is None:
-        return None
-    try:
-        doc = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError):
+    doc = load_toml(text, "Pipfile")[0] if text is not None else None
+    if doc is None:
         return None
     return {canonicalize_name(n) for section in ("packages", "dev-packages") for n in doc.get(section) or {}}
 
 
 def parse_pipfile_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        return ParsedManifest(notes=(f"{path}: invalid JSON: {exc}",))
-    if not isinstance(doc, dict):
-        return ParsedManifest(notes=(f"{path}: not a Pipfile.lock",))
+    doc, error = load_json(text, path)
+    if doc is None:
+        return ParsedManifest(notes=(error or "",))
     direct = _pipfile_names(siblings("Pipfile"))
     lines = key_lines(text)
     packages = []

@@ -8,7 +8,6 @@ packages are direct comes from ``uv.lock``'s root package or, for Poetry and PDM
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -16,19 +15,12 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
-from opskit.audit.deps.manifests import Siblings
+from opskit.audit.deps.manifests import Siblings, load_toml
 
 _TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*$")
 _KEY = re.compile(r'^\s*(name|version)\s*=\s*"([^"]*)"')
 LOCKS = ("poetry.lock", "uv.lock", "pdm.lock")
 _POETRY_PIN = re.compile(r"^={0,2}\s*(\d[^,<>=!~^*\s]*)$")
-
-
-def _load(text: str, path: str) -> tuple[dict[str, Any] | None, str | None]:
-    try:
-        return tomllib.loads(text), None
-    except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        return None, f"{path}: invalid TOML: {exc}"
 
 
 def _requirement_names(specs: Iterable[Any]) -> set[str]:
@@ -70,7 +62,7 @@ def parse_pyproject(text: str, path: str, siblings: Siblings) -> ParsedManifest:
     """Exact pins declared in a pyproject without a lock beside it (with one, the lock is read)."""
     if any(siblings(lock) is not None for lock in LOCKS):
         return ParsedManifest()
-    doc, error = _load(text, path)
+    doc, error = load_toml(text, path)
     if doc is None:
         return ParsedManifest(notes=(error or "",))
     pins: dict[str, str] = {}
@@ -117,7 +109,7 @@ def _package_lines(text: str) -> dict[tuple[str, str], int]:
 
 
 def parse_toml_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
-    doc, error = _load(text, path)
+    doc, error = load_toml(text, path)
     if doc is None:
         return ParsedManifest(notes=(error or "",))
     entries = [p for p in doc.get("package") or () if isinstance(p, dict) and p.get("name") and p.get("version")]
@@ -127,7 +119,7 @@ def parse_toml_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
         direct = {canonicalize_name(d["name"]) for r in roots for d in _dependency_entries(r)}
     else:
         manifest = siblings("pyproject.toml")
-        manifest_doc = _load(manifest, "pyproject.toml")[0] if manifest is not None else None
+        manifest_doc = load_toml(manifest, "pyproject.toml")[0] if manifest is not None else None
         direct = direct_names(manifest_doc) if manifest_doc is not None else None
     lines = _package_lines(text)
     packages = []
