@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from opskit.audit.deps import severity as severities
 from opskit.audit.deps.interface import Advisory, Package, ReleaseInfo, Vulnerability
-from opskit.audit.deps.osv.matching import fixed_versions, matches, smallest_fix, version_key
+from opskit.audit.deps.osv.matching import fixed_versions, matches, range_allows, smallest_fix, version_key
 from opskit.core.findings import OWASP_2021, Confidence, Finding, Location, Severity, fingerprint
 
 OWASP = (OWASP_2021["A06"],)
@@ -101,8 +101,12 @@ def vulnerability_finding(
     level, score, vector, source = _severity(group)
     summary = next((a.summary for a in sorted(group, key=lambda a: _preference(a.id)) if a.summary), "")
     fixed = ", ".join(vuln.fixed) or "no fixed version"
+    allowed = range_allows(package.ecosystem, package.declared, upgrade) if upgrade else None
     advice = (f"upgrade to {upgrade} (fixes all its known advisories)" if upgrade
               else "no release fixes all its advisories")
+    if allowed is not None:
+        advice += (f"; the declared range {package.declared} allows it, so updating the lockfile is enough"
+                   if allowed else f"; the declared range {package.declared} excludes it, so change the manifest")
     message = (f"{package.name} {package.version} ({_relation(package)}) is affected by {ident}"
                f"{' (' + ', '.join(aliases) + ')' if aliases else ''}: {summary or 'known vulnerability'}."
                f" Fixed in: {fixed}; {advice}.")
@@ -120,7 +124,8 @@ def vulnerability_finding(
         properties={
             "package": package.name, "version": package.version, "ecosystem": package.ecosystem.value,
             "direct": package.direct, "advisory": ident, "aliases": aliases, "fixed_versions": list(vuln.fixed),
-            "smallest_fix": upgrade, "cvss_score": score, "cvss_vector": vector, "severity_source": source,
+            "smallest_fix": upgrade, "declared_range": package.declared, "fix_in_declared_range": allowed,
+            "cvss_score": score, "cvss_vector": vector, "severity_source": source,
             **dict(origin),
         },
     )

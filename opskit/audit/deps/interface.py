@@ -37,6 +37,7 @@ class Package:
     line: int | None = None  # 1-based line in the file it was read from
     direct: bool | None = None  # None where the file cannot tell (installed packages in an image)
     declared_in: str | None = None  # another file it was read from (a ``-r`` include), else the scanned one
+    declared: str | None = None  # a direct dependency's range in its manifest ("^4.17.15", ">=2,<3")
 
     @property
     def key(self) -> tuple[Ecosystem, str]:

@@ -8,7 +8,7 @@ import pytest
 
 from opskit.audit.deps.findings import group_by_alias, package_findings, primary_id
 from opskit.audit.deps.interface import Ecosystem, Package
-from opskit.audit.deps.osv.matching import fixed_versions, matches, smallest_fix, sort_versions
+from opskit.audit.deps.osv.matching import fixed_versions, matches, range_allows, smallest_fix, sort_versions
 from opskit.audit.deps.osv.record import RecordError, parse_record
 from opskit.audit.deps.severity import base_score, from_score
 from opskit.core.findings import Severity
@@ -139,3 +139,25 @@ def test_advisories_of_other_versions_give_no_finding() -> None:
         "GHSA-29mw-wpgm-hmr9", "GHSA-35jh-r3h4-6jhm"]
     assert [f.rule_id for f in package_findings(npm("lodash", "3.6.0"), lodash, (), "p", None, {})] == [
         "GHSA-35jh-r3h4-6jhm"]
+
+
+@pytest.mark.parametrize(("ecosystem", "declared", "version", "allowed"), [
+    (Ecosystem.NPM, "^4.17.15", "4.17.21", True), (Ecosystem.NPM, "~4.17.15", "4.17.21", True),
+    (Ecosystem.NPM, "4.17.15", "4.17.21", False), (Ecosystem.NPM, ">=1.0.0 <1.2.6", "1.2.6", False),
+    (Ecosystem.NPM, "github:lodash/lodash", "4.17.21", None), (Ecosystem.NPM, "", "1.0.0", None),
+    (Ecosystem.PYPI, ">=2.0,<3", "2.32.0", True), (Ecosystem.PYPI, "==2.19.0", "2.32.0", False),
+    (Ecosystem.PYPI, "~=2.19", "2.32.0", True), (Ecosystem.PYPI, "not a spec", "1", None),
+])
+def test_whether_the_declared_range_admits_the_fix(ecosystem: Ecosystem, declared: str, version: str,
+                                                    allowed: bool | None) -> None:
+    assert range_allows(ecosystem, declared, version) is allowed
+
+
+def test_advice_says_whether_the_lockfile_or_the_manifest_must_change() -> None:
+    lodash = [RECORDS["GHSA-35jh-r3h4-6jhm"]]
+    caret = Package(Ecosystem.NPM, "lodash", "4.17.15", direct=True, declared="^4.17.15")
+    finding = package_findings(caret, lodash, (), "package-lock.json", None, {})[0]
+    assert "allows it, so updating the lockfile is enough" in finding.message
+    assert finding.properties["fix_in_declared_range"] is True
+    exact = Package(Ecosystem.NPM, "lodash", "4.17.15", direct=True, declared="4.17.15")
+    assert "excludes it, so change the manifest" in package_findings(exact, lodash, (), "p", None, {})[0].message

@@ -9,18 +9,24 @@ from opskit.audit.deps.manifests import Siblings, load_json, load_toml
 from opskit.audit.deps.manifests.jsonlines import key_lines
 
 
-def _pipfile_names(text: str | None) -> set[str] | None:
+def _pipfile_ranges(text: str | None) -> dict[str, str] | None:
+    """Canonical name -> PEP 440 range ("" for ``*``) of the Pipfile's packages."""
     doc = load_toml(text, "Pipfile")[0] if text is not None else None
     if doc is None:
         return None
-    return {canonicalize_name(n) for section in ("packages", "dev-packages") for n in doc.get(section) or {}}
+    ranges: dict[str, str] = {}
+    for section in ("packages", "dev-packages"):
+        for name, spec in (doc.get(section) or {}).items():
+            spec = spec.get("version", "") if isinstance(spec, dict) else spec
+            ranges[canonicalize_name(name)] = "" if str(spec).strip() == "*" else str(spec)
+    return ranges
 
 
 def parse_pipfile_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
     doc, error = load_json(text, path)
     if doc is None:
         return ParsedManifest(notes=(error or "",))
-    direct = _pipfile_names(siblings("Pipfile"))
+    direct = _pipfile_ranges(siblings("Pipfile"))
     lines = key_lines(text)
     packages = []
     for section in ("default", "develop"):
@@ -28,6 +34,8 @@ def parse_pipfile_lock(text: str, path: str, siblings: Siblings) -> ParsedManife
             version = str(entry.get("version", "")) if isinstance(entry, dict) else ""
             if not version.startswith("=="):
                 continue  # a VCS or path dependency has no version to check
+            key = canonicalize_name(name)
+            declared = (direct or {}).get(key) or None
             packages.append(Package(Ecosystem.PYPI, name, version.lstrip("="), lines.get((section, name)),
-                                    None if direct is None else canonicalize_name(name) in direct))
+                                    None if direct is None else key in direct, declared=declared))
     return ParsedManifest(tuple(packages))

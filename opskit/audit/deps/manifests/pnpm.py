@@ -26,13 +26,22 @@ def _split_key(key: str) -> tuple[str, str] | None:
     return None
 
 
-def _importer_names(doc: Any) -> set[str] | None:
+def _importer_ranges(doc: Any) -> dict[str, str] | None:
+    """Direct dependencies of every importer: name -> declared range (``specifier``)."""
     if not isinstance(doc, dict):
         return None
     importers = doc.get("importers")
     tables = list(importers.values()) if isinstance(importers, dict) else [doc]  # v5 single project: top level
-    names = {n for t in tables if isinstance(t, dict) for f in _IMPORTER_FIELDS for n in (t.get(f) or {})}
-    return names
+    ranges: dict[str, str] = {}
+    for table in tables:
+        if not isinstance(table, dict):
+            continue
+        specifiers = table.get("specifiers") or {}  # lockfile 5
+        for field in _IMPORTER_FIELDS:
+            for name, entry in (table.get(field) or {}).items():
+                spec = entry.get("specifier") if isinstance(entry, dict) else specifiers.get(name)
+                ranges[name] = str(spec if spec is not None else "")
+    return ranges
 
 
 def parse_pnpm_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
@@ -44,7 +53,7 @@ def parse_pnpm_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
         return ParsedManifest(notes=(f"{path}{where}: invalid YAML",))
-    direct = _importer_names(doc)
+    direct = _importer_ranges(doc)
     packages = []
     in_packages = False
     for number, raw in enumerate(text.splitlines(), 1):
@@ -56,5 +65,6 @@ def parse_pnpm_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
         if split is None or not split[1][:1].isdigit():
             continue
         name, version = split
-        packages.append(Package(Ecosystem.NPM, name, version, number, None if direct is None else name in direct))
+        packages.append(Package(Ecosystem.NPM, name, version, number, None if direct is None else name in direct,
+                                declared=(direct or {}).get(name) or None))
     return ParsedManifest(tuple(packages))

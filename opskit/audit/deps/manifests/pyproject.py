@@ -23,32 +23,34 @@ LOCKS = ("poetry.lock", "uv.lock", "pdm.lock")
 _POETRY_PIN = re.compile(r"^={0,2}\s*(\d[^,<>=!~^*\s]*)$")
 
 
-def _requirement_names(specs: Iterable[Any]) -> set[str]:
-    names: set[str] = set()
+def _requirement_ranges(specs: Iterable[Any]) -> dict[str, str]:
+    ranges: dict[str, str] = {}
     for spec in specs:
         try:
-            names.add(canonicalize_name(Requirement(str(spec)).name))
+            requirement = Requirement(str(spec))
         except InvalidRequirement:
             continue
-    return names
+        ranges[canonicalize_name(requirement.name)] = str(requirement.specifier)
+    return ranges
 
 
-def direct_names(doc: Mapping[str, Any]) -> set[str]:
-    """Canonical names a pyproject declares: PEP 621 (all extras and groups) and Poetry."""
+def direct_ranges(doc: Mapping[str, Any]) -> dict[str, str]:
+    """Canonical name -> PEP 440 range of what a pyproject declares: PEP 621 (with extras and groups),
+    PDM dev groups, and Poetry (names only: its ``^``/``~`` syntax is not PEP 440)."""
     project = doc.get("project") or {}
-    names = _requirement_names(project.get("dependencies") or ())
-    for extra in (project.get("optional-dependencies") or {}).values():
-        names |= _requirement_names(extra or ())
-    for group in (doc.get("dependency-groups") or {}).values():
-        names |= _requirement_names(g for g in group or () if isinstance(g, str))
+    dependency_groups = (doc.get("dependency-groups") or {}).values()
+    groups = [project.get("dependencies") or (), *(project.get("optional-dependencies") or {}).values(),
+              *((g for g in group or () if isinstance(g, str)) for group in dependency_groups),
+              *(((doc.get("tool") or {}).get("pdm") or {}).get("dev-dependencies") or {}).values()]
+    ranges: dict[str, str] = {}
     poetry = (doc.get("tool") or {}).get("poetry") or {}
     tables = [poetry.get("dependencies") or {}, poetry.get("dev-dependencies") or {}]
     tables += [(g or {}).get("dependencies") or {} for g in (poetry.get("group") or {}).values()]
     for table in tables:
-        names |= {canonicalize_name(n) for n in table if n.lower() != "python"}
-    for group in ((doc.get("tool") or {}).get("pdm") or {}).get("dev-dependencies", {}).values():
-        names |= _requirement_names(group or ())
-    return names
+        ranges.update({canonicalize_name(n): "" for n in table if n.lower() != "python"})
+    for group in groups:
+        ranges.update(_requirement_ranges(group or ()))
+    return ranges
 
 
 def _declaration_line(text: str, name: str) -> int | None:
@@ -84,8 +86,8 @@ def parse_pyproject(text: str, path: str, siblings: Siblings) -> ParsedManifest:
         match = _POETRY_PIN.match(str(version or "").strip())
         if name.lower() != "python" and match:
             pins[name] = match.group(1)
-    packages = tuple(Package(Ecosystem.PYPI, name, version, _declaration_line(text, name), True)
-                     for name, version in sorted(pins.items()))
+    packages = tuple(Package(Ecosystem.PYPI, name, version, _declaration_line(text, name), True,
+                             declared=f"=={version}") for name, version in sorted(pins.items()))
     return ParsedManifest(packages)
 
 
@@ -114,13 +116,12 @@ def parse_toml_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
         return ParsedManifest(notes=(error or "",))
     entries = [p for p in doc.get("package") or () if isinstance(p, dict) and p.get("name") and p.get("version")]
     roots = [p for p in entries if (p.get("source") or {}).keys() & {"virtual", "editable", "directory"}]
-    direct: set[str] | None = None
+    manifest = siblings("pyproject.toml")
+    manifest_doc = load_toml(manifest, "pyproject.toml")[0] if manifest is not None else None
+    direct = direct_ranges(manifest_doc) if manifest_doc is not None else None
     if roots:  # uv.lock: the project itself is a package whose dependencies are the direct ones
-        direct = {canonicalize_name(d["name"]) for r in roots for d in _dependency_entries(r)}
-    else:
-        manifest = siblings("pyproject.toml")
-        manifest_doc = load_toml(manifest, "pyproject.toml")[0] if manifest is not None else None
-        direct = direct_names(manifest_doc) if manifest_doc is not None else None
+        names = {canonicalize_name(d["name"]) for r in roots for d in _dependency_entries(r)}
+        direct = {name: (direct or {}).get(name, "") for name in names}
     lines = _package_lines(text)
     packages = []
     for entry in entries:
@@ -129,7 +130,7 @@ def parse_toml_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
         name, version = str(entry["name"]), str(entry["version"])
         key = canonicalize_name(name)
         packages.append(Package(Ecosystem.PYPI, name, version, lines.get((key, version)),
-                                None if direct is None else key in direct))
+                                None if direct is None else key in direct, declared=(direct or {}).get(key) or None))
     return ParsedManifest(tuple(packages))
 
 

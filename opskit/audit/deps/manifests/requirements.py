@@ -81,7 +81,7 @@ def _parse(text: str, path: str, siblings: Siblings, top: str, seen: set[str], d
             continue
         direct = _direct(comments) if annotated else True
         packages.append(Package(Ecosystem.PYPI, requirement.name, pins[0], number, direct,
-                                declared_in=None if path == top else path))
+                                declared_in=None if path == top else path, declared=str(requirement.specifier)))
     return ParsedManifest(tuple(packages), tuple(notes))
 
 

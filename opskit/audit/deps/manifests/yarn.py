@@ -11,10 +11,10 @@ import re
 
 from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
 from opskit.audit.deps.manifests import Siblings
-from opskit.audit.deps.manifests.npm import package_json_names
+from opskit.audit.deps.manifests.npm import package_json_ranges
 
 _VERSION = re.compile(r'^\s{2}version:?\s+"?([^"\s]+)"?\s*$')
-_DEPENDENCY = re.compile(r'^\s{4}"?((?:@[^/"\s]+/)?[^@"\s:]+)"?:?\s')
+_DEPENDENCY = re.compile(r'^\s{4}"?((?:@[^/"\s]+/)?[^@"\s:]+)"?:?\s+"?(?:npm:)?([^"]*)"?\s*$')
 _SKIPPED_PROTOCOLS = ("workspace:", "patch:", "portal:", "link:", "file:", "exec:", "git", "http")
 
 
@@ -27,7 +27,7 @@ def _name(specifier: str) -> tuple[str, str]:
 def parse_yarn_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
     berry = "__metadata:" in text
     packages: list[Package] = []
-    workspace_deps: set[str] = set()
+    workspace_deps: dict[str, str] = {}
     header: tuple[str, int] | None = None
     in_workspace = in_deps = False
     for number, raw in enumerate(text.splitlines(), 1):
@@ -47,13 +47,14 @@ def parse_yarn_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
             if raw.startswith("  ") and not raw.startswith("    "):
                 in_deps = raw.strip() in ("dependencies:", "devDependencies:", "optionalDependencies:")
             elif in_deps and (dep := _DEPENDENCY.match(raw)):
-                workspace_deps.add(dep.group(1))
+                workspace_deps[dep.group(1)] = dep.group(2)
             continue
         version = _VERSION.match(raw)
         if version and header is not None:
             packages.append(Package(Ecosystem.NPM, header[0], version.group(1), header[1]))
             header = None
-    direct = workspace_deps if berry and workspace_deps else package_json_names(siblings)
+    direct = workspace_deps if berry and workspace_deps else package_json_ranges(siblings)
     if direct is not None:
-        packages = [Package(p.ecosystem, p.name, p.version, p.line, p.name in direct) for p in packages]
+        packages = [Package(p.ecosystem, p.name, p.version, p.line, p.name in direct, declared=direct.get(p.name))
+                    for p in packages]
     return ParsedManifest(tuple(packages))

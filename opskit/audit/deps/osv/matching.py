@@ -134,3 +134,25 @@ def smallest_fix(package: Package, advisories: Sequence[Advisory]) -> str | None
         if not any(matches(a, upgraded) for a in advisories):
             return version
     return None
+
+
+def range_allows(ecosystem: Ecosystem, declared: str | None, version: str) -> bool | None:
+    """Whether a manifest's declared range admits ``version`` (PEP 440 specifiers; npm ranges by
+    ``nodesemver``); None when there is no range or it cannot be read (a git URL, an alias)."""
+    if not declared:
+        return None
+    if ecosystem is Ecosystem.PYPI:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        try:
+            return SpecifierSet(declared).contains(version, prereleases=True)
+        except InvalidSpecifier:
+            return None
+    import nodesemver
+
+    try:
+        if nodesemver.make_range(declared, True) is None:
+            return None
+        return bool(nodesemver.satisfies(version, declared, True))
+    except (ValueError, TypeError):
+        return None
