@@ -36,7 +36,7 @@ def step(title: str, opskit: Sequence[str], args: Sequence[str], env: dict[str, 
 def main(argv: list[str]) -> int:
     opskit = argv[1:] or [str(Path(sys.executable).with_name("opskit"))]
     env = {**os.environ}
-    step("audit: secrets, OWASP code issues and IaC in a sample service", opskit,
+    step("audit: secrets, OWASP code issues, IaC and vulnerable deps (offline: examples/osv)", opskit,
          ["audit", "examples/sample-service", "--no-cache"], env, (0, 1))
     step("db: index suggestions from a bundled PostgreSQL log (offline, heuristic)", opskit,
          ["db", "suggest-indexes", "examples/db/postgresql.log", "--schema", "examples/db/schema.sql"], env, (0,))
