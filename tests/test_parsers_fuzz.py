@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from opskit.audit.deps.manifests import parser_for
 from opskit.audit.iac.interface import Unparseable
 from opskit.audit.interface import Scanner, ScanSettings, SourceFile
 from opskit.core.errors import OpskitError
@@ -24,6 +25,7 @@ from opskit.db.logs import FORMATS, read_workload
 from opskit.db.sqlparse_adapter import NotIndexable, UnparseableQuery, understand
 from opskit.deploy.playbook import load_playbook
 from opskit.monitor.checks_file import load_checks
+from opskit.monitor.lint.loader import load_text
 
 REPO = Path(__file__).resolve().parents[1]
 OWN_ERRORS = (OpskitError, UnparseableQuery, NotIndexable, Unparseable)
@@ -53,6 +55,9 @@ SEEDS = {
     "javascript": [_seed("examples", "sample-service", "server.js")],
     "secrets": [_seed("examples", "sample-service", ".env"), _seed("examples", "sample-service", "config",
                                                                      "settings.yaml")],
+    "package-lock": [_seed("examples", "sample-service", "package-lock.json")],
+    "requirements": [_seed("examples", "sample-service", "requirements.txt")],
+    "rule-file": [_seed("examples", "monitor", "rules.yml")],
 }
 
 
@@ -150,6 +155,19 @@ def _scan(family: str, name: str, filename: str) -> Callable[[bytes, Path], None
     return parse
 
 
+def _manifest(filename: str) -> Callable[[bytes, Path], None]:
+    def parse(data: bytes, tmp: Path) -> None:
+        parser = parser_for(filename)
+        assert parser is not None
+        _only_own_errors(lambda: parser(data.decode("utf-8", "replace"), filename, lambda relative: None))
+
+    return parse
+
+
+def parse_rule_file(data: bytes, tmp: Path) -> None:
+    _only_own_errors(lambda: load_text("rules.yml", data.decode("utf-8", "replace")))
+
+
 PARSERS: dict[str, Callable[[bytes, Path], None]] = {
     "log": parse_log,
     "sql": parse_sql,
@@ -160,6 +178,9 @@ PARSERS: dict[str, Callable[[bytes, Path], None]] = {
     "python": _scan("code", "code-rules", "app.py"),
     "javascript": _scan("code", "code-rules", "server.js"),
     "secrets": _scan("secrets", "secrets", ".env"),
+    "package-lock": _manifest("package-lock.json"),
+    "requirements": _manifest("requirements.txt"),
+    "rule-file": parse_rule_file,
 }
 
 
@@ -206,6 +227,8 @@ PATHOLOGICAL: list[tuple[str, str, Callable[[], bytes]]] = [
      + b")\n"),
     ("javascript", "nested-parentheses", lambda: b"const x = " + b"(" * 50_000 + b"1" + b")" * 50_000 + b";\n"),
     ("secrets", "megabyte-line", lambda: b"token = '" + b"Ab3" * 400_000 + b"'\n"),
+    ("rule-file", "nested-flow-sequences", lambda: b"groups: " + b"[" * 20_000 + b"]" * 20_000 + b"\n"),
+    ("package-lock", "nested-objects", lambda: b'{"packages": ' + b'{"a":' * 20_000 + b"1" + b"}" * 20_001),
 ]
 
 
