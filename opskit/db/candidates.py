@@ -28,6 +28,7 @@ from opskit.db.schema import normalize_expr
 MAX_KEYS = 4
 MAX_INCLUDE = 3
 _EQUALITY = (PredicateKind.EQ, PredicateKind.IN)
+_RANGES = (PredicateKind.RANGE, PredicateKind.PREFIX)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class TableNeeds:
     selected: tuple[str, ...]
     select_star: bool
     limit: bool
+    disjuncts: tuple[tuple[IndexKey, ...], ...] = ()  # per OR branch: its keys, for a BitmapOr
 
 
 def resolve(shape: QueryShape, schema: Schema) -> QueryShape:
@@ -78,9 +80,14 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
     out = []
     for table in shape.tables:
         distinct = schema.tables[table].n_distinct if schema and table in schema.tables else {}
-        mine: list[Predicate] = [p for p in shape.predicates if p.column.table == table]
+        ours = [p for p in shape.predicates if p.column.table == table]
+        mine: list[Predicate] = [p for p in ours if not p.group]
         equality = [p for p in mine if p.kind in _EQUALITY and p.constant is None]
         equality.sort(key=lambda p: (p.kind != PredicateKind.EQ, -distinct.get(p.column.expr, 0.0)))
+        branches: dict[int, list[Predicate]] = {}
+        for p in ours:
+            if p.group and p.kind in (*_EQUALITY, *_RANGES):
+                branches.setdefault(p.group, []).append(p)
         join_cols = [a if a.table == table else b for a, b in shape.joins if table in (a.table, b.table)]
         order = shape.order_by or tuple(SortKey(c) for c in shape.group_by)
         sort = [k for k in order if k.column.table == table]
@@ -88,13 +95,17 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
             TableNeeds(
                 table=table,
                 equality=tuple(dict.fromkeys(_key(p.column) for p in equality)),
-                ranges=tuple(dict.fromkeys(_key(p.column) for p in mine if p.kind == PredicateKind.RANGE)),
+                ranges=tuple(dict.fromkeys(_key(p.column) for p in mine if p.kind in _RANGES)),
                 joins=tuple(dict.fromkeys(_key(c) for c in join_cols)),
                 sort=tuple(_key(k.column, k.descending) for k in sort) if len(sort) == len(order) else (),
                 constants=tuple(p.constant for p in mine if p.constant),
                 selected=tuple(dict.fromkeys(c.expr for c in shape.selected if c.table == table)),
                 select_star=shape.select_star,
                 limit=shape.limit,
+                disjuncts=tuple(
+                    _unique(_key(p.column) for p in sorted(branch, key=lambda p: p.kind not in _EQUALITY))
+                    for _group, branch in sorted(branches.items())
+                ),
             )
         )
     return out
@@ -128,6 +139,7 @@ def candidates_for(n: TableNeeds) -> set[IndexCandidate]:
             designs.add(_unique((join, *n.equality, *n.ranges[:1])))
         elif n.sort:
             designs.add(_unique((join, *n.sort)))
+    designs.update(n.disjuncts)
     designs.discard(())
     out = {IndexCandidate(n.table, keys) for keys in designs}
     richest = max(designs, key=len, default=None)

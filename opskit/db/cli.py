@@ -6,11 +6,11 @@ import click
 
 from opskit.core.command import Output, emit, opskit_command
 from opskit.db import api
-from opskit.db.advisor import AdviceRequest
 from opskit.db.logs import FORMATS
 from opskit.db.render import IndexReportRenderer
 from opskit.db.select import Budget
 from opskit.db.units import parse_size
+from opskit.db.workload import WorkloadRequest
 
 DSN_HELP = "PostgreSQL DSN (postgresql://user:pw@host:port/db); also from $OPSKIT_DSN."
 
@@ -100,15 +100,18 @@ def suggest_indexes(
       opskit db suggest-indexes postgresql-*.log.gz --dsn postgresql://dba@db1/shop -v
       opskit db suggest-indexes --dsn "$DSN" --from-pg-stat-statements --max-indexes 3 --create
     """
-    request = AdviceRequest(
-        logs=logs,
+    request = api.AdviceRequest(
+        workload=WorkloadRequest(
+            logs=logs,
+            input_format=input_format,
+            log_prefix=log_prefix,
+            from_pg_stat_statements=from_pg_stat_statements,
+            min_calls=min_calls,
+            min_time_ms=min_time,
+            jobs=jobs,
+        ),
         dsn=dsn,
         schema_path=schema,
-        input_format=input_format,
-        log_prefix=log_prefix,
-        from_pg_stat_statements=from_pg_stat_statements,
-        min_calls=min_calls,
-        min_time_ms=min_time,
         budget=Budget(
             max_indexes=max_indexes,
             max_size=parse_size(max_size) if max_size else None,
@@ -116,7 +119,6 @@ def suggest_indexes(
         ),
         create=create,
         lock_timeout_ms=lock_timeout,
-        jobs=jobs,
     )
     return emit(api.suggest_indexes(request, out), out, text_renderer=IndexReportRenderer)
 

@@ -64,12 +64,36 @@ class LogReader(ABC):
         """Read the whole log into ``sink``; malformed input raises InputError naming file:line."""
 
 
+class UnparseableQuery(ValueError):
+    """A statement the SQL grammar does not accept (or too deep or big to read safely)."""
+
+
+class NotIndexable(ValueError):
+    """A statement no index can serve: utility commands (BEGIN, SET, VACUUM, DDL) or no table."""
+
+
+class Catalog(Protocol):
+    """What understanding a statement needs from the schema: names, columns, view definitions."""
+
+    def qualify(self, schema: str | None, name: str) -> str:
+        """``schema.table`` for a name as written, following the search path for a bare one."""
+
+    def columns(self, table: str) -> tuple[str, ...]:
+        """The table's columns, or ``()`` when unknown."""
+
+    def view(self, name: str) -> str | None:
+        """The SELECT behind view ``schema.view``, or None when it is not a view."""
+
+
 class PredicateKind(StrEnum):
     EQ = "eq"
     IN = "in"
     RANGE = "range"
     IS_NULL = "is null"
     IS_NOT_NULL = "is not null"
+    PREFIX = "like prefix"  # LIKE 'abc%': a btree with text_pattern_ops under a non-C collation
+    PATTERN = "pattern"  # LIKE '%abc%', ILIKE: pg_trgm GIN
+    CONTAINS = "contains"  # jsonb @>, ?, array && and @>: GIN
 
 
 @dataclass(frozen=True)
@@ -89,6 +113,8 @@ class Predicate:
     column: ColumnRef
     kind: PredicateKind
     constant: str | None = None  # the predicate text when it compares to a constant in the SQL itself
+    group: int = 0  # 0: a conjunct of the WHERE; n > 0: part of the n-th disjunct of an OR
+    literal: str | None = None  # the literal compared to, for equality (a partial index's value)
 
 
 @dataclass(frozen=True)
@@ -213,6 +239,21 @@ class Schema:
 
     def indexes_on(self, table: str) -> list[ExistingIndex]:
         return [ix for ix in self.indexes if ix.table == table]
+
+    def qualify(self, schema: str | None, name: str) -> str:
+        if schema is not None:
+            return f"{schema}.{name}"
+        if f"public.{name}" in self.tables or f"public.{name}" in self.views:
+            return f"public.{name}"
+        found = sorted(t for t in [*self.tables, *self.views] if t.split(".", 1)[-1] == name)
+        return found[0] if len(found) == 1 else f"public.{name}"
+
+    def columns(self, table: str) -> tuple[str, ...]:
+        info = self.tables.get(table)
+        return info.columns if info is not None else ()
+
+    def view(self, name: str) -> str | None:
+        return self.views.get(name)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from opskit.db.interface import (
     UnpricedCandidate,
 )
 from opskit.db.logs.other import pgss_row
+from opskit.db.prepare import PreparedWorkload
 from opskit.db.schema import parse_index_definition
 
 _PARAM = re.compile(r"\$\d+\b")
@@ -270,25 +271,26 @@ def _total_cost(row: Any) -> float:
 class HypoPGCostModel(CostModel):
     """Planner costs with hypothetical indexes, cached per query and relevant index set."""
 
-    def __init__(self, db: Database, tables: Mapping[str, frozenset[str]]) -> None:
+    def __init__(self, db: Database, prepared: PreparedWorkload) -> None:
         self.db = db
-        self.tables = tables
+        self.prepared = prepared
+        self.sql = prepared.sql
+        self.tables = {fp: frozenset(shape.tables) for fp, shape in prepared.shapes.items()}
         self.version = db.hypopg_version()
         self._costs: dict[tuple[str, frozenset[IndexCandidate]], float] = {}
         self._sizes: dict[IndexCandidate, int | None] = {}
         self.explains = 0
 
-    def explain_all(self, queries: Sequence[QueryStats]) -> tuple[list[QueryStats], list[tuple[QueryStats, str]]]:
-        """Split queries into those the planner accepts and those it does not (with the reason)."""
-        ok, failed = [], []
-        for q in queries:
+    def explain_all(self) -> list[tuple[QueryStats, str]]:
+        """The queries the planner does not accept, with the reason (the others' costs are cached)."""
+        failed = []
+        for q in self.prepared.queries:
             try:
-                self._costs[(q.fingerprint, frozenset())] = self.db.explain_cost(q.sample)
+                self._costs[(q.fingerprint, frozenset())] = self.db.explain_cost(self.sql[q.fingerprint])
                 self.explains += 1
-                ok.append(q)
             except psycopg.Error as exc:
                 failed.append((q, mask_dsn(_first_line(exc))))
-        return ok, failed
+        return failed
 
     def costs(self, queries: Sequence[QueryStats], config: Sequence[IndexCandidate]) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -312,7 +314,7 @@ class HypoPGCostModel(CostModel):
                     except psycopg.Error as exc:
                         raise UnpricedCandidate(f"HypoPG cannot create it: {_first_line(exc)}") from None
                 for q in batch:
-                    cost = self.db.explain_cost(q.sample)
+                    cost = self.db.explain_cost(self.sql[q.fingerprint])
                     self.explains += 1
                     self._costs[(q.fingerprint, relevant)] = out[q.fingerprint] = cost
             except psycopg.Error as exc:

@@ -34,7 +34,7 @@ class Budget:
 
 
 @dataclass(frozen=True)
-class Workload:
+class Weights:
     """Queries with their weights and the tables each touches, plus write time per table."""
 
     queries: Sequence[QueryStats]
@@ -88,7 +88,7 @@ def extends(wider: IndexCandidate, narrower: IndexCandidate) -> bool:
 
 
 def choose(
-    workload: Workload,
+    workload: Weights,
     wanted: Mapping[IndexCandidate, set[str]],
     model: CostModel,
     budget: Budget,
@@ -160,7 +160,7 @@ def _width(candidate: IndexCandidate) -> int:
 
 def _price(
     candidate: IndexCandidate,
-    workload: Workload,
+    workload: Weights,
     model: CostModel,
     budget: Budget,
     chosen: list[IndexCandidate],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from opskit.db.interface import CostModel, IndexCandidate, IndexKey, QueryStats
-from opskit.db.select import Budget, Workload, choose
+from opskit.db.select import Budget, Weights, choose
 
 
 def query(fp: str, total_ms: float) -> QueryStats:
@@ -49,7 +49,7 @@ class Scripted(CostModel):
         return 1000 * len(candidate.keys)
 
 
-WORKLOAD = Workload(
+WORKLOAD = Weights(
     queries=(query("by_customer", 800.0), query("report", 150.0), query("by_account", 50.0)),
     tables={
         "by_customer": frozenset({"public.orders"}),
@@ -86,30 +86,31 @@ def test_budgets_and_write_cost() -> None:
     assert [s.candidate for s in sized] == [A]  # AB alone is 2000 bytes; EVENTS would be 2000 in all
     reasons = {r.candidate: r.reason for r in rejected}
     assert "over --max-size" in reasons[AB] and "over --max-size" in reasons[EVENTS]
-    heavy_writes = Workload(WORKLOAD.queries, WORKLOAD.tables, write_ms={"public.events": 10_000.0})
+    heavy_writes = Weights(WORKLOAD.queries, WORKLOAD.tables, write_ms={"public.events": 10_000.0})
     chosen, rejected = choose(heavy_writes, WANTED, Scripted(), Budget())
     assert EVENTS not in [s.candidate for s in chosen]
     assert {r.candidate: r.reason for r in rejected}[EVENTS].startswith("write cost on public.events")
 
 
 def test_write_time_comes_from_the_log_or_else_from_catalog_write_share() -> None:
-    from opskit.db.advisor import workload_of
+    from opskit.db.advisor import weights
     from opskit.db.interface import Schema, TableInfo
-    from opskit.db.sqlparse_adapter import understand
+    from opskit.db.pgsql import understand
+    from opskit.db.prepare import PreparedWorkload
 
     queries = [
         query("select * from orders where customer_id = ?", 900.0),
         query("update orders set status = ? where id = ?", 100.0),
         query("select * from events where account_id = ?", 300.0),
     ]
-    shapes = {q.fingerprint: understand(q.fingerprint.replace("?", "1")) for q in queries}
     schema = Schema(
         tables={
             "public.events": TableInfo("public.events", ("account_id",), writes=3000, reads=1000),
             "public.orders": TableInfo("public.orders", ("id",), writes=10**6, reads=1),
         }
     )
-    workload = workload_of(queries, shapes, schema)
+    shapes = {q.fingerprint: understand(q.fingerprint.replace("?", "1"), schema) for q in queries}
+    workload = weights(PreparedWorkload(tuple(queries), shapes, {}, schema))
     assert workload.write_ms["public.orders"] == 100.0  # the log's own UPDATE time wins
     assert workload.write_ms["public.events"] == 300.0 * 0.75 / 0.25  # 75% of rows touched were writes
 

@@ -7,11 +7,11 @@ from dataclasses import replace
 
 from opskit.core.errors import InputError, UsageError
 from opskit.core.progress import Progress
-from opskit.db.fingerprint import Aggregator
 from opskit.db.interface import LogReader
 from opskit.db.logs.other import MysqlSlowLog, PgStatStatementsExport, SqlFile
 from opskit.db.logs.postgres import CsvLog, JsonLog, StderrLog
 from opskit.db.logs.sources import make_source, plain_size, read_head
+from opskit.db.normalize import Aggregator
 
 FORMATS = ("stderr", "csvlog", "jsonlog", "pg-stat-statements", "mysql-slow", "sql")
 
@@ -61,4 +61,5 @@ def read_workload(
                     f"{source.display}: unrecognised log format (use --input-format {'|'.join(FORMATS)})"
                 )
         reader.read(source, agg)
+        agg.formats.add(reader.name)
     return agg

@@ -19,9 +19,9 @@ from dataclasses import replace
 from typing import Any
 
 from opskit.core.errors import InputError
-from opskit.db.fingerprint import Aggregator
 from opskit.db.interface import LogReader, LogSource, StatementSink
 from opskit.db.logs.sources import read_chunks, read_lines
+from opskit.db.normalize import Aggregator
 
 _SQL = r"[^\n]*(?:\n\t[^\n]*)*"
 # Starts with a literal so the regex engine can skip to candidates at C speed.
