@@ -51,8 +51,8 @@ def plan(
     advance: Callable[[], None] = lambda: None,
 ) -> Advice:
     """Candidates, whole-workload choice under ``budget``, and every rejection with its reason."""
-    wanted, covered = generate(prepared.shapes, prepared.schema)
-    suggestions, rejected = choose(weights(prepared), wanted, cost_model, budget, advance)
+    found = generate(prepared.shapes, prepared.schema)
+    suggestions, rejected = choose(weights(prepared), found.wanted, cost_model, budget, advance, found.bundles)
     by_fp = {q.fingerprint: q for q in prepared.queries}
     located = []
     for s in suggestions:
@@ -60,7 +60,7 @@ def plan(
         located.append(replace(s, validated=validated, source=top.source, line=top.line))
     return Advice(
         suggestions=tuple(located),
-        rejected=tuple([*covered, *rejected]),
+        rejected=tuple([*found.rejected, *rejected]),
         queries=prepared.queries,
         notes=prepared.notes,
         validated=validated,

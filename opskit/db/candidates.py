@@ -45,6 +45,7 @@ class TableNeeds:
     select_star: bool
     limit: bool
     disjuncts: tuple[tuple[IndexKey, ...], ...] = ()  # per OR branch: its keys, for a BitmapOr
+    nulls: tuple[IndexKey, ...] = ()  # columns tested IS [NOT] NULL (btree indexes NULLs)
 
 
 def resolve(shape: QueryShape, schema: Schema) -> QueryShape:
@@ -102,6 +103,11 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
                 selected=tuple(dict.fromkeys(c.expr for c in shape.selected if c.table == table)),
                 select_star=shape.select_star,
                 limit=shape.limit,
+                nulls=tuple(
+                    dict.fromkeys(
+                        _key(p.column) for p in mine if p.kind in (PredicateKind.IS_NULL, PredicateKind.IS_NOT_NULL)
+                    )
+                ),
                 disjuncts=tuple(
                     _unique(_key(p.column) for p in sorted(branch, key=lambda p: p.kind not in _EQUALITY))
                     for _group, branch in sorted(branches.items())
@@ -140,6 +146,8 @@ def candidates_for(n: TableNeeds) -> set[IndexCandidate]:
         elif n.sort:
             designs.add(_unique((join, *n.sort)))
     designs.update(n.disjuncts)
+    if not designs:
+        designs.update((key,) for key in n.nulls)
     designs.discard(())
     out = {IndexCandidate(n.table, keys) for keys in designs}
     richest = max(designs, key=len, default=None)
@@ -171,17 +179,27 @@ def covering_index(candidate: IndexCandidate, existing: Sequence[ExistingIndex])
     return None
 
 
-def generate(
-    shapes: Mapping[str, QueryShape], schema: Schema
-) -> tuple[dict[IndexCandidate, set[str]], list[Rejection]]:
+@dataclass(frozen=True)
+class Candidates:
+    """What to price: each candidate with the queries that asked for it, the OR bundles, the dropped."""
+
+    wanted: dict[IndexCandidate, set[str]]
+    rejected: list[Rejection]
+    bundles: list[tuple[IndexCandidate, ...]]  # indexes an OR needs together (a BitmapOr)
+
+
+def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
     """Candidates with the fingerprints of the queries that asked for them, and the ones dropped."""
     wanted: dict[IndexCandidate, set[str]] = {}
+    bundles: set[tuple[IndexCandidate, ...]] = set()
     for fp, shape in shapes.items():
         for n in needs(shape, schema):
             if schema.tables and n.table not in schema.tables:
                 continue
             for candidate in candidates_for(n):
                 wanted.setdefault(candidate, set()).add(fp)
+            if len(n.disjuncts) > 1 and all(n.disjuncts):
+                bundles.add(tuple(IndexCandidate(n.table, keys) for keys in n.disjuncts))
     kept: dict[IndexCandidate, set[str]] = {}
     rejected = []
     for candidate, fps in sorted(wanted.items(), key=lambda kv: kv[0].label()):
@@ -192,7 +210,7 @@ def generate(
             rejected.append(Rejection(candidate, f"column not in {candidate.table}"))
         else:
             kept[candidate] = fps
-    return kept, rejected
+    return Candidates(kept, rejected, sorted(bundles, key=lambda b: [c.label() for c in b]))
 
 
 def _unknown_columns(candidate: IndexCandidate, schema: Schema) -> bool:

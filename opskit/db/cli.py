@@ -54,10 +54,17 @@ def db() -> None:
 @click.option("--max-size", help="Budget for all new indexes together, e.g. 500MB (validated runs).")
 @click.option(
     "--min-improvement",
-    type=click.FloatRange(0.01, 1.0),
-    default=0.2,
+    type=click.FloatRange(0.0, 1.0),
+    default=0.01,
     show_default=True,
-    help="Share a query's cost must drop to count as served.",
+    help="Share of the workload's remaining time (with the indexes already chosen) a next index must save.",
+)
+@click.option(
+    "--max-regression",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.1,
+    show_default=True,
+    help="How much dearer one query may get when the workload as a whole gains (each is listed).",
 )
 @click.option("--create", is_flag=True, help="Build the chosen indexes (CONCURRENTLY) on --dsn.")
 @click.option(
@@ -83,6 +90,7 @@ def suggest_indexes(
     max_indexes: int,
     max_size: str | None,
     min_improvement: float,
+    max_regression: float,
     create: bool,
     lock_timeout: int,
     jobs: int | None,
@@ -116,6 +124,7 @@ def suggest_indexes(
             max_indexes=max_indexes,
             max_size=parse_size(max_size) if max_size else None,
             min_improvement=min_improvement,
+            regression_tolerance=max_regression,
         ),
         create=create,
         lock_timeout_ms=lock_timeout,

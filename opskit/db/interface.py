@@ -257,6 +257,15 @@ class Schema:
 
 
 @dataclass(frozen=True)
+class Regression:
+    """A query an index makes dearer (within the tolerance), with its planner costs."""
+
+    fingerprint: str
+    cost_before: float
+    cost_after: float
+
+
+@dataclass(frozen=True)
 class Suggestion:
     """A chosen index with the queries it serves and what it saves."""
 
@@ -270,6 +279,7 @@ class Suggestion:
     validated: bool = True
     source: str = ""
     line: int = 0
+    regressions: tuple[Regression, ...] = ()
 
 
 @dataclass(frozen=True)

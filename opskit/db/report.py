@@ -46,6 +46,7 @@ def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
                 f"saves ~{s.saved_ms:.1f} {unit} ({s.share:.1%} of workload {'time' if timed else 'calls'}), "
                 f"{cost}, {size}{_table_facts(_table(advice, c.table))}",
                 *[f"serves: {fp[:100]}" for fp in s.queries[:5]],
+                *[f"makes dearer: {r.fingerprint[:99]} ({r.cost_before:g}->{r.cost_after:g})" for r in s.regressions],
                 *([f"... and {len(s.queries) - 5} more queries"] if len(s.queries) > 5 else []),
             ]
         )
@@ -88,6 +89,10 @@ def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
                 "table_rows": _table(advice, c.table).rows,
                 "table_size_bytes": _table(advice, c.table).size_bytes,
                 "validated": advice.validated,
+                "regressions": [
+                    {"query": r.fingerprint, "cost_before": r.cost_before, "cost_after": r.cost_after}
+                    for r in s.regressions
+                ],
             }
         )
     queries = [_query_json(q, served_by.get(q.fingerprint, [])) for q in advice.queries]

@@ -68,7 +68,7 @@ def test_greedy_picks_by_time_saved_and_prices_interaction() -> None:
     assert chosen[0].share > chosen[1].share
     reasons = {r.candidate: r.reason for r in rejected}
     assert reasons[REGRESS].startswith("makes a query more expensive (100.0 -> 150.0)")
-    assert reasons[A] == "no query gets 20% cheaper with the indexes already chosen"
+    assert reasons[A] == "no query gets 10% cheaper with the indexes already chosen"
 
 
 def test_narrower_index_wins_when_savings_are_nearly_equal() -> None:

@@ -91,7 +91,11 @@ def outline(sql: str, work: Work | None = None) -> Outline:
     if isinstance(stmt, ast.ViewStmt):
         view = stmt.view
         name = f"{view.schemaname}.{view.relname}" if view.schemaname else view.relname
-        return Outline("view", names, (name, str(RawStream()(stmt.query))))
+        body = str(RawStream()(stmt.query))
+        if stmt.aliases:  # CREATE VIEW v (a, b) AS ...: the names the view's columns go by
+            columns = ", ".join(str(RawStream()(ast.ColumnRef(fields=(a,)))) for a in stmt.aliases)
+            body = f"SELECT * FROM ({body}) AS {view.relname}({columns})"
+        return Outline("view", names, (name, body))
     return Outline(KINDS.get(type(stmt), "utility"), names)
 
 

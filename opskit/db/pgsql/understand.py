@@ -197,18 +197,17 @@ class _Walker:
             self._sublinks(stmt.havingClause)
             out = _Rel("", opaque=not level)
             targets: dict[str, Any] = {}
-            for res in stmt.targetList or ():
+            for position, res in enumerate(stmt.targetList or ()):
                 self._sublinks(res.val)
                 if isinstance(res.val, ast.ColumnRef) and isinstance(res.val.fields[-1], ast.A_Star):
                     out.star.extend(level)
                     if top:
                         self.shape.select_star = True
                     continue
-                name = res.name or _output_name(res.val)
+                name = res.name or _output_name(res.val) or f"?column?{position}"
                 column = self._key(res.val)
-                if name:
-                    out.outputs[name] = column
-                    targets[name] = res.val
+                out.outputs.setdefault(name, column)
+                targets[name] = res.val
                 if top and isinstance(res.val, ast.ColumnRef) and column is not None:
                     self.shape.selected.append(column)
             if top:
@@ -262,7 +261,7 @@ class _Walker:
             return [*left, *right]
         alias = node.alias.aliasname if getattr(node, "alias", None) is not None else ""
         if isinstance(node, ast.RangeSubselect):
-            rel = self.select(node.subquery, top=False)
+            rel = _renamed(self.select(node.subquery, top=False), node.alias.colnames if node.alias else None)
             rel.alias = alias
         else:  # functions, table samples, XML/JSON tables
             for part in nodes(node, self.work):
@@ -280,7 +279,7 @@ class _Walker:
         if cte is not None:
             rel = _Rel(alias, opaque=True)  # a recursive reference to the CTE being read
             if node.relname not in self.expanding:
-                rel = self._derived(node.relname, cte.ctequery)
+                rel = _renamed(self._derived(node.relname, cte.ctequery), cte.aliascolnames)
             if cte.ctematerialized == CTEMaterialize.CTEMaterializeAlways:
                 rel = _Rel(alias, opaque=True)  # a fence: outer filters do not reach its tables
         else:
@@ -339,8 +338,9 @@ class _Walker:
             return self._column(node)
         if node is None or isinstance(node, ast.SubLink):
             return None
-        refs = [n for n in nodes(node, self.work) if isinstance(n, ast.ColumnRef)]
-        if not refs or any(isinstance(n, ast.SubLink) for n in nodes(node, self.work)):
+        inside = list(nodes(node, self.work))
+        refs = [n for n in inside if isinstance(n, ast.ColumnRef)]
+        if not refs or any(isinstance(n, ast.SubLink) or _aggregate(n) for n in inside):
             return None
         columns = [self._column(r) for r in refs]
         tables = {c.table for c in columns if c is not None}
@@ -502,6 +502,27 @@ def _target(node: Any, target_list: list[Any], targets: dict[str, Any]) -> Any:
             if res.name == named:
                 return res.val
     return node
+
+
+_AGGREGATES = {
+    "count", "sum", "avg", "min", "max", "array_agg", "string_agg", "json_agg", "jsonb_agg", "bool_and",
+    "bool_or", "every", "stddev", "variance", "percentile_cont", "percentile_disc", "mode", "json_object_agg",
+}  # fmt: skip
+
+
+def _aggregate(node: Any) -> bool:
+    """Aggregate and window calls: no index can hold them."""
+    if not isinstance(node, ast.FuncCall):
+        return False
+    return bool(node.over or node.agg_star or node.agg_distinct or node.funcname[-1].sval in _AGGREGATES)
+
+
+def _renamed(rel: _Rel, names: Any) -> _Rel:
+    """A derived relation whose columns an alias list renames, in order (``AS v(a, b)``)."""
+    if names:
+        columns = list(rel.outputs.values())
+        rel.outputs = {str(n.sval): c for n, c in zip(names, columns, strict=False)}
+    return rel
 
 
 def _owner(rels: list[_Rel], column: str) -> ColumnRef | None:
