@@ -15,6 +15,7 @@ from opskit.db import pgsql
 from opskit.db.advisor import plan
 from opskit.db.heuristic import HeuristicCostModel
 from opskit.db.interface import Schema, UnparseableQuery
+from opskit.db.logs.sources import require_regular_file
 from opskit.db.pg import Database, HypoPGCostModel
 from opskit.db.prepare import prepare
 from opskit.db.report import to_report
@@ -42,10 +43,11 @@ def suggest_indexes(request: AdviceRequest, out: Output) -> Report:
     if request.dsn is None:
         if request.create:
             raise UsageError("--create needs --dsn")
+        schema = offline_schema(request.schema_path)
         with progress("reading logs", None, enabled=out.show_progress) as bar:
             workload = read_workload(request.workload, None, bar)
         out.info(f"{len(workload.queries)} distinct statements")
-        prepared = prepare(workload, offline_schema(request.schema_path))
+        prepared = prepare(workload, schema)
         heuristic = HeuristicCostModel(prepared.needs, prepared.schema.indexes)
         with progress("pricing candidates", None, enabled=out.show_progress) as bar:
             advice = plan(prepared, heuristic, request.budget, validated=False, advance=bar.advance)
@@ -93,6 +95,7 @@ def catalog(db: Database, workload: Workload) -> Schema:
 def offline_schema(path: str | None) -> Schema:
     if path is None:
         return Schema(tables={})
+    require_regular_file(path, "pg_dump -s output")
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
             text = handle.read()

@@ -150,7 +150,7 @@ def candidates_for(n: TableNeeds) -> set[IndexCandidate]:
         designs.update((key,) for key in n.nulls)
     designs.discard(())
     out = {IndexCandidate(n.table, keys) for keys in designs}
-    richest = max(designs, key=len, default=None)
+    richest = max(designs, key=lambda keys: (len(keys), [k.sql() for k in keys]), default=None)
     if richest is not None and n.selected and not n.select_star:
         extra = tuple(c for c in n.selected if c not in {k.expr for k in richest})
         if 0 < len(extra) <= MAX_INCLUDE:

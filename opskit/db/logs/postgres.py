@@ -335,6 +335,8 @@ class JsonLog(LogReader):
                 entry = json.loads(raw)
             except ValueError as exc:
                 raise InputError(f"{source.display}:{number}: malformed JSON: {exc}") from None
+            except RecursionError:
+                raise InputError(f"{source.display}:{number}: JSON nested too deeply") from None
             if not isinstance(entry, dict):
                 raise InputError(f"{source.display}:{number}: expected a JSON object per line")
             message = entry.get("message")

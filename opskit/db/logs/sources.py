@@ -7,6 +7,7 @@ import gzip
 import io
 import lzma
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -24,10 +25,7 @@ def make_source(path: str) -> LogSource:
         data = sys.stdin.buffer.read()
         compression = next((kind for magic, kind in _MAGIC.items() if data.startswith(magic)), None)
         return LogSource(path="-", display="<stdin>", compression=compression, data=data)
-    if not os.path.exists(path):
-        raise InputError(f"{path}: no such file")
-    if os.path.isdir(path):
-        raise InputError(f"{path}: is a directory, expected a log file")
+    require_regular_file(path, "a log file")
     try:
         with open(path, "rb") as handle:
             head = handle.read(6)
@@ -35,6 +33,20 @@ def make_source(path: str) -> LogSource:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     compression = next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None)
     return LogSource(path=path, display=path, compression=compression)
+
+
+def require_regular_file(path: str, expected: str) -> None:
+    """A one-line InputError unless ``path`` is a regular file: a FIFO or a device would block."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{path}: is a directory, expected {expected}")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{path}: not a regular file, expected {expected} (pipe a stream in with - instead)")
 
 
 def open_binary(source: LogSource) -> BinaryIO:

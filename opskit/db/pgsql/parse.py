@@ -1,7 +1,7 @@
 """Parsing with PostgreSQL's own grammar (pglast, i.e. libpg_query), bounded before it starts.
 
 libpg_query accepts exactly what the server accepts, but crashes on left-deep operator chains
-of ~40k terms, so a linear pre-scan refuses statements past fixed bounds with a one-line reason.
+of ~40k terms, so ``bounds.guard`` refuses statements past fixed bounds first, in one linear pass.
 """
 
 from __future__ import annotations
@@ -14,11 +14,8 @@ import pglast
 from pglast import ast
 from pglast.stream import RawStream
 
+from opskit.db.bounds import guard
 from opskit.db.interface import UnparseableQuery
-
-MAX_LENGTH = 1 << 20  # bytes of one statement
-MAX_NESTING = 100  # parentheses; real queries nest a handful
-MAX_OPERATORS = 10_000  # left-deep operator chains; libpg_query crashes past ~40k
 
 
 @dataclass
@@ -32,30 +29,6 @@ class Work:
         self.used += 1
         if self.used > self.limit:
             raise UnparseableQuery(f"too complex to understand (over {self.limit} parse-tree nodes)")
-
-
-def guard(sql: str) -> None:
-    """Refuse, in one linear pass, what would make the parser or the walk blow up."""
-    if len(sql) > MAX_LENGTH:
-        raise UnparseableQuery(f"statement longer than {MAX_LENGTH} bytes")
-    depth = deepest = operators = 0
-    quote = ""
-    for ch in sql:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch == ")":
-            depth -= 1
-        elif ch in "+-*/%^|<>=:":
-            operators += 1
-    if deepest > MAX_NESTING:
-        raise UnparseableQuery(f"parentheses nested deeper than {MAX_NESTING}")
-    if operators > MAX_OPERATORS:
-        raise UnparseableQuery(f"more than {MAX_OPERATORS} operators")
 
 
 def parse(sql: str) -> tuple[Any, ...]:
