@@ -14,9 +14,10 @@ from opskit.core.progress import progress
 from opskit.db import pgsql
 from opskit.db.advisor import plan
 from opskit.db.heuristic import HeuristicCostModel
+from opskit.db.hypopg import HypoPGCostModel
 from opskit.db.interface import Schema, UnparseableQuery
 from opskit.db.logs.sources import require_regular_file
-from opskit.db.pg import Database, HypoPGCostModel
+from opskit.db.pg import Database
 from opskit.db.prepare import prepare
 from opskit.db.report import to_report
 from opskit.db.schema import parse_schema_dump
@@ -61,7 +62,11 @@ def suggest_indexes(request: AdviceRequest, out: Output) -> Report:
         prepared = prepare(workload, catalog(db, workload))
         model = HypoPGCostModel(db, prepared)
         failed = model.explain_all()
-        notes = [f"{q.source}:{q.line}: cannot explain: {reason}" for q, reason in failed]
+        total = sum(q.total_ms for q in prepared.queries) or 1.0
+        notes = [
+            f"{q.source}:{q.line}: cannot price ({q.total_ms / total:.1%} of workload time): {reason}"
+            for q, reason in failed
+        ]
         prepared = prepared.without({q.fingerprint for q, _ in failed})
         validated = prepared.dialect == Dialect.POSTGRESQL
         with progress("pricing candidates with HypoPG", None, enabled=out.show_progress) as bar:

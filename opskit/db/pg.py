@@ -19,7 +19,6 @@ from psycopg import sql as pgsql
 from opskit.core.errors import ServiceError
 from opskit.core.redact import mask_dsn
 from opskit.db.interface import (
-    CostModel,
     ExistingIndex,
     IndexCandidate,
     QueryStats,
@@ -28,14 +27,13 @@ from opskit.db.interface import (
     UnpricedCandidate,
 )
 from opskit.db.logs.other import pgss_row
-from opskit.db.prepare import PreparedWorkload
 from opskit.db.schema import parse_index_definition
 
 _PARAM = re.compile(r"\$\d+\b")
 HYPOPG_SIZE_VERSION = (1, 1, 0)  # hypopg_relation_size() appeared in HypoPG 1.1.0
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
 
@@ -49,7 +47,7 @@ class Database:
             self.conn = psycopg.connect(dsn, autocommit=True, connect_timeout=5, prepare_threshold=None)
             self.conn.execute(f"SET statement_timeout = {int(statement_timeout_ms)}")
         except psycopg.Error as exc:
-            raise ServiceError(f"{self.endpoint}: cannot connect: {mask_dsn(_first_line(exc))}") from None
+            raise ServiceError(f"{self.endpoint}: cannot connect: {mask_dsn(first_line(exc))}") from None
 
     def close(self) -> None:
         self.conn.close()
@@ -64,7 +62,7 @@ class Database:
         try:
             return self.conn.execute(query, params).fetchall()
         except psycopg.Error as exc:
-            raise ServiceError(f"{self.endpoint}: {mask_dsn(_first_line(exc))}") from None
+            raise ServiceError(f"{self.endpoint}: {mask_dsn(first_line(exc))}") from None
 
     # --- catalog ---------------------------------------------------------------------------
 
@@ -188,30 +186,39 @@ class Database:
         except psycopg.Error as exc:
             raise ServiceError(
                 f"{self.endpoint}: HypoPG is needed for validation and could not be enabled: "
-                f"{mask_dsn(_first_line(exc))}"
+                f"{mask_dsn(first_line(exc))}"
             ) from None
         version = self.fetch("SELECT extversion FROM pg_extension WHERE extname = 'hypopg'")[0][0]
         return tuple(int(p) for p in re.findall(r"\d+", version))
 
-    def explain_cost(self, statement: str) -> float:
-        """The planner's total cost; ``$n`` statements are planned generically via PREPARE."""
+    def explain(self, statement: str) -> dict[str, Any]:
+        """The planner's plan (the JSON ``Plan`` node) for ``statement``.
+
+        A statement with ``$n`` parameters is prepared and planned for representative values of
+        the parameter types PostgreSQL infers (``typed_values``), as a custom plan, never with NULLs:
+        ``LIMIT NULL`` or ``created_at > NULL`` would price a different query.
+        """
         if not _PARAM.search(statement):
-            plan = self.conn.execute(pgsql.SQL("EXPLAIN (FORMAT JSON) ") + pgsql.SQL(statement)).fetchone()
-            return _total_cost(plan)
+            row = self.conn.execute(pgsql.SQL("EXPLAIN (FORMAT JSON) ") + pgsql.SQL(statement)).fetchone()
+            return _plan(row)
         self.conn.execute(pgsql.SQL("PREPARE opskit_stmt AS ") + pgsql.SQL(statement))
-        count = self.conn.execute(
-            "SELECT cardinality(parameter_types) FROM pg_prepared_statements WHERE name = 'opskit_stmt'"
-        ).fetchone()
-        args = ", ".join(["NULL"] * int(count[0] if count else 0))
-        self.conn.execute("SET plan_cache_mode = force_generic_plan")
         try:
-            plan = self.conn.execute(
+            found = self.conn.execute(
+                "SELECT parameter_types::text[] FROM pg_prepared_statements WHERE name = 'opskit_stmt'"
+            ).fetchone()
+            args = ", ".join(typed_values(list(found[0]) if found else []))
+            self.conn.execute("SET plan_cache_mode = force_custom_plan")
+            row = self.conn.execute(
                 pgsql.SQL("EXPLAIN (FORMAT JSON) EXECUTE opskit_stmt" + (f"({args})" if args else ""))
             ).fetchone()
         finally:
             self.conn.execute("RESET plan_cache_mode")
             self.conn.execute("DEALLOCATE opskit_stmt")
-        return _total_cost(plan)
+        return _plan(row)
+
+    def explain_cost(self, statement: str) -> float:
+        """The planner's total cost of ``statement``."""
+        return float(self.explain(statement)["Total Cost"])
 
     def hypothetical(self, candidate: IndexCandidate) -> int:
         """Create a hypothetical index; return its oid."""
@@ -240,7 +247,7 @@ class Database:
             self.conn.execute("SET statement_timeout = 0")
             self.conn.execute(pgsql.SQL(ddl))
         except psycopg.Error as exc:
-            reason = mask_dsn(_first_line(exc))
+            reason = mask_dsn(first_line(exc))
             schema = candidate.table.split(".", 1)[0]
             try:
                 invalid = self.conn.execute(
@@ -261,78 +268,29 @@ class Database:
             raise ServiceError(f"{self.endpoint}: {ddl}: {reason}") from None
 
 
-def _total_cost(row: Any) -> float:
+def _plan(row: Any) -> dict[str, Any]:
     plan = row[0] if row else "[]"
     if isinstance(plan, str):
         plan = json.loads(plan)
-    return float(plan[0]["Plan"]["Total Cost"])
+    return dict(plan[0]["Plan"])
 
 
-class HypoPGCostModel(CostModel):
-    """Planner costs with hypothetical indexes, cached per query and relevant index set."""
+_TYPED = {
+    "integer": "20", "bigint": "20", "smallint": "20", "oid": "20", "numeric": "1", "real": "1",
+    "double precision": "1", "boolean": "true", "interval": "1 day", "date": "today",
+    "timestamp without time zone": "yesterday", "timestamp with time zone": "yesterday",
+    "time without time zone": "12:00", "json": "{}", "jsonb": "{}",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}  # fmt: skip
 
-    def __init__(self, db: Database, prepared: PreparedWorkload) -> None:
-        self.db = db
-        self.prepared = prepared
-        self.sql = prepared.sql
-        self.tables = {fp: frozenset(shape.tables) for fp, shape in prepared.shapes.items()}
-        self.version = db.hypopg_version()
-        self._costs: dict[tuple[str, frozenset[IndexCandidate]], float] = {}
-        self._sizes: dict[IndexCandidate, int | None] = {}
-        self.explains = 0
 
-    def explain_all(self) -> list[tuple[QueryStats, str]]:
-        """The queries the planner does not accept, with the reason (the others' costs are cached)."""
-        failed = []
-        for q in self.prepared.queries:
-            try:
-                self._costs[(q.fingerprint, frozenset())] = self.db.explain_cost(self.sql[q.fingerprint])
-                self.explains += 1
-            except psycopg.Error as exc:
-                failed.append((q, mask_dsn(_first_line(exc))))
-        return failed
-
-    def costs(self, queries: Sequence[QueryStats], config: Sequence[IndexCandidate]) -> dict[str, float]:
-        out: dict[str, float] = {}
-        todo: list[tuple[QueryStats, frozenset[IndexCandidate]]] = []
-        for q in queries:
-            tables = self.tables.get(q.fingerprint, frozenset())
-            relevant = frozenset(c for c in config if c.table in tables)
-            cached = self._costs.get((q.fingerprint, relevant))
-            if cached is None:
-                todo.append((q, relevant))
-            else:
-                out[q.fingerprint] = cached
-        by_config: dict[frozenset[IndexCandidate], list[QueryStats]] = {}
-        for q, relevant in todo:
-            by_config.setdefault(relevant, []).append(q)
-        for relevant, batch in by_config.items():
-            try:
-                for candidate in sorted(relevant, key=lambda c: c.label()):
-                    try:
-                        self.db.hypothetical(candidate)
-                    except psycopg.Error as exc:
-                        raise UnpricedCandidate(f"HypoPG cannot create it: {_first_line(exc)}") from None
-                for q in batch:
-                    cost = self.db.explain_cost(self.sql[q.fingerprint])
-                    self.explains += 1
-                    self._costs[(q.fingerprint, relevant)] = out[q.fingerprint] = cost
-            except psycopg.Error as exc:
-                raise ServiceError(f"{self.db.endpoint}: EXPLAIN failed: {mask_dsn(_first_line(exc))}") from None
-            finally:
-                self.db.reset_hypothetical()
-        return out
-
-    def size(self, candidate: IndexCandidate) -> int | None:
-        if candidate not in self._sizes:
-            if self.version < HYPOPG_SIZE_VERSION:
-                self._sizes[candidate] = None
-            else:
-                try:
-                    self._sizes[candidate] = self.db.hypothetical_size(self.db.hypothetical(candidate))
-                except psycopg.Error as exc:
-                    raise UnpricedCandidate(f"HypoPG cannot size it: {_first_line(exc)}") from None
-                finally:
-                    self.db.reset_hypothetical()
-        return self._sizes[candidate]
-
+def typed_values(types: list[str]) -> list[str]:
+    """A representative literal per parameter type: a small LIMIT, a recent time, a short text."""
+    out = []
+    for name in types:
+        base = name.removesuffix("[]")
+        value = _TYPED.get(base, "a")
+        if name.endswith("[]"):
+            value = "{" + ",".join([f'"{value}"'] * 3) + "}"
+        out.append(f"'{value}'::{name}" if name != "unknown" else "'a'")
+    return out

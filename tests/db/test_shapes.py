@@ -157,3 +157,26 @@ def test_a_script_that_creates_uses_and_drops_a_view(shapes_dsn: str, tmp_path: 
     )
     found = suggested(shapes_dsn, path)
     assert leads(found, LINEITEM, "l_shipdate"), found
+
+
+def test_pg_stat_statements_with_interval_parameters_are_priced(shapes_dsn: str) -> None:
+    """pg_stat_statements writes ``interval $2``, which cannot be prepared as written."""
+    import psycopg
+
+    with psycopg.connect(shapes_dsn, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        conn.execute(  # this database's entries only: other tests share the server
+            "SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)"
+        )
+        for hours in range(1, 6):
+            conn.execute(
+                f"SELECT o_orderkey FROM orders WHERE o_created >= timestamp '2026-03-01 00:00' "
+                f"AND o_created < timestamp '2026-03-01 00:00' + interval '{hours} hours'"
+            )
+    request = api.AdviceRequest(workload=WorkloadRequest(from_pg_stat_statements=True), dsn=shapes_dsn)
+    report = api.suggest_indexes(request, Output(fmt="json", quiet=True))
+    priced = [q["sample"] for q in report.data["queries"] if "interval $" in q["sample"]]
+    assert priced, report.data["queries"]
+    assert not [n for n in report.notes if "cannot price" in n]
+    found = [(ix["table"], tuple(ix["keys"]), ix["where"]) for ix in report.data["indexes"]]
+    assert leads(found, ORDERS, "o_created"), found
