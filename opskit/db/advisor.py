@@ -5,11 +5,11 @@ Pure once the cost model is given (HypoPG on a live database, or the offline heu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from opskit.db.candidates import generate
-from opskit.db.interface import Advice, CostModel
+from opskit.db.interface import Advice, CostModel, IndexCandidate, Suggestion
 from opskit.db.prepare import PreparedWorkload
 from opskit.db.select import Budget, Weights, choose
 
@@ -58,12 +58,45 @@ def plan(
     for s in suggestions:
         top = max((by_fp[fp] for fp in s.queries), key=lambda q: (q.total_ms or q.calls, q.fingerprint))
         located.append(replace(s, validated=validated, source=top.source, line=top.line))
+    advisory, notes = gin_advice(prepared, found.advisory)
     return Advice(
         suggestions=tuple(located),
         rejected=tuple([*found.rejected, *rejected]),
         queries=prepared.queries,
-        notes=prepared.notes,
+        notes=(*prepared.notes, *notes),
         validated=validated,
         tables=prepared.schema.tables,
+        advisory=advisory,
     )
+
+
+_TRGM = {
+    True: "",
+    False: "; run CREATE EXTENSION pg_trgm first (available, not installed)",
+    None: "; needs pg_trgm, which this server does not have: no index can serve these patterns",
+    "offline": "; needs the pg_trgm extension",
+}
+
+
+def gin_advice(
+    prepared: PreparedWorkload, wanted: Mapping[IndexCandidate, set[str]]
+) -> tuple[tuple[Suggestion, ...], list[str]]:
+    """GIN indexes for containment and pattern queries: HypoPG prices btree only, so they are listed
+    with the share of workload time their queries take, and whether pg_trgm can be had."""
+    by_fp = {q.fingerprint: q for q in prepared.queries}
+    total = weights(prepared).total_weight
+    out, notes = [], []
+    for candidate, fps in wanted.items():
+        served = sorted(fp for fp in fps if fp in by_fp)
+        if not served:
+            continue
+        share = sum(by_fp[fp].total_ms if by_fp[fp].timed else by_fp[fp].calls for fp in served) / total
+        top = max((by_fp[fp] for fp in served), key=lambda q: (q.total_ms or q.calls, q.fingerprint))
+        out.append(Suggestion(candidate, tuple(served), 0.0, round(share, 4), validated=False, source=top.source,
+                              line=top.line))  # fmt: skip
+        note = f"not validated (HypoPG cannot price GIN): {candidate.ddl()} for queries taking {share:.1%}"
+        if any(k.opclass == "gin_trgm_ops" for k in candidate.keys):
+            note += _TRGM[prepared.schema.extensions.get("pg_trgm", None if prepared.schema.collation else "offline")]
+        notes.append(note)
+    return tuple(out), notes
 

@@ -22,6 +22,8 @@ from opskit.db.interface import (
     Rejection,
     Schema,
     SortKey,
+    TableInfo,
+    quote_ident,
 )
 from opskit.db.schema import normalize_expr
 
@@ -29,6 +31,7 @@ MAX_KEYS = 4
 MAX_INCLUDE = 3
 _EQUALITY = (PredicateKind.EQ, PredicateKind.IN)
 _RANGES = (PredicateKind.RANGE, PredicateKind.PREFIX)
+_GIN = (PredicateKind.PATTERN, PredicateKind.CONTAINS)
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class TableNeeds:
     limit: bool
     disjuncts: tuple[tuple[IndexKey, ...], ...] = ()  # per OR branch: its keys, for a BitmapOr
     nulls: tuple[IndexKey, ...] = ()  # columns tested IS [NOT] NULL (btree indexes NULLs)
+    rare: tuple[tuple[str, str], ...] = ()  # (column, "col = 'value'") for a rare value of a skewed column
+    gin: tuple[IndexKey, ...] = ()  # jsonb/array containment, LIKE '%infix%' and ILIKE (pg_trgm)
 
 
 def resolve(shape: QueryShape, schema: Schema) -> QueryShape:
@@ -79,8 +84,10 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
     the sort order an index can deliver.
     """
     out = []
+    c_collation = schema is not None and schema.collation in ("C", "POSIX")
     for table in shape.tables:
-        distinct = schema.tables[table].n_distinct if schema and table in schema.tables else {}
+        info = schema.tables.get(table) if schema else None
+        distinct = info.n_distinct if info is not None else {}
         ours = [p for p in shape.predicates if p.column.table == table]
         mine: list[Predicate] = [p for p in ours if not p.group]
         equality = [p for p in mine if p.kind in _EQUALITY and p.constant is None]
@@ -96,7 +103,7 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
             TableNeeds(
                 table=table,
                 equality=tuple(dict.fromkeys(_key(p.column) for p in equality)),
-                ranges=tuple(dict.fromkeys(_key(p.column) for p in mine if p.kind in _RANGES)),
+                ranges=tuple(dict.fromkeys(_key_for(p, c_collation) for p in mine if p.kind in _RANGES)),
                 joins=tuple(dict.fromkeys(_key(c) for c in join_cols)),
                 sort=tuple(_key(k.column, k.descending) for k in sort) if len(sort) == len(order) else (),
                 constants=tuple(p.constant for p in mine if p.constant),
@@ -108,6 +115,8 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
                         _key(p.column) for p in mine if p.kind in (PredicateKind.IS_NULL, PredicateKind.IS_NOT_NULL)
                     )
                 ),
+                rare=tuple(dict.fromkeys(rare for p in equality if (rare := _rare(p, info)))),
+                gin=tuple(dict.fromkeys(_key_for(p, c_collation) for p in mine if p.kind in _GIN)),
                 disjuncts=tuple(
                     _unique(_key(p.column) for p in sorted(branch, key=lambda p: p.kind not in _EQUALITY))
                     for _group, branch in sorted(branches.items())
@@ -115,6 +124,41 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
             )
         )
     return out
+
+
+def _key_for(p: Predicate, c_collation: bool) -> IndexKey:
+    """The key a predicate wants: LIKE 'prefix%' needs text_pattern_ops unless the collation is C."""
+    if p.kind == PredicateKind.PREFIX and not c_collation:
+        return replace(_key(p.column), opclass="text_pattern_ops")
+    if p.kind == PredicateKind.PATTERN:
+        return replace(_key(p.column), opclass="gin_trgm_ops")
+    return _key(p.column)
+
+
+RARE = 0.1  # a value this rare on a column with few distinct values earns a partial index
+FEW_DISTINCT = 1000
+
+
+def _rare(p: Predicate, info: TableInfo | None) -> tuple[str, str] | None:
+    """``(column, "column = literal")`` when pg_stats says the compared value is rare on a skewed column."""
+    stats = info.stats.get(p.column.expr) if info is not None and not p.column.is_expression else None
+    value = _unquoted(p.literal) if p.kind == PredicateKind.EQ and p.literal else None
+    if stats is None or value is None or not 0 < stats.n_distinct <= FEW_DISTINCT:
+        return None
+    frequency = stats.frequency(value)
+    if frequency is None or frequency > RARE:
+        return None
+    return p.column.expr, f"{quote_ident(p.column.expr)} = {p.literal}"
+
+
+def _unquoted(literal: str) -> str | None:
+    """The value of a SQL literal as pg_stats prints it: ``'pending'`` -> ``pending``, ``42`` -> ``42``."""
+    if literal.startswith("'"):
+        end = literal.find("'", 1)
+        while end > 0 and literal[end + 1 : end + 2] == "'":
+            end = literal.find("'", end + 2)
+        return literal[1:end].replace("''", "'") if end > 0 else None
+    return literal if literal.replace(".", "", 1).lstrip("-").isdigit() else None
 
 
 def _unique(keys: Iterable[IndexKey]) -> tuple[IndexKey, ...]:
@@ -155,6 +199,11 @@ def candidates_for(n: TableNeeds) -> set[IndexCandidate]:
         extra = tuple(c for c in n.selected if c not in {k.expr for k in richest})
         if 0 < len(extra) <= MAX_INCLUDE:
             out.add(IndexCandidate(n.table, richest, include=extra))
+    for column, where in n.rare:
+        others = tuple(k for k in n.equality if k.expr != column)
+        keys = _unique((*others, *n.sort)) if n.sort else _unique((*others, *n.ranges[:1]))
+        if keys:
+            out.add(IndexCandidate(n.table, keys, where=where))
     for constant in n.constants:
         column = constant.split(" ", 1)[0].strip('"')
         for keys in designs:
@@ -186,18 +235,22 @@ class Candidates:
     wanted: dict[IndexCandidate, set[str]]
     rejected: list[Rejection]
     bundles: list[tuple[IndexCandidate, ...]]  # indexes an OR needs together (a BitmapOr)
+    advisory: dict[IndexCandidate, set[str]]  # GIN indexes: HypoPG cannot price them
 
 
 def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
     """Candidates with the fingerprints of the queries that asked for them, and the ones dropped."""
     wanted: dict[IndexCandidate, set[str]] = {}
     bundles: set[tuple[IndexCandidate, ...]] = set()
+    advisory: dict[IndexCandidate, set[str]] = {}
     for fp, shape in shapes.items():
         for n in needs(shape, schema):
             if schema.tables and n.table not in schema.tables:
                 continue
             for candidate in candidates_for(n):
                 wanted.setdefault(candidate, set()).add(fp)
+            for key in n.gin:
+                advisory.setdefault(IndexCandidate(n.table, (key,), method="gin"), set()).add(fp)
             if len(n.disjuncts) > 1 and all(n.disjuncts):
                 bundles.add(tuple(IndexCandidate(n.table, keys) for keys in n.disjuncts))
     kept: dict[IndexCandidate, set[str]] = {}
@@ -210,7 +263,8 @@ def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
             rejected.append(Rejection(candidate, f"column not in {candidate.table}"))
         else:
             kept[candidate] = fps
-    return Candidates(kept, rejected, sorted(bundles, key=lambda b: [c.label() for c in b]))
+    gin = {c: fps for c, fps in sorted(advisory.items(), key=lambda kv: kv[0].label())}
+    return Candidates(kept, rejected, sorted(bundles, key=lambda b: [c.label() for c in b]), gin)
 
 
 def _unknown_columns(candidate: IndexCandidate, schema: Schema) -> bool:

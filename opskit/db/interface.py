@@ -144,9 +144,12 @@ class IndexKey:
     expr: str
     descending: bool = False
     is_expression: bool = False
+    opclass: str | None = None  # text_pattern_ops for LIKE 'prefix%', gin_trgm_ops for infix patterns
 
     def sql(self) -> str:
         body = f"({self.expr})" if self.is_expression else quote_ident(self.expr)
+        if self.opclass:
+            body += f" {self.opclass}"
         return f"{body} DESC" if self.descending else body
 
 
@@ -171,6 +174,7 @@ class IndexCandidate:
     keys: tuple[IndexKey, ...]
     include: tuple[str, ...] = ()
     where: str | None = None
+    method: str = "btree"  # gin for jsonb/array containment and pg_trgm patterns (HypoPG cannot price it)
 
     @property
     def columns(self) -> list[str]:
@@ -180,6 +184,10 @@ class IndexCandidate:
     def name(self) -> str:
         table = self.table.split(".")[-1]
         parts = [_ident(table), *(_ident(k.expr) for k in self.keys)]
+        if any(k.opclass == "text_pattern_ops" for k in self.keys):
+            parts.append("pattern")
+        if self.method != "btree":
+            parts.append("trgm" if any(k.opclass == "gin_trgm_ops" for k in self.keys) else self.method)
         if self.include:
             parts.append("incl")
         if self.where:
@@ -189,7 +197,8 @@ class IndexCandidate:
     def ddl(self, concurrently: bool = True) -> str:
         keys = ", ".join(k.sql() for k in self.keys)
         text = "CREATE INDEX CONCURRENTLY" if concurrently else "CREATE INDEX"
-        text += f" {self.name} ON {quote_table(self.table)} ({keys})"
+        using = f" USING {self.method}" if self.method != "btree" else ""
+        text += f" {self.name} ON {quote_table(self.table)}{using} ({keys})"
         if self.include:
             text += f" INCLUDE ({', '.join(quote_ident(c) for c in self.include)})"
         if self.where:
@@ -229,6 +238,26 @@ class TableInfo:
     writes: int | None = None  # rows inserted + updated + deleted since stats reset
     reads: int | None = None  # rows read by sequential and index scans since stats reset
     n_distinct: Mapping[str, float] = field(default_factory=dict, hash=False)
+    stats: Mapping[str, ColumnStats] = field(default_factory=dict, hash=False)  # pg_stats per column
+
+
+@dataclass(frozen=True)
+class ColumnStats:
+    """What pg_stats says about one column: enough to size an index and spot a rare value."""
+
+    avg_width: float
+    null_frac: float = 0.0
+    n_distinct: float = 0.0  # absolute
+    common: Mapping[str, float] = field(default_factory=dict, hash=False)  # most common values -> frequency
+
+    def frequency(self, value: str) -> float | None:
+        """The share of rows equal to ``value`` (from the MCV list, else spread over the rest)."""
+        if value in self.common:
+            return self.common[value]
+        others = self.n_distinct - len(self.common)
+        if not self.common or others <= 0:
+            return None
+        return max(0.0, 1.0 - self.null_frac - sum(self.common.values())) / others
 
 
 @dataclass(frozen=True)
@@ -236,6 +265,8 @@ class Schema:
     tables: Mapping[str, TableInfo]
     indexes: Sequence[ExistingIndex] = ()
     views: Mapping[str, str] = field(default_factory=dict)  # schema.view -> its SELECT
+    collation: str | None = None  # the database's LC_COLLATE (None offline: unknown)
+    extensions: Mapping[str, bool] = field(default_factory=dict)  # available extension -> installed
 
     def indexes_on(self, table: str) -> list[ExistingIndex]:
         return [ix for ix in self.indexes if ix.table == table]
@@ -298,6 +329,7 @@ class Advice:
     notes: tuple[str, ...] = ()
     validated: bool = False
     tables: Mapping[str, TableInfo] = field(default_factory=dict)  # the catalog's view of them
+    advisory: tuple[Suggestion, ...] = ()  # GIN indexes HypoPG cannot price: listed, not chosen
 
 
 class UnpricedCandidate(Exception):

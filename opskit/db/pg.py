@@ -19,6 +19,7 @@ from psycopg import sql as pgsql
 from opskit.core.errors import ServiceError
 from opskit.core.redact import mask_dsn
 from opskit.db.interface import (
+    ColumnStats,
     ExistingIndex,
     IndexCandidate,
     QueryStats,
@@ -96,18 +97,23 @@ class Database:
             names,
         )
         stats: dict[str, dict[str, float]] = {}
-        for table, column, n_distinct, reltuples in self.fetch(
+        column_stats: dict[str, dict[str, ColumnStats]] = {}
+        for table, column, n_distinct, reltuples, width, null_frac, values, freqs in self.fetch(
             """
-            SELECT s.schemaname || '.' || s.tablename, s.attname, s.n_distinct, c.reltuples
+            SELECT s.schemaname || '.' || s.tablename, s.attname, s.n_distinct, c.reltuples, s.avg_width,
+                   s.null_frac, s.most_common_vals::text, s.most_common_freqs
             FROM pg_stats s
             JOIN pg_namespace n ON n.nspname = s.schemaname
             JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = n.oid
             WHERE %(wanted)s::text[] IS NULL OR s.schemaname || '.' || s.tablename = ANY(%(wanted)s::text[])
+            ORDER BY 1, 2
             """,
             {"wanted": [r[0] for r in rows] if asked is not None else None},
         ):
             distinct = n_distinct if n_distinct >= 0 else -n_distinct * max(reltuples, 1)
             stats.setdefault(table, {})[column] = float(distinct)
+            common = dict(zip(array_elements(values or "{}"), map(float, freqs or ()), strict=False))
+            column_stats.setdefault(table, {})[column] = ColumnStats(float(width), float(null_frac), distinct, common)
         infos = {
             name: TableInfo(
                 name=name,
@@ -117,6 +123,7 @@ class Database:
                 writes=int(writes),
                 reads=int(reads),
                 n_distinct=stats.get(name, {}),
+                stats=column_stats.get(name, {}),
             )
             for name, reltuples, size, writes, reads, columns in rows
         }
@@ -131,7 +138,17 @@ class Database:
             + ")",
             names,
         )
-        return Schema(tables=infos, indexes=tuple(self.indexes(found)), views=dict(views))
+        collation = self.fetch("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+        extensions = self.fetch(
+            "SELECT name, installed_version IS NOT NULL FROM pg_available_extensions WHERE name = 'pg_trgm'"
+        )
+        return Schema(
+            tables=infos,
+            indexes=tuple(self.indexes(found)),
+            views=dict(views),
+            collation=str(collation[0][0]) if collation else None,
+            extensions={str(name): bool(installed) for name, installed in extensions},
+        )
 
     def indexes(self, tables: Sequence[str] | None = None) -> list[ExistingIndex]:
         """Existing indexes (including partial and expression ones) with size and scan counts."""
@@ -266,6 +283,29 @@ class Database:
             except psycopg.Error:
                 reason += f" (check for an INVALID index {candidate.name})"
             raise ServiceError(f"{self.endpoint}: {ddl}: {reason}") from None
+
+
+def array_elements(text: str) -> list[str]:
+    """The elements of a one-dimensional array literal as PostgreSQL prints it: ``{a,"b c",NULL}``."""
+    out: list[str] = []
+    current: list[str] = []
+    quoted = escaped = was_quoted = False
+    for ch in text.strip()[1:-1]:
+        if escaped:
+            current.append(ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            quoted, was_quoted = not quoted, True
+        elif ch == "," and not quoted:
+            out.append("".join(current))
+            current, was_quoted = [], False
+        else:
+            current.append(ch)
+    if current or was_quoted or out:
+        out.append("".join(current))
+    return out
 
 
 def _plan(row: Any) -> dict[str, Any]:

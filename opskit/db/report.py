@@ -97,13 +97,23 @@ def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
         )
     queries = [_query_json(q, served_by.get(q.fingerprint, [])) for q in advice.queries]
     rejected = [_rejected_json(r) for r in advice.rejected]
+    advisory = [
+        {"ddl": s.candidate.ddl(), "table": s.candidate.table, "queries": list(s.queries), "share": s.share}
+        for s in advice.advisory
+    ]
     notes = [*([] if advice.validated else [OFFLINE_NOTE]), *extra_notes, *advice.notes]
     if not advice.queries:
         notes.append("no statements found in the workload")
     return Report(
         command="db suggest-indexes",
         findings=findings,
-        data={"indexes": indexes, "queries": queries, "rejected": rejected, "validated": advice.validated},
+        data={
+            "indexes": indexes,
+            "queries": queries,
+            "rejected": rejected,
+            "advisory": advisory,
+            "validated": advice.validated,
+        },
         notes=notes,
     )
 

@@ -20,7 +20,7 @@ CREATE TABLE orders (o_orderkey bigint PRIMARY KEY, o_custkey bigint NOT NULL, o
 CREATE TABLE lineitem (l_orderkey bigint NOT NULL, l_linenumber int NOT NULL, l_partkey bigint NOT NULL,
                        l_shipdate date NOT NULL, l_quantity int NOT NULL, PRIMARY KEY (l_orderkey, l_linenumber));
 CREATE TABLE authors (author_id bigint PRIMARY KEY, name text NOT NULL);
-CREATE TABLE books (book_id bigint PRIMARY KEY, author_id bigint NOT NULL, title text NOT NULL);
+CREATE TABLE books (book_id bigint PRIMARY KEY, author_id bigint NOT NULL, title text NOT NULL, meta jsonb);
 CREATE TABLE blogs (id bigint PRIMARY KEY, name text NOT NULL);
 CREATE TABLE posts (id bigint PRIMARY KEY, blog_id bigint NOT NULL, title text NOT NULL);
 CREATE SCHEMA "Shop";
@@ -38,7 +38,8 @@ INSERT INTO orders SELECT i, (i * 7919) % 30000 + 1, CASE WHEN i % 100 = 0 THEN 
 INSERT INTO lineitem SELECT i / 2 + 1, i % 2, (i * 31) % 20000 + 1, date '1992-01-01' + (i % 2400), i % 50 + 1
   FROM generate_series(0, 399999) i;
 INSERT INTO authors SELECT i, 'Author ' || i FROM generate_series(1, 50000) i;
-INSERT INTO books SELECT i, i % 50000 + 1, 'Book ' || i FROM generate_series(1, 150000) i;
+INSERT INTO books SELECT i, i % 50000 + 1, 'Book ' || i, jsonb_build_object('genre', 'g' || (i % 300))
+  FROM generate_series(1, 150000) i;
 INSERT INTO blogs SELECT i, 'Blog ' || i FROM generate_series(1, 5000) i;
 INSERT INTO posts SELECT i, i % 5000 + 1, 'Post ' || i FROM generate_series(1, 150000) i;
 INSERT INTO "Shop"."Items" SELECT i, 'SKU-' || i, i % 1000 FROM generate_series(1, 100000) i;

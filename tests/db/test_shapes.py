@@ -180,3 +180,31 @@ def test_pg_stat_statements_with_interval_parameters_are_priced(shapes_dsn: str)
     assert not [n for n in report.notes if "cannot price" in n]
     found = [(ix["table"], tuple(ix["keys"]), ix["where"]) for ix in report.data["indexes"]]
     assert leads(found, ORDERS, "o_created"), found
+
+
+def test_a_rare_value_of_a_skewed_column_gets_a_partial_index_with_the_sort_key(
+    shapes_dsn: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "pending.sql"  # 'O' is 1% of orders, per pg_stats' most common values
+    path.write_text("SELECT o_orderkey FROM orders WHERE o_status = 'O' ORDER BY o_created DESC LIMIT 20;\n")
+    assert (ORDERS, ("o_created DESC",), "o_status = 'O'") in suggested(shapes_dsn, path)
+
+
+def test_like_prefix_under_a_non_c_collation_gets_text_pattern_ops(shapes_dsn: str, tmp_path: Path) -> None:
+    path = tmp_path / "prefix.sql"
+    path.write_text("SELECT c_custkey FROM customer WHERE c_name LIKE 'Customer#1234%';\n")
+    assert (CUSTOMER, ("c_name text_pattern_ops",), None) in suggested(shapes_dsn, path)
+
+
+def test_containment_and_infix_patterns_get_gin_advice_with_pg_trgm_status(shapes_dsn: str, tmp_path: Path) -> None:
+    path = tmp_path / "gin.sql"
+    path.write_text(
+        "SELECT book_id FROM books WHERE meta @> '{\"genre\": \"g7\"}';\n"
+        "SELECT book_id FROM books WHERE title ILIKE '%ook 123%';\n"
+    )
+    request = api.AdviceRequest(workload=WorkloadRequest(logs=(str(path),)), dsn=shapes_dsn)
+    report = api.suggest_indexes(request, Output(fmt="json", quiet=True))
+    ddls = {a["ddl"] for a in report.data["advisory"]}
+    assert "CREATE INDEX CONCURRENTLY books_meta_gin_idx ON public.books USING gin (meta);" in ddls
+    assert "CREATE INDEX CONCURRENTLY books_title_trgm_idx ON public.books USING gin (title gin_trgm_ops);" in ddls
+    assert any("run CREATE EXTENSION pg_trgm first" in note for note in report.notes)
