@@ -17,6 +17,7 @@ from opskit.core.redact import mask_dsn
 from opskit.db.interface import CostModel, IndexCandidate, QueryStats, UnpricedCandidate
 from opskit.db.pg import HYPOPG_SIZE_VERSION, Database, first_line
 from opskit.db.prepare import PreparedWorkload
+from opskit.db.sizing import btree_size
 
 TRAP_ROWS = 10_000  # rows a LIMIT plan may filter away on a new index before it counts as a trap
 TRAP_RATIO = 50  # ... and that many times the rows it returns
@@ -65,6 +66,7 @@ class HypoPGCostModel(CostModel):
         self.table_rows = {name.split(".", 1)[-1]: info.rows or 0.0 for name, info in prepared.schema.tables.items()}
         self.traps: dict[str, str] = {}  # fingerprint -> the last trap a candidate set led it into
         self._sizes: dict[IndexCandidate, int | None] = {}
+        self._distinct: dict[tuple[str, tuple[str, ...]], float | None] = {}
         self.explains = 0
 
     def explain_all(self) -> list[tuple[QueryStats, str]]:
@@ -114,11 +116,24 @@ class HypoPGCostModel(CostModel):
                 self.db.reset_hypothetical()
         return out
 
+    def _joint_distinct(self, candidate: IndexCandidate) -> float | None:
+        """Distinct key combinations of a multi-column index, sampled once per column list."""
+        info = self.prepared.schema.tables.get(candidate.table)
+        columns = tuple(k.expr for k in candidate.keys)
+        if info is None or not info.rows or len(columns) < 2 or any(k.is_expression for k in candidate.keys):
+            return None
+        key = (candidate.table, columns)
+        if key not in self._distinct:
+            self._distinct[key] = self.db.distinct_count(candidate.table, columns, info.rows)
+        return self._distinct[key]
+
     def size(self, candidate: IndexCandidate) -> int | None:
+        """From pg_stats as the index would be built (deduplication included); HypoPG's own
+        estimate (one tuple per row) only where pg_stats cannot tell."""
         if candidate not in self._sizes:
-            if self.version < HYPOPG_SIZE_VERSION:
-                self._sizes[candidate] = None
-            else:
+            info = self.prepared.schema.tables.get(candidate.table)
+            self._sizes[candidate] = btree_size(candidate, info, self._joint_distinct(candidate))
+            if self._sizes[candidate] is None and self.version >= HYPOPG_SIZE_VERSION:
                 try:
                     self._sizes[candidate] = self.db.hypothetical_size(self.db.hypothetical(candidate))
                 except psycopg.Error as exc:
@@ -126,4 +141,3 @@ class HypoPGCostModel(CostModel):
                 finally:
                     self.db.reset_hypothetical()
         return self._sizes[candidate]
-

@@ -249,6 +249,7 @@ class ColumnStats:
     null_frac: float = 0.0
     n_distinct: float = 0.0  # absolute
     common: Mapping[str, float] = field(default_factory=dict, hash=False)  # most common values -> frequency
+    type_name: str = ""  # format_type(), e.g. "bigint", "character varying(255)"
 
     def frequency(self, value: str) -> float | None:
         """The share of rows equal to ``value`` (from the MCV list, else spread over the rest)."""

@@ -86,6 +86,8 @@ class Database:
                    coalesce(s.n_tup_ins + s.n_tup_upd + s.n_tup_del, 0),
                    coalesce(s.seq_tup_read, 0) + coalesce(s.idx_tup_fetch, 0),
                    array(SELECT a.attname FROM pg_attribute a
+                         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
+                   array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
                          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
@@ -96,6 +98,7 @@ class Database:
             + ")",
             names,
         )
+        types = {(r[0], column): kind for r in rows for column, kind in zip(r[5], r[6], strict=True)}
         stats: dict[str, dict[str, float]] = {}
         column_stats: dict[str, dict[str, ColumnStats]] = {}
         for table, column, n_distinct, reltuples, width, null_frac, values, freqs in self.fetch(
@@ -113,7 +116,9 @@ class Database:
             distinct = n_distinct if n_distinct >= 0 else -n_distinct * max(reltuples, 1)
             stats.setdefault(table, {})[column] = float(distinct)
             common = dict(zip(array_elements(values or "{}"), map(float, freqs or ()), strict=False))
-            column_stats.setdefault(table, {})[column] = ColumnStats(float(width), float(null_frac), distinct, common)
+            column_stats.setdefault(table, {})[column] = ColumnStats(
+                float(width), float(null_frac), distinct, common, types.get((table, column), "")
+            )
         infos = {
             name: TableInfo(
                 name=name,
@@ -125,7 +130,7 @@ class Database:
                 n_distinct=stats.get(name, {}),
                 stats=column_stats.get(name, {}),
             )
-            for name, reltuples, size, writes, reads, columns in rows
+            for name, reltuples, size, writes, reads, columns, _types in rows
         }
         found = list(infos) if asked is not None else None
         views = self.fetch(
@@ -169,6 +174,28 @@ class Database:
             index = parse_index_definition(definition, size_bytes=int(size), scans=int(scans))
             out.append(replace(index, unique=bool(unique), primary=bool(primary)))
         return out
+
+    def distinct_count(self, table: str, columns: Sequence[str], rows: float, sample: int = 30_000) -> float | None:
+        """Distinct combinations of ``columns``, estimated from a repeatable page sample the way
+        ANALYZE estimates one column's (Haas and Stokes' Duj1): pg_stats has no joint counts."""
+        schema, _, name = table.partition(".")
+        percent = min(100.0, max(0.01, 100.0 * sample / max(rows, 1.0)))
+        query = pgsql.SQL(
+            "SELECT coalesce(sum(c), 0), count(*), count(*) FILTER (WHERE c = 1) FROM "
+            "(SELECT count(*) AS c FROM {} TABLESAMPLE SYSTEM ({}) REPEATABLE (10) GROUP BY {}) s"
+        ).format(
+            pgsql.Identifier(schema, name),
+            pgsql.Literal(percent),
+            pgsql.SQL(", ").join(pgsql.Identifier(c) for c in columns),
+        )
+        (total, distinct, once), *_ = self.fetch(query.as_string(self.conn))
+        sampled = float(total)
+        if not sampled:
+            return None
+        if sampled >= rows:
+            return float(distinct)
+        estimate = sampled * distinct / (sampled - once + once * sampled / rows)
+        return float(min(max(estimate, distinct), rows))
 
     def stats_reset(self) -> str | None:
         rows = self.fetch("SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()")

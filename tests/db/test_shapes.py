@@ -208,3 +208,40 @@ def test_containment_and_infix_patterns_get_gin_advice_with_pg_trgm_status(shape
     assert "CREATE INDEX CONCURRENTLY books_meta_gin_idx ON public.books USING gin (meta);" in ddls
     assert "CREATE INDEX CONCURRENTLY books_title_trgm_idx ON public.books USING gin (title gin_trgm_ops);" in ddls
     assert any("run CREATE EXTENSION pg_trgm first" in note for note in report.notes)
+
+
+SIZED = [
+    ("public.orders", ("o_custkey",), None),  # ~7 rows per key: posting lists
+    ("public.orders", ("o_status",), None),  # two values: deduplicated to almost nothing per row
+    ("public.orders", ("o_clerk",), None),  # text
+    ("public.orders", ("o_ratio",), None),  # numeric: no deduplication
+    ("public.orders", ("o_custkey", "o_orderdate"), None),  # correlated columns: sampled
+    ("public.lineitem", ("l_partkey", "l_quantity"), None),
+    ("public.books", ("title",), None),  # unique text
+    ("public.orders", ("o_created",), "o_status = 'O'"),  # partial on a rare value
+    ("public.orders", ("o_shipped_at",), None),  # with NULLs
+]
+
+
+def test_estimated_sizes_are_within_25_percent_of_real_create_index(shapes_dsn: str) -> None:
+    from opskit.db.hypopg import HypoPGCostModel
+    from opskit.db.interface import IndexCandidate, IndexKey
+    from opskit.db.pg import Database
+    from opskit.db.prepare import PreparedWorkload
+
+    with Database(shapes_dsn) as db:
+        schema = db.schema({table for table, _, _ in SIZED})
+        model = HypoPGCostModel(db, PreparedWorkload((), {}, {}, schema))
+        for table, columns, where in SIZED:
+            candidate = IndexCandidate(table, tuple(IndexKey(c) for c in columns), where=where)
+            hypopg = db.hypothetical_size(db.hypothetical(candidate))
+            db.reset_hypothetical()
+            estimate = model.size(candidate)
+            db.conn.execute(candidate.ddl(concurrently=False))
+            try:
+                real = db.fetch("SELECT pg_relation_size(%s::regclass)", [candidate.name])[0][0]
+            finally:
+                db.conn.execute(f"DROP INDEX {candidate.name}")
+            assert estimate is not None and abs(estimate / real - 1) <= 0.25, (candidate.label(), estimate, real)
+            if columns == ("o_status",):
+                assert hypopg > 2 * real  # what HypoPG alone would have said
