@@ -38,6 +38,7 @@ class LogSource:
     compression: str | None = None  # "gzip", "bz2", "xz" or None
     data: bytes | None = field(default=None, repr=False)  # stdin, read once
     on_read: Callable[[int], None] | None = field(default=None, repr=False, compare=False)  # progress, bytes
+    on_damage: Callable[[int, int], None] | None = field(default=None, repr=False, compare=False)  # skipped bytes
 
 
 class StatementSink(Protocol):

@@ -71,6 +71,7 @@ class Aggregator:
     def __init__(self) -> None:
         self.entries: dict[str, _Entry] = {}
         self.formats: set[str] = set()  # the log formats read, for the SQL dialect
+        self.damage: dict[str, list[tuple[int, int]]] = {}  # log -> byte ranges skipped as damaged
         self._by_text: dict[str, str] = {}
 
     def add(
@@ -106,8 +107,28 @@ class Aggregator:
         if not entry.sample:
             entry.sample, entry.line, entry.source = stats.sample, stats.line, stats.source
 
+    def damaged(self, log: str, start: int, end: int) -> None:
+        """Record a skipped byte range, joined to the previous one when they touch."""
+        spans = self.damage.setdefault(log, [])
+        if spans and start <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+
+    def notes(self) -> list[str]:
+        out = []
+        for log, spans in sorted(self.damage.items()):
+            shown = ", ".join(f"{a}-{b}" for a, b in spans[:5])
+            shown += f" and {len(spans) - 5} more" if len(spans) > 5 else ""
+            total = sum(b - a for a, b in spans)
+            out.append(f"{log}: skipped {total} damaged byte(s) (NUL padding or binary garbage) at bytes {shown}")
+        return out
+
     def merge(self, other: Aggregator, line_offset: int = 0) -> None:
         self.formats |= other.formats
+        for log, spans in other.damage.items():
+            for a, b in spans:
+                self.damaged(log, a, b)
         for key, theirs in other.entries.items():
             mine = self.entries.get(key)
             if mine is None:

@@ -88,7 +88,8 @@ def read_workload(
             agg.add_stats(row)
     mysql = bool(agg.formats) and agg.formats <= {"mysql-slow"}
     queries = agg.results(request.min_calls, request.min_time_ms)
-    return normalise(queries, Dialect.MYSQL if mysql else Dialect.POSTGRESQL)
+    workload = normalise(queries, Dialect.MYSQL if mysql else Dialect.POSTGRESQL)
+    return replace(workload, notes=(*agg.notes(), *workload.notes))
 
 
 def normalise(queries: Sequence[QueryStats], dialect: Dialect = Dialect.POSTGRESQL) -> Workload:

@@ -211,3 +211,15 @@ def test_join_using_gives_join_keys_on_both_sides() -> None:
     assert "order_items_order_id_idx ON public.order_items (order_id)" in {
         c.label() for n in needs(shape) for c in candidates_for(n)
     }
+
+
+def test_of_two_duplicate_indexes_the_used_one_is_kept() -> None:
+    from opskit.db.interface import ExistingIndex
+    from opskit.db.unused import unused_report
+
+    def index(name: str, scans: int) -> ExistingIndex:
+        return ExistingIndex(name, "public.t", ("a",), scans=scans, size_bytes=8192, definition=name)
+
+    for used, idle in (("a_idx", "b_idx"), ("b_idx", "a_idx")):
+        report = unused_report([index(used, 120), index(idle, 0)], 0, None, "db")
+        assert [(r["index"], r["kind"]) for r in report.data["indexes"]] == [(idle, "duplicate")]

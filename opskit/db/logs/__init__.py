@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 
 from opskit.core.errors import InputError, UsageError
 from opskit.core.progress import Progress
@@ -48,7 +49,9 @@ def read_workload(
     if bar is not None:
         bar.set_total(None if None in sizes else sum(s or 0 for s in sizes))
     for path, plain in zip(paths, sources, strict=True):
-        source = replace(plain, on_read=bar.advance if bar is not None else None)
+        source = replace(
+            plain, on_read=bar.advance if bar is not None else None, on_damage=partial(agg.damaged, plain.display)
+        )
         if input_format is not None:
             reader = next(r for r in available if r.name == input_format)
         else:

@@ -176,8 +176,13 @@ def _scan_range(
     path: str, start: int, end: int, pid_pattern: re.Pattern[str] | None
 ) -> tuple[Aggregator, int]:
     """Worker: aggregate the byte range [start, end) of a plain log file."""
-    source = LogSource(path=path, display=path, on_read=_count_bytes if _bytes_done is not None else None)
     agg = Aggregator()
+    source = LogSource(
+        path=path,
+        display=path,
+        on_read=_count_bytes if _bytes_done is not None else None,
+        on_damage=lambda a, b: agg.damaged(path, a, b),
+    )
     sessions = _Sessions(agg, path)
     lines = 0
     for chunk in _entry_chunks(read_chunks(source, start=start, end=end)):

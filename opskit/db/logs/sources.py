@@ -7,6 +7,7 @@ import gzip
 import io
 import lzma
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator
@@ -61,12 +62,40 @@ def open_binary(source: LogSource) -> BinaryIO:
     return raw
 
 
+_NUL_RUN = re.compile(rb"\x00+")
+GARBAGE_GAP = 16  # binary bytes between NUL runs that count as the same damage
+MOSTLY_BINARY = 0.1  # a chunk with more control bytes than this share (NUL padding aside) is not a log
+_TEXT = bytes([9, 10, 13, *range(32, 256)])  # what text is made of; the rest are control bytes
+
+
+def damaged_spans(data: bytes) -> list[tuple[int, int]]:
+    """Byte ranges of NUL padding, with the few binary bytes between NUL runs (a crash's residue)."""
+    spans: list[tuple[int, int]] = []
+    for m in _NUL_RUN.finditer(data):
+        if spans and m.start() - spans[-1][1] <= GARBAGE_GAP and b"\n" not in data[spans[-1][1] : m.start()]:
+            spans[-1] = (spans[-1][0], m.end())
+        else:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
 def decode(data: bytes, source: LogSource, offset: int = 0) -> str:
-    """Bytes to text; a NUL byte means a binary file, which is an input error."""
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise InputError(f"{source.display}: binary data near byte {offset + nul}, not a log")
-    return data.decode("utf-8", errors="replace")
+    """Bytes to text; NUL-padded or garbled stretches are cut out (and reported through
+    ``source.on_damage``); a chunk that is mostly binary is an input error."""
+    if b"\x00" not in data:
+        return data.decode("utf-8", errors="replace")
+    spans = damaged_spans(data)
+    body = data[: spans[-1][0]] if spans[-1][1] == len(data) else data  # a NUL-padded tail is not content
+    if len(body.translate(None, _TEXT)) > MOSTLY_BINARY * max(len(body), 1):
+        raise InputError(f"{source.display}: binary data near byte {offset + spans[0][0]}, not a log")
+    kept, at = [], 0
+    for a, b in spans:
+        kept.append(data[at:a])
+        at = b
+        if source.on_damage is not None:
+            source.on_damage(offset + a, offset + b)
+    kept.append(data[at:])
+    return b"".join(kept).decode("utf-8", errors="replace")
 
 
 def read_chunks(source: LogSource, size: int = CHUNK, start: int = 0, end: int | None = None) -> Iterator[str]:
