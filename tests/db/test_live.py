@@ -82,7 +82,7 @@ def test_text_report_and_password_never_shown(shop_dsn: str) -> None:
     password = conninfo_to_dict(shop_dsn)["password"]
     done = opskit("db", "suggest-indexes", WORKLOAD, "--dsn", url(shop_dsn), "-v")
     assert done.returncode == 0
-    assert "#1  CREATE INDEX CONCURRENTLY orders_customer_id_created_at_idx" in done.stdout
+    assert "#1  CREATE INDEX CONCURRENTLY orders_customer_id_created_at_" in done.stdout  # INCLUDE or not
     assert "Rejected candidates" in done.stdout and "covered by existing index" in done.stdout
     assert password not in done.stdout + done.stderr
 
