@@ -9,9 +9,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from opskit.db.candidates import generate
-from opskit.db.interface import Advice, CostModel, IndexCandidate, Suggestion
+from opskit.db.dialects import mysql_unbuildable
+from opskit.db.interface import Advice, CostModel, IndexCandidate, Rejection, Suggestion
 from opskit.db.prepare import PreparedWorkload
 from opskit.db.select import Budget, Weights, choose
+from opskit.db.workload import Dialect
 
 
 def weights(prepared: PreparedWorkload) -> Weights:
@@ -52,21 +54,27 @@ def plan(
 ) -> Advice:
     """Candidates, whole-workload choice under ``budget``, and every rejection with its reason."""
     found = generate(prepared.shapes, prepared.schema)
-    suggestions, rejected = choose(weights(prepared), found.wanted, cost_model, budget, advance, found.bundles)
+    wanted, unbuildable = found.wanted, []
+    if prepared.dialect == Dialect.MYSQL:
+        why = {c: mysql_unbuildable(c) for c in wanted}
+        unbuildable = [Rejection(c, reason) for c, reason in why.items() if reason]
+        wanted = {c: fps for c, fps in wanted.items() if not why[c]}
+    suggestions, rejected = choose(weights(prepared), wanted, cost_model, budget, advance, found.bundles)
     by_fp = {q.fingerprint: q for q in prepared.queries}
     located = []
     for s in suggestions:
         top = max((by_fp[fp] for fp in s.queries), key=lambda q: (q.total_ms or q.calls, q.fingerprint))
         located.append(replace(s, validated=validated, source=top.source, line=top.line))
-    advisory, notes = gin_advice(prepared, found.advisory)
+    advisory, notes = gin_advice(prepared, found.advisory) if prepared.dialect == Dialect.POSTGRESQL else ((), [])
     return Advice(
         suggestions=tuple(located),
-        rejected=tuple([*found.rejected, *rejected]),
+        rejected=tuple(sorted([*found.rejected, *unbuildable, *rejected], key=lambda r: r.candidate.label())),
         queries=prepared.queries,
         notes=(*prepared.notes, *notes),
         validated=validated,
         tables=prepared.schema.tables,
         advisory=advisory,
+        dialect=str(prepared.dialect),
     )
 
 

@@ -58,6 +58,8 @@ def suggest_indexes(request: AdviceRequest, out: Output) -> Report:
         with progress("reading logs", None, enabled=out.show_progress) as bar:
             workload = read_workload(request.workload, db.pg_stat_statements, bar)
         out.info(f"{len(workload.queries)} distinct statements")
+        if workload.dialect == Dialect.MYSQL:
+            raise UsageError("--dsn is a PostgreSQL server; a MySQL/MariaDB slow log is advised without --dsn")
         workload = workload.heaviest(request.max_queries)
         prepared = prepare(workload, catalog(db, workload))
         model = HypoPGCostModel(db, prepared)
@@ -68,9 +70,8 @@ def suggest_indexes(request: AdviceRequest, out: Output) -> Report:
             for q, reason in failed
         ]
         prepared = prepared.without({q.fingerprint for q, _ in failed})
-        validated = prepared.dialect == Dialect.POSTGRESQL
         with progress("pricing candidates with HypoPG", None, enabled=out.show_progress) as bar:
-            advice = plan(prepared, model, request.budget, validated=validated, advance=bar.advance)
+            advice = plan(prepared, model, request.budget, validated=True, advance=bar.advance)
         if request.create:
             for s in advice.suggestions:
                 out.info(f"creating {s.candidate.name} ...")

@@ -332,6 +332,7 @@ class Advice:
     validated: bool = False
     tables: Mapping[str, TableInfo] = field(default_factory=dict)  # the catalog's view of them
     advisory: tuple[Suggestion, ...] = ()  # GIN indexes HypoPG cannot price: listed, not chosen
+    dialect: str = "postgresql"  # or "mysql": the DDL to print
 
 
 class UnpricedCandidate(Exception):

@@ -7,6 +7,7 @@ from typing import Any
 
 from opskit.core.findings import Confidence, Finding, Location, Report, Severity, fingerprint
 from opskit.core.redact import mask_dsn
+from opskit.db.dialects import MYSQL_NOTE, ddl
 from opskit.db.interface import Advice, QueryStats, Rejection, TableInfo
 from opskit.db.units import format_bytes
 
@@ -42,7 +43,7 @@ def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
         )
         message = "\n".join(
             [
-                c.ddl(),
+                ddl(c, advice.dialect),
                 f"saves ~{s.saved_ms:.1f} {unit} ({s.share:.1%} of workload {'time' if timed else 'calls'}), "
                 f"{cost}, {size}{_table_facts(_table(advice, c.table))}",
                 *[f"serves: {fp[:100]}" for fp in s.queries[:5]],
@@ -61,7 +62,7 @@ def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
                 fingerprint=fingerprint(RULE_ID, c.label()),
                 confidence=Confidence.HIGH if advice.validated else Confidence.LOW,
                 properties={
-                    "ddl": c.ddl(),
+                    "ddl": ddl(c, advice.dialect),
                     "table": c.table,
                     "saved": s.saved_ms,
                     "share": s.share,
@@ -78,7 +79,7 @@ def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
                 "keys": [k.sql() for k in c.keys],
                 "include": list(c.include),
                 "where": c.where,
-                "ddl": c.ddl(),
+                "ddl": ddl(c, advice.dialect),
                 "queries": list(s.queries),
                 "saved": s.saved_ms,
                 "saved_unit": unit,
@@ -96,12 +97,13 @@ def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
             }
         )
     queries = [_query_json(q, served_by.get(q.fingerprint, [])) for q in advice.queries]
-    rejected = [_rejected_json(r) for r in advice.rejected]
+    rejected = [_rejected_json(r, advice.dialect) for r in advice.rejected]
     advisory = [
         {"ddl": s.candidate.ddl(), "table": s.candidate.table, "queries": list(s.queries), "share": s.share}
         for s in advice.advisory
     ]
-    notes = [*([] if advice.validated else [OFFLINE_NOTE]), *extra_notes, *advice.notes]
+    label = MYSQL_NOTE if advice.dialect == "mysql" else OFFLINE_NOTE
+    notes = [*([] if advice.validated else [label]), *extra_notes, *advice.notes]
     if not advice.queries:
         notes.append("no statements found in the workload")
     return Report(
@@ -141,6 +143,6 @@ def _query_json(q: QueryStats, indexes: list[str]) -> dict[str, Any]:
     }
 
 
-def _rejected_json(r: Rejection) -> dict[str, Any]:
-    return {"table": r.candidate.table, "ddl": r.candidate.ddl(), "reason": r.reason}
+def _rejected_json(r: Rejection, dialect: str) -> dict[str, Any]:
+    return {"table": r.candidate.table, "ddl": ddl(r.candidate, dialect), "reason": r.reason}
 
