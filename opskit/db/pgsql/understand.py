@@ -65,6 +65,14 @@ class _Rel:
         return None
 
 
+class _Level(list[_Rel]):
+    """The relations of one FROM list, and the columns its JOIN ... USING/NATURAL merged."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.merged: dict[str, ColumnRef] = {}
+
+
 @dataclass
 class _Shape:
     kind: str
@@ -130,7 +138,7 @@ class _Walker:
         self.catalog = catalog
         self.work = work
         self.shape = shape
-        self.levels: list[list[_Rel]] = []
+        self.levels: list[_Level] = []
         self.ctes: list[dict[str, Any]] = []
         self.expanding: set[str] = set()
         self.depth = 0
@@ -149,7 +157,7 @@ class _Walker:
             self.select(stmt, top=True)
             return
         self._with(stmt.withClause)
-        self.levels.append([])
+        self.levels.append(_Level())
         target = self._range_var(stmt.relation)
         self.shape.written = target.table
         if isinstance(stmt, ast.InsertStmt):
@@ -186,7 +194,7 @@ class _Walker:
             return _Rel("", outputs=dict(left.outputs), star=left.star)
         pushed = stmt.withClause is not None
         self._with(stmt.withClause)
-        level: list[_Rel] = []
+        level = _Level()
         self.levels.append(level)
         try:
             for item in stmt.fromClause or ():
@@ -257,6 +265,7 @@ class _Walker:
                 a, b = _owner(left, name), _owner(right, name)
                 if a is not None and b is not None:
                     self.shape.joins.append((a, b))
+                    self.levels[-1].merged[name] = a  # a bare name now means the join's merged column
             self.where(node.quals, 0)
             return [*left, *right]
         alias = node.alias.aliasname if getattr(node, "alias", None) is not None else ""
@@ -320,6 +329,8 @@ class _Walker:
                         return rel.column(column)
             return None
         for level in reversed(self.levels):
+            if column in level.merged:
+                return level.merged[column]
             known = [r for r in level if r.has(column)]
             if len(known) == 1:
                 return known[0].column(column)
