@@ -127,9 +127,9 @@ TEMPLATES: tuple[Template, ...] = (
     T("customer by external ref (quoted column)", 'SELECT id FROM customers WHERE "ExternalRef" = %s',
       lambda r, n: (f"EXT-{3 * r.randint(1, n['customers'] // 3)}",), calls=5),
     T("order detail (JOIN)", "SELECT o.id, p.title, oi.quantity FROM orders o "
-      "JOIN order_items oi ON oi.order_id = o.id JOIN products p ON p.id = oi.product_id WHERE o.id = %s", lambda r, n: (r.randint(1, n["orders"]),),
-      calls=15, bound=True),
-    T("items of a customer (LEFT JOIN, USING)", "SELECT o.id, count(oi.id) FROM orders o LEFT JOIN order_items oi "
+      "JOIN order_items oi ON oi.order_id = o.id JOIN products p ON p.id = oi.product_id WHERE o.id = %s",
+      lambda r, n: (r.randint(1, n["orders"]),), calls=15, bound=True),
+    T("items of a customer (LEFT JOIN)", "SELECT o.id, count(oi.id) FROM orders o LEFT JOIN order_items oi "
       "ON oi.order_id = o.id WHERE o.customer_id = %s GROUP BY o.id", lambda r, n: (_customer(r, n),), calls=5),
     T("payment of an order (JOIN USING)", "SELECT method, amount, quantity FROM payments JOIN order_items "
       "USING (order_id) WHERE order_id = %s", lambda r, n: (r.randint(1, n["orders"]),), calls=5, bound=True),
