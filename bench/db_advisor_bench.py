@@ -152,7 +152,8 @@ def build(dsn: str, ddls: list[str]) -> dict[str, int]:
             statement = ddl.replace("CREATE INDEX CONCURRENTLY", "CREATE INDEX").rstrip(";")
             conn.execute(statement)
             name = statement.split()[2]
-            names[name] = int(conn.execute("SELECT pg_relation_size(%s::regclass)", [name]).fetchone()[0])
+            row = conn.execute("SELECT pg_relation_size(%s::regclass)", [name]).fetchone()
+            names[name] = int(row[0]) if row else 0
         conn.execute("ANALYZE")
     return names
 
