@@ -59,7 +59,9 @@ def plan(
         why = {c: mysql_unbuildable(c) for c in wanted}
         unbuildable = [Rejection(c, reason) for c, reason in why.items() if reason]
         wanted = {c: fps for c, fps in wanted.items() if not why[c]}
-    suggestions, rejected = choose(weights(prepared), wanted, cost_model, budget, advance, found.bundles)
+    suggestions, rejected = choose(
+        weights(prepared), wanted, cost_model, budget, advance, found.bundles, found.ordered
+    )
     by_fp = {q.fingerprint: q for q in prepared.queries}
     located = []
     for s in suggestions:

@@ -236,6 +236,7 @@ class Candidates:
     rejected: list[Rejection]
     bundles: list[tuple[IndexCandidate, ...]]  # indexes an OR needs together (a BitmapOr)
     advisory: dict[IndexCandidate, set[str]]  # GIN indexes: HypoPG cannot price them
+    ordered: set[IndexCandidate]  # deliver a LIMIT query's ORDER BY: robust whatever the skew
 
 
 def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
@@ -243,12 +244,15 @@ def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
     wanted: dict[IndexCandidate, set[str]] = {}
     bundles: set[tuple[IndexCandidate, ...]] = set()
     advisory: dict[IndexCandidate, set[str]] = {}
+    ordered: set[IndexCandidate] = set()
     for fp, shape in shapes.items():
         for n in needs(shape, schema):
             if schema.tables and n.table not in schema.tables:
                 continue
             for candidate in candidates_for(n):
                 wanted.setdefault(candidate, set()).add(fp)
+                if n.limit and n.sort and candidate.keys[-len(n.sort) :] == n.sort[: len(candidate.keys)]:
+                    ordered.add(candidate)
             for key in n.gin:
                 advisory.setdefault(IndexCandidate(n.table, (key,), method="gin"), set()).add(fp)
             if len(n.disjuncts) > 1 and all(n.disjuncts):
@@ -264,7 +268,8 @@ def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
         else:
             kept[candidate] = fps
     gin = {c: fps for c, fps in sorted(advisory.items(), key=lambda kv: kv[0].label())}
-    return Candidates(kept, rejected, sorted(bundles, key=lambda b: [c.label() for c in b]), gin)
+    bundled = sorted(bundles, key=lambda b: [c.label() for c in b])
+    return Candidates(kept, rejected, bundled, gin, {c for c in ordered if c in kept})
 
 
 def _unknown_columns(candidate: IndexCandidate, schema: Schema) -> bool:

@@ -117,10 +117,15 @@ class HypoPGCostModel(CostModel):
         return out
 
     def _joint_distinct(self, candidate: IndexCandidate) -> float | None:
-        """Distinct key combinations of a multi-column index, sampled once per column list."""
+        """Distinct keys of a multi-column index, or of a skewed column (one with most common
+        values), sampled once per column list: pg_stats has no joint counts, and its n_distinct
+        is several times too low on skewed columns."""
         info = self.prepared.schema.tables.get(candidate.table)
         columns = tuple(k.expr for k in candidate.keys)
-        if info is None or not info.rows or len(columns) < 2 or any(k.is_expression for k in candidate.keys):
+        if info is None or not info.rows or any(k.is_expression for k in candidate.keys):
+            return None
+        stats = info.stats.get(columns[0])
+        if len(columns) == 1 and (stats is None or not stats.common or stats.n_distinct < 1000):
             return None
         key = (candidate.table, columns)
         if key not in self._distinct:

@@ -8,7 +8,7 @@ regression is kept and reported with the index.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -99,6 +99,7 @@ def choose(
     budget: Budget,
     advance: Callable[[], None] = lambda: None,
     bundles: Sequence[tuple[IndexCandidate, ...]] = (),
+    ordered: Set[IndexCandidate] = frozenset(),
 ) -> tuple[list[Suggestion], list[Rejection]]:
     """Pick indexes greedily until no candidate pays off or a budget is reached.
 
@@ -147,7 +148,12 @@ def choose(
             break
         top = max(o[0].net for o in options)
         close = [o for o in options if o[0].net >= (1 - NEARLY_EQUAL) * top]
-        option, size, group = min(close, key=lambda o: (sum(_width(c) for c in o[2]), -o[0].net, _labels(o[2])))
+        # among nearly equal options: one that delivers a LIMIT query's order (a plan that holds
+        # for a hot key too, which the planner's average estimate hides), then the narrowest
+        option, size, group = min(
+            close,
+            key=lambda o: (not any(c in ordered for c in o[2]), sum(_width(c) for c in o[2]), -o[0].net, _labels(o[2])),
+        )
         served, saved = list(option.served), option.saved
         for old in option.replaces:
             previous = chosen.pop(old)
@@ -175,8 +181,8 @@ def choose(
     for candidate, reason in reasons.items():
         if candidate not in chosen:
             final.setdefault(candidate, reason)
-    ordered = sorted(chosen.values(), key=lambda s: (-s.saved_ms, s.candidate.label()))
-    return ordered, [Rejection(c, reason) for c, reason in sorted(final.items(), key=lambda kv: kv[0].label())]
+    ranked = sorted(chosen.values(), key=lambda s: (-s.saved_ms, s.candidate.label()))
+    return ranked, [Rejection(c, reason) for c, reason in sorted(final.items(), key=lambda kv: kv[0].label())]
 
 
 def _costed(workload: Weights, base: Mapping[str, float]) -> list[QueryStats]:

@@ -76,17 +76,28 @@ def btree_size(candidate: IndexCandidate, info: TableInfo | None, distinct: floa
     keys = [info.stats[c] for c in columns]
     width = sum(_width(s) for s in keys) + sum(_width(info.stats[c]) for c in candidate.include)
     tuple_size = _align(TUPLE_HEADER + width) + LINE_POINTER
-    if distinct is None or len(keys) == 1:
+    if distinct is None:
         distinct = math.prod(max(s.n_distinct, 1.0) for s in keys)
-    distinct = min(rows, distinct)
-    per_key = rows / max(distinct, 1.0)
+    distinct = max(1.0, min(rows, distinct))
     dedup = not candidate.include and not any(s.type_name.endswith(_NO_DEDUP) for s in keys)
-    if dedup and per_key >= 2:
-        per_posting = max(1, int((MAX_POSTING - _align(TUPLE_HEADER + width)) // HEAP_TID))
-        tuples = distinct * math.ceil(per_key / per_posting)
-        leaf_bytes = tuples * tuple_size + rows * HEAP_TID
-    else:
-        leaf_bytes = rows * tuple_size
+    per_posting = max(1, int((MAX_POSTING - _align(TUPLE_HEADER + width)) // HEAP_TID)) if dedup else 1
+
+    def key_bytes(k: float) -> float:
+        """One key's rows: a tuple per row, or (deduplicated) a tuple per posting list of up to
+        ``per_posting`` heap pointers of 6 bytes each."""
+        if not dedup or k < 2:
+            return k * tuple_size
+        return math.ceil(k / per_posting) * tuple_size + HEAP_TID * k
+
+    groups = [(distinct, rows / distinct)]  # (keys, rows per key)
+    common = keys[0].common if len(keys) == 1 and candidate.where is None else {}
+    if common:  # skew: the most common values hold their own share, the rest spread evenly
+        nulls = rows * keys[0].null_frac
+        hot = [f * rows for f in common.values()]
+        rest_rows = max(0.0, rows - nulls - sum(hot))
+        rest_keys = max(1.0, distinct - len(hot))
+        groups = [(1.0, h) for h in hot] + [(rest_keys, rest_rows / rest_keys)] + ([(1.0, nulls)] if nulls else [])
+    leaf_bytes = sum(n * key_bytes(k) for n, k in groups if k > 0)
     leaves = max(1, math.ceil(leaf_bytes / (USABLE * LEAF_FILL)))
     pages, level = leaves, leaves
     fanout = max(2, int(USABLE * LEAF_FILL // tuple_size))
