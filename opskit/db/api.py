@@ -8,15 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from opskit.core.command import Output
-from opskit.core.errors import InputError, UsageError
+from opskit.core.errors import UsageError
 from opskit.core.findings import Report
+from opskit.core.inputs import read_input_text
 from opskit.core.progress import progress
 from opskit.db import pgsql
 from opskit.db.advisor import plan
 from opskit.db.heuristic import HeuristicCostModel
 from opskit.db.hypopg import HypoPGCostModel
 from opskit.db.interface import Schema, UnparseableQuery
-from opskit.db.logs.sources import require_regular_file
 from opskit.db.pg import Database
 from opskit.db.prepare import prepare
 from opskit.db.report import to_report
@@ -26,6 +26,7 @@ from opskit.db.unused import unused_report
 from opskit.db.workload import Dialect, Workload, WorkloadRequest, read_workload
 
 MAX_VIEW_DEPTH = 5
+SCHEMA_MAX_BYTES = 512 << 20
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,7 @@ def catalog(db: Database, workload: Workload) -> Schema:
 def offline_schema(path: str | None) -> Schema:
     if path is None:
         return Schema(tables={})
-    require_regular_file(path, "pg_dump -s output")
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read schema: {exc.strerror or exc}") from None
-    return parse_schema_dump(text, path)
+    return parse_schema_dump(read_input_text(path, "schema (pg_dump -s output)", SCHEMA_MAX_BYTES), path)
 
 
 def unused_indexes(dsn: str, min_size: int, out: Output) -> Report:

@@ -30,6 +30,19 @@ class QueryStats:
 
 
 @dataclass(frozen=True)
+class WorkloadRequest:
+    """Where the workload comes from and which statements count."""
+
+    logs: tuple[str, ...] = ()
+    input_format: str | None = None
+    log_prefix: str | None = None
+    from_pg_stat_statements: bool = False
+    min_calls: int = 1
+    min_time_ms: float = 0.0
+    jobs: int | None = None
+
+
+@dataclass(frozen=True)
 class LogSource:
     """A log to read: a path ("-" for stdin), how it is compressed and its display name."""
 

@@ -17,7 +17,7 @@ from opskit.core.errors import UsageError
 from opskit.core.progress import Progress
 from opskit.core.redact import mask_dsn
 from opskit.db import pgsql
-from opskit.db.interface import QueryStats, UnparseableQuery
+from opskit.db.interface import QueryStats, UnparseableQuery, WorkloadRequest
 from opskit.db.logs import read_workload as read_logs
 from opskit.db.normalize import Aggregator
 
@@ -35,19 +35,6 @@ _UTILITY = re.compile(
 class Dialect(StrEnum):
     POSTGRESQL = "postgresql"
     MYSQL = "mysql"  # MySQL and MariaDB slow logs: understood with sqlparse, advice is heuristic
-
-
-@dataclass(frozen=True)
-class WorkloadRequest:
-    """Where the workload comes from and which statements count."""
-
-    logs: tuple[str, ...] = ()
-    input_format: str | None = None
-    log_prefix: str | None = None
-    from_pg_stat_statements: bool = False
-    min_calls: int = 1
-    min_time_ms: float = 0.0
-    jobs: int | None = None
 
 
 @dataclass(frozen=True)

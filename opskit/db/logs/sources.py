@@ -8,12 +8,12 @@ import io
 import lzma
 import os
 import re
-import stat
 import sys
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from opskit.core.errors import InputError
+from opskit.core.inputs import regular_file_problem, shown_path
 from opskit.db.interface import LogSource
 
 _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
@@ -26,7 +26,7 @@ def make_source(path: str) -> LogSource:
         data = sys.stdin.buffer.read()
         compression = next((kind for magic, kind in _MAGIC.items() if data.startswith(magic)), None)
         return LogSource(path="-", display="<stdin>", compression=compression, data=data)
-    require_regular_file(path, "a log file")
+    require_regular_file(path, "log")
     try:
         with open(path, "rb") as handle:
             head = handle.read(6)
@@ -36,18 +36,15 @@ def make_source(path: str) -> LogSource:
     return LogSource(path=path, display=path, compression=compression)
 
 
-def require_regular_file(path: str, expected: str) -> None:
-    """A one-line InputError unless ``path`` is a regular file: a FIFO or a device would block."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(mode):
-        raise InputError(f"{path}: is a directory, expected {expected}")
-    if not stat.S_ISREG(mode):
-        raise InputError(f"{path}: not a regular file, expected {expected} (pipe a stream in with - instead)")
+def require_regular_file(path: str, what: str) -> None:
+    """A one-line InputError unless ``path`` is a regular file: a FIFO or a device would block
+    (the check is opskit.core.inputs', shared by every command)."""
+    problem = regular_file_problem(path)
+    if problem is None:
+        return
+    if not os.path.lexists(path):
+        raise InputError(f"{shown_path(path)}: no such file")
+    raise InputError(f"{shown_path(path)}: {what} {problem}")
 
 
 def open_binary(source: LogSource) -> BinaryIO:
