@@ -73,6 +73,12 @@ def suggest_indexes(request: AdviceRequest, out: Output) -> Report:
         prepared = prepared.without({q.fingerprint for q, _ in failed})
         with progress("pricing candidates with HypoPG", None, enabled=out.show_progress) as bar:
             advice = plan(prepared, model, request.budget, validated=True, advance=bar.advance)
+        by_fp = {q.fingerprint: q for q in prepared.queries}
+        notes += [
+            f"{by_fp[fp].source}:{by_fp[fp].line}: LIMIT-plan trap not counted as a gain: {reason}"
+            for fp, reason in sorted(model.traps.items())
+            if fp in by_fp
+        ]
         if request.create:
             for s in advice.suggestions:
                 out.info(f"creating {s.candidate.name} ...")

@@ -245,3 +245,19 @@ def test_estimated_sizes_are_within_25_percent_of_real_create_index(shapes_dsn: 
             assert estimate is not None and abs(estimate / real - 1) <= 0.25, (candidate.label(), estimate, real)
             if columns == ("o_status",):
                 assert hypopg > 2 * real  # what HypoPG alone would have said
+
+
+def test_a_sort_index_that_would_filter_its_way_to_a_limit_is_not_counted(shapes_dsn: str, tmp_path: Path) -> None:
+    """o_ratio < 0.001 matches 99 of the oldest rows: walking o_created DESC reads all 200k (the trap)."""
+    path = tmp_path / "trap.sql"
+    path.write_text(
+        "SELECT o_orderkey FROM orders ORDER BY o_created DESC LIMIT 10;\n"
+        "SELECT o_orderkey FROM orders WHERE o_ratio < 0.001 ORDER BY o_created DESC LIMIT 10;\n"
+    )
+    request = api.AdviceRequest(workload=WorkloadRequest(logs=(str(path),)), dsn=shapes_dsn)
+    report = api.suggest_indexes(request, Output(fmt="json", quiet=True))
+    serving = {ix["name"]: ix["queries"] for ix in report.data["indexes"]}
+    filtered = next(q["fingerprint"] for q in report.data["queries"] if "o_ratio" in q["fingerprint"])
+    assert filtered not in serving["orders_o_created_idx"]
+    assert filtered in serving["orders_o_ratio_idx"]
+    assert any("LIMIT-plan trap" in note and "rows on <" in note for note in report.notes)
