@@ -26,51 +26,13 @@ from opskit.db.interface import (
     quote_ident,
 )
 from opskit.db.pgsql.parse import KINDS, Work, nodes, nodes_shallow, one
+from opskit.db.pgsql.scope import Level, Rel, owner, renamed
 
 MAX_DEPTH = 150  # depth of the walk over the parse tree
 MAX_VIEW_DEPTH = 5  # views over views
 _RANGE = {"<", ">", "<=", ">="}
 _CONTAINS = {"@>", "<@", "?", "?|", "?&", "&&"}
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "=": "=", "@>": "<@", "<@": "@>", "&&": "&&"}
-
-
-@dataclass
-class _Rel:
-    """A relation in a FROM list: a base table, or a derived one (subquery, CTE, view, function)."""
-
-    alias: str
-    table: str | None = None
-    columns: tuple[str, ...] = ()  # a base table's columns from the catalog (empty: unknown)
-    outputs: dict[str, ColumnRef | None] = field(default_factory=dict)
-    star: list[_Rel] = field(default_factory=list)  # a derived relation's SELECT * sources
-    opaque: bool = False  # a function or VALUES: nothing to attribute
-
-    def has(self, column: str) -> bool | None:
-        """Whether ``column`` is this relation's (None: cannot tell without the catalog)."""
-        if self.table is not None:
-            return column in self.columns if self.columns else None
-        if column in self.outputs:
-            return True
-        answers = [r.has(column) for r in self.star]
-        return True if True in answers else (None if None in answers or self.opaque else False)
-
-    def column(self, column: str) -> ColumnRef | None:
-        if self.table is not None:
-            return ColumnRef(self.table, column)
-        if column in self.outputs:
-            return self.outputs[column]
-        for rel in self.star:
-            if rel.has(column) is not False:
-                return rel.column(column)
-        return None
-
-
-class _Level(list[_Rel]):
-    """The relations of one FROM list, and the columns its JOIN ... USING/NATURAL merged."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.merged: dict[str, ColumnRef] = {}
 
 
 @dataclass
@@ -138,7 +100,7 @@ class _Walker:
         self.catalog = catalog
         self.work = work
         self.shape = shape
-        self.levels: list[_Level] = []
+        self.levels: list[Level] = []
         self.ctes: list[dict[str, Any]] = []
         self.expanding: set[str] = set()
         self.depth = 0
@@ -157,7 +119,7 @@ class _Walker:
             self.select(stmt, top=True)
             return
         self._with(stmt.withClause)
-        self.levels.append(_Level())
+        self.levels.append(Level())
         target = self._range_var(stmt.relation)
         self.shape.written = target.table
         if isinstance(stmt, ast.InsertStmt):
@@ -179,7 +141,7 @@ class _Walker:
         if clause is not None:
             self.ctes.append({cte.ctename: cte for cte in clause.ctes})
 
-    def select(self, stmt: Any, top: bool) -> _Rel:
+    def select(self, stmt: Any, top: bool) -> Rel:
         """Walk one SELECT; its output columns as a derived relation."""
         self._enter()
         try:
@@ -187,14 +149,14 @@ class _Walker:
         finally:
             self.depth -= 1
 
-    def _select(self, stmt: Any, top: bool) -> _Rel:
+    def _select(self, stmt: Any, top: bool) -> Rel:
         if stmt.op != SetOperation.SETOP_NONE:
             left = self.select(stmt.larg, top=False)
             self.select(stmt.rarg, top=False)
-            return _Rel("", outputs=dict(left.outputs), star=left.star)
+            return Rel("", outputs=dict(left.outputs), star=left.star)
         pushed = stmt.withClause is not None
         self._with(stmt.withClause)
-        level = _Level()
+        level = Level()
         self.levels.append(level)
         try:
             for item in stmt.fromClause or ():
@@ -203,7 +165,7 @@ class _Walker:
                 self._sublinks(row)
             self.where(stmt.whereClause, 0)
             self._sublinks(stmt.havingClause)
-            out = _Rel("", opaque=not level)
+            out = Rel("", opaque=not level)
             targets: dict[str, Any] = {}
             for position, res in enumerate(stmt.targetList or ()):
                 self._sublinks(res.val)
@@ -242,7 +204,7 @@ class _Walker:
 
     # FROM
 
-    def _from_item(self, node: Any) -> list[_Rel]:
+    def _from_item(self, node: Any) -> list[Rel]:
         self._enter()
         try:
             rels = self._from(node)
@@ -250,7 +212,7 @@ class _Walker:
             self.depth -= 1
         return rels
 
-    def _from(self, node: Any) -> list[_Rel]:
+    def _from(self, node: Any) -> list[Rel]:
         level = self.levels[-1]
         if isinstance(node, ast.RangeVar):
             return [self._range_var(node)]
@@ -262,7 +224,7 @@ class _Walker:
                 known = {c for r in left for c in (r.columns or r.outputs)}
                 names = [c for r in right for c in (r.columns or r.outputs) if c in known]
             for name in names:
-                a, b = _owner(left, name), _owner(right, name)
+                a, b = owner(left, name), owner(right, name)
                 if a is not None and b is not None:
                     self.shape.joins.append((a, b))
                     self.levels[-1].merged[name] = a  # a bare name now means the join's merged column
@@ -270,27 +232,27 @@ class _Walker:
             return [*left, *right]
         alias = node.alias.aliasname if getattr(node, "alias", None) is not None else ""
         if isinstance(node, ast.RangeSubselect):
-            rel = _renamed(self.select(node.subquery, top=False), node.alias.colnames if node.alias else None)
+            rel = renamed(self.select(node.subquery, top=False), node.alias.colnames if node.alias else None)
             rel.alias = alias
         else:  # functions, table samples, XML/JSON tables
             for part in nodes(node, self.work):
                 if isinstance(part, ast.SubLink):
                     self.select(part.subselect, top=False)
-            rel = _Rel(alias, opaque=True)
+            rel = Rel(alias, opaque=True)
         level.append(rel)
         return [rel]
 
-    def _range_var(self, node: Any) -> _Rel:
+    def _range_var(self, node: Any) -> Rel:
         alias = node.alias.aliasname if node.alias is not None else node.relname
         level = self.levels[-1]
         scopes = [] if node.schemaname else [s for s in reversed(self.ctes) if node.relname in s]
         cte = scopes[0][node.relname] if scopes else None
         if cte is not None:
-            rel = _Rel(alias, opaque=True)  # a recursive reference to the CTE being read
+            rel = Rel(alias, opaque=True)  # a recursive reference to the CTE being read
             if node.relname not in self.expanding:
-                rel = _renamed(self._derived(node.relname, cte.ctequery), cte.aliascolnames)
+                rel = renamed(self._derived(node.relname, cte.ctequery), cte.aliascolnames)
             if cte.ctematerialized == CTEMaterialize.CTEMaterializeAlways:
-                rel = _Rel(alias, opaque=True)  # a fence: outer filters do not reach its tables
+                rel = Rel(alias, opaque=True)  # a fence: outer filters do not reach its tables
         else:
             table = self.catalog.qualify(node.schemaname, node.relname)
             view = self.catalog.view(table)
@@ -298,17 +260,17 @@ class _Walker:
                 rel = self._derived(table, one(view))
             else:
                 self.shape.tables.append(table)
-                rel = _Rel(alias, table=table, columns=self.catalog.columns(table))
+                rel = Rel(alias, table=table, columns=self.catalog.columns(table))
         rel.alias = alias
         level.append(rel)
         return rel
 
-    def _derived(self, name: str, query: Any) -> _Rel:
+    def _derived(self, name: str, query: Any) -> Rel:
         """A CTE or view, inlined: its own filters count, outer columns map through its outputs."""
         self.expanding.add(name)
         outer, self.levels = self.levels, self.levels[:-1]
         try:
-            return self.select(query, top=False) if isinstance(query, ast.SelectStmt) else _Rel("", opaque=True)
+            return self.select(query, top=False) if isinstance(query, ast.SelectStmt) else Rel("", opaque=True)
         finally:
             self.levels = outer
             self.expanding.discard(name)
@@ -526,22 +488,6 @@ def _aggregate(node: Any) -> bool:
     if not isinstance(node, ast.FuncCall):
         return False
     return bool(node.over or node.agg_star or node.agg_distinct or node.funcname[-1].sval in _AGGREGATES)
-
-
-def _renamed(rel: _Rel, names: Any) -> _Rel:
-    """A derived relation whose columns an alias list renames, in order (``AS v(a, b)``)."""
-    if names:
-        columns = list(rel.outputs.values())
-        rel.outputs = {str(n.sval): c for n, c in zip(names, columns, strict=False)}
-    return rel
-
-
-def _owner(rels: list[_Rel], column: str) -> ColumnRef | None:
-    known = [r for r in rels if r.has(column)]
-    if len(known) == 1:
-        return known[0].column(column)
-    unknown = [r for r in rels if r.has(column) is None]
-    return unknown[-1].column(column) if not known and unknown else None
 
 
 def _string(node: Any) -> str | None:
