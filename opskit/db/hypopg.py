@@ -69,12 +69,15 @@ class HypoPGCostModel(CostModel):
         self._distinct: dict[tuple[str, tuple[str, ...]], float | None] = {}
         self.explains = 0
 
+    def _plan(self, q: QueryStats) -> dict[str, Any]:
+        return self.db.explain(self.sql[q.fingerprint], self.prepared.values.get(q.fingerprint))
+
     def explain_all(self) -> list[tuple[QueryStats, str]]:
         """The queries the planner does not accept, with the reason (the others' costs are cached)."""
         failed = []
         for q in self.prepared.queries:
             try:
-                self._costs[(q.fingerprint, frozenset())] = self.db.explain_cost(self.sql[q.fingerprint])
+                self._costs[(q.fingerprint, frozenset())] = float(self._plan(q)["Total Cost"])
                 self.explains += 1
             except psycopg.Error as exc:
                 failed.append((q, mask_dsn(first_line(exc))))
@@ -102,7 +105,7 @@ class HypoPGCostModel(CostModel):
                     except psycopg.Error as exc:
                         raise UnpricedCandidate(f"HypoPG cannot create it: {first_line(exc)}") from None
                 for q in batch:
-                    plan = self.db.explain(self.sql[q.fingerprint])
+                    plan = self._plan(q)
                     self.explains += 1
                     cost = float(plan["Total Cost"])
                     trap = limit_trap(plan, self.table_rows)

@@ -151,6 +151,7 @@ class QueryShape:
     select_star: bool = False
     limit: bool = False
     written_table: str | None = None  # the table an INSERT/UPDATE/DELETE changes
+    params: tuple[tuple[int, ColumnRef], ...] = ()  # $n compared to a column, for representative values
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,7 @@ class ColumnStats:
     n_distinct: float = 0.0  # absolute
     common: Mapping[str, float] = field(default_factory=dict, hash=False)  # most common values -> frequency
     type_name: str = ""  # format_type(), e.g. "bigint", "character varying(255)"
+    typical: str | None = None  # a representative value: the histogram's median, else the most common
 
     def frequency(self, value: str) -> float | None:
         """The share of rows equal to ``value`` (from the MCV list, else spread over the rest)."""

@@ -101,10 +101,10 @@ class Database:
         types = {(r[0], column): kind for r in rows for column, kind in zip(r[5], r[6], strict=True)}
         stats: dict[str, dict[str, float]] = {}
         column_stats: dict[str, dict[str, ColumnStats]] = {}
-        for table, column, n_distinct, reltuples, width, null_frac, values, freqs in self.fetch(
+        for table, column, n_distinct, reltuples, width, null_frac, values, freqs, bounds in self.fetch(
             """
             SELECT s.schemaname || '.' || s.tablename, s.attname, s.n_distinct, c.reltuples, s.avg_width,
-                   s.null_frac, s.most_common_vals::text, s.most_common_freqs
+                   s.null_frac, s.most_common_vals::text, s.most_common_freqs, s.histogram_bounds::text
             FROM pg_stats s
             JOIN pg_namespace n ON n.nspname = s.schemaname
             JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = n.oid
@@ -116,8 +116,10 @@ class Database:
             distinct = n_distinct if n_distinct >= 0 else -n_distinct * max(reltuples, 1)
             stats.setdefault(table, {})[column] = float(distinct)
             common = dict(zip(array_elements(values or "{}"), map(float, freqs or ()), strict=False))
+            histogram = array_elements(bounds or "{}")
+            typical = histogram[len(histogram) // 2] if histogram else next(iter(common), None)
             column_stats.setdefault(table, {})[column] = ColumnStats(
-                float(width), float(null_frac), distinct, common, types.get((table, column), "")
+                float(width), float(null_frac), distinct, common, types.get((table, column), ""), typical
             )
         infos = {
             name: TableInfo(
@@ -237,11 +239,12 @@ class Database:
         version = self.fetch("SELECT extversion FROM pg_extension WHERE extname = 'hypopg'")[0][0]
         return tuple(int(p) for p in re.findall(r"\d+", version))
 
-    def explain(self, statement: str) -> dict[str, Any]:
+    def explain(self, statement: str, values: Mapping[int, str] | None = None) -> dict[str, Any]:
         """The planner's plan (the JSON ``Plan`` node) for ``statement``.
 
         A statement with ``$n`` parameters is prepared and planned for representative values of
-        the parameter types PostgreSQL infers (``typed_values``), as a custom plan, never with NULLs:
+        the parameter types PostgreSQL infers (``typed_values``; ``values`` by $n from pg_stats
+        where the parameter is compared to a column), as a custom plan, never with NULLs:
         ``LIMIT NULL`` or ``created_at > NULL`` would price a different query.
         """
         if not _PARAM.search(statement):
@@ -252,7 +255,7 @@ class Database:
             found = self.conn.execute(
                 "SELECT parameter_types::text[] FROM pg_prepared_statements WHERE name = 'opskit_stmt'"
             ).fetchone()
-            args = ", ".join(typed_values(list(found[0]) if found else []))
+            args = ", ".join(typed_values(list(found[0]) if found else [], values or {}))
             self.conn.execute("SET plan_cache_mode = force_custom_plan")
             row = self.conn.execute(
                 pgsql.SQL("EXPLAIN (FORMAT JSON) EXECUTE opskit_stmt" + (f"({args})" if args else ""))
@@ -353,13 +356,16 @@ _TYPED = {
 }  # fmt: skip
 
 
-def typed_values(types: list[str]) -> list[str]:
-    """A representative literal per parameter type: a small LIMIT, a recent time, a short text."""
+def typed_values(types: list[str], known: Mapping[int, str] | None = None) -> list[str]:
+    """A representative literal per parameter: the column's typical value from pg_stats when the
+    parameter is compared to one, else by type (a small LIMIT, a recent time, a short text)."""
     out = []
-    for name in types:
+    for number, name in enumerate(types, 1):
         base = name.removesuffix("[]")
-        value = _TYPED.get(base, "a")
+        value = (known or {}).get(number) if not name.endswith("[]") else None
+        value = value if value is not None else _TYPED.get(base, "a")
         if name.endswith("[]"):
             value = "{" + ",".join([f'"{value}"'] * 3) + "}"
-        out.append(f"'{value}'::{name}" if name != "unknown" else "'a'")
+        value = value.replace("'", "''")
+        out.append(f"'{value}'::{name}" if name != "unknown" else f"'{value}'")
     return out

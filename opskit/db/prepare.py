@@ -30,6 +30,7 @@ class PreparedWorkload:
     dialect: Dialect = Dialect.POSTGRESQL
     notes: tuple[str, ...] = ()
     needs: Mapping[str, tuple[TableNeeds, ...]] = field(default_factory=dict)
+    values: Mapping[str, Mapping[int, str]] = field(default_factory=dict)  # fingerprint -> $n -> typical value
 
     def without(self, fingerprints: set[str]) -> PreparedWorkload:
         return replace(self, queries=tuple(q for q in self.queries if q.fingerprint not in fingerprints))
@@ -85,5 +86,17 @@ def prepare(workload: Workload, schema: Schema) -> PreparedWorkload:
         dialect=workload.dialect,
         notes=tuple(notes),
         needs={fp: tuple(needs(shape, schema)) for fp, shape in shapes.items()},
+        values={fp: typical_values(shape, schema) for fp, shape in shapes.items() if shape.params},
     )
+
+
+def typical_values(shape: QueryShape, schema: Schema) -> dict[int, str]:
+    """For each ``$n`` compared to a column, that column's representative value from pg_stats."""
+    out = {}
+    for number, column in shape.params:
+        info = schema.tables.get(column.table)
+        stats = info.stats.get(column.expr) if info is not None else None
+        if stats is not None and stats.typical is not None:
+            out[number] = stats.typical
+    return out
 

@@ -29,3 +29,16 @@ def test_parameters_get_representative_typed_values_never_null() -> None:
         "'20'::bigint", "'1 day'::interval", "'yesterday'::timestamp with time zone",
         "'{\"a\",\"a\",\"a\"}'::text[]", "'a'",
     ]  # fmt: skip
+
+
+def test_a_parameter_compared_to_a_column_gets_the_columns_typical_value() -> None:
+    from opskit.db.interface import ColumnStats, Schema, TableInfo
+    from opskit.db.pgsql import understand
+    from opskit.db.prepare import typical_values
+
+    stats = {"status": ColumnStats(5, typical="delivered"), "customer_id": ColumnStats(8, typical="4711")}
+    schema = Schema(tables={"public.orders": TableInfo("public.orders", ("status", "customer_id", "id"), stats=stats)})
+    shape = understand("SELECT id FROM orders WHERE status = $1 AND customer_id = $2::bigint LIMIT $3", schema)
+    assert typical_values(shape, schema) == {1: "delivered", 2: "4711"}
+    got = typed_values(["text", "bigint", "bigint"], {1: "O'Brien"})
+    assert got == ["'O''Brien'::text", "'20'::bigint", "'20'::bigint"]

@@ -47,6 +47,7 @@ class _Shape:
     select_star: bool = False
     limit: bool = False
     written: str | None = None
+    params: dict[int, ColumnRef] = field(default_factory=dict)
 
 
 def understand(sql: str, catalog: Catalog, work: Work | None = None) -> QueryShape:
@@ -72,6 +73,7 @@ def understand(sql: str, catalog: Catalog, work: Work | None = None) -> QuerySha
         select_star=shape.select_star,
         limit=shape.limit,
         written_table=shape.written,
+        params=tuple(sorted(shape.params.items())),
     )
 
 
@@ -423,6 +425,9 @@ class _Walker:
         if not self._is_value(right):
             return
         column = self._key(left)
+        param = right.arg if isinstance(right, ast.TypeCast) else right
+        if isinstance(param, ast.ParamRef) and column is not None and not column.is_expression:
+            self.shape.params.setdefault(param.number, column)
         if kind == A_Expr_Kind.AEXPR_OP and op == "=":
             literal = str(RawStream()(right)) if isinstance(right, ast.A_Const | ast.TypeCast) else None
             self._predicate(column, PredicateKind.EQ, group, literal=literal)
