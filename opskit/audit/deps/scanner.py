@@ -83,8 +83,8 @@ class DepsScanner(Scanner):
         parsed: list[tuple[SourceFile, Sequence[Package]]] = []
         for source in files:
             parser = parser_for(source.path)
-            if parser is None:
-                continue
+            if parser is None or source.origin.get("removed_later"):
+                continue  # a package a later image layer replaced or deleted is not installed
             result = parser(source.text, source.path, self._siblings(source))
             notes.extend(result.notes)
             if result.packages:
