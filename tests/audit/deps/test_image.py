@@ -69,6 +69,7 @@ def test_secret_in_a_layer_is_found_with_layer_and_path(image: tuple[str, list[s
     assert token, findings
     assert token[0]["properties"]["layer"] == layers[0] and token[0]["properties"]["image"] == tag
     assert len(token) == 1  # the token was replaced by a later layer, yet it ships in the first one
+    assert token[0]["properties"]["removed_later"] == "yes" and "removed by a later layer" in token[0]["message"]
     assert TOKEN not in result.output  # redacted as everywhere else
 
 
