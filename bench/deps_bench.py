@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -51,6 +52,7 @@ class Row:
     tool: str
     what: str
     seconds: float
+    cpu_seconds: float  # the tool's own user+system time: steadier than wall time on a shared machine
     findings: int
     recall: float | None
     false_alarms: int | None
@@ -103,34 +105,39 @@ def generate(records: int, names: int, packages: int, workdir: Path) -> tuple[Pa
     return workdir, requirements, truth
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def score(found: set[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[float, int]:
     return (len(found & truth) / len(truth) if truth else 1.0), len(found - truth)
 
 
-def opskit_offline(db: Path, requirements: Path, cache: Path) -> tuple[float, float, float, set[tuple[str, str]]]:
-    """(index build s, matching s with the index in place, whole CLI run s, findings)."""
+def opskit_offline(db: Path, requirements: Path, cache: Path) -> tuple[list[float], set[tuple[str, str]]]:
+    """([index build s, its CPU s, matching s, its CPU s, whole CLI run s, its CPU s], findings)."""
     from opskit.audit.deps.interface import DepsOptions
     from opskit.audit.deps.scanner import DepsScanner
     from opskit.audit.interface import ScanSettings, SourceFile
 
     settings = ScanSettings(root=str(requirements.parent), extra={"deps": DepsOptions(vuln_db=str(db)),
                                                                   "osv_index_dir": cache})
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     scanner = DepsScanner(settings)
     scanner.source.ensure_index()  # type: ignore[attr-defined]
-    build = time.perf_counter() - start
+    build, build_cpu = time.perf_counter() - start, time.process_time() - cpu
     source = SourceFile(path="requirements.txt", text=requirements.read_text())
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     scanner = DepsScanner(settings)
     result = scanner.scan([source])
-    match = time.perf_counter() - start
+    match, match_cpu = time.perf_counter() - start, time.process_time() - cpu
     env = {**os.environ, "XDG_CACHE_HOME": str(cache.parent.parent), "PYTHONPATH": str(ROOT)}  # .../opskit/osv
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     subprocess.run([sys.executable, "-m", "opskit", "audit", "--only", "deps", "--no-cache", "--vuln-db", str(db),
                     "--format", "json", "-o", str(cache / "out.json"), str(requirements)], env=env, check=False)
-    whole = time.perf_counter() - start
+    whole, whole_cpu = time.perf_counter() - start, _children_cpu() - cpu
     found = {(f.properties["package"], f.rule_id) for f in result.findings}
-    return build, match, whole, found
+    return [build, build_cpu, match, match_cpu, whole, whole_cpu], found
 
 
 def online_runs(db: Path, requirements: Path, workdir: Path, truth: set[tuple[str, str]]) -> list[Row]:
@@ -144,31 +151,32 @@ def online_runs(db: Path, requirements: Path, workdir: Path, truth: set[tuple[st
         env = {**os.environ, "OPSKIT_OSV_API": url, "OPSKIT_PYPI_URL": url, "PYTHONPATH": str(ROOT),
                "XDG_CACHE_HOME": str(workdir / "xdg")}
         out = workdir / "opskit-online.json"
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu()
         subprocess.run([sys.executable, "-m", "opskit", "audit", "--only", "deps", "--no-cache", "--format", "json",
                         "-o", str(out), str(requirements)], env=env, check=False)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu
         found = {(f["properties"]["package"], f["rule_id"]) for f in json.loads(out.read_text())["findings"]
                  if not f["rule_id"].startswith("deps-")}
-        rows.append(Row("opskit", "online: local OSV API + registry lookups", seconds, len(found),
+        rows.append(Row("opskit", "online: local OSV API + registry lookups", seconds, cpu, len(found),
                         *score(found, truth)))
         pip_audit = BIN / "pip-audit"
         if not pip_audit.exists():
             print("pip-audit is not installed (bench extra); skipped", file=sys.stderr)
             return rows
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu()
         proc = subprocess.run([str(pip_audit), "-r", str(requirements), "--no-deps", "--disable-pip", "-s", "osv",
                                "--osv-url", f"{url}/v1/query", "-f", "json", "--progress-spinner", "off",
                                "--cache-dir", str(workdir / "pip-audit-cache")],
                               capture_output=True, text=True, check=False)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu
     try:
         report: Any = json.loads(proc.stdout)
     except ValueError:
         print(f"pip-audit failed: {proc.stderr[-500:]}", file=sys.stderr)
         return rows
     pa_found = {(d["name"], v["id"]) for d in report.get("dependencies", []) for v in d.get("vulns", [])}
-    rows.append(Row("pip-audit", "online: local OSV API (--osv-url)", seconds, len(pa_found), *score(pa_found, truth)))
+    rows.append(Row("pip-audit", "online: local OSV API (--osv-url)", seconds, cpu, len(pa_found),
+                    *score(pa_found, truth)))
     return rows
 
 
@@ -185,18 +193,19 @@ def main() -> None:
         db, requirements, truth = generate(args.records, args.names, args.packages, workdir / "data")
         print(f"generated {args.records} records, {args.packages} pins, {len(truth)} true hits "
               f"in {time.perf_counter() - start:.1f} s")
-        build, match, whole, found = opskit_offline(db, requirements, workdir / "xdg" / "opskit" / "osv")
+        times, found = opskit_offline(db, requirements, workdir / "xdg" / "opskit" / "osv")
         recall, false = score(found, truth)
-        rows = [Row("opskit", "offline: index build (once)", build, 0, None, None),
-                Row("opskit", "offline: matching, index in place", match, len(found), recall, false),
-                Row("opskit", "offline: whole CLI run, index in place", whole, len(found), recall, false)]
+        rows = [Row("opskit", "offline: index build (once)", times[0], times[1], 0, None, None),
+                Row("opskit", "offline: matching, index in place", times[2], times[3], len(found), recall, false),
+                Row("opskit", "offline: whole CLI run, index in place", times[4], times[5], len(found), recall, false)]
         if not args.skip_online:
             rows += online_runs(db, requirements, workdir, truth)
-    print(f"{'tool':10} {'what':48} {'seconds':>8} {'findings':>8} {'recall':>7} {'false':>6}")
+    print(f"{'tool':10} {'what':48} {'seconds':>8} {'cpu s':>8} {'findings':>8} {'recall':>7} {'false':>6}")
     for row in rows:
         recall_text = f"{row.recall:.3f}" if row.recall is not None else "-"
         false_text = str(row.false_alarms) if row.false_alarms is not None else "-"
-        print(f"{row.tool:10} {row.what:48} {row.seconds:8.3f} {row.findings:8} {recall_text:>7} {false_text:>6}")
+        print(f"{row.tool:10} {row.what:48} {row.seconds:8.3f} {row.cpu_seconds:8.3f} {row.findings:8} "
+              f"{recall_text:>7} {false_text:>6}")
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     atomic_write(RESULTS, json.dumps({"records": args.records, "names": args.names, "packages": args.packages,
                                       "load_average": round(os.getloadavg()[0], 2),
