@@ -1,10 +1,11 @@
 """Benchmark: ``opskit audit --only deps`` against pip-audit on the same 2,000-package requirements file.
 
 Generates, deterministically, an OSV export in the real schema the size of PyPI's (``--records``
-records over ``--names`` package names, each with aliases, a CVSS vector, ECOSYSTEM ranges and
-an explicit ``versions`` list, zipped as ``PyPI/all.zip``) and a requirements file of
-``--packages`` pins, some inside an advisory's range and some outside, so the truth is known by
-construction. Then, on the same input:
+records over ``--names`` package names, each with aliases, a CVSS v3 or v4 vector and one of the
+shapes PyPI's records have: introduced/fixed, introduced/last_affected, an explicit ``versions``
+list only, two ranges, withdrawn; zipped as ``PyPI/all.zip``) and a requirements file of
+``--packages`` pins (one in four a release candidate), some inside an advisory's range and some
+outside, so the truth is known by construction (tuple comparisons, not opskit's matcher). Then, on the same input:
 
 * opskit offline: building the SQLite index once (first run), then matching with the index in
   place (in-process, the figure the issue's "< 1 s" is about) and a whole CLI run;
@@ -62,18 +63,47 @@ def _name(i: int) -> str:
     return f"{WORDS[i % len(WORDS)]}-{WORDS[(i // len(WORDS)) % len(WORDS)]}-{i}"
 
 
+# Record shapes, by record number modulo 5, as PyPI's database has them.
+SHAPES = ("introduced/fixed", "introduced/last_affected", "versions list only", "two ranges", "withdrawn or fixed")
+Version = tuple[int, int]  # (minor, patch) of 1.minor.patch; patch -1 is the release candidate 1.minor.0rc1
+
+
+def _affected(version: Version, spans: list[tuple[Version, Version]], listed: set[Version] | None) -> bool:
+    """The truth, by construction: inside a half-open span, or in the explicit list."""
+    if listed is not None:
+        return version in listed
+    return any(low <= version < high for low, high in spans)
+
+
+def _events(low: Version, high: Version, shape: int) -> list[dict[str, str]]:
+    first = {"introduced": "0"} if low == (0, 0) else {"introduced": f"1.{low[0]}.0"}
+    if shape == 1:  # last_affected: the highest affected release instead of the first fixed one
+        return [first, {"last_affected": f"1.{high[0] - 1}.2"}]
+    return [first, {"fixed": f"1.{high[0]}.0"}]
+
+
 def generate(records: int, names: int, packages: int, workdir: Path) -> tuple[Path, Path, set[tuple[str, str]]]:
     """The export zip, the requirements file and the truth: (package, advisory id) pairs affected."""
     rng = random.Random(14)
-    by_name: dict[str, list[tuple[str, int, int]]] = {}  # name -> (id, introduced minor, fixed minor)
+    by_name: dict[str, list[tuple[str, list[tuple[Version, Version]], set[Version] | None]]] = {}
     export = workdir / "PyPI" / "all.zip"
     export.parent.mkdir(parents=True)
     with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
         for n in range(records):
             name = _name(rng.randrange(names))
-            introduced, fixed = sorted(rng.sample(range(0, 40), 2))
-            vuln_id = f"PYSEC-{2015 + n % 10}-{n}"
-            by_name.setdefault(name, []).append((vuln_id, introduced, fixed))
+            introduced, fixed = sorted(rng.sample(range(0, 36), 2))
+            shape, vuln_id = n % 5, f"PYSEC-{2015 + n % 10}-{n}"
+            spans = [((introduced, 0), (fixed, 0))] + ([((fixed + 2, 0), (fixed + 4, 0))] if shape == 3 else [])
+            versions = [(m, p) for low, high in spans for m in range(low[0], high[0]) for p in range(3)]
+            withdrawn = shape == 4 and n % 50 == 4
+            affected: dict[str, Any] = {"package": {"ecosystem": "PyPI", "name": name, "purl": f"pkg:pypi/{name}"},
+                                        "versions": [f"1.{m}.{p}" for m, p in versions]}
+            if shape != 2:
+                affected["ranges"] = [{"type": "ECOSYSTEM", "events": _events(low, high, shape)} for low, high in spans]
+            if shape == 1:  # affected up to and including 1.(fixed-1).2: 1.fixed.0rc1 is not
+                spans = [(low, (high[0] - 1, 3)) for low, high in spans]
+            if not withdrawn:
+                by_name.setdefault(name, []).append((vuln_id, spans, set(versions) if shape == 2 else None))
             record = {
                 "schema_version": "1.6.0", "id": vuln_id, "modified": "2025-01-01T00:00:00Z",
                 "published": "2024-01-01T00:00:00Z", "aliases": [f"CVE-{2015 + n % 10}-{100000 + n}"],
@@ -81,13 +111,9 @@ def generate(records: int, names: int, packages: int, workdir: Path) -> tuple[Pa
                            "handling, which lets remote attackers cause a denial of service or bypass checks. " * 3,
                 "severity": [{"type": "CVSS_V3" if VECTORS[n % 5].startswith("CVSS:3") else "CVSS_V4",
                               "score": VECTORS[n % 5]}],
-                "affected": [{
-                    "package": {"ecosystem": "PyPI", "name": name, "purl": f"pkg:pypi/{name}"},
-                    "ranges": [{"type": "ECOSYSTEM", "events": [
-                        {"introduced": "0" if introduced == 0 else f"1.{introduced}.0"}, {"fixed": f"1.{fixed}.0"}]}],
-                    "versions": [f"1.{m}.{p}" for m in range(introduced, fixed) for p in range(3)],
-                }],
+                "affected": [affected],
                 "references": [{"type": "ADVISORY", "url": f"https://example.org/advisories/{vuln_id}"}],
+                **({"withdrawn": "2025-02-01T00:00:00Z"} if withdrawn else {}),
             }
             archive.writestr(f"{vuln_id}.json", json.dumps(record))
     pinned = rng.sample(sorted(by_name), min(packages, len(by_name)))
@@ -95,10 +121,10 @@ def generate(records: int, names: int, packages: int, workdir: Path) -> tuple[Pa
     truth: set[tuple[str, str]] = set()
     lines = []
     for name in sorted(pinned):
-        minor, patch = rng.randrange(0, 42), rng.randrange(3)
-        lines.append(f"{name}=={1}.{minor}.{patch}")
-        for vuln_id, introduced, fixed in by_name.get(name, ()):
-            if introduced <= minor < fixed:
+        version = (rng.randrange(0, 42), rng.choice((-1, 0, 1, 2)))  # one pin in four is a release candidate
+        lines.append(f"{name}==1.{version[0]}.0rc1" if version[1] < 0 else f"{name}==1.{version[0]}.{version[1]}")
+        for vuln_id, spans, listed in by_name.get(name, ()):
+            if _affected(version, spans, listed):
                 truth.add((name, vuln_id))
     requirements = workdir / "requirements.txt"
     requirements.write_text("\n".join(lines) + "\n")
