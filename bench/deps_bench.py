@@ -102,6 +102,7 @@ def generate(records: int, names: int, packages: int, workdir: Path) -> tuple[Pa
                 affected["ranges"] = [{"type": "ECOSYSTEM", "events": _events(low, high, shape)} for low, high in spans]
             if shape == 1:  # affected up to and including 1.(fixed-1).2: 1.fixed.0rc1 is not
                 spans = [(low, (high[0] - 1, 3)) for low, high in spans]
+            spans = [((-1, -1) if low == (0, 0) else low, high) for low, high in spans]  # "0": 1.0.0rc1 too
             if not withdrawn:
                 by_name.setdefault(name, []).append((vuln_id, spans, set(versions) if shape == 2 else None))
             record = {
