@@ -120,3 +120,16 @@ def test_long_lines_and_deep_lockfiles_parse_without_recursion() -> None:
                        ("Pipfile.lock", '{"a":' * 100_000), ("poetry.lock", "a = " + "[" * 100_000)):
         parsed = parser_for(name)(text, name, _siblings({}))  # type: ignore[misc]
         assert parsed.packages == () and len(parsed.notes) == 1, name
+
+
+def test_yarn_aliases_resolve_to_the_package_they_name() -> None:
+    v1 = ('"string-width-cjs@npm:string-width@^4.2.0":\n  version "4.2.3"\n'
+          '  resolved "https://registry.yarnpkg.com/string-width/-/string-width-4.2.3.tgz"\n\n'
+          '"@scope/pkg@^1.0.0":\n  version "1.2.0"\n')
+    berry = ('__metadata:\n  version: 8\n\n"string-width-cjs@npm:string-width@^4.2.0":\n  version: 4.2.3\n'
+             '  resolution: "string-width@npm:4.2.3"\n')
+    for text in (v1, berry):
+        parsed = parser_for("yarn.lock")(text, "yarn.lock", _siblings({}))  # type: ignore[misc]
+        assert ("string-width", "4.2.3") in {(p.name, p.version) for p in parsed.packages}
+    assert ("@scope/pkg", "1.2.0") in {(p.name, p.version) for p in parser_for("yarn.lock")(  # type: ignore[misc]
+        v1, "yarn.lock", _siblings({})).packages}
