@@ -15,6 +15,8 @@ outside, so the truth is known by construction (tuple comparisons, not opskit's 
 
 Recall and false alarms are counted against the constructed truth for each tool.
 Prints a table and writes ``bench/results/deps_bench.json``.
+The same is then done for npm (SEMVER ranges, a 2,000-package ``package-lock.json``), opskit alone:
+no peer reads an OSV export offline (``npm audit`` asks the registry's audit endpoint).
 Run: ``.venv/bin/python bench/deps_bench.py [--records 30000] [--names 6000] [--packages 2000]``
 """
 
@@ -82,24 +84,35 @@ def _events(low: Version, high: Version, shape: int) -> list[dict[str, str]]:
     return [first, {"fixed": f"1.{high[0]}.0"}]
 
 
-def generate(records: int, names: int, packages: int, workdir: Path) -> tuple[Path, Path, set[tuple[str, str]]]:
-    """The export zip, the requirements file and the truth: (package, advisory id) pairs affected."""
+def _text(version: Version, npm: bool) -> str:
+    if version[1] < 0:
+        return f"1.{version[0]}.0-rc.1" if npm else f"1.{version[0]}.0rc1"
+    return f"1.{version[0]}.{version[1]}"
+
+
+def generate(records: int, names: int, packages: int, workdir: Path,
+             ecosystem: str = "PyPI") -> tuple[Path, Path, set[tuple[str, str]]]:
+    """The export zip, the manifest (requirements.txt, or a package-lock.json for npm) and the truth:
+    (package, advisory id) pairs affected."""
+    npm = ecosystem == "npm"
     rng = random.Random(14)
     by_name: dict[str, list[tuple[str, list[tuple[Version, Version]], set[Version] | None]]] = {}
-    export = workdir / "PyPI" / "all.zip"
+    export = workdir / ecosystem / "all.zip"
     export.parent.mkdir(parents=True)
     with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
         for n in range(records):
             name = _name(rng.randrange(names))
             introduced, fixed = sorted(rng.sample(range(0, 36), 2))
-            shape, vuln_id = n % 5, f"PYSEC-{2015 + n % 10}-{n}"
+            shape, vuln_id = n % 5, f"{'GHSA' if npm else 'PYSEC'}-{2015 + n % 10}-{n}"
             spans = [((introduced, 0), (fixed, 0))] + ([((fixed + 2, 0), (fixed + 4, 0))] if shape == 3 else [])
             versions = [(m, p) for low, high in spans for m in range(low[0], high[0]) for p in range(3)]
             withdrawn = shape == 4 and n % 50 == 4
-            affected: dict[str, Any] = {"package": {"ecosystem": "PyPI", "name": name, "purl": f"pkg:pypi/{name}"},
-                                        "versions": [f"1.{m}.{p}" for m, p in versions]}
+            affected: dict[str, Any] = {
+                "package": {"ecosystem": ecosystem, "name": name, "purl": f"pkg:{ecosystem.lower()}/{name}"},
+                "versions": [f"1.{m}.{p}" for m, p in versions]}
             if shape != 2:
-                affected["ranges"] = [{"type": "ECOSYSTEM", "events": _events(low, high, shape)} for low, high in spans]
+                affected["ranges"] = [{"type": "SEMVER" if npm else "ECOSYSTEM", "events": _events(low, high, shape)}
+                                      for low, high in spans]
             if shape == 1:  # affected up to and including 1.(fixed-1).2: 1.fixed.0rc1 is not
                 spans = [(low, (high[0] - 1, 3)) for low, high in spans]
             spans = [((-1, -1) if low == (0, 0) else low, high) for low, high in spans]  # "0": 1.0.0rc1 too
@@ -120,16 +133,23 @@ def generate(records: int, names: int, packages: int, workdir: Path) -> tuple[Pa
     pinned = rng.sample(sorted(by_name), min(packages, len(by_name)))
     pinned += [_name(names + i) for i in range(packages - len(pinned))]  # names without advisories
     truth: set[tuple[str, str]] = set()
-    lines = []
+    pins: dict[str, str] = {}
     for name in sorted(pinned):
         version = (rng.randrange(0, 42), rng.choice((-1, 0, 1, 2)))  # one pin in four is a release candidate
-        lines.append(f"{name}==1.{version[0]}.0rc1" if version[1] < 0 else f"{name}==1.{version[0]}.{version[1]}")
+        pins[name] = _text(version, npm)
         for vuln_id, spans, listed in by_name.get(name, ()):
             if _affected(version, spans, listed):
                 truth.add((name, vuln_id))
-    requirements = workdir / "requirements.txt"
-    requirements.write_text("\n".join(lines) + "\n")
-    return workdir, requirements, truth
+    if npm:
+        manifest = workdir / "package-lock.json"
+        entries: dict[str, Any] = {"": {"name": "bench", "dependencies": {n: v for n, v in list(pins.items())[:200]}}}
+        entries.update({f"node_modules/{n}": {"version": v, "resolved": f"https://registry.npmjs.org/{n}/-/{n}-{v}.tgz",
+                                              "integrity": "sha512-" + "A" * 86 + "=="} for n, v in pins.items()})
+        manifest.write_text(json.dumps({"name": "bench", "lockfileVersion": 3, "packages": entries}, indent=2))
+    else:
+        manifest = workdir / "requirements.txt"
+        manifest.write_text("".join(f"{n}=={v}\n" for n, v in pins.items()))
+    return workdir, manifest, truth
 
 
 def _children_cpu() -> float:
@@ -153,7 +173,7 @@ def opskit_offline(db: Path, requirements: Path, cache: Path) -> tuple[list[floa
     scanner = DepsScanner(settings)
     scanner.source.ensure_index()  # type: ignore[attr-defined]
     build, build_cpu = time.perf_counter() - start, time.process_time() - cpu
-    source = SourceFile(path="requirements.txt", text=requirements.read_text())
+    source = SourceFile(path=requirements.name, text=requirements.read_text())
     start, cpu = time.perf_counter(), time.process_time()
     scanner = DepsScanner(settings)
     result = scanner.scan([source])
@@ -227,16 +247,23 @@ def main() -> None:
                 Row("opskit", "offline: whole CLI run, index in place", times[4], times[5], len(found), recall, false)]
         if not args.skip_online:
             rows += online_runs(db, requirements, workdir, truth)
-    print(f"{'tool':10} {'what':48} {'seconds':>8} {'cpu s':>8} {'findings':>8} {'recall':>7} {'false':>6}")
+        # npm: no peer reads an OSV export offline (npm audit asks the registry), so opskit alone.
+        db, lock, npm_truth = generate(args.records, args.names, args.packages, workdir / "npm-data", "npm")
+        times, found = opskit_offline(db, lock, workdir / "xdg-npm" / "opskit" / "osv")
+        rows += [Row("opskit", "npm offline: index build (once)", times[0], times[1], 0, None, None),
+                 Row("opskit", "npm offline: matching package-lock, index in place", times[2], times[3], len(found),
+                     *score(found, npm_truth))]
+    print(f"{'tool':10} {'what':52} {'seconds':>8} {'cpu s':>8} {'findings':>8} {'recall':>7} {'false':>6}")
     for row in rows:
         recall_text = f"{row.recall:.3f}" if row.recall is not None else "-"
         false_text = str(row.false_alarms) if row.false_alarms is not None else "-"
-        print(f"{row.tool:10} {row.what:48} {row.seconds:8.3f} {row.cpu_seconds:8.3f} {row.findings:8} "
+        print(f"{row.tool:10} {row.what:52} {row.seconds:8.3f} {row.cpu_seconds:8.3f} {row.findings:8} "
               f"{recall_text:>7} {false_text:>6}")
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     atomic_write(RESULTS, json.dumps({"records": args.records, "names": args.names, "packages": args.packages,
                                       "load_average": round(os.getloadavg()[0], 2),
-                                      "true_hits": len(truth), "rows": [asdict(r) for r in rows]}, indent=2) + "\n")
+                                      "true_hits": len(truth), "npm_true_hits": len(npm_truth),
+                                      "rows": [asdict(r) for r in rows]}, indent=2) + "\n")
 
 
 if __name__ == "__main__":
