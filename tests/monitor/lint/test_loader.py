@@ -141,3 +141,8 @@ def test_syntax_errors_point_at_the_part_the_parser_names(expr: str, column: int
     with pytest.raises(PromQLSyntaxError) as raised:
         parse(expr)
     assert raised.value.span is not None and raised.value.span.start + 1 == column
+
+
+def test_deeply_nested_yaml_is_one_structure_finding() -> None:
+    problems = load_text("deep.yml", "groups: " + "[" * 100_000 + "]" * 100_000).problems
+    assert [p.check for p in problems] == ["rules/structure"]
