@@ -211,7 +211,8 @@ class _Converter:
             matchers.append(Matcher(m.name, _MATCH_OPS.get(_enum(m.op), "="), m.value, span))
         if not name:
             name = next((m.value for m in matchers if m.name == "__name__" and m.op == "="), None)
-        return Selector(self._span(token), name, tuple(matchers), range_seconds)
+        span = Span(token.start, self.queues.selector_end(token)) if token else self._span(None)
+        return Selector(span, name, tuple(matchers), range_seconds)
 
     def _VectorSelector(self, expr: Any) -> Node:  # noqa: N802 - named after the library's class
         return self._selector(expr, None)
