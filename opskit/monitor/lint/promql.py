@@ -16,6 +16,23 @@ import promql_parser
 from opskit.monitor.lint.promql_tokens import Token, TokenQueues, complexity, tokens
 
 COUNTER_FUNCTIONS = frozenset({"rate", "irate", "increase", "resets"})
+# Functions the parser dropped with Prometheus 3 that 2.x servers (and their rule files) still have.
+_LEGACY_FUNCTIONS = (
+    ("holt_winters", [promql_parser.ValueType.Matrix, promql_parser.ValueType.Scalar, promql_parser.ValueType.Scalar]),
+)
+
+
+def _register_legacy_functions() -> None:
+    for name, args in _LEGACY_FUNCTIONS:
+        try:
+            promql_parser.parse(f"{name}(x[5m], 0.5, 0.5)")
+        except ValueError:
+            promql_parser.register_extra_functions(
+                [promql_parser.Function(name, args, promql_parser.ValueType.Vector)]
+            )
+
+
+_register_legacy_functions()
 MAX_DEPTH = 100  # the parser recurses; far deeper input crashes it, so refuse it first
 MAX_OPERATORS = 300
 
