@@ -70,6 +70,7 @@ class ComparisonCheck(Check):
         "- alert: A\n  expr: rate(errors_total[5m]) >= 0\n",
         "- alert: A\n  expr: up{job=\"api\"} > bool 0\n",
         "- alert: A\n  expr: vector(1)\n",
+        "- alert: A\n  expr: vector(time()) > 0\n",
         "- alert: A\n  expr: sum by (job) (rate(errors_total[5m]))\n",
         "- alert: A\n  expr: count(up) < 1\n",
     )
@@ -86,8 +87,12 @@ class ComparisonCheck(Check):
             return
         nodes = list(parsed.expr.walk())
         if not any(isinstance(n, Selector) for n in nodes):
-            yield self.problem(parsed, "the query reads no series: it is a constant, so the alert always or never "
-                                       "fires")
+            if isinstance(parsed.expr, Call) and parsed.expr.func == "vector":  # the Watchdog idiom
+                yield self.problem(parsed, "vector() always fires: right for a Watchdog (dead man's switch), "
+                                           "a bug anywhere else", severity=Severity.LOW)
+            else:
+                yield self.problem(parsed, "the query reads no series: it is a constant, so the alert always or "
+                                           "never fires")
             return
         top = parsed.expr
         while isinstance(top, Wrapped) and top.kind == "paren":
