@@ -20,3 +20,15 @@ def test_public_style_rules_raise_only_their_real_slips() -> None:
         ("PrometheusAllTargetsMissing", "promql/dropped-label"),  # sum by (job) has no instance
         ("PrometheusJobMissing", "promql/absent-labels"),  # absent() has no instance
     ]
+
+
+def test_mixin_style_rules_raise_no_false_alarm() -> None:
+    settings = Settings(required_annotations=("summary",))
+    report = lint(LintRequest([FIXTURE.parent / "kube-style.yml"], settings=settings))
+    found = sorted((str(f.properties["rule"]), f.rule_id, f.severity.value) for f in report.findings)
+    assert found == [
+        ("InfoInhibitor", "alerts/for", "low"),
+        ("KubeJobNotCompleted", "alerts/for", "low"),
+        ("Watchdog", "alerts/comparison", "low"),  # vector(1) on purpose
+        ("Watchdog", "alerts/for", "low"),
+    ]
