@@ -71,6 +71,8 @@ def test_each_broken_rule_is_found_with_its_check(lint_prometheus: OwnPrometheus
         by_alert.setdefault(str(finding["properties"]["rule"]), set()).add(str(finding["rule_id"]))  # type: ignore[index]
     for alert, check in EXPECTED.items():
         assert check in by_alert.get(alert, set()), f"{alert}: expected {check}, got {by_alert.get(alert)}"
+    mismatch = next(f for f in findings if f["rule_id"] == "live/vector-matching")
+    assert "the left side has no service" in str(mismatch["message"])
     dead = next(f for f in findings if f["rule_id"] == "live/series-missing")
     assert "last seen" in str(dead["message"]) and (dead["location"]["line"], dead["location"]["column"]) == (6, 16)  # type: ignore[index]
 
