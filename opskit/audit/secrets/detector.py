@@ -199,5 +199,7 @@ def _unbeaten(cluster: list[SecretMatch]) -> list[SecretMatch]:
 
 def _beats(one: SecretMatch, other: SecretMatch) -> bool:
     """``one`` replaces ``other``: they overlap and ``one``'s rule is more specific or says so."""
+    if one.rule.id in other.rule.supersedes:  # an explicit supersedes wins over the ranking
+        return False
     specific = _specificity(one) > _specificity(other) or other.rule.id in one.rule.supersedes
     return specific and one.overlaps(other)

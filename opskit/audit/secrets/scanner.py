@@ -16,7 +16,7 @@ from opskit.core.findings import Finding
 def _package_digest() -> str:
     digest = hashlib.sha256()
     package = Path(__file__).parent
-    for path in sorted([*package.glob("*.py"), package / "rules.yml"]):
+    for path in sorted([*package.glob("*.py"), *package.glob("*.yml")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
