@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from opskit.audit.secrets.filters import VALIDATORS
+from opskit.audit.secrets.filters import CHECKSUMS, VALIDATORS
 from opskit.audit.secrets.interface import Allowlist, Example, Rule, RuleKind, RuleSet
 from opskit.audit.secrets.structured import EXTRACTORS
 from opskit.core.errors import ConfigError
@@ -81,6 +81,8 @@ def _rule(raw: dict[str, Any], origin: str) -> Rule:
         else:
             pattern = raw["regex"]
             kind = RuleKind.GENERIC if raw.get("generic") else RuleKind.PATTERN
+        if raw.get("checksum") is not None and raw["checksum"] not in CHECKSUMS:
+            raise ValueError(f"unknown checksum {raw['checksum']!r} (known: {', '.join(CHECKSUMS)})")
         validate = raw.get("validate")
         if validate is not None and validate not in VALIDATORS:
             raise ValueError(f"unknown validate {validate!r} (known: {', '.join(VALIDATORS)})")
@@ -100,6 +102,7 @@ def _rule(raw: dict[str, Any], origin: str) -> Rule:
             validate=validate,
             supersedes=tuple(str(r) for r in raw.get("supersedes", ())),
             extractor=raw.get("extractor"),
+            checksum=raw.get("checksum"),
             true_positives=_examples(examples.get("tp"), rule_id, "tp", origin),
             false_positives=_examples(examples.get("fp"), rule_id, "fp", origin),
         )
