@@ -82,7 +82,8 @@ def test_nesting_depth_member_size_and_damage_are_bounded_and_noted(tmp_path: Pa
 
     (tmp_path / "broken.jar").write_bytes(b"PK\x03\x04 not really a zip")
     (tmp_path / "broken.tgz").write_bytes(b"\x1f\x8b truncated")
-    items, notes = expand_archives([_ref(tmp_path / n, tmp_path) for n in ("broken.jar", "broken.tgz")], 2, 1 << 20)
+    names = ("broken.jar", "broken.tgz")
+    items, notes = expand_archives([_ref(tmp_path / n, tmp_path) for n in names], 2, 1 << 20)
     assert items == []
-    assert [n.split(" (")[0] for n in notes] == [f"{name}: not a readable archive" for name in ("broken.jar", "broken.tgz")]
+    assert [n.split(" (")[0] for n in notes] == [f"{name}: not a readable archive" for name in names]
     assert all("\n" not in n for n in notes)
