@@ -46,7 +46,8 @@ _REFERENCE = re.compile(
     r"|\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)$"  # dates and timestamps
 )
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
-_DOTTED_TOKEN = re.compile(r"^[a-z]{1,4}\.(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{16,}$")  # s.xxxx (Vault), not a.b
+# s.xxxx (a Vault token: s., b., r. and 24 characters), hvs.xxxx; not a.b attribute access
+_DOTTED_TOKEN = re.compile(r"^(?:[sbr]\.[A-Za-z0-9]{24}|[a-z]{1,4}\.(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{16,})$")
 _MAVEN = re.compile(r"^[A-Za-z][\w.-]*:[A-Za-z][\w.-]*(?::[\w.-]+){1,3}$")  # group:artifact:version
 # Keys under which a UUID is an identifier, not a credential (passwords are not issued as UUIDs;
 # API keys of many providers are).
