@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from opskit.core.errors import Failure, InputError, OpskitError
+from opskit.core.findings import Verdict
 from opskit.core.redact import scrub
 from opskit.deploy.history import (
     StatePaths,
@@ -94,7 +95,8 @@ class _Run:
     def finish(self, paths: StatePaths, outcome: str, history: bool = True) -> dict[str, Any]:
         r = self.record
         r["outcome"] = outcome
-        r["verdict"] = "successful" if outcome in ("successful", "planned", "rolled_back_by_hand") else "failed"
+        ok = outcome in ("successful", "planned", "rolled_back_by_hand")
+        r["verdict"] = (Verdict.SUCCESSFUL if ok else Verdict.FAILED).value
         r["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         r["timings"]["total"] = round(time.monotonic() - self.started, 3)
         write_json(paths.report(self.id), r)
@@ -210,6 +212,8 @@ class Deployer:
         return run.finish(self.paths, "planned", history=False)
 
     def _deploy_locked(self, run: _Run, options: DeployOptions, history: list[dict[str, Any]]) -> dict[str, Any]:
+        if not options.image:
+            self.adapters.builder.check_ready()  # hooks never run for a deploy that cannot build
         try:
             self._hooks("pre_deploy", self.playbook.hooks.pre_deploy, run)
         except HookFailed as exc:

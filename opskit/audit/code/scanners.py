@@ -17,7 +17,7 @@ from dataclasses import replace
 from opskit.audit.code import bandit_adapter
 from opskit.audit.code.interface import Hit, Rule
 from opskit.audit.code.patterns import PatternAnalysis
-from opskit.audit.code.rulebook import load_rulebook, rules_digest
+from opskit.audit.code.rulebook import load_rulebook
 from opskit.audit.code.syntax import ParsedFile, Unparseable, grammar_for, parse
 from opskit.audit.code.taint import TaintAnalysis
 from opskit.audit.code.taint.project import Project, project_digest
@@ -37,19 +37,18 @@ class BanditScanner(Scanner):
     """Bandit's Python checks, run in-process per batch, honouring ``# nosec`` and bandit's config."""
 
     name = "code-bandit"
-    version = "1"
 
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)
         self.bandit = bandit_adapter.load_settings(settings.root)
         self.owasp = load_rulebook().bandit_owasp
         bandit_adapter.preload(self.bandit)  # once here, not in every forked worker
-        # Results depend on bandit's release and its config, and (through the hints) on opskit's
-        # rules and the project's modules, so all are part of the cache key.
-        digest = hashlib.blake2b(repr(self.bandit).encode(), digest_size=6).hexdigest()
-        state = project_digest(settings.root)
-        self.version = f"2-{bandit_adapter.version()}-{digest}-{rules_digest()}-{state}"  # type: ignore[misc]
-        self.taint, self.project = _analysis(settings.root, state)
+        self.state = project_digest(settings.root)
+        self.taint, self.project = _analysis(settings.root, self.state)
+
+    def outside_inputs(self) -> str:
+        # Its release and its config; and, through the hints, every code file's state (flows cross modules).
+        return f"bandit {bandit_adapter.version()} {self.bandit!r} project {self.state}"
 
     def wants(self, path: str) -> bool:
         return grammar_for(path) == "python" and not self.bandit.excludes(path)
@@ -194,17 +193,17 @@ class RulesScanner(Scanner):
     """opskit's own rules over Python and JavaScript/TypeScript: taint flows and insecure patterns."""
 
     name = "code-rules"
-    version = "2"  # the engine's version; the rule files' digest is added per instance
 
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)
         book = load_rulebook()  # compiled once here; forked workers share it
-        # A file's flows may pass through other modules: results depend on every code file's state.
-        state = project_digest(settings.root)
-        self.version = f"{type(self).version}-{rules_digest()}-{state}"  # type: ignore[misc]
+        self.state = project_digest(settings.root)
         self.rules = book.rules
         self.patterns = PatternAnalysis(book)
-        self.taint, self.project = _analysis(settings.root, state)  # modules are parsed on demand, per process
+        self.taint, self.project = _analysis(settings.root, self.state)  # modules are parsed on demand, per process
+
+    def outside_inputs(self) -> str:
+        return f"project {self.state}"  # a file's flows pass through other modules: every code file's state
 
     def wants(self, path: str) -> bool:
         return grammar_for(path) is not None

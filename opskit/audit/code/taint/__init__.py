@@ -10,5 +10,6 @@ Parts: ``values`` (values and joins), ``grammar`` (per-language node tables), ``
 """
 
 from opskit.audit.code.taint.interpreter import TaintAnalysis
+from opskit.audit.code.taint.values import Origin, first_origin
 
-__all__ = ["TaintAnalysis"]
+__all__ = ["Origin", "TaintAnalysis", "first_origin"]

@@ -13,7 +13,7 @@ from opskit.audit.code.interface import Hit, SinkSpec
 from opskit.audit.code.syntax import ParsedFile
 from opskit.audit.code.taint.grammar import Grammar
 from opskit.audit.code.taint.rules import LanguageRules
-from opskit.audit.code.taint.values import Env, Origin, Step, Value
+from opskit.audit.code.taint.values import Env, Origin, Step, Value, first_origin
 
 MAX_DEPTH = 100  # nested statements and expressions followed; deeper ones are taken as clean
 BASE_WORK = 100_000  # steps every file may take ...
@@ -225,7 +225,7 @@ class State(ABC):
         real = [o for o in origins if not o.param]
         if not real:
             return True
-        origin = min(real, key=lambda o: (o.path, o.line, o.source))
+        origin = first_origin(real)
         chain = (*frame.via, *via)
         source_path = origin.path or self.unit.path
         where = f"line {origin.line}" if source_path == site.path else f"{source_path}:{origin.line}"

@@ -42,6 +42,12 @@ class Origin:
         return self if len(self.steps) >= MAX_STEPS else replace(self, steps=(*self.steps, step))
 
 
+def first_origin(origins: Iterable[Origin]) -> Origin:
+    """The origin a finding names: the earliest, ties broken on every field (never set order)."""
+    return min(origins, key=lambda o: (o.line, o.source, o.kind, sorted(o.cleared), o.path, o.column, o.param,
+                                       [(s.path, s.line, s.column, s.message) for s in o.steps]))
+
+
 @dataclass(frozen=True)
 class Value:
     """What the analysis knows about a value."""
