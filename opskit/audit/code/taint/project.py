@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from opskit.audit.code.syntax import ParsedFile, Unparseable, grammar_for, parse
 from opskit.audit.code.taint.state import Callee, FunctionRef, State
 
 MAX_MODULE_BYTES = 2 << 20  # larger files are data or bundles, not helpers
+MAX_MODULES = 512  # parsed modules kept per process (paths that are not modules count too)
 JS_SUFFIXES = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", "/index.js", "/index.ts")
 
 Interpret = Callable[[ParsedFile], State]
@@ -25,7 +27,7 @@ class Project:
     def __init__(self, root: str, interpret: Interpret) -> None:
         self.root = Path(root).resolve()
         self.interpret = interpret
-        self.modules: dict[Path, State | None] = {}
+        self.modules: OrderedDict[Path, State | None] = OrderedDict()
         self.resolved: dict[tuple[str, str], Callee | None] = {}
 
     def resolve(self, name: str, importer: ParsedFile) -> Callee | None:
@@ -57,7 +59,11 @@ class Project:
 
     def _module(self, path: Path) -> State | None:
         if path in self.modules:
+            self.modules.move_to_end(path)
             return self.modules[path]
+        if len(self.modules) >= MAX_MODULES:  # memory stays bounded: the least recently used goes
+            self.modules.popitem(last=False)
+            self.resolved.clear()
         self.modules[path] = None  # also while it loads (an import cycle resolves to nothing), or if absent
         try:
             if not os.path.isfile(path):
