@@ -81,14 +81,14 @@ class BanditScanner(Scanner):
         data = source.text.encode("utf-8", "surrogateescape")
         if _minified(data):
             return None
+        if not self.taint.wants_source(data, "python"):
+            return set()  # no input is read in this file: nothing can flow here from it (and no parse)
         try:
             unit = parse(source.path, source.text)
         except Unparseable:
             return None
         if unit is None:
             return None
-        if not self.taint.wants_source(data, unit.language):
-            return set()  # no input is read in this file: nothing can flow here from it
         hits, notes = _taint(self.taint, unit, None if source.origin else self.project)
         if notes:
             return None  # the analysis stopped early or skipped deep code: no verdict
