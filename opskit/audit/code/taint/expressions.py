@@ -267,6 +267,9 @@ class Expressions(State):
                 left, right = clause.child_by_field_name("left"), clause.child_by_field_name("right")
                 if left is not None and right is not None:
                     self.bind(left, tainted(self.eval(right, inner, frame)), inner, frame)
+            elif clause.type == "if_clause":  # its calls can be sinks too
+                for condition in clause.named_children:
+                    self.eval(condition, inner, frame)
         body = node.child_by_field_name("body")
         value = self.eval(body, inner, frame) if body is not None else CLEAN
         return Value(value.origins, flags=value.flags, sequence=node.type == "list_comprehension")
