@@ -353,7 +353,7 @@ class Calls(Summaries, Containers):
             if not matches(name) or not self.sink_applies(spec, call, receiver):
                 continue
             chosen = [v for i, v in enumerate(call.args) if spec.args is None or i in spec.args]
-            chosen += [v for k, v in call.kwargs.items() if k in spec.kwargs]
+            chosen += [v for k, v in call.kwargs.items() if k in spec.kwargs or "*" in spec.kwargs]
             if spec.receiver:
                 chosen.append(receiver)
             if spec.shell_argv:
@@ -367,6 +367,10 @@ class Calls(Summaries, Containers):
                     break
 
     def sink_applies(self, spec: SinkSpec, call: CallArguments, receiver: Value = CLEAN) -> bool:
+        if spec.when_template is not None:
+            template = call.args[0].const if call.args else UNKNOWN
+            if not isinstance(template, str) or not re.search(spec.when_template, template):
+                return False
         for option, values in spec.when_kwarg.items():
             if not constant_in(call.kwargs.get(option, CLEAN).const, values):
                 return False
