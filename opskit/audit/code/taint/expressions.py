@@ -13,6 +13,7 @@ from opskit.audit.code.taint.folding import fold, fold_item, fold_unary, truthy
 from opskit.audit.code.taint.state import Frame, State
 from opskit.audit.code.taint.values import CLEAN, Env, Value, fixed_host, join, merge, tainted
 
+COUNTS = frozenset({"length", "byteLength"})  # attributes of input that are numbers
 COMPARISONS = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">=", "in", "instanceof"})
 
 
@@ -73,6 +74,8 @@ class Expressions(State):
         if prop is None:
             return tainted(base)
         attribute = self.unit.text(prop)
+        if attribute in COUNTS and base.origins and base.cls is None:
+            return CLEAN  # input.length is a number
         if base.fields is not None and attribute in base.fields:
             return base.fields[attribute]  # an instance's attribute, a JS object literal's property
         if base.alias is not None:  # the request object passed around: request.form is still input
