@@ -255,8 +255,10 @@ class Calls(Summaries, Containers):
             converter = call.kwarg_nodes.get("type")  # request.args.get("page", type=int) is a number
             return CLEAN if converter is not None and self.unit.text(converter) in SAFE_PARAM_TYPES else source
         flags = frozenset(spec.flag for matches, spec in self.rules.flags
-                          if not spec.receiver and spec.kwarg and matches(name)
-                          and constant_in(call.kwargs.get(spec.kwarg, CLEAN).const, spec.values))
+                          if not spec.receiver and matches(name) and (spec.kwarg or spec.args)
+                          and (not spec.kwarg or constant_in(call.kwargs.get(spec.kwarg, CLEAN).const, spec.values))
+                          and all(index < len(call.args) and self._argument_is(call, index, values)
+                                  for index, values in spec.args.items()))
         self.flag_receiver(func, name, call, env)
         callee = self.callee(func, name, receiver)
         if isinstance(callee, ClassRef):
@@ -307,8 +309,11 @@ class Calls(Summaries, Containers):
                 env[holder] = replace(env[holder], flags=env[holder].flags | {spec.flag})
 
     def _argument_is(self, call: CallArguments, index: int, values: tuple[object, ...]) -> bool:
-        """A positional argument is one of ``values``: a constant, or a name ending like one."""
-        if constant_in(call.args[index].const, values):
+        """A positional argument is one of ``values``: a constant (``*`` globs for strings), or a name
+        ending like one."""
+        const = call.args[index].const
+        if constant_in(const, values) or (isinstance(const, str) and globs(
+                [v for v in values if isinstance(v, str) and "*" in v])(const)):
             return True
         name = self.unit.name(call.arg_nodes[index]) or ""
         return any(isinstance(v, str) and (name == v or name.endswith("." + v)) for v in values)
