@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from opskit.core.atomic import atomic_write
 
@@ -46,7 +47,7 @@ def write_inputs(folder: Path, mb: int) -> dict[str, Path]:
     return {"lines": lines, "single-line": single}
 
 
-def measure(command: list[str], found: Callable[[str], bool], cwd: Path) -> dict[str, object]:
+def measure(command: list[str], found: Callable[[str], bool], cwd: Path) -> dict[str, Any]:
     started = time.monotonic()
     proc = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", *command], capture_output=True, text=True, check=False,
                           cwd=cwd)
@@ -70,8 +71,8 @@ def main() -> None:
             peer = measure([str(BIN / "detect-secrets"), "scan", path.name],
                            lambda out: any(json.loads(out)["results"].values()), path.parent)
             rows.append({"input": name, "mb": args.mb, "opskit": opskit, "detect-secrets": peer,
-                         "peak_ratio": round(opskit["peak_mib"] / peer["peak_mib"], 2),  # type: ignore[operator]
-                         "cpu_ratio": round(opskit["cpu_s"] / max(peer["cpu_s"], 0.01), 2)})  # type: ignore[operator]
+                         "peak_ratio": round(opskit["peak_mib"] / peer["peak_mib"], 2),
+                         "cpu_ratio": round(opskit["cpu_s"] / max(peer["cpu_s"], 0.01), 2)})
             print(json.dumps(rows[-1]), flush=True)
     atomic_write(RESULTS, json.dumps({"benchmark": "large_file", "rows": rows}, indent=2) + "\n")
 
