@@ -7,7 +7,6 @@ join keys; OR disjuncts are kept apart (one index each, for a BitmapOr). Work an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from pglast import ast
@@ -27,6 +26,7 @@ from opskit.db.interface import (
 )
 from opskit.db.pgsql.parse import KINDS, Work, nodes, nodes_shallow, one
 from opskit.db.pgsql.scope import Level, Rel, owner, renamed
+from opskit.db.shapes import ShapeBuilder
 
 MAX_DEPTH = 150  # depth of the walk over the parse tree
 MAX_VIEW_DEPTH = 5  # views over views
@@ -35,46 +35,18 @@ _CONTAINS = {"@>", "<@", "?", "?|", "?&", "&&"}
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "=": "=", "@>": "<@", "<@": "@>", "&&": "&&"}
 
 
-@dataclass
-class _Shape:
-    kind: str
-    tables: list[str] = field(default_factory=list)
-    predicates: list[Predicate] = field(default_factory=list)
-    joins: list[tuple[ColumnRef, ColumnRef]] = field(default_factory=list)
-    order_by: list[SortKey] = field(default_factory=list)
-    group_by: list[ColumnRef] = field(default_factory=list)
-    selected: list[ColumnRef] = field(default_factory=list)
-    select_star: bool = False
-    limit: bool = False
-    written: str | None = None
-    params: dict[int, ColumnRef] = field(default_factory=dict)
-
-
 def understand(sql: str, catalog: Catalog, work: Work | None = None) -> QueryShape:
     """The index-relevant shape of one statement; raises UnparseableQuery or NotIndexable."""
     stmt = one(sql)
     kind = KINDS.get(type(stmt))
     if kind is None:
         raise NotIndexable("utility statement")
-    walker = _Walker(catalog, work or Work(), _Shape(kind))
+    walker = _Walker(catalog, work or Work(), ShapeBuilder(kind))
     walker.statement(stmt)
     shape = walker.shape
     if not shape.tables:
         raise NotIndexable("no table")
-    predicates = _propagate(shape.predicates, shape.joins)
-    return QueryShape(
-        kind=kind,
-        tables=tuple(dict.fromkeys(shape.tables)),
-        predicates=tuple(dict.fromkeys(predicates)),
-        joins=tuple(dict.fromkeys(shape.joins)),
-        order_by=tuple(shape.order_by),
-        group_by=tuple(dict.fromkeys(shape.group_by)),
-        selected=tuple(dict.fromkeys(shape.selected)),
-        select_star=shape.select_star,
-        limit=shape.limit,
-        written_table=shape.written,
-        params=tuple(sorted(shape.params.items())),
-    )
+    return shape.build(_propagate(shape.predicates, shape.joins))
 
 
 def _propagate(predicates: list[Predicate], joins: list[tuple[ColumnRef, ColumnRef]]) -> list[Predicate]:
@@ -83,7 +55,7 @@ def _propagate(predicates: list[Predicate], joins: list[tuple[ColumnRef, ColumnR
     for a, b in joins:
         linked.setdefault(a, set()).add(b)
         linked.setdefault(b, set()).add(a)
-    out = list(predicates)
+    out = []
     for p in predicates:
         if p.kind not in (PredicateKind.EQ, PredicateKind.IN) or p.group or p.column not in linked:
             continue
@@ -98,7 +70,7 @@ def _propagate(predicates: list[Predicate], joins: list[tuple[ColumnRef, ColumnR
 
 
 class _Walker:
-    def __init__(self, catalog: Catalog, work: Work, shape: _Shape) -> None:
+    def __init__(self, catalog: Catalog, work: Work, shape: ShapeBuilder) -> None:
         self.catalog = catalog
         self.work = work
         self.shape = shape
