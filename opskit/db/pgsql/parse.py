@@ -38,6 +38,8 @@ def parse(sql: str) -> tuple[Any, ...]:
         return tuple(raw.stmt for raw in pglast.parse_sql(sql))
     except pglast.parser.ParseError as exc:
         raise UnparseableQuery(f"cannot parse: {exc}") from None
+    except UnicodeEncodeError:
+        raise UnparseableQuery("cannot parse: not valid UTF-8 text") from None
 
 
 def one(sql: str) -> Any:
