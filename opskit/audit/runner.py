@@ -18,6 +18,7 @@ from opskit.audit.cache import Entries, cache_key, content_hash
 from opskit.audit.files import decode
 from opskit.audit.interface import FileRef, Scanner, SourceFile
 from opskit.audit.suppress import drop_inline_suppressed
+from opskit.audit.trees import WorkTree
 from opskit.core.findings import Finding
 
 BATCH_BYTES = 1 << 20
@@ -52,7 +53,7 @@ def _load(item: Item) -> tuple[SourceFile | None, bytes, str | None]:
     text = decode(data)
     if text is None:
         return None, data, None  # binary: skipped silently, like gitleaks
-    return SourceFile(path=item.path, text=text), data, None
+    return SourceFile(path=item.path, text=text, tree=WorkTree.of(item)), data, None
 
 
 def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str], Entries, int, int]:

@@ -13,6 +13,7 @@ from opskit.audit.iac.interface import Example, Rule
 from opskit.core.findings import OWASP_2021, Confidence, Severity
 
 REQUIRED = ("id", "title", "severity", "cwe", "owasp", "fix", "examples")
+PREFIX = "iac."  # the family prefix, as code rules have theirs; YAML files hold the bare ids
 
 
 class RuleFileError(Exception):
@@ -47,7 +48,8 @@ def _rule(kind: str, entry: Mapping[str, Any]) -> Rule:
     if not any(ex.vulnerable for ex in examples) or all(ex.vulnerable for ex in examples):
         raise RuleFileError(f"{kind}.yaml: rule {entry['id']} needs vulnerable and safe examples")
     return Rule(
-        id=entry["id"],
+        id=f"{PREFIX}{entry['id']}",
+        former_id=entry.get("former_id"),
         title=entry["title"],
         severity=Severity.parse(entry["severity"]),
         confidence=Confidence(entry.get("confidence", "high")),

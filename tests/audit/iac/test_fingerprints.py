@@ -18,7 +18,8 @@ def fingerprints(scanner: type[DockerfileScanner] | type[TerraformScanner], path
 def test_moving_lines_keeps_fingerprints() -> None:
     before = fingerprints(DockerfileScanner, "Dockerfile", DOCKERFILE)
     after = fingerprints(DockerfileScanner, "Dockerfile", "# build the API image\n\n" + DOCKERFILE)
-    assert before == after and set(before) == {"docker-unpinned-base-image", "docker-copy-context-without-dockerignore"}
+    assert before == after
+    assert set(before) == {"iac.docker-unpinned-base-image", "iac.docker-copy-context-without-dockerignore"}
 
 
 def test_whitespace_changes_keep_fingerprints() -> None:
@@ -28,6 +29,6 @@ def test_whitespace_changes_keep_fingerprints() -> None:
 
 def test_path_and_content_change_fingerprints() -> None:
     base = fingerprints(TerraformScanner, "rds.tf", TERRAFORM)
-    assert fingerprints(TerraformScanner, "prod/rds.tf", TERRAFORM)["tf-db-public"] != base["tf-db-public"]
+    assert fingerprints(TerraformScanner, "prod/rds.tf", TERRAFORM)["iac.tf-db-public"] != base["iac.tf-db-public"]
     renamed = fingerprints(TerraformScanner, "rds.tf", TERRAFORM.replace('"main"', '"replica"'))
-    assert renamed["tf-db-public"] != base["tf-db-public"]
+    assert renamed["iac.tf-db-public"] != base["iac.tf-db-public"]

@@ -1,0 +1,587 @@
+"""A small static evaluator for Terraform expressions: literals, variables, locals, ``each``/``count``,
+conditionals, operators, for-expressions and the pure functions policies and flags are built with.
+
+What cannot be known before ``terraform apply`` (resource attributes, data sources, files) is
+``Unknown``; a reference to a resource is a ``Ref`` so checks can still tell which resource it names.
+Every evaluation step is counted against a ``Budget``: past it, values are Unknown, so the work
+stays linear in the input however the expressions nest or repeat.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hcl2.rules import containers, expressions, for_expressions, functions, indexing, literal_rules, strings
+
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value known only at apply time; ``refs`` are the resources it is computed from."""
+
+    refs: frozenset[Ref] = frozenset()
+
+    def __repr__(self) -> str:
+        return "(known after apply)"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """``aws_s3_bucket.logs.id`` (address ``aws_s3_bucket.logs``, ``key`` for count/for_each)."""
+
+    address: str
+    key: Any = None
+
+    def __str__(self) -> str:
+        return f"${{{self.address}}}" if self.key is None else f"${{{self.address}[{self.key}]}}"
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True)
+class Value:
+    """A variable's value and where it was set, for the finding's message."""
+
+    value: Any
+    origin: str
+
+
+@dataclass
+class Budget:
+    """Evaluation steps left for one module; when spent, everything further is Unknown."""
+
+    steps: int
+    used: int = 0
+
+    def spend(self) -> bool:
+        self.used += 1
+        return self.used <= self.steps
+
+
+@dataclass
+class Scope:
+    """What names mean while evaluating one expression."""
+
+    variables: Mapping[str, Value]
+    locals: Callable[[str, Scope], Any]
+    budget: Budget
+    each: tuple[Any, Any] | None = None
+    count_index: int | None = None
+    names: dict[str, Any] = field(default_factory=dict)  # for-expression and dynamic-block iterators
+    origins: set[str] = field(default_factory=set)  # where the variables read so far were set
+    module_outputs: Callable[[str, str], Any] = lambda module, name: UNKNOWN
+
+    def child(self, **names: Any) -> Scope:
+        return Scope(self.variables, self.locals, self.budget, self.each, self.count_index,
+                     {**self.names, **names}, self.origins, self.module_outputs)
+
+
+def is_known(value: Any) -> bool:
+    return not isinstance(value, (Unknown, Ref))
+
+
+def refs_of(value: Any) -> set[Ref]:
+    if isinstance(value, Ref):
+        return {value}
+    if isinstance(value, Unknown):
+        return set(value.refs)
+    return set()
+
+
+def as_bool(value: Any) -> bool | None:
+    """Terraform's conversion: booleans and the strings "true"/"false"; None when not known."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def to_text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    if isinstance(value, str):
+        return value
+    return None
+
+
+def evaluate(node: Any, scope: Scope, depth: int = 0) -> Any:
+    """The value of an expression node, Unknown where it depends on apply time or the budget is spent."""
+    if node is None or depth > MAX_DEPTH or not scope.budget.spend():
+        return UNKNOWN
+    handler = _HANDLERS.get(type(node))
+    return handler(node, scope, depth + 1) if handler else UNKNOWN
+
+
+def _expr_term(node: expressions.ExprTermRule, scope: Scope, depth: int) -> Any:
+    return evaluate(node.expression, scope, depth)
+
+
+def _literal(node: literal_rules.LiteralValueRule, scope: Scope, depth: int) -> Any:
+    return {"true": True, "false": False, "null": None}.get(str(node.token.value), UNKNOWN)
+
+
+def _number(node: literal_rules.TokenRule, scope: Scope, depth: int) -> Any:
+    text = str(node.token.value)
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return UNKNOWN
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text and "$${" not in text and "%%{" not in text:
+        return text
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            out.append(_ESCAPES.get(text[i + 1], text[i:i + 2]))
+            i += 2
+        elif text.startswith(("$${", "%%{"), i):
+            out.append(text[i + 1:i + 3])
+            i += 3
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
+def _string(node: strings.StringRule, scope: Scope, depth: int) -> Any:
+    parts = node.string_parts
+    values: list[Any] = []
+    for part in parts:
+        content = part.content
+        if isinstance(content, strings.InterpolationRule):
+            values.append(evaluate(content.expression, scope, depth))
+        elif hasattr(content, "value") and isinstance(content.value, str):
+            values.append(_unescape(content.value))
+        else:
+            values.append(UNKNOWN)  # %{if}/%{for} template directives
+    if len(parts) == 1 and isinstance(parts[0].content, strings.InterpolationRule):
+        return values[0]  # "${x}" is x itself, of any type
+    texts = [to_text(v) for v in values]
+    if any(t is None for t in texts):
+        return Unknown(frozenset(r for v in values for r in refs_of(v)))
+    return "".join(t for t in texts if t is not None)
+
+
+def _heredoc(node: strings.HeredocTemplateRule, scope: Scope, depth: int) -> Any:
+    """The body between the marker lines, as written (an interpolation stays as its ``${...}`` text);
+    ``<<-`` removes the common indentation. Linear in the text."""
+    raw = str(node.heredoc.value).rstrip("\r\n")
+    first, _, rest = raw.partition("\n")
+    body_lines = rest.split("\n")[:-1]  # the last line holds the closing marker
+    if first.startswith("<<-"):
+        indents = [len(line) - len(line.lstrip(" \t")) for line in body_lines if line.strip()]
+        cut = min(indents, default=0)
+        body_lines = [line[cut:] for line in body_lines]
+    return "\n".join(line.rstrip("\r") for line in body_lines)
+
+
+def _tuple(node: containers.TupleRule, scope: Scope, depth: int) -> Any:
+    return [evaluate(element, scope, depth) for element in node.elements]
+
+
+def _object(node: containers.ObjectRule, scope: Scope, depth: int) -> Any:
+    result: dict[str, Any] = {}
+    for element in node.elements:
+        key_node = element.key
+        if isinstance(key_node, containers.ObjectElemKeyExpressionRule):
+            key = to_text(evaluate(key_node.expression, scope, depth))
+        else:
+            inner = key_node.value
+            key = to_text(evaluate(inner, scope, depth)) if isinstance(inner, strings.StringRule) \
+                else str(getattr(getattr(inner, "token", inner), "value", inner))
+        if key is not None:
+            result[key] = evaluate(element.expression, scope, depth)
+    return result
+
+
+def _conditional(node: expressions.ConditionalRule, scope: Scope, depth: int) -> Any:
+    condition = as_bool(evaluate(node.condition, scope, depth))
+    if condition is True:
+        return evaluate(node.if_true, scope, depth)
+    if condition is False:
+        return evaluate(node.if_false, scope, depth)
+    yes, no = evaluate(node.if_true, scope, depth), evaluate(node.if_false, scope, depth)
+    return yes if yes == no and is_known(yes) else Unknown(frozenset(refs_of(yes) | refs_of(no)))
+
+
+def _unary(node: expressions.UnaryOpRule, scope: Scope, depth: int) -> Any:
+    value = evaluate(node.expr_term, scope, depth)
+    if node.operator == "!":
+        flag = as_bool(value)
+        return UNKNOWN if flag is None else not flag
+    return -value if isinstance(value, (int, float)) and not isinstance(value, bool) else UNKNOWN
+
+
+def _compare(op: str, left: Any, right: Any) -> Any:
+    if not (is_known(left) and is_known(right)):
+        return UNKNOWN
+    if op == "==":
+        return left == right
+    if op == "!=":
+        return left != right
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
+    if not numbers:
+        return UNKNOWN
+    return {"<": left < right, ">": left > right, "<=": left <= right, ">=": left >= right,
+            "+": left + right, "-": left - right, "*": left * right,
+            "/": left / right if right else UNKNOWN, "%": left % right if right else UNKNOWN}.get(op, UNKNOWN)
+
+
+def _binary(node: expressions.BinaryOpRule, scope: Scope, depth: int) -> Any:
+    op = str(node.binary_term.binary_operator.token.value).strip()
+    left = evaluate(node.expr_term, scope, depth)
+    right = evaluate(node.binary_term.expr_term, scope, depth)
+    if op in ("&&", "||"):
+        a, b = as_bool(left), as_bool(right)
+        short = op == "||"  # the value that decides the result on either side
+        if a is short or b is short:
+            return short
+        return UNKNOWN if a is None or b is None else not short
+    return _compare(op, left, right)
+
+
+def _for_items(intro: for_expressions.ForIntroRule, scope: Scope, depth: int) -> list[Scope] | None:
+    collection = evaluate(intro.iterable, scope, depth)
+    first = str(intro.first_iterator.token.value)
+    second = str(intro.second_iterator.token.value) if intro.second_iterator is not None else None
+    if isinstance(collection, dict):
+        pairs = list(collection.items())
+    elif isinstance(collection, list):
+        pairs = list(enumerate(collection))
+    else:
+        return None
+    if second is None:
+        return [scope.child(**{first: value}) for _, value in pairs]
+    return [scope.child(**{first: key, second: value}) for key, value in pairs]
+
+
+def _kept(condition: Any, scope: Scope, depth: int) -> bool | None:
+    return True if condition is None else as_bool(evaluate(condition.condition_expr, scope, depth))
+
+
+def _for_tuple(node: for_expressions.ForTupleExprRule, scope: Scope, depth: int) -> Any:
+    scopes = _for_items(node.for_intro, scope, depth)
+    if scopes is None:
+        return UNKNOWN
+    result = []
+    for inner in scopes:
+        keep = _kept(node.condition, inner, depth)
+        if keep is None:
+            return UNKNOWN
+        if keep:
+            result.append(evaluate(node.value_expr, inner, depth))
+    return result
+
+
+def _for_object(node: for_expressions.ForObjectExprRule, scope: Scope, depth: int) -> Any:
+    scopes = _for_items(node.for_intro, scope, depth)
+    if scopes is None:
+        return UNKNOWN
+    result: dict[str, Any] = {}
+    for inner in scopes:
+        keep = _kept(node.condition, inner, depth)
+        key = to_text(evaluate(node.key_expr, inner, depth))
+        if keep is None or key is None:
+            return UNKNOWN
+        if keep:
+            value = evaluate(node.value_expr, inner, depth)
+            if node.ellipsis is not None:
+                result.setdefault(key, []).append(value)
+            else:
+                result[key] = value
+    return result
+
+
+# -- references -----------------------------------------------------------------------------
+
+
+def chain(node: Any) -> tuple[Any, list[Any]]:
+    """``a.b[0].c`` as its root node and the accessor nodes after it (GetAttr/Index/splat)."""
+    steps: list[Any] = []
+    while True:
+        if isinstance(node, expressions.ExprTermRule) and not node.parentheses:
+            node = node.expression
+        elif isinstance(node, indexing.GetAttrExprTermRule):
+            steps.append(node.get_attr)
+            node = node.expr_term
+        elif isinstance(node, indexing.IndexExprTermRule):
+            steps.append(node.children[1])
+            node = node.children[0]
+        elif isinstance(node, (indexing.AttrSplatExprTermRule, indexing.FullSplatExprTermRule)):
+            steps.append(node.attr_splat)
+            node = node.expr_term
+        else:
+            steps.reverse()
+            return node, steps
+
+
+def _step_key(step: Any, scope: Scope, depth: int) -> Any:
+    if isinstance(step, indexing.GetAttrRule):
+        return str(step.identifier.token.value)
+    if isinstance(step, indexing.SqbIndexRule):
+        return evaluate(step.index_expression, scope, depth)
+    if isinstance(step, indexing.ShortIndexRule):
+        return _number(step.index, scope, depth) if hasattr(step.index, "token") else \
+            int(str(getattr(step.index, "value", "0")))
+    return UNKNOWN
+
+
+def _apply(value: Any, steps: Sequence[Any], scope: Scope, depth: int) -> Any:
+    for position, step in enumerate(steps):
+        if not is_known(value):
+            return value if isinstance(value, Unknown) else Unknown(frozenset(refs_of(value)))
+        if isinstance(step, (indexing.AttrSplatRule, indexing.FullSplatRule)):
+            items = value if isinstance(value, list) else [] if value is None else [value]
+            rest = [*step.get_attrs, *steps[position + 1:]]
+            return [_apply(item, rest, scope, depth) for item in items]
+        key = _step_key(step, scope, depth)
+        if isinstance(value, dict) and isinstance(key, (str, int)) and str(key) in value:
+            value = value[str(key)]
+        elif isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool) \
+                and -len(value) <= key < len(value):
+            value = value[key]
+        else:
+            return UNKNOWN
+    return value
+
+
+def _reference(node: Any, scope: Scope, depth: int) -> Any:
+    root, steps = chain(node)
+    if not isinstance(root, literal_rules.IdentifierRule):
+        return _apply(evaluate(root, scope, depth), steps, scope, depth)
+    name = str(root.token.value)
+    if name in scope.names:
+        return _apply(scope.names[name], steps, scope, depth)
+    keys = [_step_key(step, scope, depth) if not isinstance(step, (indexing.AttrSplatRule, indexing.FullSplatRule))
+            else UNKNOWN for step in steps]
+    first = keys[0] if keys else None
+    if name == "var" and isinstance(first, str):
+        variable = scope.variables.get(first)
+        if variable is None:
+            return UNKNOWN
+        if variable.origin:
+            scope.origins.add(variable.origin)
+        return _apply(variable.value, steps[1:], scope, depth)
+    if name == "local" and isinstance(first, str):
+        return _apply(scope.locals(first, scope), steps[1:], scope, depth)
+    if name == "each" and scope.each is not None and first in ("key", "value"):
+        return _apply(scope.each[0] if first == "key" else scope.each[1], steps[1:], scope, depth)
+    if name == "count" and first == "index" and scope.count_index is not None:
+        return scope.count_index
+    if name == "module" and isinstance(first, str) and len(keys) > 1 and isinstance(keys[1], str):
+        return _apply(scope.module_outputs(first, keys[1]), steps[2:], scope, depth)
+    if name in ("var", "local", "each", "count", "path", "terraform", "self", "module"):
+        return UNKNOWN
+    if name == "data" and len(keys) >= 2 and isinstance(first, str) and isinstance(keys[1], str):
+        return Ref(f"data.{first}.{keys[1]}")
+    if isinstance(first, str):
+        key = keys[1] if len(keys) > 1 and isinstance(steps[1], (indexing.SqbIndexRule,
+                                                                 indexing.ShortIndexRule)) else None
+        return Ref(f"{name}.{first}", key if is_known(key) else None)
+    return UNKNOWN
+
+
+# -- functions ------------------------------------------------------------------------------
+
+
+def _json_default(value: Any) -> str:
+    return str(value) if isinstance(value, Ref) else "${unknown}"
+
+
+def _jsonencode(value: Any) -> Any:
+    return json.dumps(value, default=_json_default)
+
+
+def _jsondecode(value: Any) -> Any:
+    try:
+        return json.loads(value) if isinstance(value, str) else UNKNOWN
+    except ValueError:
+        return UNKNOWN
+
+
+def _merge(*maps: Any) -> Any:
+    result: dict[str, Any] = {}
+    for item in maps:
+        if not isinstance(item, dict):
+            return UNKNOWN
+        result.update(item)
+    return result
+
+
+def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
+    if isinstance(mapping, dict) and isinstance(key, str):
+        return mapping.get(key, default[0] if default else UNKNOWN)
+    return UNKNOWN
+
+
+def _concat(*lists: Any) -> Any:
+    if not all(isinstance(item, list) for item in lists):
+        return UNKNOWN
+    return [value for item in lists for value in item]
+
+
+def _flatten(value: Any) -> Any:
+    if not isinstance(value, list):
+        return UNKNOWN
+    out: list[Any] = []
+    for item in value:
+        inner = _flatten(item) if isinstance(item, list) else [item]
+        if not isinstance(inner, list):
+            return UNKNOWN
+        out.extend(inner)
+    return out
+
+
+def _coalesce(*values: Any) -> Any:
+    for value in values:
+        if not is_known(value):
+            return UNKNOWN
+        if value not in (None, ""):
+            return value
+    return UNKNOWN
+
+
+def _text_function(convert: Callable[[str], Any]) -> Callable[..., Any]:
+    def apply(value: Any, *rest: Any) -> Any:
+        return convert(value) if isinstance(value, str) else UNKNOWN
+    return apply
+
+
+def _tobool(value: Any) -> Any:
+    flag = as_bool(value)
+    return UNKNOWN if flag is None else flag
+
+
+def _format(spec: Any, *values: Any) -> Any:
+    if not isinstance(spec, str) or not all(to_text(v) is not None for v in values):
+        return UNKNOWN
+    out, rest = spec.replace("%%", "\0"), list(values)
+    for verb in ("%s", "%d", "%v"):
+        while verb in out and rest:
+            out = out.replace(verb, str(to_text(rest.pop(0))), 1)
+    return UNKNOWN if "%" in out else out.replace("\0", "%")
+
+
+def _join(separator: Any, items: Any) -> Any:
+    texts = [to_text(i) for i in items] if isinstance(items, list) else [None]
+    if not isinstance(separator, str) or any(t is None for t in texts):
+        return UNKNOWN
+    return separator.join(t for t in texts if t is not None)
+
+
+def _contains(items: Any, value: Any) -> Any:
+    return value in items if isinstance(items, list) and is_known(value) else UNKNOWN
+
+
+def _length(value: Any) -> Any:
+    return len(value) if isinstance(value, (list, dict, str)) else UNKNOWN
+
+
+def _element(items: Any, index: Any) -> Any:
+    if isinstance(items, list) and items and isinstance(index, int):
+        return items[index % len(items)]
+    return UNKNOWN
+
+
+def _keys(value: Any) -> Any:
+    return sorted(value) if isinstance(value, dict) else UNKNOWN
+
+
+def _values(value: Any) -> Any:
+    return [value[k] for k in sorted(value)] if isinstance(value, dict) else UNKNOWN
+
+
+def _to_list(value: Any) -> Any:
+    return value if isinstance(value, list) else UNKNOWN
+
+
+def _to_set(value: Any) -> Any:
+    if not isinstance(value, list):
+        return UNKNOWN
+    seen: list[Any] = []
+    for item in value:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _identity(value: Any, *rest: Any) -> Any:
+    return value
+
+
+FUNCTIONS: Mapping[str, Callable[..., Any]] = {
+    "jsonencode": _jsonencode, "jsondecode": _jsondecode, "merge": _merge, "lookup": _lookup,
+    "concat": _concat, "flatten": _flatten, "coalesce": _coalesce, "tobool": _tobool,
+    "lower": _text_function(str.lower), "upper": _text_function(str.upper),
+    "trimspace": _text_function(str.strip), "format": _format, "join": _join, "contains": _contains,
+    "length": _length, "element": _element, "keys": _keys, "values": _values, "tolist": _to_list,
+    "toset": _to_set, "tomap": _identity, "tostring": _identity, "tonumber": _identity,
+    "sensitive": _identity, "nonsensitive": _identity,
+}
+
+
+def _call(node: functions.FunctionCallRule, scope: Scope, depth: int) -> Any:
+    name = "::".join(str(i.token.value) for i in node.identifiers)
+    arguments = node.arguments
+    nodes = arguments.arguments if arguments is not None else []
+    if name in ("try", "can"):
+        for argument in nodes:
+            value = evaluate(argument, scope, depth)
+            if is_known(value):
+                return True if name == "can" else value
+        return UNKNOWN
+    values = [evaluate(argument, scope, depth) for argument in nodes]
+    if arguments is not None and arguments.has_ellipsis and values:
+        spread = values.pop()
+        if not isinstance(spread, list):
+            return UNKNOWN
+        values.extend(spread)
+    function = FUNCTIONS.get(name)
+    if function is None or (name != "jsonencode" and not all(is_known(v) for v in values)):
+        return Unknown(frozenset(r for v in values for r in refs_of(v)))
+    try:
+        return function(*values)
+    except (TypeError, ValueError, IndexError, KeyError, RecursionError):
+        return UNKNOWN
+
+
+_HANDLERS: dict[type, Callable[[Any, Scope, int], Any]] = {
+    expressions.ExprTermRule: lambda n, s, d: _reference(n, s, d) if not n.parentheses else _expr_term(n, s, d),
+    literal_rules.LiteralValueRule: _literal,
+    literal_rules.IntLitRule: _number,
+    literal_rules.FloatLitRule: _number,
+    literal_rules.IdentifierRule: _reference,
+    strings.StringRule: _string,
+    strings.HeredocTemplateRule: _heredoc,
+    strings.HeredocTrimTemplateRule: _heredoc,
+    containers.TupleRule: _tuple,
+    containers.ObjectRule: _object,
+    expressions.ConditionalRule: _conditional,
+    expressions.UnaryOpRule: _unary,
+    expressions.BinaryOpRule: _binary,
+    for_expressions.ForTupleExprRule: _for_tuple,
+    for_expressions.ForObjectExprRule: _for_object,
+    indexing.GetAttrExprTermRule: _reference,
+    indexing.IndexExprTermRule: _reference,
+    indexing.AttrSplatExprTermRule: _reference,
+    indexing.FullSplatExprTermRule: _reference,
+    functions.FunctionCallRule: _call,
+}

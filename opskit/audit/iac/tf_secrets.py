@@ -1,0 +1,76 @@
+"""Credentials written into Terraform: provider keys, resource passwords, Lambda environment variables,
+EC2 user data, and variable defaults or tfvars values with secret names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from opskit.audit.iac.interface import Rule
+from opskit.audit.iac.secret_names import SecretNames
+from opskit.audit.iac.tf_eval import is_known
+from opskit.audit.iac.tf_module import Module, Resource, ResourceHit
+
+_ASSIGNMENT = re.compile(r"(?:^|[\s;'\"])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=[\"']?([^\s\"';]+)")
+_AWS_KEY = re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")
+USER_DATA = ("aws_instance", "aws_launch_template", "aws_launch_configuration")
+
+
+def is_literal(value: object) -> bool:
+    """A plain string known statically, not a reference or an expression's leftover text."""
+    return isinstance(value, str) and len(value) >= 4 and "${" not in value and is_known(value)
+
+
+@dataclass(frozen=True)
+class SecretCheck:
+    names: SecretNames
+    rule: Rule
+
+    def hit(self, resource: Resource, line: int, where: str, value: str, origins: tuple[str, ...]) -> ResourceHit:
+        return ResourceHit(self.rule.id, resource, line, f"{resource.full_address} sets {where} to a literal "
+                           f"value {value}.", detail=f"{where}={value}", origins=origins, secrets=(value,))
+
+
+def check_credentials(module: Module, rule: Rule, names: SecretNames) -> Iterator[ResourceHit]:
+    check = SecretCheck(names, rule)
+    reported_origins: set[str] = set()
+    for resource in module.resources:
+        if resource.mode not in ("resource", "provider"):
+            continue
+        for setting in resource.body.settings.values():
+            if setting.name in names and is_literal(setting.value):
+                reported_origins.update(setting.origins)
+                yield check.hit(resource, setting.line, setting.name, setting.value, setting.origins)
+        if resource.type == "aws_lambda_function":
+            for environment in resource.body.children("environment"):
+                variables = environment.settings.get("variables")
+                if variables is not None and isinstance(variables.value, dict):
+                    for key, value in sorted(variables.value.items()):
+                        if key in names and is_literal(value):
+                            reported_origins.update(variables.origins)
+                            yield check.hit(resource, variables.line, f"environment variable {key}", value,
+                                            variables.origins)
+        if resource.type in USER_DATA:
+            user_data = resource.body.settings.get("user_data")
+            if user_data is not None and isinstance(user_data.value, str):
+                for key, value in _user_data_secrets(user_data.value, names):
+                    reported_origins.update(user_data.origins)
+                    yield check.hit(resource, user_data.line, f"{key} in user_data", value, user_data.origins)
+    for assigned in module.resources:
+        if assigned.mode not in ("variable", "tfvars") or assigned.name not in names:
+            continue
+        setting = assigned.body.settings["value"]
+        if is_literal(setting.value) and not set(setting.origins) & reported_origins:
+            where = "the default of variable" if assigned.mode == "variable" else "the tfvars value of"
+            yield ResourceHit(rule.id, assigned, assigned.line, f"{where} {assigned.name} is a literal value "
+                              f"{setting.value}.", detail=f"var.{assigned.name}={setting.value}",
+                              secrets=(setting.value,))
+
+
+def _user_data_secrets(script: str, names: SecretNames) -> Iterator[tuple[str, str]]:
+    for match in _ASSIGNMENT.finditer(script):
+        if match[1] in names and is_literal(match[2]) and not match[2].startswith("$"):
+            yield match[1], match[2]
+    for key in _AWS_KEY.findall(script):
+        yield "AWS access key", key
