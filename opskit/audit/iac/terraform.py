@@ -104,7 +104,7 @@ class TerraformChecker(Checker):
         resource = found.resource
         message = found.message
         if resource.call is not None:
-            message += f" (in {resource.path}:{found.line})"
+            message += f" The resource is defined in {resource.path}:{found.line}."
         if found.origins:
             message += f" Value from {'; '.join(found.origins)}."
         label = f"provider {resource.type}" if resource.mode == "provider" else resource.full_address

@@ -17,6 +17,8 @@ from typing import Any
 from hcl2.rules import containers, expressions, for_expressions, functions, indexing, literal_rules, strings
 
 MAX_DEPTH = 64
+MAX_TEXT = 1 << 20  # characters in one computed string
+MAX_ITEMS = 10_000  # elements of one computed list or map, and nodes jsonencode may visit
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,11 @@ class Scope:
     names: dict[str, Any] = field(default_factory=dict)  # for-expression and dynamic-block iterators
     origins: set[str] = field(default_factory=set)  # where the variables read so far were set
     module_outputs: Callable[[str, str], Any] = lambda module, name: UNKNOWN
+    each_origins: frozenset[str] = frozenset()  # where the for_each/count collection came from
 
     def child(self, **names: Any) -> Scope:
         return Scope(self.variables, self.locals, self.budget, self.each, self.count_index,
-                     {**self.names, **names}, self.origins, self.module_outputs)
+                     {**self.names, **names}, self.origins, self.module_outputs, self.each_origins)
 
 
 def is_known(value: Any) -> bool:
@@ -177,7 +180,36 @@ def _string(node: strings.StringRule, scope: Scope, depth: int) -> Any:
     texts = [to_text(v) for v in values]
     if any(t is None for t in texts):
         return Unknown(frozenset(r for v in values for r in refs_of(v)))
+    if sum(len(t) for t in texts if t is not None) > MAX_TEXT:
+        return UNKNOWN
     return "".join(t for t in texts if t is not None)
+
+
+def _bounded(value: Any) -> Any:
+    """``value`` unless it is too large to be a real configuration value (strings or lists doubled by
+    locals that refer to each other): then Unknown, so memory and work stay bounded."""
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        return UNKNOWN
+    if isinstance(value, (list, dict)) and len(value) > MAX_ITEMS:
+        return UNKNOWN
+    return value
+
+
+def _small(value: Any) -> bool:
+    """Whether ``value`` has at most MAX_ITEMS nodes in all (shared sublists count each time)."""
+    pending, seen = [value], 0
+    while pending:
+        item = pending.pop()
+        seen += 1
+        if seen > MAX_ITEMS:
+            return False
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and len(item) > MAX_TEXT:
+            return False
+    return True
 
 
 def _heredoc(node: strings.HeredocTemplateRule, scope: Scope, depth: int) -> Any:
@@ -194,7 +226,7 @@ def _heredoc(node: strings.HeredocTemplateRule, scope: Scope, depth: int) -> Any
 
 
 def _tuple(node: containers.TupleRule, scope: Scope, depth: int) -> Any:
-    return [evaluate(element, scope, depth) for element in node.elements]
+    return _bounded([evaluate(element, scope, depth) for element in node.elements])
 
 
 def _object(node: containers.ObjectRule, scope: Scope, depth: int) -> Any:
@@ -288,7 +320,7 @@ def _for_tuple(node: for_expressions.ForTupleExprRule, scope: Scope, depth: int)
             return UNKNOWN
         if keep:
             result.append(evaluate(node.value_expr, inner, depth))
-    return result
+    return _bounded(result)
 
 
 def _for_object(node: for_expressions.ForObjectExprRule, scope: Scope, depth: int) -> Any:
@@ -307,7 +339,7 @@ def _for_object(node: for_expressions.ForObjectExprRule, scope: Scope, depth: in
                 result.setdefault(key, []).append(value)
             else:
                 result[key] = value
-    return result
+    return _bounded(result)
 
 
 # -- references -----------------------------------------------------------------------------
@@ -382,6 +414,8 @@ def _reference(node: Any, scope: Scope, depth: int) -> Any:
         return _apply(variable.value, steps[1:], scope, depth)
     if name == "local" and isinstance(first, str):
         return _apply(scope.locals(first, scope), steps[1:], scope, depth)
+    if name in ("each", "count"):
+        scope.origins.update(scope.each_origins)
     if name == "each" and scope.each is not None and first in ("key", "value"):
         return _apply(scope.each[0] if first == "key" else scope.each[1], steps[1:], scope, depth)
     if name == "count" and first == "index" and scope.count_index is not None:
@@ -407,7 +441,7 @@ def _json_default(value: Any) -> str:
 
 
 def _jsonencode(value: Any) -> Any:
-    return json.dumps(value, default=_json_default)
+    return _bounded(json.dumps(value, default=_json_default)) if _small(value) else UNKNOWN
 
 
 def _jsondecode(value: Any) -> Any:
@@ -439,7 +473,7 @@ def _concat(*lists: Any) -> Any:
 
 
 def _flatten(value: Any) -> Any:
-    if not isinstance(value, list):
+    if not isinstance(value, list) or not _small(value):
         return UNKNOWN
     out: list[Any] = []
     for item in value:
@@ -482,7 +516,8 @@ def _format(spec: Any, *values: Any) -> Any:
 
 def _join(separator: Any, items: Any) -> Any:
     texts = [to_text(i) for i in items] if isinstance(items, list) else [None]
-    if not isinstance(separator, str) or any(t is None for t in texts):
+    if not isinstance(separator, str) or any(t is None for t in texts) or \
+            sum(len(t) + len(separator) for t in texts if t is not None) > MAX_TEXT:
         return UNKNOWN
     return separator.join(t for t in texts if t is not None)
 
@@ -558,7 +593,7 @@ def _call(node: functions.FunctionCallRule, scope: Scope, depth: int) -> Any:
     if function is None or (name != "jsonencode" and not all(is_known(v) for v in values)):
         return Unknown(frozenset(r for v in values for r in refs_of(v)))
     try:
-        return function(*values)
+        return _bounded(function(*values))
     except (TypeError, ValueError, IndexError, KeyError, RecursionError):
         return UNKNOWN
 

@@ -295,15 +295,17 @@ class _Loader:
     def _expansions(self, block: Block, scope: Scope) -> list[tuple[Any, Scope]]:
         """The instances ``count`` or ``for_each`` make (none for ``count = 0``), each with its scope."""
         if "count" in block.attributes:
-            count = evaluate(block.attributes["count"].expr, scope)
+            count, origins = _traced(block.attributes["count"], scope)
             if isinstance(count, bool) or not isinstance(count, int):
                 return [(None, scope.child())] if not is_known(count) or count is None else []
-            return [(i, _with(scope, count_index=i)) for i in range(min(count, MAX_INSTANCES))]
+            return [(i, _with(scope, count_index=i, each_origins=origins)) for i in range(min(count, MAX_INSTANCES))]
         if "for_each" in block.attributes:
-            items = _each_items(evaluate(block.attributes["for_each"].expr, scope))
+            collection, origins = _traced(block.attributes["for_each"], scope)
+            items = _each_items(collection)
             if items is None:
-                return [(None, _with(scope, each=(UNKNOWN, UNKNOWN)))]
-            return [(key, _with(scope, each=(key, value))) for key, value in items[:MAX_INSTANCES]]
+                return [(None, _with(scope, each=(UNKNOWN, UNKNOWN), each_origins=origins))]
+            return [(key, _with(scope, each=(key, value), each_origins=origins))
+                    for key, value in items[:MAX_INSTANCES]]
         return [(None, scope.child())]
 
     def _body(self, block: Block, scope: Scope) -> Body:
@@ -340,6 +342,13 @@ class _Loader:
                         for k, s in body.settings.items()}
             bodies.append(Body(block.labels[0], block.line, settings, body.blocks))
         return bodies
+
+
+def _traced(attribute: Attribute, scope: Scope) -> tuple[Any, frozenset[str]]:
+    """An argument's value and the origins of the variables it was computed from."""
+    inner = scope.child()
+    inner.origins = set()
+    return evaluate(attribute.expr, inner), frozenset(inner.origins)
 
 
 def _with(scope: Scope, **changes: Any) -> Scope:
