@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from opskit.audit.iac.dockerfile_checks import RunChecks
 from opskit.audit.iac.dockerfile_parser import Instruction, parse_dockerfile
 from opskit.audit.iac.dockerignore import is_excluded, parse_dockerignore
 from opskit.audit.iac.interface import Checker, Hit, Rule, Unparseable
@@ -84,6 +85,7 @@ class DockerfileChecker(Checker):
         fetch = self.rules["iac.docker-curl-pipe-shell"].params
         fetchers = "|".join(map(re.escape, fetch["fetchers"]))
         shells = "|".join(map(re.escape, fetch["shells"]))
+        self._run_checks = RunChecks(self.rules, self._secret_names)
         self._pipe_to_shell = [
             # curl ... | [sudo [-E]] [env K=V] [/bin/]bash
             re.compile(rf"\b(?:{fetchers})\b[^|;&\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?"
@@ -114,13 +116,22 @@ class DockerfileChecker(Checker):
         hits: list[Hit] = []
         hits.extend(self._root_user(stages))
         hits.extend(self._unpinned_bases(stages))
+        pipefail_shell = False  # a SHELL with -o pipefail in the current stage
         for inst in instructions:
-            if inst.command in ("ENV", "ARG"):
+            if inst.command == "FROM":
+                pipefail_shell = False
+            elif inst.command == "SHELL":
+                pipefail_shell = "pipefail" in inst.args
+            elif inst.command in ("ENV", "ARG"):
                 hits.extend(self._secret_variables(inst, lines))
+                hits.extend(self._run_checks.variables(inst, lines))
             elif inst.command in ("COPY", "ADD") and inst.flag("from") is None:
                 hits.extend(self._copied_sources(inst, lines, dockerignore))
             elif inst.command == "RUN":
                 hits.extend(self._pipe_to_shell_hits(inst, lines))
+                hits.extend(self._run_checks.run(inst, _scripts(inst), lines, pipefail_shell))
+            elif inst.command in ("CMD", "ENTRYPOINT"):
+                hits.extend(self._run_checks.shell_form(inst))
         return hits
 
     # -- stages and users ---------------------------------------------------------------------
@@ -197,6 +208,8 @@ class DockerfileChecker(Checker):
                 yield Hit(secret_rule.id, line_of(lines, inst.start_line, inst.end_line, source),
                           f"{inst.command} puts the credential file {source} into the image.",
                           offending=f"{inst.command} {source}", snippet=snippet)
+        if inst.command == "ADD":
+            yield from self._run_checks.add_for_local_files(inst, sources, lines)
         if inst.command == "ADD" and inst.flag("checksum") is None:
             remote_rule = self.rules["iac.docker-add-remote-url"]
             for source in sources:
