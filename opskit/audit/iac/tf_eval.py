@@ -9,40 +9,26 @@ stays linear in the input however the expressions nest or repeat.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from hcl2.rules import containers, expressions, for_expressions, functions, indexing, literal_rules, strings
 
+from opskit.audit.iac.tf_functions import FUNCTIONS
+from opskit.audit.iac.tf_values import (
+    MAX_TEXT,
+    UNKNOWN,
+    Ref,
+    Unknown,
+    as_bool,
+    bounded,
+    is_known,
+    refs_of,
+    to_text,
+)
+
 MAX_DEPTH = 64
-MAX_TEXT = 1 << 20  # characters in one computed string
-MAX_ITEMS = 10_000  # elements of one computed list or map, and nodes jsonencode may visit
-
-
-@dataclass(frozen=True)
-class Unknown:
-    """A value known only at apply time; ``refs`` are the resources it is computed from."""
-
-    refs: frozenset[Ref] = frozenset()
-
-    def __repr__(self) -> str:
-        return "(known after apply)"
-
-
-@dataclass(frozen=True)
-class Ref:
-    """``aws_s3_bucket.logs.id`` (address ``aws_s3_bucket.logs``, ``key`` for count/for_each)."""
-
-    address: str
-    key: Any = None
-
-    def __str__(self) -> str:
-        return f"${{{self.address}}}" if self.key is None else f"${{{self.address}[{self.key}]}}"
-
-
-UNKNOWN = Unknown()
 
 
 @dataclass(frozen=True)
@@ -82,37 +68,6 @@ class Scope:
     def child(self, **names: Any) -> Scope:
         return Scope(self.variables, self.locals, self.budget, self.each, self.count_index,
                      {**self.names, **names}, self.origins, self.module_outputs, self.each_origins)
-
-
-def is_known(value: Any) -> bool:
-    return not isinstance(value, (Unknown, Ref))
-
-
-def refs_of(value: Any) -> set[Ref]:
-    if isinstance(value, Ref):
-        return {value}
-    if isinstance(value, Unknown):
-        return set(value.refs)
-    return set()
-
-
-def as_bool(value: Any) -> bool | None:
-    """Terraform's conversion: booleans and the strings "true"/"false"; None when not known."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return None
-
-
-def to_text(value: Any) -> str | None:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    if isinstance(value, str):
-        return value
-    return None
 
 
 def evaluate(node: Any, scope: Scope, depth: int = 0) -> Any:
@@ -184,34 +139,6 @@ def _string(node: strings.StringRule, scope: Scope, depth: int) -> Any:
         return UNKNOWN
     return "".join(t for t in texts if t is not None)
 
-
-def _bounded(value: Any) -> Any:
-    """``value`` unless it is too large to be a real configuration value (strings or lists doubled by
-    locals that refer to each other): then Unknown, so memory and work stay bounded."""
-    if isinstance(value, str) and len(value) > MAX_TEXT:
-        return UNKNOWN
-    if isinstance(value, (list, dict)) and len(value) > MAX_ITEMS:
-        return UNKNOWN
-    return value
-
-
-def _small(value: Any) -> bool:
-    """Whether ``value`` has at most MAX_ITEMS nodes in all (shared sublists count each time)."""
-    pending, seen = [value], 0
-    while pending:
-        item = pending.pop()
-        seen += 1
-        if seen > MAX_ITEMS:
-            return False
-        if isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-        elif isinstance(item, str) and len(item) > MAX_TEXT:
-            return False
-    return True
-
-
 def _heredoc(node: strings.HeredocTemplateRule, scope: Scope, depth: int) -> Any:
     """The body between the marker lines, as written (an interpolation stays as its ``${...}`` text);
     ``<<-`` removes the common indentation. Linear in the text."""
@@ -226,7 +153,7 @@ def _heredoc(node: strings.HeredocTemplateRule, scope: Scope, depth: int) -> Any
 
 
 def _tuple(node: containers.TupleRule, scope: Scope, depth: int) -> Any:
-    return _bounded([evaluate(element, scope, depth) for element in node.elements])
+    return bounded([evaluate(element, scope, depth) for element in node.elements])
 
 
 def _object(node: containers.ObjectRule, scope: Scope, depth: int) -> Any:
@@ -320,7 +247,7 @@ def _for_tuple(node: for_expressions.ForTupleExprRule, scope: Scope, depth: int)
             return UNKNOWN
         if keep:
             result.append(evaluate(node.value_expr, inner, depth))
-    return _bounded(result)
+    return bounded(result)
 
 
 def _for_object(node: for_expressions.ForObjectExprRule, scope: Scope, depth: int) -> Any:
@@ -339,7 +266,7 @@ def _for_object(node: for_expressions.ForObjectExprRule, scope: Scope, depth: in
                 result.setdefault(key, []).append(value)
             else:
                 result[key] = value
-    return _bounded(result)
+    return bounded(result)
 
 
 # -- references -----------------------------------------------------------------------------
@@ -435,144 +362,6 @@ def _reference(node: Any, scope: Scope, depth: int) -> Any:
 
 # -- functions ------------------------------------------------------------------------------
 
-
-def _json_default(value: Any) -> str:
-    return str(value) if isinstance(value, Ref) else "${unknown}"
-
-
-def _jsonencode(value: Any) -> Any:
-    return _bounded(json.dumps(value, default=_json_default)) if _small(value) else UNKNOWN
-
-
-def _jsondecode(value: Any) -> Any:
-    try:
-        return json.loads(value) if isinstance(value, str) else UNKNOWN
-    except ValueError:
-        return UNKNOWN
-
-
-def _merge(*maps: Any) -> Any:
-    result: dict[str, Any] = {}
-    for item in maps:
-        if not isinstance(item, dict):
-            return UNKNOWN
-        result.update(item)
-    return result
-
-
-def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
-    if isinstance(mapping, dict) and isinstance(key, str):
-        return mapping.get(key, default[0] if default else UNKNOWN)
-    return UNKNOWN
-
-
-def _concat(*lists: Any) -> Any:
-    if not all(isinstance(item, list) for item in lists):
-        return UNKNOWN
-    return [value for item in lists for value in item]
-
-
-def _flatten(value: Any) -> Any:
-    if not isinstance(value, list) or not _small(value):
-        return UNKNOWN
-    out: list[Any] = []
-    for item in value:
-        inner = _flatten(item) if isinstance(item, list) else [item]
-        if not isinstance(inner, list):
-            return UNKNOWN
-        out.extend(inner)
-    return out
-
-
-def _coalesce(*values: Any) -> Any:
-    for value in values:
-        if not is_known(value):
-            return UNKNOWN
-        if value not in (None, ""):
-            return value
-    return UNKNOWN
-
-
-def _text_function(convert: Callable[[str], Any]) -> Callable[..., Any]:
-    def apply(value: Any, *rest: Any) -> Any:
-        return convert(value) if isinstance(value, str) else UNKNOWN
-    return apply
-
-
-def _tobool(value: Any) -> Any:
-    flag = as_bool(value)
-    return UNKNOWN if flag is None else flag
-
-
-def _format(spec: Any, *values: Any) -> Any:
-    if not isinstance(spec, str) or not all(to_text(v) is not None for v in values):
-        return UNKNOWN
-    out, rest = spec.replace("%%", "\0"), list(values)
-    for verb in ("%s", "%d", "%v"):
-        while verb in out and rest:
-            out = out.replace(verb, str(to_text(rest.pop(0))), 1)
-    return UNKNOWN if "%" in out else out.replace("\0", "%")
-
-
-def _join(separator: Any, items: Any) -> Any:
-    texts = [to_text(i) for i in items] if isinstance(items, list) else [None]
-    if not isinstance(separator, str) or any(t is None for t in texts) or \
-            sum(len(t) + len(separator) for t in texts if t is not None) > MAX_TEXT:
-        return UNKNOWN
-    return separator.join(t for t in texts if t is not None)
-
-
-def _contains(items: Any, value: Any) -> Any:
-    return value in items if isinstance(items, list) and is_known(value) else UNKNOWN
-
-
-def _length(value: Any) -> Any:
-    return len(value) if isinstance(value, (list, dict, str)) else UNKNOWN
-
-
-def _element(items: Any, index: Any) -> Any:
-    if isinstance(items, list) and items and isinstance(index, int):
-        return items[index % len(items)]
-    return UNKNOWN
-
-
-def _keys(value: Any) -> Any:
-    return sorted(value) if isinstance(value, dict) else UNKNOWN
-
-
-def _values(value: Any) -> Any:
-    return [value[k] for k in sorted(value)] if isinstance(value, dict) else UNKNOWN
-
-
-def _to_list(value: Any) -> Any:
-    return value if isinstance(value, list) else UNKNOWN
-
-
-def _to_set(value: Any) -> Any:
-    if not isinstance(value, list):
-        return UNKNOWN
-    seen: list[Any] = []
-    for item in value:
-        if item not in seen:
-            seen.append(item)
-    return seen
-
-
-def _identity(value: Any, *rest: Any) -> Any:
-    return value
-
-
-FUNCTIONS: Mapping[str, Callable[..., Any]] = {
-    "jsonencode": _jsonencode, "jsondecode": _jsondecode, "merge": _merge, "lookup": _lookup,
-    "concat": _concat, "flatten": _flatten, "coalesce": _coalesce, "tobool": _tobool,
-    "lower": _text_function(str.lower), "upper": _text_function(str.upper),
-    "trimspace": _text_function(str.strip), "format": _format, "join": _join, "contains": _contains,
-    "length": _length, "element": _element, "keys": _keys, "values": _values, "tolist": _to_list,
-    "toset": _to_set, "tomap": _identity, "tostring": _identity, "tonumber": _identity,
-    "sensitive": _identity, "nonsensitive": _identity,
-}
-
-
 def _call(node: functions.FunctionCallRule, scope: Scope, depth: int) -> Any:
     name = "::".join(str(i.token.value) for i in node.identifiers)
     arguments = node.arguments
@@ -593,7 +382,7 @@ def _call(node: functions.FunctionCallRule, scope: Scope, depth: int) -> Any:
     if function is None or (name != "jsonencode" and not all(is_known(v) for v in values)):
         return Unknown(frozenset(r for v in values for r in refs_of(v)))
     try:
-        return _bounded(function(*values))
+        return bounded(function(*values))
     except (TypeError, ValueError, IndexError, KeyError, RecursionError):
         return UNKNOWN
 

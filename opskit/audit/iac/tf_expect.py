@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from opskit.audit.iac.interface import Rule
-from opskit.audit.iac.tf_eval import as_bool, is_known
 from opskit.audit.iac.tf_module import Body, Module, Resource, ResourceHit
+from opskit.audit.iac.tf_values import as_bool, is_known
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from opskit.audit.iac.interface import Rule
-from opskit.audit.iac.tf_eval import Ref
 from opskit.audit.iac.tf_module import Body, Module, Resource, ResourceHit, Setting
+from opskit.audit.iac.tf_values import Ref
 
 IDENTITY_POLICIES = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy")
 RESOURCE_POLICIES = {"aws_s3_bucket_policy": "policy", "aws_sqs_queue_policy": "policy",

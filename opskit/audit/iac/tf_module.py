@@ -16,18 +16,8 @@ from typing import Any
 
 from opskit.audit.iac.hcl_parser import Attribute, Block, parse_hcl, static_text
 from opskit.audit.iac.interface import Unparseable
-from opskit.audit.iac.tf_eval import (
-    UNKNOWN,
-    Budget,
-    Ref,
-    Scope,
-    Unknown,
-    Value,
-    chain,
-    evaluate,
-    is_known,
-    to_text,
-)
+from opskit.audit.iac.tf_eval import Budget, Scope, Value, chain, evaluate
+from opskit.audit.iac.tf_values import UNKNOWN, Ref, Unknown, is_known, to_text
 from opskit.audit.interface import FileTree
 
 MAX_MODULE_DEPTH = 8

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from opskit.audit.iac.interface import Rule
-from opskit.audit.iac.tf_eval import is_known, to_text
 from opskit.audit.iac.tf_module import Body, Module, Resource, ResourceHit, Setting
+from opskit.audit.iac.tf_values import is_known, to_text
 
 ALL_PROTOCOLS = frozenset({"-1", "all", "*"})
 AZURE_ANYWHERE = frozenset({"*", "0.0.0.0", "0.0.0.0/0", "internet", "any", "::/0"})

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from opskit.audit.iac.interface import Rule
 from opskit.audit.iac.secret_names import SecretNames
-from opskit.audit.iac.tf_eval import is_known
 from opskit.audit.iac.tf_module import Module, Resource, ResourceHit
+from opskit.audit.iac.tf_values import is_known
 
 _ASSIGNMENT = re.compile(r"(?:^|[\s;'\"])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=[\"']?([^\s\"';]+)")
 _AWS_KEY = re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")

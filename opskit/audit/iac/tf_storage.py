@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from opskit.audit.iac.interface import Rule
-from opskit.audit.iac.tf_eval import as_bool
 from opskit.audit.iac.tf_module import Module, Resource, ResourceHit
+from opskit.audit.iac.tf_values import as_bool
 
 PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
 
