@@ -40,13 +40,22 @@ def _exposed(rule: Rule, ranges: Sequence[tuple[int, int]]) -> list[int]:
     return [port for port in admin_ports if any(low <= port <= high for low, high in ranges)]
 
 
+def _span(ranges: Sequence[tuple[int, int]]) -> str:
+    """``port 22``, ``ports 5000-6000`` or ``all ports`` (also part of the fingerprint)."""
+    if any(r == (0, 65535) for r in ranges):
+        return "all ports"
+    low, high = ranges[0]
+    return f"port {low}" if low == high else f"ports {low}-{high}"
+
+
 def _hit(rule: Rule, resource: Resource, line: int, source: str, ports: list[int], origins: tuple[str, ...],
-         detail: str) -> ResourceHit:
+         detail: str, ranges: Sequence[tuple[int, int]]) -> ResourceHit:
     admin_ports: Mapping[int, str] = rule.params["admin_ports"]
     services = ", ".join(f"{port} ({admin_ports[port]})" for port in ports[:6])
     more = f" and {len(ports) - 6} more" if len(ports) > 6 else ""
-    return ResourceHit(rule.id, resource, line, f"{resource.full_address} allows ingress from {source}, "
-                       f"exposing {services}{more} to the internet.", detail=detail, origins=origins)
+    return ResourceHit(rule.id, resource, line, f"{resource.full_address} allows ingress from {source} on "
+                       f"{_span(ranges)}, exposing {services}{more} to the internet.",
+                       detail=f"{detail} {_span(ranges)}", origins=origins)
 
 
 def _aws_rule(rule: Rule, resource: Resource, body: Body, protocol_key: str, cidr_keys: Sequence[str],
@@ -68,8 +77,7 @@ def _aws_rule(rule: Rule, resource: Resource, body: Body, protocol_key: str, cid
         exposed = _exposed(rule, span)
         if exposed:
             origins = tuple(sorted({o for s in body.settings.values() for o in s.origins}))
-            yield _hit(rule, resource, setting.line, wide[0], exposed, origins,
-                       f"{key} {wide[0]} {span[0][0]}-{span[0][1]}")
+            yield _hit(rule, resource, setting.line, wide[0], exposed, origins, f"{key} {wide[0]}", span)
 
 
 def check_open_admin_ports(module: Module, rule: Rule) -> Iterator[ResourceHit]:
@@ -111,8 +119,7 @@ def _azure_rule(rule: Rule, resource: Resource, body: Body) -> Iterator[Resource
         setting = body.settings.get("destination_port_range") or body.settings.get("destination_port_ranges")
         line = setting.line if setting else body.line
         origins = tuple(sorted({o for s in body.settings.values() for o in s.origins}))
-        yield _hit(rule, resource, line, wide[0], exposed, origins,
-                   f"{body.get('name', '')} {wide[0]} {known[0][0]}-{known[0][1]}")
+        yield _hit(rule, resource, line, wide[0], exposed, origins, f"{body.get('name', '')} {wide[0]}", known)
 
 
 def _gcp_firewall(rule: Rule, resource: Resource, body: Body) -> Iterator[ResourceHit]:
@@ -132,7 +139,8 @@ def _gcp_firewall(rule: Rule, resource: Resource, body: Body) -> Iterator[Resour
             ranges.extend(r for r in (_port_range(p) for p in ports) if r is not None)
     exposed = _exposed(rule, ranges)
     if exposed:
-        yield _hit(rule, resource, setting.line, wide[0], exposed, setting.origins, f"source_ranges {wide[0]}")
+        yield _hit(rule, resource, setting.line, wide[0], exposed, setting.origins, f"source_ranges {wide[0]}",
+                   ranges)
 
 
 def _attribute_blocks(body: Body, name: str) -> list[Body]:

@@ -23,7 +23,7 @@ def check_unencrypted(module: Module, rule: Rule) -> Iterator[ResourceHit]:
                 module.attached(bucket, ["aws_s3_bucket_server_side_encryption_configuration"]):
             continue
         yield ResourceHit(rule.id, bucket, bucket.line, f"{bucket.full_address} has no server-side encryption "
-                          "configuration in its module.", detail="no encryption configuration")
+                          "configuration in its module.", detail="")
 
 
 def check_public_access_block(module: Module, rule: Rule) -> Iterator[ResourceHit]:
