@@ -15,10 +15,12 @@ from opskit.audit.interface import ScanSettings, SourceFile
 from opskit.audit.trees import MemoryTree
 from opskit.cli import cli
 from opskit.core.findings import fingerprint
-from tests.audit.iac.helpers import FIXTURES, scan_tree
+from tests.audit.iac.helpers import scan_tree
 
-# Every weakness planted in fixtures/modules (a copy of bench/corpus/iac/terraform/shop-modules),
-# with the origin its message must name where the value does not sit on the reported line.
+# The benchmark's module project: a root module calling two local modules.
+SHOP_MODULES = Path(__file__).resolve().parents[3] / "bench" / "corpus" / "iac" / "terraform" / "shop-modules"
+# Every weakness planted in it, with the origin its message must name where the value does not sit
+# on the reported line.
 EXPECTED = {
     ("database.tf", 1, "iac.tf-db-no-iam-auth"): "",
     ("database.tf", 1, "iac.tf-no-audit-logging"): "",
@@ -44,7 +46,7 @@ EXPECTED = {
 
 
 def test_every_planted_weakness_is_reported_with_its_origin() -> None:
-    outcome = scan_tree(FIXTURES / "modules")
+    outcome = scan_tree(SHOP_MODULES)
     assert outcome.notes == []
     found = {(f.location.path, f.location.line, f.rule_id): f for f in outcome.findings}
     assert set(found) == set(EXPECTED)
@@ -56,7 +58,7 @@ def test_every_planted_weakness_is_reported_with_its_origin() -> None:
 
 
 def test_findings_in_a_called_module_name_the_instance_and_the_file() -> None:
-    outcome = scan_tree(FIXTURES / "modules")
+    outcome = scan_tree(SHOP_MODULES)
     acl = next(f for f in outcome.findings if f.rule_id == "iac.tf-s3-public-acl")
     assert acl.properties["resource"] == 'module.buckets["assets"].aws_s3_bucket.this'
     assert "modules/bucket/main.tf:21" in acl.message and "public-read" in acl.message
