@@ -40,6 +40,7 @@ CHECKS: Mapping[str, Check] = {
     "iac.tf-iam-passrole-wildcard": tf_iam.check_pass_role,
     "iac.tf-policy-public-principal": tf_iam.check_public_principal,
     "iac.tf-iam-user-policy": tf_iam.check_user_policy,
+    "iac.tf-no-tls-in-transit": tf_network.check_force_ssl_off,
 }
 CREDENTIALS = "iac.tf-hardcoded-credentials"
 AUTO_TFVARS = ("terraform.tfvars", ".auto.tfvars")
@@ -52,12 +53,15 @@ class TerraformChecker(Checker):
     def __init__(self, rules: Mapping[str, Rule]) -> None:
         super().__init__(rules)
         self._secret_names = SecretNames.from_params(self.rules[CREDENTIALS].params)
-        checks: dict[str, Check] = {CREDENTIALS: partial(tf_secrets.check_credentials, names=self._secret_names)}
-        for rule_id, rule in rules.items():
-            checks.setdefault(rule_id, CHECKS.get(rule_id, check_targets))
-            if rule_id not in CHECKS and rule_id != CREDENTIALS and "targets" not in rule.params:
+        custom: dict[str, Check] = {**CHECKS, CREDENTIALS: partial(tf_secrets.check_credentials,
+                                                                   names=self._secret_names)}
+        self._checks: list[tuple[str, Check]] = []
+        for rule_id, rule in rules.items():  # a rule's own check, its targets, or both
+            self._checks.extend((rule_id, check) for check in (custom.get(rule_id),
+                                                               check_targets if "targets" in rule.params else None)
+                                if check is not None)
+            if rule_id not in custom and "targets" not in rule.params:
                 raise ValueError(f"terraform rule {rule_id} has neither a check nor targets")
-        self._checks = checks
         self._memo: dict[tuple[FileTree, str], list[ResourceHit]] = {}
 
     def wants(self, path: str) -> bool:
@@ -84,8 +88,7 @@ class TerraformChecker(Checker):
         key = (tree, directory)
         if key not in self._memo:
             module = load_module(tree, directory, override)
-            self._memo[key] = [hit for rule_id, check in self._checks.items()
-                               for hit in check(module, self.rules[rule_id])]
+            self._memo[key] = [hit for rule_id, check in self._checks for hit in check(module, self.rules[rule_id])]
         return self._memo[key]
 
     def _repeats_standalone(self, tree: FileTree, found: ResourceHit) -> bool:
