@@ -35,6 +35,7 @@ CHECKS: Mapping[str, Check] = {
     "iac.tf-s3-no-versioning": tf_storage.check_versioning,
     "iac.tf-s3-no-access-logging": tf_storage.check_access_logging,
     "iac.tf-gcs-public": tf_storage.check_public_gcs,
+    "iac.tf-gcp-public-dataset": tf_storage.check_public_gcs,
     "iac.tf-iam-wildcard-policy": tf_iam.check_admin,
     "iac.tf-iam-service-wildcard": tf_iam.check_service_wildcard,
     "iac.tf-iam-passrole-wildcard": tf_iam.check_pass_role,

@@ -114,5 +114,5 @@ def check_public_gcs(module: Module, rule: Rule) -> Iterator[ResourceHit]:
             found = sorted(str(v) for v in values if isinstance(v, str) and v.rsplit(":", 1)[-1] in public)
             if setting.name in rule.params["attributes"] and found:
                 yield ResourceHit(rule.id, grant, setting.line, f"{grant.full_address} grants {found[0]} access, "
-                                  "making the bucket or its objects public.", detail=f"{setting.name} {found[0]}",
+                                  "making it readable by anyone.", detail=f"{setting.name} {found[0]}",
                                   origins=setting.origins)
