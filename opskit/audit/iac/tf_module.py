@@ -22,6 +22,7 @@ from opskit.audit.interface import FileTree
 
 MAX_MODULE_DEPTH = 8
 MAX_INSTANCES = 64  # count/for_each instances evaluated per resource; the rest look the same
+MAX_MODULE_CALLS = 256  # module instances evaluated per root module (calls may fan out at every level)
 BASE_STEPS = 50_000
 STEPS_PER_BYTE = 20
 
@@ -165,6 +166,8 @@ class _Loader:
         self.tree = tree
         self.override = override
         self.budget = Budget(BASE_STEPS)
+        self.directories: dict[str, _Files] = {}  # each module directory is read and parsed once
+        self.module_calls = 0
 
     def load(self, directory: str) -> Module:
         module = Module(directory)
@@ -237,10 +240,15 @@ class _Loader:
                 source = _local_source(directory, block)
                 if source is None or source in stack or len(stack) >= MAX_MODULE_DEPTH:
                     continue
-                child_files = _read_directory(self.tree, source, {}, root=False)
-                self.budget.steps += STEPS_PER_BYTE * child_files.size
+                if source not in self.directories:
+                    self.directories[source] = _read_directory(self.tree, source, {}, root=False)
+                    self.budget.steps += STEPS_PER_BYTE * self.directories[source].size
+                child_files = self.directories[source]
                 files_of[block.labels[0]] = (child_files, block)
                 for key, instance in self._expansions(block, scope):
+                    self.module_calls += 1
+                    if self.module_calls > MAX_MODULE_CALLS:
+                        break
                     inputs = self._inputs(block, instance, path)
                     name = f"module.{block.labels[0]}" + ("" if key is None else f"[{json.dumps(key)}]")
                     child_variables = self._variables(child_files, inputs)

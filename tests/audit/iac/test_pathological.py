@@ -36,9 +36,9 @@ class Counter:
     def __init__(self, wrapped: Any) -> None:
         self.wrapped, self.calls = wrapped, 0
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self.calls += 1
-        return self.wrapped(*args)
+        return self.wrapped(*args, **kwargs)
 
 
 def test_heredoc_with_a_huge_line_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -70,3 +70,20 @@ def test_locals_that_double_a_value_stop_at_the_budget(monkeypatch: pytest.Monke
     assert "iac.tf-db-public" not in {f.rule_id for f in result.findings}  # too large to know: Unknown
     assert len(spent) <= BASE_STEPS + STEPS_PER_BYTE * len(text)
     assert len(spent) < 2_000  # each local is evaluated once, not once per use
+
+
+def test_modules_calling_each_other_many_times_stop_at_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Eight levels of modules, each calling the next ten times: 10**8 instances unbounded."""
+    from opskit.audit.iac import tf_module
+    from opskit.audit.trees import MemoryTree
+
+    reads = Counter(tf_module._read_directory)
+    monkeypatch.setattr(tf_module, "_read_directory", reads)
+    files = {"main.tf": "".join(f'module "m{i}" {{\n  source = "./l1"\n}}\n' for i in range(10))}
+    for level in range(1, 9):
+        calls = "".join(f'module "m{i}" {{\n  source = "./l{level + 1}"\n}}\n' for i in range(10)) if level < 8 else ""
+        files[f"{'/'.join(f'l{n}' for n in range(1, level + 1))}/main.tf"] = (
+            calls + 'resource "aws_db_instance" "a" {\n  publicly_accessible = true\n}\n')
+    module = tf_module.load_module(MemoryTree(files), "", {})
+    assert reads.calls <= 9  # each directory read once
+    assert len(module.resources) <= tf_module.MAX_MODULE_CALLS + 1
