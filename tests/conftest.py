@@ -21,6 +21,7 @@ from tests import harness
 MARKERS = {
     "postgres": "needs the real PostgreSQL 15 (+HypoPG, pg_stat_statements) service",
     "prometheus": "needs the real Prometheus service",
+    "alertmanager": "needs the real Alertmanager service",
     "docker": "needs the real Docker engine and local registry",
     "terraform": "needs terraform with the local AWS provider mirror",
     "aws": "needs the moto AWS emulator",
@@ -86,6 +87,12 @@ def prometheus(service_pool: ServicePool) -> harness.Prometheus:
         rules_dir=Path(facts["rules_dir"]),
         targets_dir=Path(facts["targets_dir"]),
     )
+
+
+@pytest.fixture(scope="session")
+def alertmanager(service_pool: ServicePool) -> dict[str, str]:
+    """The running Alertmanager: ``url`` (http://127.0.0.1:59093) and ``config_file``."""
+    return service_pool.get("alertmanager")
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from opskit.audit.git_blobs import read_blob
 from opskit.audit.interface import FileRef, FileTree
 
 MAX_BYTES = 2 * 1024 * 1024  # a companion file larger than this is treated as absent
@@ -74,9 +75,8 @@ class GitTree(FileTree):
         return out.stdout if out.returncode == 0 else None
 
     def read(self, path: str) -> str | None:
-        spec = f":./{path}" if self.commit == "staged" else f"{self.commit}:./{path}"
-        data = self._git("show", spec)
-        return None if data is None else _decode(data)
+        text = read_blob(self.root, self.commit, path)
+        return None if text is None or len(text) > MAX_BYTES or "\0" in text[:8192] else text
 
     def listdir(self, directory: str) -> Sequence[str]:
         prefix = f"{directory}/" if directory else "."

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from opskit.core.command import Output, emit, opskit_command
-from opskit.db import api
+from opskit.core.lazy import lazy_module
 from opskit.db.advisor import AdviceRequest
 from opskit.db.logs import FORMATS
 from opskit.db.render import IndexReportRenderer
 from opskit.db.select import Budget
 from opskit.db.units import parse_size
+
+if TYPE_CHECKING:
+    from opskit.db import api
+else:
+    api = lazy_module("opskit.db.api")  # psycopg only when a command runs
 
 DSN_HELP = "PostgreSQL DSN (postgresql://user:pw@host:port/db); also from $OPSKIT_DSN."
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from opskit.core.command import Output, emit, opskit_command
 from opskit.core.errors import UsageError
-from opskit.deploy import api
+from opskit.core.lazy import lazy_module
 from opskit.deploy.interface import DeployOptions
+
+if TYPE_CHECKING:
+    from opskit.deploy import api
+else:
+    api = lazy_module("opskit.deploy.api")  # docker, requests, terraform only when a command runs
 
 
 def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:

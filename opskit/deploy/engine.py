@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from opskit.core.errors import Failure, InputError, OpskitError
+from opskit.core.findings import Verdict
 from opskit.core.redact import scrub
 from opskit.deploy.history import (
     StatePaths,
@@ -94,7 +95,8 @@ class _Run:
     def finish(self, paths: StatePaths, outcome: str, history: bool = True) -> dict[str, Any]:
         r = self.record
         r["outcome"] = outcome
-        r["verdict"] = "successful" if outcome in ("successful", "planned", "rolled_back_by_hand") else "failed"
+        ok = outcome in ("successful", "planned", "rolled_back_by_hand")
+        r["verdict"] = (Verdict.SUCCESSFUL if ok else Verdict.FAILED).value
         r["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         r["timings"]["total"] = round(time.monotonic() - self.started, 3)
         write_json(paths.report(self.id), r)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from opskit.core.findings import Finding, Location, Report, Severity, fingerprint
+from opskit.core.findings import Finding, Location, Report, Severity, Verdict, fingerprint
 
 _OUTCOMES = {
     "successful": "deployed and verified",
@@ -93,7 +93,7 @@ def deploy_report(record: Mapping[str, Any], report_path: str) -> Report:
         findings=_check_findings(record),
         data={"deploy": dict(record), "report_file": report_path},
         notes=[*record_notes(record), f"report: {report_path}"],
-        verdict=record["verdict"],
+        verdict=Verdict(record["verdict"]),
     )
 
 

@@ -6,21 +6,23 @@ import functools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from opskit.core.errors import UsageError
 from opskit.core.findings import Report
 from opskit.core.progress import progress
+from opskit.monitor.alertmanager.client import AlertmanagerClient
+from opskit.monitor.alertmanager.health import check_alertmanager
 from opskit.monitor.checks_file import load_checks
 from opskit.monitor.client import connect
 from opskit.monitor.evaluate import run_checks
 from opskit.monitor.gate import run_gate
 from opskit.monitor.health import check_server
-from opskit.monitor.interface import CheckResult, GateRound, GateSettings, PrometheusClient
+from opskit.monitor.interface import PARTS, CheckResult, GateRound, GateSettings, PrometheusClient
 from opskit.monitor.inventory import Scope, check_inventory
 from opskit.monitor.report import check_report, gate_report
 
-PARTS = ("server", "targets", "rules", "alerts", "checks")
 INVENTORY = ("targets", "rules", "alerts")
 
 
@@ -37,15 +39,30 @@ class Connection:
     verify: bool = True
     timeout: float = 10.0
 
+    def alertmanager(self, url: str) -> AlertmanagerClient:
+        """A client for the Alertmanager at ``url`` with these credentials and TLS options."""
+        return AlertmanagerClient(
+            url,
+            token_env=self.token_env,
+            token_file=self.token_file,
+            basic_auth=self._basic_auth(),
+            ca_bundle=self.ca_bundle,
+            verify=self.verify,
+            timeout=self.timeout,
+        )
+
+    def _basic_auth(self) -> tuple[str, str] | None:
+        if not self.username:
+            return None
+        password = os.environ.get(self.password_env)
+        if password is None:
+            raise UsageError(f"--username needs the password in environment variable {self.password_env}")
+        return (self.username, password)
+
     def open(self) -> PrometheusClient:
         if not self.url:
             raise UsageError("give --url, set $PROMETHEUS_URL, or set url in the [tool.opskit.monitor] config")
-        basic_auth = None
-        if self.username:
-            password = os.environ.get(self.password_env)
-            if password is None:
-                raise UsageError(f"--username needs the password in environment variable {self.password_env}")
-            basic_auth = (self.username, password)
+        basic_auth = self._basic_auth()
         if self.timeout <= 0:
             raise UsageError(f"--timeout must be positive, not {self.timeout:g}")
         return connect(
@@ -65,26 +82,38 @@ def check(
     only: Sequence[str] = (),
     scope: Scope = Scope(),  # noqa: B008 - frozen, never mutated
     show_progress: bool = False,
+    alertmanager: str | None = None,
 ) -> Report:
-    """Server health, targets, rules, alerts and the file's checks and SLOs (or ``only`` those parts)."""
+    """Server health, targets, rules, alerts and the file's checks and SLOs (or ``only`` those parts),
+    and the Alertmanager's health when its URL is given (alone, without --url, only that)."""
     if "checks" in only and checks_file is None:
         raise UsageError("--only checks needs --checks FILE")
+    steps: list[Callable[[], list[CheckResult]]] = []
+    am_steps: list[Callable[[], list[CheckResult]]] = []
+    if alertmanager:
+        am_client = connection.alertmanager(alertmanager)
+        am_steps.append(lambda: check_alertmanager(am_client, datetime.now(UTC)))
+        if not connection.url:
+            return _run_steps(am_steps, am_client.url, show_progress)
     parts = only or PARTS
     checks = load_checks(checks_file) if checks_file and "checks" in parts else []
     client = connection.open()
-    steps: list[Callable[[], list[CheckResult]]] = []
     if "server" in parts:
         steps.append(lambda: check_server(client))
     inventory = [p for p in INVENTORY if p in parts]
     if inventory:
         steps.append(lambda: check_inventory(client, scope, inventory))
     steps += [functools.partial(run_checks, client, [c]) for c in checks]
+    return _run_steps(steps + am_steps, client.url, show_progress)
+
+
+def _run_steps(steps: Sequence[Callable[[], list[CheckResult]]], url: str, show_progress: bool) -> Report:
     results: list[CheckResult] = []
     with progress("checking Prometheus", total=len(steps), enabled=show_progress) as bar:
         for step in steps:
             results += step()
             bar.advance()
-    return check_report("monitor check", client.url, results)
+    return check_report("monitor check", url, results)
 
 
 def gate(

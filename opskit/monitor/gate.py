@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from opskit.core.errors import ServiceError, UsageError
+from opskit.core.findings import Verdict
 from opskit.monitor.checks_file import load_checks
 from opskit.monitor.client import connect
 from opskit.monitor.evaluate import run_checks
@@ -113,27 +114,28 @@ def run_gate(
             inconclusive += current.status is Status.WARN
         if failed > settings.failure_limit:
             return GateResult(
-                "failed",
+                Verdict.FAILED,
                 f"{failed} failed round(s), more than the {settings.failure_limit} tolerated; "
                 f"round {number}: {_first(current.results, Status.FAIL)}",
                 rounds,
             )
         if errors_in_a_row > settings.consecutive_error_limit:
             return GateResult(
-                "failed",
+                Verdict.FAILED,
                 f"{errors_in_a_row} consecutive round(s) with query errors, more than the "
                 f"{settings.consecutive_error_limit} tolerated; {_first(current.results, Status.ERROR)}",
                 rounds,
             )
         if inconclusive > settings.inconclusive_limit:
             return GateResult(
-                "inconclusive",
+                Verdict.INCONCLUSIVE,
                 f"{inconclusive} round(s) with warnings, more than the {settings.inconclusive_limit} tolerated; "
                 f"round {number}: {_first(current.results, Status.WARN)}",
                 rounds,
             )
     if all(r.status is Status.ERROR for r in rounds):
         return GateResult(
-            "inconclusive", f"no round could be evaluated: {_first(rounds[-1].results, Status.ERROR)}", rounds
+            Verdict.INCONCLUSIVE, f"no round could be evaluated: {_first(rounds[-1].results, Status.ERROR)}", rounds
         )
-    return GateResult("successful", f"{len(rounds)} round(s), {failed} failed (limit {settings.failure_limit})", rounds)
+    summary = f"{len(rounds)} round(s), {failed} failed (limit {settings.failure_limit})"
+    return GateResult(Verdict.SUCCESSFUL, summary, rounds)

@@ -42,6 +42,7 @@ PG_PORT = 55432
 PG_PASSWORD = "opskit-test-pw"
 PG_DATABASE = "opskit"
 PROMETHEUS_ADDR = "127.0.0.1:59090"
+ALERTMANAGER_ADDR = "127.0.0.1:59093"
 REGISTRY_ADDR = "127.0.0.1:55000"
 MOTO_ADDR = "127.0.0.1:55500"
 TERRAFORM_MIRROR = Path("/opt/tf-plugins")
@@ -392,16 +393,22 @@ def _prometheus_start(d: Path) -> Process:
     for sub in ("rules", "targets"):
         (conf / sub).mkdir(parents=True, exist_ok=True)
     (conf / "prometheus.yml").write_text(_prometheus_config(d))
+    return spawn_prometheus(conf / "prometheus.yml", d / "prom-data", PROMETHEUS_ADDR, d / "prometheus.log",
+                            d / "prometheus.pid")
+
+
+def spawn_prometheus(config: Path, data: Path, addr: str, log: Path, pidfile: Path | None) -> Process:
+    """Start a Prometheus with the lifecycle API; tests that need their own server call this too."""
     return _spawn(
         [
             "/usr/bin/prometheus",
-            f"--web.listen-address={PROMETHEUS_ADDR}",
-            f"--storage.tsdb.path={d / 'prom-data'}",
+            f"--web.listen-address={addr}",
+            f"--storage.tsdb.path={data}",
             "--web.enable-lifecycle",
-            f"--config.file={conf / 'prometheus.yml'}",
+            f"--config.file={config}",
         ],
-        d / "prometheus.log",
-        d / "prometheus.pid",
+        log,
+        pidfile,
     )
 
 
@@ -465,6 +472,53 @@ class Prometheus:
                 return targets
             time.sleep(0.5)
         raise TimeoutError(f"job {job!r} not scraped within {timeout}s; its targets: {targets}")
+
+
+# --- Alertmanager ------------------------------------------------------------
+
+ALERTMANAGER_CONFIG = """\
+route:
+  receiver: default
+  group_wait: 1s
+  group_interval: 1s
+receivers:
+  - name: default
+"""
+
+
+def spawn_alertmanager(config: Path, data: Path, addr: str, log: Path, pidfile: Path | None) -> Process:
+    """Start a standalone Alertmanager (no cluster); tests that need their own call this too."""
+    data.mkdir(parents=True, exist_ok=True)
+    return _spawn(
+        [
+            "/usr/bin/prometheus-alertmanager",
+            f"--config.file={config}",
+            f"--storage.path={data}",
+            f"--web.listen-address={addr}",
+            "--cluster.listen-address=",
+        ],
+        log,
+        pidfile,
+    )
+
+
+def _alertmanager_start(d: Path) -> Process:
+    _ensure_port_free(ALERTMANAGER_ADDR)
+    (d / "alertmanager.yml").write_text(ALERTMANAGER_CONFIG)
+    return spawn_alertmanager(d / "alertmanager.yml", d / "alertmanager", ALERTMANAGER_ADDR,
+                              d / "alertmanager.log", d / "alertmanager.pid")
+
+
+def _alertmanager_answers(d: Path) -> bool:
+    return _pidfile_alive(d / "alertmanager.pid") and _http_ok(f"http://{ALERTMANAGER_ADDR}/-/ready")
+
+
+def _alertmanager_stop(d: Path) -> None:
+    _kill_pidfile(d / "alertmanager.pid", "alertmanager")
+
+
+def _alertmanager_facts(d: Path) -> Facts:
+    return {"url": f"http://{ALERTMANAGER_ADDR}", "config_file": str(d / "alertmanager.yml")}
 
 
 # --- Docker engine -----------------------------------------------------------
@@ -679,6 +733,15 @@ SERVICES: dict[str, Service] = {
             stop=_prometheus_stop,
             facts=_prometheus_facts,
             paths=("prometheus", "prom-data"),
+        ),
+        Service(
+            name="alertmanager",
+            packages=("prometheus-alertmanager",),
+            start=_alertmanager_start,
+            answers=_alertmanager_answers,
+            stop=_alertmanager_stop,
+            facts=_alertmanager_facts,
+            paths=("alertmanager", "alertmanager.yml"),
         ),
         Service(
             name="docker",

@@ -33,11 +33,12 @@ class IacScanner(Scanner):
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)
         self.checker = self.checker_class(load_rules(self.checker_class.kind))
-        if self.checker.context_globs:
-            # Results also depend on files such as .dockerignore; their content joins the version the
-            # result cache is keyed on, so editing one re-scans instead of reusing stale results.
-            digest = context_digest(Path(settings.root), self.checker.context_globs)
-            setattr(self, "version", f"{type(self).version}+{digest}")  # noqa: B010 (shadows the ClassVar)
+
+    def outside_inputs(self) -> str:
+        # Results also depend on files such as .dockerignore: editing one re-scans.
+        if not self.checker.context_globs:
+            return ""
+        return context_digest(Path(self.settings.root), self.checker.context_globs)
 
     def wants(self, path: str) -> bool:
         return self.checker.wants(path)
@@ -47,17 +48,11 @@ class IacScanner(Scanner):
         notes: list[str] = []
         self.checker.reset()
         for source in files:
+            # --staged/--history: the runner hands the whole file at that revision and keeps the
+            # findings on added lines; the other files of its module (or its .dockerignore) come
+            # from the same snapshot, through the tree the source carries.
             tree = source.tree or MemoryTree({source.path: source.text})
-            text, added = source.text, None
-            if source.origin.get("commit"):
-                # A --staged/--history source holds only the added lines: check the whole file of
-                # that snapshot and keep what lies on the added lines.
-                whole = tree.read(source.path)
-                if whole is None:
-                    notes.append(f"{source.path}: cannot read the whole file from its snapshot "
-                                 f"({source.origin['commit'][:12]}), skipped")
-                    continue
-                text, added = whole, {n for n, line in enumerate(source.text.splitlines(), 1) if line.strip()}
+            text = source.text
             try:
                 hits = self.checker.check(source.path, text, tree)
             except Unparseable as exc:
@@ -65,7 +60,7 @@ class IacScanner(Scanner):
                 notes.append(f"{where}: cannot parse as {self.checker.kind}, skipped: {exc.message}")
                 continue
             findings.extend(to_finding(hit, self.checker.rules[hit.rule_id], source.path, self.settings.show_secrets)
-                            for hit in hits if added is None or hit.line in added)
+                            for hit in hits)
         return ScanResult(findings=findings, notes=notes)
 
 
@@ -105,18 +100,15 @@ def to_finding(hit: Hit, rule: Rule, path: str, show_secrets: bool) -> Finding:
 
 class DockerfileScanner(IacScanner):
     name = "iac-dockerfile"
-    version = "1"
     checker_class = DockerfileChecker
 
 
 class TerraformScanner(IacScanner):
     name = "iac-terraform"
-    version = "1"
     checker_class = TerraformChecker
 
 
 class ConfigScanner(IacScanner):
     name = "iac-config"
-    version = "1"
     checker_class = ConfigChecker
 

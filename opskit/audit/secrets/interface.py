@@ -41,6 +41,7 @@ class Rule:
     multiline: bool = False
     validate: str | None = None
     supersedes: tuple[str, ...] = ()  # rules whose overlapping matches this rule's match replaces
+    extractor: str | None = None  # a structural extractor (structured.py) that finds the secrets instead of regex
     true_positives: tuple[Example, ...] = ()
     false_positives: tuple[Example, ...] = ()
 

@@ -11,6 +11,7 @@ import yaml
 
 from opskit.audit.secrets.filters import VALIDATORS
 from opskit.audit.secrets.interface import Allowlist, Example, Rule, RuleKind, RuleSet
+from opskit.audit.secrets.structured import EXTRACTORS
 from opskit.core.errors import ConfigError
 from opskit.core.findings import Confidence, Severity
 
@@ -19,16 +20,35 @@ RULES_FILE = Path(__file__).with_name("rules.yml")
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # A keyed assignment in code or config, after gitleaks' "semi-generic" rules: an identifier that
-# contains a context word, an assignment operator, optional quotes, then the secret.
+# contains a context word (starting at a word or camelCase boundary, so "okta" is not found in
+# "rookTable"), an assignment operator, " - ", or just a space before a quote, then the secret.
+_WORD_START = r"(?:(?<![A-Za-z0-9])|(?-i:(?<=[a-z])(?=[A-Z])))"
+_WORD_END = r"(?-i:(?![a-z])|(?<=[A-Z])(?=[a-z]))"
 _KEYED = (
-    r"(?i)(?P<key>(?:{context})[\w.-]{{0,20}}?)[\s'\"]{{0,3}}(?:=|>|:{{1,3}}=|\|\||:|=>|\?=|,)[\x60'\"\s=]{{0,5}}"
-    r"(?P<secret>{secret})(?:[\x60'\"\s;,]|\\[nr]|$)"
+    r"(?i)" + _WORD_START + r"(?P<key>(?:{context})" + _WORD_END + r"[\w. -]{{0,20}}?)[\s'\"]{{0,3}}"
+    r"(?:=|>|:{{1,3}}=|\|\||:|=>|\?=|,|-(?=\s)|(?<=\s)(?=[\x60'\"]))[\x60'\"\s=]{{0,5}}"
+    r"(?P<secret>(?>{secret}))(?:[\x60'\"\s;,]|\\[nr]|$)"
+)
+# A generic credential assignment: any identifier holding one of the rule's words, then an
+# assignment (``=``, ``:``, ``:=``, ``=>``, ``<-``, `` - ``), a call argument (``'KEY', '...'``)
+# or a bare quoted value after a space; the value runs to its quote, a backslash or the end of the
+# word, possessively (no backtracking: a dense line costs the same per character as a sparse one).
+_GENERIC = (
+    r"(?i)(?<![A-Za-z0-9_.:/-])(?=[A-Za-z0-9_.-]{{0,40}}?(?:{words}))(?P<key>[A-Za-z0-9_.-]{{1,80}}+)"
+    r"(?P<op>[\"']?\s{{0,32}}(?::=|=>|->|\?=|=(?!=)|:(?!:)|<-|-(?=\s))|[\"']\s{{0,32}},"
+    r"|[\"']?[ \t]{{1,3}}(?=[\"'\x60]))\s{{0,32}}(?P<q>[\"'\x60]?)"
+    r"(?P<secret>[^\s\"'\x60;,<>(){{}}\[\]|\\]{{{minimum},1000}}+)(?P=q)(?=$|[\s\"'\x60;,)}}\]<>\\])"
 )
 
 
 def keyed_regex(context: list[str], secret: str) -> str:
     """The regex of a ``context`` + ``secret`` rule."""
     return _KEYED.format(context="|".join(re.escape(word) for word in context), secret=secret)
+
+
+def generic_regex(words: list[str], minimum: int) -> str:
+    """The regex of a generic rule: ``words`` are regex fragments one of which the key must hold."""
+    return _GENERIC.format(words="|".join(words), minimum=minimum)
 
 
 def _examples(raw: Any, rule_id: str, kind: str) -> tuple[Example, ...]:
@@ -49,6 +69,12 @@ def _rule(raw: dict[str, Any]) -> Rule:
         keywords = tuple(str(k).lower() for k in raw["keywords"])
         if "context" in raw:
             pattern, kind = keyed_regex(list(raw["context"]), raw["secret"]), RuleKind.CONTEXT
+        elif "extractor" in raw:
+            if raw["extractor"] not in EXTRACTORS:
+                raise ValueError(f"unknown extractor {raw['extractor']!r} (known: {', '.join(EXTRACTORS)})")
+            pattern, kind = r"(?!)", RuleKind.PATTERN
+        elif "words" in raw:
+            pattern, kind = generic_regex(list(raw["words"]), int(raw["min_length"])), RuleKind.GENERIC
         else:
             pattern = raw["regex"]
             kind = RuleKind.GENERIC if raw.get("generic") else RuleKind.PATTERN
@@ -70,6 +96,7 @@ def _rule(raw: dict[str, Any]) -> Rule:
             multiline=bool(raw.get("multiline", False)),
             validate=validate,
             supersedes=tuple(str(r) for r in raw.get("supersedes", ())),
+            extractor=raw.get("extractor"),
             true_positives=_examples(examples.get("tp"), rule_id, "tp"),
             false_positives=_examples(examples.get("fp"), rule_id, "fp"),
         )

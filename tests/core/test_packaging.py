@@ -1,0 +1,29 @@
+"""Packaging hygiene: an SPDX license string (no setuptools deprecation warnings) and bounded linters."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+PYPROJECT = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+
+
+def test_license_is_an_spdx_string_with_a_setuptools_that_reads_it() -> None:
+    assert PYPROJECT["project"]["license"] == "MIT"
+    (setuptools,) = [Requirement(r) for r in PYPROJECT["build-system"]["requires"] if r.startswith("setuptools")]
+    assert not setuptools.specifier.contains(Version("76.9"))  # PEP 639 strings need setuptools 77
+
+
+def test_every_dependency_has_an_upper_bound() -> None:
+    groups = {"runtime": PYPROJECT["project"]["dependencies"], **PYPROJECT["project"]["optional-dependencies"]}
+    unbounded = [
+        f"{group}: {text}"
+        for group, requirements in groups.items()
+        for text in requirements
+        if not text.startswith("types-") and not any(s.operator in ("<", "<=", "==", "~=")
+                                                     for s in Requirement(text).specifier)
+    ]
+    assert unbounded == []
