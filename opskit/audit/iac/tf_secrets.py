@@ -34,12 +34,15 @@ class SecretCheck:
 
 def check_credentials(module: Module, rule: Rule, names: SecretNames) -> Iterator[ResourceHit]:
     check = SecretCheck(names, rule)
+    secret_values = rule.params.get("secret_values", {})
     reported_origins: set[str] = set()
     for resource in module.resources:
         if resource.mode not in ("resource", "provider"):
             continue
         for setting in resource.body.settings.values():
-            if setting.name in names and is_literal(setting.value):
+            holds_secret = setting.name in names or secret_values.get(resource.type) == setting.name and \
+                (resource.type != "aws_ssm_parameter" or resource.body.get("type") == "SecureString")
+            if holds_secret and is_literal(setting.value):
                 reported_origins.update(setting.origins)
                 yield check.hit(resource, setting.line, setting.name, setting.value, setting.origins)
         if resource.type == "aws_lambda_function":
