@@ -147,6 +147,8 @@ CHECKOV_TO_OPSKIT: Mapping[str, tuple[str, ...]] = {
     "CKV_GCP_43": ("tf-kms-no-rotation",), "CKV_GCP_68": ("tf-gcp-no-shielded-vm",),
     "CKV_AWS_131": ("tf-http-hardening-off",), "CKV2_AWS_32": ("tf-http-hardening-off",),
     "CKV2_AWS_4": ("tf-no-audit-logging",), "CKV_AZURE_13": ("tf-api-no-authorization",),
+    "CKV2_AZURE_32": ("tf-public-network-access",), "CKV2_AZURE_33": ("tf-public-network-access",),
+    "CKV2_AZURE_45": ("tf-public-network-access",),
 }
 
 # checkov checks that are not about a security weakness, with the reason they are left out.

@@ -117,8 +117,11 @@ class Module:
         return (r for r in self.resources if r.mode == "resource" and r.type in types)
 
     def attached(self, target: Resource, types: Sequence[str], argument: str = "bucket") -> list[Resource]:
-        """Resources of ``types`` in the same module whose ``argument`` names ``target``."""
-        return [r for r in self.of_type(*types) if r.module == target.module and target.named_by(r.body.get(argument))]
+        """Resources of ``types`` in the same module whose ``argument`` (``block.argument`` for one in a
+        nested block) names ``target``."""
+        *blocks, name = argument.split(".")
+        return [r for r in self.of_type(*types) if r.module == target.module
+                and any(target.named_by(body.get(name)) for body in r.body.find(*blocks))]
 
 
 @dataclass
