@@ -82,12 +82,14 @@ class GitTree(FileTree):
         prefix = f"{directory}/" if directory else "."
         if self.commit == "staged":
             data = self._git("ls-files", "-z", "--", prefix)
-        else:
-            data = self._git("ls-tree", "-z", "--name-only", self.commit, "--", prefix if directory else ".")
+        else:  # entries as "<mode> <type> <object>\t<path>": files only, not subdirectories
+            data = self._git("ls-tree", "-z", self.commit, "--", prefix)
         if data is None:
             return []
-        paths = [p for p in data.decode("utf-8", "surrogateescape").split("\0") if p]
-        return sorted(p for p in paths if posixpath.dirname(p) == directory)
+        entries = [e for e in data.decode("utf-8", "surrogateescape").split("\0") if e]
+        if self.commit != "staged":
+            entries = [path for meta, _, path in (e.partition("\t") for e in entries) if " blob " in f" {meta} "]
+        return sorted(p for p in entries if posixpath.dirname(p) == directory)
 
 
 @dataclass(frozen=True, eq=False)

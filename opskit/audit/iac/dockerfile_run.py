@@ -30,11 +30,33 @@ class Command:
         return self.words[0].rsplit("/", 1)[-1] if self.words else ""
 
 
+def _split(script: str) -> Iterator[str]:
+    """The script cut at list and pipe operators, newlines and subshell brackets outside quotes."""
+    start, quote, i = 0, "", 0
+    while i < len(script):
+        char = script[i]
+        if char == "\\":
+            i += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        else:
+            match = _SEPARATORS.match(script, i)
+            if match:
+                yield script[start:i]
+                start = i = match.end()
+                continue
+        i += 1
+    yield script[start:]
+
+
 def commands(script: str) -> list[Command]:
     """The simple commands of a shell script (line continuations joined, pipes and lists split)."""
     joined = script.replace("\\\r\n", " ").replace("\\\n", " ")
     found = []
-    for part in _SEPARATORS.split(joined):
+    for part in _split(joined):
         text = part.strip()
         if not text or text.startswith("#"):
             continue
@@ -108,7 +130,8 @@ def unpinned_packages(command: Command) -> tuple[str, list[str]]:
         return "gem", [p for p in _operands(words[2:], _GEM_VALUE) if ":" not in p and not _is_path_or_url(p)]
     if name == "go" and len(words) > 1 and words[1] in ("install", "get"):
         return "go", [p for p in _operands(words[2:], frozenset({"-o", "-C"}))
-                      if ("@" not in p or p.endswith("@latest")) and "." in p.split("/")[0] and p != "./..."]
+                      if ("@" not in p or p.endswith("@latest")) and "." in p.split("/")[0]
+                      and not _is_path_or_url(p)]
     if name in ("yum", "dnf", "microdnf", "zypper", "tdnf") and ("install" in words or "in" in words):
         verb = "install" if "install" in words else "in"
         rest = words[words.index(verb) + 1:]
