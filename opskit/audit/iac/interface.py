@@ -53,6 +53,7 @@ class Hit:
     snippet: str
     secrets: tuple[str, ...] = ()
     resource: str = ""  # the Terraform resource address the weakness belongs to, when there is one
+    origins: tuple[str, ...] = ()  # where the values behind it were set (a variable default, a tfvars line)
 
 
 class Unparseable(Exception):

@@ -94,6 +94,7 @@ def to_finding(hit: Hit, rule: Rule, path: str, show_secrets: bool) -> Finding:
         cwe=rule.cwe,
         owasp=rule.owasp,
         properties={**({"resource": hit.resource} if hit.resource else {}),
+                    **({"origins": list(hit.origins)} if hit.origins else {}),
                     **({"former_ids": [rule.former_id]} if rule.former_id else {})},
     )
 

@@ -114,7 +114,7 @@ class TerraformChecker(Checker):
         label = f"provider {resource.type}" if resource.mode == "provider" else resource.full_address
         return Hit(found.rule_id, line, message, offending=f"{label} {found.detail}".strip(),
                    snippet=lines[line - 1].strip() if 0 < line <= len(lines) else "",
-                   secrets=found.secrets, resource=(found.subject or resource).full_address)
+                   secrets=found.secrets, resource=(found.subject or resource).full_address, origins=found.origins)
 
     def _loose_tfvars(self, path: str, text: str) -> list[Hit]:
         """A tfvars file Terraform does not load by itself (``-var-file``): its secret-named values."""

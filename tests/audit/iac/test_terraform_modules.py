@@ -52,6 +52,7 @@ def test_every_planted_weakness_is_reported_with_its_origin() -> None:
     assert set(found) == set(EXPECTED)
     for key, origin in EXPECTED.items():
         assert origin in found[key].message, (key, found[key].message)
+        assert origin in found[key].properties.get("origins", [""]), key
     ports = sorted(f.message.split("exposing ")[1].split(" to")[0] for f in outcome.findings
                    if f.rule_id == "iac.tf-sg-open-admin-port")
     assert ports == ["22 (SSH)", "5432 (PostgreSQL)"]  # port 443 of the dynamic block is not an admin port
