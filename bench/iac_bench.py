@@ -69,7 +69,7 @@ CHECKOV_TO_OPSKIT: Mapping[str, tuple[str, ...]] = {
     "CKV2_AWS_6": ("tf-s3-no-public-access-block", "tf-s3-public-access-block-disabled"),
     "CKV_AWS_70": ("tf-policy-public-principal",),
     "CKV_AWS_24": ("tf-sg-open-admin-port",), "CKV_AWS_25": ("tf-sg-open-admin-port",),
-    "CKV_AWS_260": ("tf-sg-open-admin-port",), "CKV_AWS_277": ("tf-sg-open-admin-port",),
+    "CKV_AWS_277": ("tf-sg-open-admin-port",),
     "CKV_AWS_382": ("tf-sg-open-egress",), "CKV2_AWS_12": ("tf-default-sg-in-use",),
     "CKV2_AWS_11": ("tf-no-audit-logging",), "CKV_AWS_130": ("tf-subnet-public-ip",),
     "CKV_AWS_88": ("tf-instance-public-ip",), "CKV_AWS_79": ("tf-ec2-imdsv1",),
@@ -149,6 +149,16 @@ CHECKOV_TO_OPSKIT: Mapping[str, tuple[str, ...]] = {
     "CKV2_AWS_4": ("tf-no-audit-logging",), "CKV_AZURE_13": ("tf-api-no-authorization",),
     "CKV2_AZURE_32": ("tf-public-network-access",), "CKV2_AZURE_33": ("tf-public-network-access",),
     "CKV2_AZURE_45": ("tf-public-network-access",),
+    "CKV_AWS_274": ("tf-iam-wildcard-policy",), "CKV_AZURE_39": ("tf-iam-wildcard-policy",),
+    "CKV_AZURE_12": ("tf-no-audit-logging",), "CKV_AZURE_37": ("tf-no-audit-logging",),
+    "CKV_AZURE_35": ("tf-public-network-access",), "CKV_AZURE_28": ("tf-public-network-access",),
+    "CKV_AZURE_68": ("tf-public-network-access",), "CKV_AZURE_29": ("tf-no-tls-in-transit",),
+    "CKV_AZURE_53": ("tf-no-tls-in-transit",), "CKV_AZURE_54": ("tf-no-tls-in-transit",),
+    "CKV_AZURE_72": ("tf-debug-access-enabled",), "CKV_AZURE_8": ("tf-debug-access-enabled",),
+    "CKV_AZURE_19": ("tf-azure-defender-off",), "CKV_AZURE_20": ("tf-azure-defender-off",),
+    "CKV_AZURE_21": ("tf-azure-defender-off",), "CKV_AZURE_27": ("tf-azure-defender-off",),
+    "CKV_AZURE_127": ("tf-azure-defender-off",),
+    "CKV_GCP_30": ("tf-gcp-default-service-account",), "CKV_AWS_260": ("tf-sg-open-http",),
 }
 
 # checkov checks that are not about a security weakness, with the reason they are left out.

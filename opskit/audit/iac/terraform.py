@@ -26,6 +26,7 @@ Check = Callable[[Module, Rule], Iterator[ResourceHit]]
 
 CHECKS: Mapping[str, Check] = {
     "iac.tf-sg-open-admin-port": tf_network.check_open_admin_ports,
+    "iac.tf-sg-open-http": tf_network.check_open_admin_ports,  # the same check with port 80 as its list
     "iac.tf-sg-open-egress": tf_network.check_open_egress,
     "iac.tf-default-sg-in-use": tf_network.check_default_security_group,
     "iac.tf-s3-public-acl": tf_storage.check_public_acl,

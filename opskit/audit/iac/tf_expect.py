@@ -89,6 +89,10 @@ def verdict(found: Found, target: Mapping[str, Any]) -> bool | None:
     if "forbid" in target:
         answers = [_same(value, banned) for banned in target["forbid"]]
         return False if any(answers) else None if None in answers else True
+    if "forbid_suffix" in target:
+        if not is_known(value):
+            return None
+        return not str(value).lower().endswith(tuple(s.lower() for s in target["forbid_suffix"]))
     if "min" in target:
         if isinstance(value, bool) or not is_known(value):
             return None
