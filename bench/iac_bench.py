@@ -159,6 +159,12 @@ CHECKOV_TO_OPSKIT: Mapping[str, tuple[str, ...]] = {
     "CKV_AZURE_21": ("tf-azure-defender-off",), "CKV_AZURE_27": ("tf-azure-defender-off",),
     "CKV_AZURE_127": ("tf-azure-defender-off",),
     "CKV_GCP_30": ("tf-gcp-default-service-account",), "CKV_AWS_260": ("tf-sg-open-http",),
+    "CKV_AWS_9": ("tf-weak-password-policy",), "CKV_AWS_10": ("tf-weak-password-policy",),
+    "CKV_AWS_11": ("tf-weak-password-policy",), "CKV_AWS_12": ("tf-weak-password-policy",),
+    "CKV_AWS_13": ("tf-weak-password-policy",), "CKV_AWS_14": ("tf-weak-password-policy",),
+    "CKV_AWS_15": ("tf-weak-password-policy",), "CKV_AWS_106": ("tf-ebs-unencrypted",),
+    "CKV_AWS_105": ("tf-no-tls-in-transit",), "CKV_AWS_90": ("tf-no-tls-in-transit",),
+    "CKV_AWS_87": ("tf-db-public",), "CKV_AWS_64": ("tf-db-unencrypted",),
 }
 
 # checkov checks that are not about a security weakness, with the reason they are left out.

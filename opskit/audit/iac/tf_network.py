@@ -193,13 +193,18 @@ def check_default_security_group(module: Module, rule: Rule) -> Iterator[Resourc
                               "members and all egress.", detail="default group unrestricted")
 
 
+TLS_PARAMETERS = frozenset({"rds.force_ssl", "require_secure_transport", "require_ssl", "tls"})
+
+
 def check_force_ssl_off(module: Module, rule: Rule) -> Iterator[ResourceHit]:
-    """A DB parameter group that sets ``rds.force_ssl`` (or MySQL's ``require_secure_transport``) off."""
-    for group in module.of_type("aws_db_parameter_group", "aws_rds_cluster_parameter_group"):
+    """A parameter group that turns TLS off: ``rds.force_ssl``, MySQL's ``require_secure_transport``,
+    Redshift's ``require_ssl``, DocumentDB's ``tls``."""
+    for group in module.of_type("aws_db_parameter_group", "aws_rds_cluster_parameter_group",
+                                "aws_redshift_parameter_group", "aws_docdb_cluster_parameter_group"):
         for parameter in group.body.children("parameter"):
             name, setting = parameter.get("name"), parameter.settings.get("value")
-            if name in ("rds.force_ssl", "require_secure_transport") and setting is not None and \
-                    str(setting.value).lower() in ("0", "off", "false"):
+            if name in TLS_PARAMETERS and setting is not None and \
+                    str(setting.value).lower() in ("0", "off", "false", "disabled"):
                 yield ResourceHit(rule.id, group, setting.line, f"{group.full_address} sets {name} = "
                                   f"{setting.value}: clients may connect to the database without TLS.",
                                   detail=f"{name} off", origins=setting.origins)

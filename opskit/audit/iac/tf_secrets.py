@@ -3,9 +3,11 @@ EC2 user data, and variable defaults or tfvars values with secret names."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from opskit.audit.iac.interface import Rule
 from opskit.audit.iac.secret_names import SecretNames
@@ -54,6 +56,17 @@ def check_credentials(module: Module, rule: Rule, names: SecretNames) -> Iterato
                             reported_origins.update(variables.origins)
                             yield check.hit(resource, variables.line, f"environment variable {key}", value,
                                             variables.origins)
+        if resource.type == "aws_ecs_task_definition":
+            definitions = resource.body.settings.get("container_definitions")
+            for container in container_definitions(resource):
+                for variable in container.get("environment") or []:
+                    key, value = (variable.get("name"), variable.get("value")) if isinstance(variable, dict) \
+                        else ("", "")
+                    if isinstance(key, str) and key in names and isinstance(value, str) and is_literal(value) \
+                            and definitions is not None:
+                        reported_origins.update(definitions.origins)
+                        yield check.hit(resource, definitions.line, f"container environment variable {key}", value,
+                                        definitions.origins)
         if resource.type in USER_DATA:
             user_data = resource.body.settings.get("user_data")
             if user_data is not None and isinstance(user_data.value, str):
@@ -69,6 +82,28 @@ def check_credentials(module: Module, rule: Rule, names: SecretNames) -> Iterato
             yield ResourceHit(rule.id, assigned, assigned.line, f"{where} {assigned.name} is a literal value "
                               f"{setting.value}.", detail=f"var.{assigned.name}={setting.value}",
                               secrets=(setting.value,))
+
+
+def container_definitions(resource: Resource) -> list[dict[str, Any]]:
+    """The containers of an ECS task definition (``container_definitions`` is JSON text)."""
+    setting = resource.body.settings.get("container_definitions")
+    if setting is None or not isinstance(setting.value, str):
+        return []
+    try:
+        containers = json.loads(setting.value)
+    except ValueError:
+        return []
+    return [c for c in containers if isinstance(c, dict)] if isinstance(containers, list) else []
+
+
+def check_privileged_containers(module: Module, rule: Rule) -> Iterator[ResourceHit]:
+    for task in module.of_type("aws_ecs_task_definition"):
+        privileged = [c.get("name", "?") for c in container_definitions(task) if c.get("privileged") is True]
+        if privileged:
+            setting = task.body.settings["container_definitions"]
+            yield ResourceHit(rule.id, task, setting.line, f"{task.full_address} runs container {privileged[0]} "
+                              "privileged: it has every capability and the host's devices.",
+                              detail=f"privileged {privileged[0]}", origins=setting.origins)
 
 
 def _user_data_secrets(script: str, names: SecretNames) -> Iterator[tuple[str, str]]:
