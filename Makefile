@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: venv
-	@echo "== opskit audit examples/sample-service (secrets, code, IaC)"
+	@echo "== opskit audit examples/sample-service (secrets, code, IaC, vulnerable deps from examples/osv)"
 	$(OPSKIT) audit examples/sample-service --no-cache
 	@echo
 	@echo "== opskit db suggest-indexes (offline, from a bundled log and schema)"

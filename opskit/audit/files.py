@@ -39,6 +39,7 @@ class FileFilter:
     exclude: Sequence[str] = ()
     max_size: int = 2 * 1024 * 1024
     skip_vendored: bool = True
+    keep_lock_files: bool = False  # the deps scanner's pass reads them
 
     def selects(self, relpath: str) -> bool:
         if self.include and not any(_glob(relpath, g) for g in self.include):
@@ -49,7 +50,7 @@ class FileFilter:
         if Path(name).suffix.lower() in BINARY_SUFFIXES:
             return False
         if self.skip_vendored:
-            if name in LOCK_FILES or name.endswith(MINIFIED_SUFFIXES):
+            if (name in LOCK_FILES and not self.keep_lock_files) or name.endswith(MINIFIED_SUFFIXES):
                 return False
             if any(part in SKIP_DIRS for part in relpath.split("/")[:-1]):
                 return False

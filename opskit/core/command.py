@@ -140,6 +140,8 @@ def _apply_config(ctx: click.Context, config: Config, kwargs: dict[str, Any]) ->
         assert option.name is not None
         if ctx.get_parameter_source(option.name) not in (ParameterSource.DEFAULT, None):
             continue
+        if isinstance(option.type, click.Path) and isinstance(value, str) and config.source is not None:
+            value = str(config.source.parent / value)  # a path in a config file is relative to that file
         try:
             kwargs[option.name] = option.type_cast_value(ctx, value)
         except click.BadParameter as exc:

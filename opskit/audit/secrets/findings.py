@@ -108,6 +108,8 @@ def _mask_repeats(
 
 def _origin_note(origin: Mapping[str, str]) -> str:
     commit = origin.get("commit", "")
+    if "layer" in origin:
+        return f" (in image {origin.get('image', '?')}, layer {origin['layer'][:19]})"
     if not commit:
         return ""
     if commit == "staged":
@@ -162,7 +164,7 @@ def to_findings(
             properties["doc_path"] = True
         if in_docstring:
             properties["docstring"] = True
-        properties.update({k: origin[k] for k in ("commit", "author", "date") if k in origin})
+        properties.update({k: origin[k] for k in ("commit", "author", "date", "image", "layer") if k in origin})
         findings.append(
             Finding(
                 rule_id=rule.id,
