@@ -165,6 +165,10 @@ CHECKOV_TO_OPSKIT: Mapping[str, tuple[str, ...]] = {
     "CKV_AWS_15": ("tf-weak-password-policy",), "CKV_AWS_106": ("tf-ebs-unencrypted",),
     "CKV_AWS_105": ("tf-no-tls-in-transit",), "CKV_AWS_90": ("tf-no-tls-in-transit",),
     "CKV_AWS_87": ("tf-db-public",), "CKV_AWS_64": ("tf-db-unencrypted",),
+    "CKV_AWS_60": ("tf-policy-public-principal",), "CKV_AWS_61": ("tf-policy-public-principal",),
+    "CKV_AWS_301": ("tf-policy-public-principal",), "CKV_AWS_100": ("tf-sg-open-admin-port",),
+    "CKV_AWS_211": ("tf-no-tls-in-transit",), "CKV_AWS_341": ("tf-ec2-imdsv1",),
+    "CKV_AWS_258": ("tf-api-no-authorization",), "CKV2_AWS_56": ("tf-iam-wildcard-policy",),
 }
 
 # checkov checks that are not about a security weakness, with the reason they are left out.
@@ -189,7 +193,8 @@ CHECKOV_NOT_SECURITY: Mapping[str, str] = {
     **dict.fromkeys(["CKV2_AWS_61", "CKV_AWS_135", "CKV2_AWS_60", "CKV_AWS_313", "CKV_AWS_362", "CKV_GCP_21",
                      "CKV2_AWS_5", "CKV_AZURE_171", "CKV_GCP_70", "CKV_AWS_226", "CKV_GCP_79", "CKV_GCP_23",
                      "CKV2_AZURE_29", "CKV_AWS_207", "CKV_AZURE_114", "CKV_AZURE_18", "CKV_AZURE_88", "CKV_GCP_74",
-                     "CKV_GCP_9", "CKV_GCP_10", "CKV_AWS_305"], _HOUSEKEEPING),
+                     "CKV_GCP_9", "CKV_GCP_10", "CKV_AWS_305", "CKV_AWS_23", "CKV_AWS_153", "CKV2_AWS_19",
+                     "CKV_AWS_300", "CKV_AWS_66", "CKV_AWS_338", "CKV_AWS_65"], _HOUSEKEEPING),
     **dict.fromkeys(["CKV2_AWS_41", "CKV2_AWS_64", "CKV_GCP_65", "CKV_AZURE_16", "CKV_AZURE_71", "CKV_AZURE_50",
                      "CKV_AWS_374", "CKV2_AWS_42"], _GOVERNANCE),
 }

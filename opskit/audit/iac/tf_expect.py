@@ -93,13 +93,14 @@ def verdict(found: Found, target: Mapping[str, Any]) -> bool | None:
         if not is_known(value):
             return None
         return not str(value).lower().endswith(tuple(s.lower() for s in target["forbid_suffix"]))
-    if "min" in target:
+    if "min" in target or "max" in target:
         if isinstance(value, bool) or not is_known(value):
             return None
         try:
-            return float(value) >= float(target["min"])
+            number = float(value)
         except (TypeError, ValueError):
             return None
+        return number >= float(target.get("min", number)) and number <= float(target.get("max", number))
     return True
 
 
