@@ -169,6 +169,14 @@ CHECKOV_TO_OPSKIT: Mapping[str, tuple[str, ...]] = {
     "CKV_AWS_301": ("tf-policy-public-principal",), "CKV_AWS_100": ("tf-sg-open-admin-port",),
     "CKV_AWS_211": ("tf-no-tls-in-transit",), "CKV_AWS_341": ("tf-ec2-imdsv1",),
     "CKV_AWS_258": ("tf-api-no-authorization",), "CKV2_AWS_56": ("tf-iam-wildcard-policy",),
+    "CKV_GCP_50": ("tf-db-insecure-flag",), "CKV_GCP_58": ("tf-db-insecure-flag",),
+    "CKV_GCP_59": ("tf-db-insecure-flag",), "CKV_GCP_56": ("tf-db-insecure-flag",),
+    "CKV_GCP_57": ("tf-db-insecure-flag",), "CKV_GCP_16": ("tf-dns-no-dnssec",),
+    "CKV_GCP_71": ("tf-gcp-no-shielded-vm",), "CKV_GCP_1": ("tf-no-audit-logging",),
+    "CKV_GCP_33": ("tf-gcp-vm-insecure-metadata",), "CKV_AZURE_137": ("tf-azure-local-auth",),
+    "CKV_AZURE_140": ("tf-azure-local-auth",), "CKV_AZURE_139": ("tf-public-network-access",),
+    "CKV_AZURE_104": ("tf-public-network-access",), "CKV_AZURE_124": ("tf-public-network-access",),
+    "CKV_AWS_122": ("tf-public-network-access",), "CKV_AWS_316": ("tf-container-privileged",),
 }
 
 # checkov checks that are not about a security weakness, with the reason they are left out.

@@ -44,6 +44,7 @@ CHECKS: Mapping[str, Check] = {
     "iac.tf-iam-user-policy": tf_iam.check_user_policy,
     "iac.tf-no-tls-in-transit": tf_network.check_force_ssl_off,
     "iac.tf-container-privileged": tf_secrets.check_privileged_containers,
+    "iac.tf-db-insecure-flag": tf_network.check_database_flags,
 }
 CREDENTIALS = "iac.tf-hardcoded-credentials"
 AUTO_TFVARS = ("terraform.tfvars", ".auto.tfvars")

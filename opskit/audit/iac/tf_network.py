@@ -208,3 +208,15 @@ def check_force_ssl_off(module: Module, rule: Rule) -> Iterator[ResourceHit]:
                 yield ResourceHit(rule.id, group, setting.line, f"{group.full_address} sets {name} = "
                                   f"{setting.value}: clients may connect to the database without TLS.",
                                   detail=f"{name} off", origins=setting.origins)
+
+
+def check_database_flags(module: Module, rule: Rule) -> Iterator[ResourceHit]:
+    """Cloud SQL ``database_flags`` set to a value that weakens the server (``params.flags``)."""
+    bad: Mapping[str, Sequence[str]] = {str(k): v for k, v in rule.params["flags"].items()}
+    for instance in module.of_type("google_sql_database_instance"):
+        for flag in instance.body.find("settings", "database_flags"):
+            name, setting = str(flag.get("name", "")), flag.settings.get("value")
+            if setting is not None and str(setting.value).lower() in bad.get(name, ()):
+                yield ResourceHit(rule.id, instance, setting.line, f"{instance.full_address} sets the database "
+                                  f"flag {name} = {setting.value}.", detail=f"{name}={setting.value}",
+                                  origins=setting.origins)
