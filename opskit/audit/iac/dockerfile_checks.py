@@ -31,6 +31,15 @@ _INSECURE_ENV = {"NODE_TLS_REJECT_UNAUTHORIZED": "0", "GIT_SSL_NO_VERIFY": None,
                  "CURL_CA_BUNDLE": "", "REQUESTS_CA_BUNDLE": ""}
 
 
+_VERIFICATION_SUFFIXES = (".asc", ".gpg", ".sig", ".sign", ".sha256", ".sha512", ".sha256sum", ".sha512sum", ".md5",
+                          "sha256sums", "sha512sums", "checksums.txt", ".pub", ".key", "/gpg", "/gpgkey")
+
+
+def _verification_material(url: str) -> bool:
+    """A signature, checksum list or signing key: what other downloads are checked with."""
+    return url.lower().split("?", 1)[0].endswith(_VERIFICATION_SUFFIXES)
+
+
 def _line(lines: Sequence[str], inst: Instruction, needle: str) -> int:
     for number in range(inst.start_line, min(inst.end_line, len(lines)) + 1):
         if needle and needle in lines[number - 1]:
@@ -69,7 +78,7 @@ class RunChecks:
                             "image's user, and sudo left in an image lets its user become root.",
                             f"RUN sudo {sudo.name}")
         script = "\n".join(scripts)
-        urls = [url for url in (downloads_to_file(c) for c in found) if url]
+        urls = [url for url in (downloads_to_file(c) for c in found) if url and not _verification_material(url)]
         if urls and not VERIFIERS.search(script):
             yield self._hit("docker-unverified-download", lines, inst, urls[0][:40], f"RUN downloads {urls[0]} "
                             "to a file and never checks its checksum or signature, so a changed or tampered "
