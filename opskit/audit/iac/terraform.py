@@ -99,11 +99,7 @@ class TerraformChecker(Checker):
         """Whether a hit in a called module is found without the caller's inputs too (reported there)."""
         if found.resource.call is None:
             return False
-        child = posixpath.dirname(found.resource.path)
-        try:
-            standalone = self._module_hits(tree, child, {})
-        except Exception:  # noqa: BLE001 (a child that cannot be evaluated alone repeats nothing)
-            return False
+        standalone = self._module_hits(tree, posixpath.dirname(found.resource.path), {})
         return any(h.rule_id == found.rule_id and h.resource.call is None and h.detail == found.detail
                    and h.resource.local_address == found.resource.local_address for h in standalone)
 
