@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from opskit.audit.archives import expand_archives
 from opskit.audit.cache import ResultCache, default_cache_dir
 from opskit.audit.deps.interface import DepsOptions
 from opskit.audit.files import FileFilter, discover_files
@@ -68,7 +69,9 @@ def _sources(request: AuditRequest) -> tuple[Sequence[FileRef | SourceFile], lis
         return git.staged_sources(target, request.selection), []
     if request.history:
         return git.history_sources(target, request.selection, since=request.since), []
-    return discover_files(target, request.selection)
+    refs, notes = discover_files(target, request.selection)
+    items, archive_notes = expand_archives(refs, request.selection.archive_depth, request.selection.max_size)
+    return items, notes + archive_notes
 
 
 def run_audit(request: AuditRequest, out: Output) -> Report:
@@ -124,9 +127,8 @@ def _deps_pass(request: AuditRequest, scanner: Scanner, settings: ScanSettings, 
     from opskit.audit.deps.discovery import manifest_sources
 
     items, notes = manifest_sources(Path(request.target), request.selection, scanner.wants)
-    salt = getattr(scanner, "cache_salt", None)
-    cache = ResultCache(request.cache_dir or default_cache_dir(), settings.root, salt=f"{settings!r}\0{salt}")
-    cached = use_cache and salt is not None
+    cache = ResultCache(request.cache_dir or default_cache_dir(), settings.root, salt=f"{settings!r}\0deps")
+    cached = use_cache and not getattr(scanner, "online", True)
     outcome = run_scanners(items, [scanner], cache.load() if cached else {}, jobs=request.jobs)
     if cached:
         cache.save(outcome.cache)

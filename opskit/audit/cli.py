@@ -24,6 +24,8 @@ from opskit.core.command import Output, emit, opskit_command
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=2 * 1024 * 1024, show_default=True,
               help="Skip files larger than this many bytes.")
+@click.option("--max-archive-depth", type=click.IntRange(min=0), default=2, show_default=True,
+              help="Open zip/jar/tar/tgz archives nested up to this deep (0: do not open archives).")
 @click.option("--no-default-excludes", is_flag=True, help="Also scan lock files, vendored and minified code.")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Hide findings recorded in this baseline file.")
@@ -52,6 +54,7 @@ def audit(
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     max_file_size: int,
+    max_archive_depth: int,
     no_default_excludes: bool,
     baseline: Path | None,
     write_baseline: Path | None,
@@ -92,7 +95,7 @@ def audit(
         history=history or since is not None,
         since=since,
         selection=FileFilter(include=include, exclude=exclude, max_size=max_file_size,
-                             skip_vendored=not no_default_excludes),
+                             skip_vendored=not no_default_excludes, archive_depth=max_archive_depth),
         baseline=baseline,
         write_baseline=write_baseline,
         report_stale=report_stale,

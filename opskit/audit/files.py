@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from opskit.audit.archives import ARCHIVE_MAX_BYTES, is_archive
 from opskit.audit.interface import FileRef
 from opskit.core.errors import InputError
 from opskit.core.inputs import check_path_length, kind_of, regular_file_problem
@@ -40,6 +41,7 @@ class FileFilter:
     max_size: int = 2 * 1024 * 1024
     skip_vendored: bool = True
     keep_lock_files: bool = False  # the deps scanner's pass reads them
+    archive_depth: int = 0  # > 0: archives (zip, jar, tar, tgz...) are selected, to be opened by audit.archives
 
     def selects(self, relpath: str) -> bool:
         if self.include and not any(_glob(relpath, g) for g in self.include):
@@ -47,7 +49,7 @@ class FileFilter:
         if any(_glob(relpath, g) for g in self.exclude):
             return False
         name = relpath.rsplit("/", 1)[-1]
-        if Path(name).suffix.lower() in BINARY_SUFFIXES:
+        if Path(name).suffix.lower() in BINARY_SUFFIXES and not (self.archive_depth and is_archive(name)):
             return False
         if self.skip_vendored:
             if (name in LOCK_FILES and not self.keep_lock_files) or name.endswith(MINIFIED_SUFFIXES):
@@ -130,7 +132,7 @@ def discover_files(target: Path, selection: FileFilter) -> tuple[list[FileRef], 
         if kind is not None:
             notes.append(f"{rel}: skipped, is {kind}, not a regular file")
             continue
-        if st.st_size > selection.max_size:
+        if st.st_size > (ARCHIVE_MAX_BYTES if selection.archive_depth and is_archive(rel) else selection.max_size):
             notes.append(f"{rel}: skipped, {st.st_size} bytes is over --max-file-size {selection.max_size}")
             continue
         refs.append(FileRef(path=rel, abspath=abspath, size=st.st_size))

@@ -105,8 +105,9 @@ class KeywordDetector(Detector):
                     group = "secret" if named else _first_group(match)
                     secret = match.group(group)
                     if self._accept(rule, match, secret, match.start(group), code, lock_file):
+                        checksum_ok = filters.CHECKSUMS[rule.checksum](secret) if rule.checksum else None
                         found.append(SecretMatch(rule=rule, secret=secret, start=match.start(group),
-                                                 end=match.end(group)))
+                                                 end=match.end(group), checksum_ok=checksum_ok))
         return found
 
     def _extracted(self, rule: Rule, text: str, work: Work) -> list[SecretMatch]:
@@ -161,7 +162,7 @@ class KeywordDetector(Detector):
                     continue
                 encoding = blob.encoding if inner.encoding is None else f"{blob.encoding}/{inner.encoding}"
                 found.append(SecretMatch(rule=inner.rule, secret=inner.secret, start=blob.start, end=blob.end,
-                                         encoding=encoding))
+                                         encoding=encoding, checksum_ok=inner.checksum_ok))
         return found
 
 
@@ -199,5 +200,7 @@ def _unbeaten(cluster: list[SecretMatch]) -> list[SecretMatch]:
 
 def _beats(one: SecretMatch, other: SecretMatch) -> bool:
     """``one`` replaces ``other``: they overlap and ``one``'s rule is more specific or says so."""
+    if one.rule.id in other.rule.supersedes:  # an explicit supersedes wins over the ranking
+        return False
     specific = _specificity(one) > _specificity(other) or other.rule.id in one.rule.supersedes
     return specific and one.overlaps(other)

@@ -7,6 +7,7 @@ import binascii
 import json
 import math
 import re
+import zlib
 from collections import Counter
 
 from opskit.audit.files import LOCK_FILES
@@ -45,7 +46,8 @@ _REFERENCE = re.compile(
     r"|\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)$"  # dates and timestamps
 )
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
-_DOTTED_TOKEN = re.compile(r"^[a-z]{1,4}\.(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{16,}$")  # s.xxxx (Vault), not a.b
+# s.xxxx (a Vault token: s., b., r. and 24 characters), hvs.xxxx; not a.b attribute access
+_DOTTED_TOKEN = re.compile(r"^(?:[sbr]\.[A-Za-z0-9]{24}|[a-z]{1,4}\.(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{16,})$")
 _MAVEN = re.compile(r"^[A-Za-z][\w.-]*:[A-Za-z][\w.-]*(?::[\w.-]+){1,3}$")  # group:artifact:version
 # Keys under which a UUID is an identifier, not a credential (passwords are not issued as UUIDs;
 # API keys of many providers are).
@@ -213,3 +215,23 @@ def valid_basic_credentials(value: str) -> bool:
 
 
 VALIDATORS = {"jwt": valid_jwt, "basic": valid_basic_credentials}
+
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def base62(number: int, width: int) -> str:
+    digits = ""
+    while number:
+        number, digit = divmod(number, 62)
+        digits = _BASE62[digit] + digits
+    return digits.rjust(width, "0")
+
+
+def crc32_base62_ok(token: str) -> bool:
+    """GitHub's and npm's token checksum: the last 6 characters are the CRC32 of the 30 random
+    characters after the ``xxx_`` prefix, in base62, zero-padded."""
+    body = token.split("_", 1)[-1]
+    return len(body) == 36 and base62(zlib.crc32(body[:30].encode()), 6) == body[30:]
+
+
+CHECKSUMS = {"crc32-base62": crc32_base62_ok}

@@ -11,9 +11,10 @@ from typing import Any
 
 from opskit.audit.secrets.filters import docstring_spans, is_doc_path, is_test_path
 from opskit.audit.secrets.interface import SecretMatch
-from opskit.core.findings import Finding, Location, Severity, fingerprint
+from opskit.core.findings import Confidence, Finding, Location, Severity, fingerprint
 from opskit.core.redact import mask_secret
 
+ORIGIN_KEYS = ("commit", "author", "date", "image", "layer", "removed_later")  # where a git or image source found it
 OWASP = ("A07:2021-Identification and Authentication Failures",)
 SNIPPET_WIDTH = 200
 MASK_ELSEWHERE_LIMIT = 100  # distinct secrets per file searched for on every snippet line
@@ -109,7 +110,8 @@ def _mask_repeats(
 def _origin_note(origin: Mapping[str, str]) -> str:
     commit = origin.get("commit", "")
     if "layer" in origin:
-        return f" (in image {origin.get('image', '?')}, layer {origin['layer'][:19]})"
+        removed = ", removed by a later layer but still shipped" if origin.get("removed_later") else ""
+        return f" (in image {origin.get('image', '?')}, layer {origin['layer'][:19]}{removed})"
     if not commit:
         return ""
     if commit == "staged":
@@ -162,9 +164,11 @@ def to_findings(
             properties["test_path"] = True
         if in_docs:
             properties["doc_path"] = True
+        if match.checksum_ok is not None:
+            properties["checksum"] = "valid" if match.checksum_ok else "invalid"
         if in_docstring:
             properties["docstring"] = True
-        properties.update({k: origin[k] for k in ("commit", "author", "date", "image", "layer") if k in origin})
+        properties.update({k: origin[k] for k in ORIGIN_KEYS if k in origin})
         findings.append(
             Finding(
                 rule_id=rule.id,
@@ -180,7 +184,8 @@ def to_findings(
                     snippet=_snippet(lines, line, by_line.get(line, no_masks), focus=match.start),
                 ),
                 fingerprint=secret_fingerprint(rule.id, path, match.secret),
-                confidence=rule.confidence,
+                # A token whose built-in checksum fails is likely made up (a fixture, a doc), not issued.
+                confidence=Confidence.LOW if match.checksum_ok is False else rule.confidence,
                 cwe=(cwe,),
                 owasp=OWASP,
                 properties=properties,

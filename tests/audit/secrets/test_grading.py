@@ -59,3 +59,20 @@ def test_kubernetes_secret_values_are_found_in_every_document_and_decoded() -> N
     assert found == [("kubernetes-secret-data", password, "base64"), ("kubernetes-secret-data", token, None)]
     match = next(m for m in DETECTOR.find(text, "k8s/all.yaml") if m.secret == token)
     assert text[match.start : match.end] == token
+
+
+def test_a_token_whose_checksum_fails_is_reported_with_low_confidence() -> None:
+    import zlib
+
+    from opskit.audit.secrets.filters import base62, crc32_base62_ok
+    from opskit.core.findings import Confidence
+
+    body = fakes.body(30)
+    valid = "ghp_" + body + base62(zlib.crc32(body.encode()), 6)
+    invalid = "ghp_" + body + ("000000" if not valid.endswith("000000") else "111111")
+    assert crc32_base62_ok(valid) and not crc32_base62_ok(invalid)
+    text = f'a = "{valid}"\nb = "{invalid}"\n'
+    findings = to_findings(DETECTOR.find(text, "src/app.py"), "src/app.py", text, cwe=798)
+    assert [(f.confidence, f.properties["checksum"]) for f in findings] == [
+        (Confidence.HIGH, "valid"), (Confidence.LOW, "invalid")]
+    assert all(f.severity is Severity.CRITICAL for f in findings)
