@@ -3,11 +3,12 @@ any other function's result is Unknown."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from opskit.audit.iac.tf_values import MAX_TEXT, UNKNOWN, Ref, as_bool, bounded, is_known, small, to_text
+from opskit.audit.iac.tf_values import MAX_ITEMS, MAX_TEXT, UNKNOWN, Ref, as_bool, bounded, is_known, small, to_text
 
 
 def _json_default(value: Any) -> str:
@@ -136,6 +137,60 @@ def _identity(value: Any, *rest: Any) -> Any:
     return value
 
 
+def _base64decode(value: Any) -> Any:
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8") if isinstance(value, str) else UNKNOWN
+    except (ValueError, UnicodeDecodeError):
+        return UNKNOWN
+
+
+def _base64encode(value: Any) -> Any:
+    return base64.b64encode(value.encode("utf-8")).decode("ascii") if isinstance(value, str) else UNKNOWN
+
+
+def _replace(text: Any, old: Any, new: Any) -> Any:
+    """Terraform's replace with a plain substring (a /regex/ pattern is not evaluated)."""
+    if not all(isinstance(v, str) for v in (text, old, new)) or (old.startswith("/") and old.endswith("/")):
+        return UNKNOWN
+    if old and len(text) + len(text) // len(old) * len(new) > MAX_TEXT:
+        return UNKNOWN
+    return text.replace(old, new) if old else text
+
+
+def _split(separator: Any, text: Any) -> Any:
+    return text.split(separator) if isinstance(separator, str) and separator and isinstance(text, str) else UNKNOWN
+
+
+def _compact(items: Any) -> Any:
+    return [i for i in items if i not in (None, "")] if isinstance(items, list) else UNKNOWN
+
+
+def _distinct(items: Any) -> Any:
+    return _to_set(items)
+
+
+def _zipmap(keys: Any, values: Any) -> Any:
+    if not (isinstance(keys, list) and isinstance(values, list)) or len(keys) != len(values):
+        return UNKNOWN
+    texts = [to_text(k) for k in keys]
+    return UNKNOWN if None in texts else dict(zip([t for t in texts if t is not None], values, strict=True))
+
+
+def _range(*bounds: Any) -> Any:
+    if not bounds or len(bounds) > 3 or not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+        return UNKNOWN
+    numbers = range(*bounds) if bounds[-1] != 0 or len(bounds) < 3 else range(0)
+    return list(numbers) if len(numbers) <= MAX_ITEMS else UNKNOWN
+
+
+def _starts(text: Any, prefix: Any) -> Any:
+    return text.startswith(prefix) if isinstance(text, str) and isinstance(prefix, str) else UNKNOWN
+
+
+def _ends(text: Any, suffix: Any) -> Any:
+    return text.endswith(suffix) if isinstance(text, str) and isinstance(suffix, str) else UNKNOWN
+
+
 FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     "jsonencode": _jsonencode, "jsondecode": _jsondecode, "merge": _merge, "lookup": _lookup,
     "concat": _concat, "flatten": _flatten, "coalesce": _coalesce, "tobool": _tobool,
@@ -143,5 +198,8 @@ FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     "trimspace": _text_function(str.strip), "format": _format, "join": _join, "contains": _contains,
     "length": _length, "element": _element, "keys": _keys, "values": _values, "tolist": _to_list,
     "toset": _to_set, "tomap": _identity, "tostring": _identity, "tonumber": _identity,
-    "sensitive": _identity, "nonsensitive": _identity,
+    "sensitive": _identity, "nonsensitive": _identity, "base64decode": _base64decode,
+    "base64encode": _base64encode, "replace": _replace, "split": _split, "compact": _compact,
+    "distinct": _distinct, "zipmap": _zipmap, "range": _range, "startswith": _starts, "endswith": _ends,
+    "title": _text_function(str.title), "chomp": _text_function(lambda t: t.rstrip("\r\n")),
 }

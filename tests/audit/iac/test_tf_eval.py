@@ -57,6 +57,11 @@ def value_of(expression: str) -> tuple[Any, set[str]]:
         ("length(var.ports) > 1 && true", True),
         ("-var.ports[0]", -22),
         ('jsonencode({ Action = "s3:*" })', '{"Action": "s3:*"}'),
+        ('base64decode(base64encode("export DB_PASSWORD=x"))', "export DB_PASSWORD=x"),
+        ('replace(var.env, "od", "e")', "pre"),
+        ('zipmap(["a", "b"], range(2))', {"a": 0, "b": 1}),
+        ("range(100000000)", UNKNOWN),
+        ('compact(split(",", "a,,b"))', ["a", "b"]),
     ],
 )
 def test_known_values(expression: str, expected: Any) -> None:
