@@ -1,19 +1,24 @@
 """The deploy flow: lock, hooks, build and push, plan, apply the saved plan, verify, roll back, record.
 
 Pure orchestration over the adapters in ``interface.py``; every outcome, including errors
-halfway, ends as one history record and one JSON report, so ``deploy status`` and ``history``
-can always say what is running.
+halfway, SIGINT and SIGTERM, ends as one history record and one JSON report, so ``deploy
+status`` and ``history`` can always say what is running. A kill -9 mid-apply leaves the
+journal entry written before the apply; the next run records what Terraform says runs.
+Verification fails closed: any exception while verifying is an inconclusive verification.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from opskit.core.errors import Failure, InputError, OpskitError
@@ -36,8 +41,39 @@ from opskit.deploy.interface import (
     PlanSummary,
     Playbook,
     Verification,
+    VerificationResult,
+)
+from opskit.deploy.journal import (
+    JournalEntry,
+    clear_journal,
+    plan_file,
+    read_journal,
+    running_per_terraform,
+    sweep_plans,
+    write_journal,
 )
 from opskit.deploy.lock import deploy_lock
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (or SIGINT) arrived: unwind so history is written, plans removed and the lock released."""
+
+
+@contextmanager
+def signals_unwind() -> Iterator[None]:
+    """Turn SIGTERM into an exception for the block, as SIGINT already is (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise Interrupted(signal.Signals(signum).name)
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @dataclass
@@ -108,6 +144,10 @@ def _checks(verification: Verification) -> list[dict[str, Any]]:
     return [{"name": c.name, "passed": c.passed, "detail": c.detail} for c in verification.checks]
 
 
+def _interrupted(exc: BaseException) -> str:
+    return f"interrupted by {exc.args[0] if isinstance(exc, Interrupted) and exc.args else 'SIGINT'}"
+
+
 class Deployer:
     """Runs deploys and rollbacks of one playbook with the given adapters, logging to ``log``."""
 
@@ -126,7 +166,14 @@ class Deployer:
         def waiting(holder: Any) -> None:
             self.log(f"waiting up to {timeout:g}s for the deploy lock held by {holder.describe()}")
 
-        return deploy_lock(self.paths.lock, timeout, command, on_wait=waiting)
+        def took_over(holder: Any) -> None:
+            self.log(f"note: took over the deploy lock of {holder.describe()} ({holder.command})")
+
+        return deploy_lock(self.paths.lock, timeout, command, on_wait=waiting, on_takeover=took_over)
+
+    def _sweep(self) -> None:
+        for path in sweep_plans(self.paths.plans):
+            self.log(f"note: removed plan file {path.name} left by a run that is gone")
 
     def _hooks(self, stage: str, commands: tuple[str, ...], run: _Run) -> None:
         with run.timed(stage):
@@ -140,46 +187,124 @@ class Deployer:
                 log=self.log,
             )
 
-    def _plan(self, run: _Run, image: str, step: str) -> tuple[PlanSummary, Any]:
-        plan_file = self.paths.plan(f"{run.id}-{step}")
+    def _plan(self, run: _Run, image: str, step: str, plan: Path) -> PlanSummary:
         with run.timed(f"{step}_plan"):
-            summary = self.adapters.provisioner.plan(image, plan_file, self.log)
+            summary = self.adapters.provisioner.plan(image, plan, self.log)
         self.log(f"plan ({step}): {summary.describe()}")
         for resource in summary.resources:
             self.log(f"  {resource}")
-        return summary, plan_file
+        return summary
 
     def _apply(self, run: _Run, image: str, step: str) -> PlanSummary:
-        summary, plan_file = self._plan(run, image, step)
-        if summary.has_changes:
-            with run.timed(f"{step}_apply"):
-                self.adapters.provisioner.apply(plan_file, self.log)
-        plan_file.unlink(missing_ok=True)
+        """Plan into a private file and apply exactly it; the journal says so while it runs."""
+        with plan_file(self.paths.plans, run.id, step) as plan:
+            summary = self._plan(run, image, step, plan)
+            if summary.has_changes:
+                entry = JournalEntry(
+                    deploy_id=run.id,
+                    kind=run.kind,
+                    image=image,
+                    previous=run.record.get("previous"),
+                    pid=os.getpid(),
+                    started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+                write_journal(self.paths.journal, entry)
+                run.record["applying"] = image
+                with run.timed(f"{step}_apply"):
+                    self.adapters.provisioner.apply(plan, self.log)
         return summary
 
     def _verify(self, run: _Run, step: str, with_gate: bool) -> Verification:
+        """Verify; any exception on the way proves nothing, so it is an inconclusive verification."""
         with run.timed(f"{step}_verify"):
-            return self.adapters.verifier.verify(with_gate, self.log)
+            try:
+                return self.adapters.verifier.verify(with_gate, self.log)
+            except Exception as exc:  # noqa: BLE001 - fail closed, whatever broke
+                reason = exc.message if isinstance(exc, OpskitError) else f"{type(exc).__name__}: {exc}"
+                reason = scrub(reason, self.secret_values)
+                self.log(f"verification inconclusive: {reason}")
+                check = VerificationResult("verification", False, f"inconclusive: {reason}")
+                return Verification((check,), gate_verdict="inconclusive" if with_gate else None)
+
+    def _terraform_running(self) -> str | None:
+        """What Terraform's state says runs now; None when it cannot tell."""
+        try:
+            return running_per_terraform(self.adapters.provisioner.outputs())
+        except OpskitError as exc:
+            self.log(f"note: cannot read Terraform outputs: {exc.message}")
+            return None
+
+    def _finish(self, run: _Run, outcome: str, cause: BaseException | None = None, history: bool = True) -> Any:
+        """Record the outcome; a failed write never hides ``cause``, the error that ended the run."""
+        try:
+            record = run.finish(self.paths, outcome, history=history)
+        except OpskitError as exc:
+            if cause is None:
+                raise
+            note = f" (and the deploy record could not be saved: {exc.message})"
+            if isinstance(cause, OpskitError):
+                cause.message += note
+                cause.args = (cause.message,)
+            else:
+                self.log(f"error: {note.strip(' ()')}")
+            return None
+        clear_journal(self.paths.journal)
+        return record
+
+    def _unwind(self, run: _Run, exc: BaseException) -> None:
+        """After an error or a signal: record what runs now (unverified if an apply started)."""
+        if isinstance(exc, OpskitError):
+            run.record["error"] = scrub(exc.message, self.secret_values)
+            outcome = "error"
+        else:
+            run.record["error"] = _interrupted(exc)
+            outcome = "interrupted"
+            self.log(f"{run.record['error']}: recording {run.kind} {run.id} and releasing the lock")
+        if run.record.get("applying") and "running" not in run.record:
+            run.record["running"] = self._terraform_running() or run.record["applying"]
+        run.record.setdefault("running", run.record.get("previous"))
+        run.record["running_verified"] = False
+        self._finish(run, outcome, cause=exc)
+
+    def reconcile(self) -> dict[str, Any] | None:
+        """Record a run killed mid-apply (its journal outlived it): what Terraform says runs, unverified."""
+        entry = read_journal(self.paths.journal)
+        if entry is None or not entry.orphaned:
+            return None
+        running = self._terraform_running()
+        run = _Run(self.playbook, entry.kind)
+        run.record.update(
+            {
+                "id": entry.deploy_id,
+                "started_at": entry.started_at,
+                "image": entry.image,
+                "previous": entry.previous,
+                "running": running or entry.image,
+                "running_verified": False,
+                "error": f"{entry.describe()} and was killed; Terraform state says running: {running or 'nothing'}",
+            }
+        )
+        self.log(f"note: {run.record['error']}; recorded as interrupted, unverified")
+        return self._finish(run, "interrupted")
 
     # --- deploy ---------------------------------------------------------------------------
 
     def deploy(self, options: DeployOptions) -> dict[str, Any]:
         """Deploy the playbook's service; the returned record says what happened and what runs now."""
         run = _Run(self.playbook, "deploy")
-        if options.plan_only:
-            return self._plan_only(run, options)
-        with self._lock(f"deploy {self.playbook.source}", options.lock_timeout):
-            history = read_history(self.paths.history)
-            run.record["previous"] = running_image(history)
-            try:
-                return self._deploy_locked(run, options, history)
-            except OpskitError as exc:
-                # Before any apply the previous image still runs; after one started, nobody verified it.
-                run.record["error"] = scrub(exc.message, self.secret_values)
-                run.record.setdefault("running", run.record.get("previous"))
-                run.record["running_verified"] = False
-                run.finish(self.paths, "error")
-                raise
+        self._sweep()
+        with signals_unwind():
+            if options.plan_only:
+                return self._plan_only(run, options)
+            with self._lock(f"deploy {self.playbook.source}", options.lock_timeout):
+                self.reconcile()
+                history = read_history(self.paths.history)
+                run.record["previous"] = running_image(history)
+                try:
+                    return self._deploy_locked(run, options, history)
+                except (OpskitError, KeyboardInterrupt) as exc:
+                    self._unwind(run, exc)
+                    raise
 
     def _image(self, run: _Run, options: DeployOptions) -> str:
         if options.image:
@@ -189,9 +314,8 @@ class Deployer:
             return options.image
         commit, source = (options.commit, "") if options.commit else self.adapters.git_commit(self.playbook)
         tag = self.playbook.image.tag.format(commit=commit[:12], env=self.playbook.env)
-        labels = {
+        labels = {  # no build time: the same commit must build the same image (and digest)
             "org.opencontainers.image.revision": commit,
-            "org.opencontainers.image.created": datetime.now(UTC).isoformat(timespec="seconds"),
             "org.opencontainers.image.source": source,
             "io.opskit.deploy.service": self.playbook.service,
         }
@@ -204,17 +328,17 @@ class Deployer:
 
     def _plan_only(self, run: _Run, options: DeployOptions) -> dict[str, Any]:
         image = self._image(run, options)
-        summary, plan_file = self._plan(run, image, "deploy")
-        plan_file.unlink(missing_ok=True)  # a plan holds every variable, secrets included, in clear
+        with plan_file(self.paths.plans, run.id, "deploy") as plan:  # secrets in clear: never kept
+            summary = self._plan(run, image, "deploy", plan)
         run.record["plan"] = summary.to_dict()
-        return run.finish(self.paths, "planned", history=False)
+        return dict(run.finish(self.paths, "planned", history=False))
 
     def _deploy_locked(self, run: _Run, options: DeployOptions, history: list[dict[str, Any]]) -> dict[str, Any]:
         try:
             self._hooks("pre_deploy", self.playbook.hooks.pre_deploy, run)
         except HookFailed as exc:
             run.record.update({"running": run.record["previous"], "failed": [exc.message]})
-            return run.finish(self.paths, "failed")
+            return dict(self._finish(run, "failed"))
         image = self._image(run, options)
         summary = self._apply(run, image, "deploy")
         run.record["plan"] = summary.to_dict()
@@ -230,7 +354,7 @@ class Deployer:
                 run.record["failed"].append(f"prometheus gate: {verification.gate_verdict}")
             outcome = self._auto_rollback(run, history, image)
         self._post_hooks(run, outcome)
-        return run.finish(self.paths, outcome)
+        return dict(self._finish(run, outcome))
 
     def _post_hooks(self, run: _Run, outcome: str) -> None:
         run.record["outcome"] = outcome
@@ -269,7 +393,9 @@ class Deployer:
     def rollback(self, to: str | None, lock_timeout: float) -> dict[str, Any]:
         """Roll back by hand to ``to`` (a digest or prefix from history) or the last good version."""
         run = _Run(self.playbook, "rollback")
-        with self._lock(f"rollback {self.playbook.source}", lock_timeout):
+        self._sweep()
+        with signals_unwind(), self._lock(f"rollback {self.playbook.source}", lock_timeout):
+            self.reconcile()
             history = read_history(self.paths.history)
             current = running_image(history)
             run.record["previous"] = current
@@ -284,9 +410,8 @@ class Deployer:
             run.record["image"] = target
             try:
                 rollback = self._rollback_to(run, target, "rollback")
-            except OpskitError as exc:
-                run.record.update({"error": scrub(exc.message, self.secret_values), "running": current})
-                run.finish(self.paths, "error")
+            except (OpskitError, KeyboardInterrupt) as exc:
+                self._unwind(run, exc)
                 raise
             run.record.update(
                 {
@@ -297,4 +422,5 @@ class Deployer:
                     "failed": [f"{c['name']}: {c['detail']}" for c in rollback["checks"] if not c["passed"]],
                 }
             )
-            return run.finish(self.paths, "rolled_back_by_hand" if rollback["verified"] else "rollback_failed")
+            outcome = "rolled_back_by_hand" if rollback["verified"] else "rollback_failed"
+            return dict(self._finish(run, outcome))

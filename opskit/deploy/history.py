@@ -42,8 +42,15 @@ class StatePaths:
     def report(self, deploy_id: str) -> Path:
         return self.root / "reports" / f"{deploy_id}.json"
 
-    def plan(self, deploy_id: str) -> Path:
-        return self.root / "plans" / f"{deploy_id}.tfplan"
+    @property
+    def plans(self) -> Path:
+        """Saved Terraform plans (secrets in clear): a 0700 directory, see ``journal.plan_file``."""
+        return self.root / "plans"
+
+    @property
+    def journal(self) -> Path:
+        """The apply in flight, if any (``journal.JournalEntry``)."""
+        return self.root / "journal.json"
 
     @property
     def terraform_data(self) -> Path:

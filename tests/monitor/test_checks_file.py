@@ -110,5 +110,5 @@ def test_binary_and_missing_files(tmp_path: Path) -> None:
     binary.write_bytes(b"\x7fELF\x00\x00\x01")
     with pytest.raises(InputError, match="binary file"):
         load_checks(binary)
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match="checks file not found"):
         load_checks(tmp_path / "missing.yml")
