@@ -125,10 +125,13 @@ class HttpPrometheusClient(PrometheusClient):
             allowed_methods=("GET", "POST"),
             raise_on_status=False,
         )
-        for scheme in ("http://", "https://"):  # one deadline for connect, retries, headers and body
-            self._session.mount(scheme, BoundedAdapter(deadline=timeout, max_retries=retry))
         self._prom = PrometheusConnect(url=self.url, session=self._session, retry=retry, timeout=timeout)
         self._prom._timeout = self._timeout  # the library passes it straight to requests
+        # after the library, which mounts a plain HTTPAdapter for the URL: one deadline for connect,
+        # retries, headers and body of every request, and a cap on every body
+        bounded = BoundedAdapter(deadline=timeout, max_retries=retry)
+        for prefix in ("http://", "https://", self.url):
+            self._session.mount(prefix, bounded)
 
     def _scrub(self, text: str) -> str:
         return scrub(text, self._secrets)

@@ -93,9 +93,9 @@ class _HTTPSPool(HTTPSConnectionPool):
 class BoundedAdapter(HTTPAdapter):
     """An HTTPAdapter whose every request ends within ``deadline`` seconds with at most ``max_bytes`` read."""
 
-    def __init__(self, deadline: float, max_bytes: int = MAX_ANSWER_BYTES, **kwargs: Any) -> None:
+    def __init__(self, deadline: float, max_bytes: int | None = None, **kwargs: Any) -> None:
         self.deadline = deadline
-        self.max_bytes = max_bytes
+        self.max_bytes = MAX_ANSWER_BYTES if max_bytes is None else max_bytes
         super().__init__(**kwargs)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
@@ -128,11 +128,13 @@ class BoundedAdapter(HTTPAdapter):
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise AnswerTooLarge(f"answer of {declared} bytes, more than the {self.max_bytes} accepted")
         body = bytearray()
-        try:
-            for chunk in response.raw.stream(_CHUNK, decode_content=True):
-                body += chunk
-                if len(body) > self.max_bytes:
-                    raise AnswerTooLarge(f"answer larger than the {self.max_bytes} bytes accepted")
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise requests.exceptions.ConnectionError(f"answer cut off: {type(exc).__name__}") from None
-        return bytes(body)
+        chunks = response.raw.stream(_CHUNK, decode_content=True)
+        while len(body) <= self.max_bytes:
+            try:
+                chunk = next(chunks, None)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                raise requests.exceptions.ConnectionError(f"answer cut off: {type(exc).__name__}") from None
+            if chunk is None:
+                return bytes(body)
+            body += chunk
+        raise AnswerTooLarge(f"answer larger than the {self.max_bytes} bytes accepted")
