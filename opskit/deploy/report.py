@@ -19,6 +19,7 @@ _OUTCOMES = {
     "rollback_failed": "FAILED, and the rollback did not verify either",
     "rolled_back_by_hand": "rolled back by hand and verified",
     "error": "stopped by an error",
+    "interrupted": "INTERRUPTED (signal or kill); what runs is NOT verified",
 }
 
 
@@ -107,15 +108,27 @@ def history_report(service: str, env: str, records: Sequence[Mapping[str, Any]],
 
 
 def status_report(
-    service: str, env: str, last: Mapping[str, Any] | None, outputs: Mapping[str, Any], lock: str | None
+    service: str,
+    env: str,
+    last: Mapping[str, Any] | None,
+    outputs: Mapping[str, Any],
+    lock: str | None,
+    in_flight: Mapping[str, Any] | None = None,
 ) -> Report:
-    """What runs now (from history and from Terraform's outputs) and who holds the lock."""
+    """What runs now (from history, an apply in flight or killed, and Terraform's outputs) and the lock."""
     notes = record_notes(last) if last else [f"no deploys of {service} ({env}) yet"]
+    running_now = {"image": (last or {}).get("running"), "verified": bool((last or {}).get("running_verified"))}
+    if in_flight:
+        notes = [note for note in notes if not note.startswith("running now:")]
+        running_now = {"image": in_flight["terraform_running"] or in_flight["image"], "verified": False}
+        running = in_flight["terraform_running"] or "nothing"
+        notes.append(
+            f"{in_flight['state']}: deploy {in_flight['deploy_id']} (pid {in_flight['pid']}, "
+            f"{in_flight['started_at']}) of {in_flight['image']}; Terraform state says running: {running}"
+        )
+        notes.append(f"running now: {in_flight['terraform_running'] or in_flight['image']} (NOT verified)")
     notes += [f"terraform output {k} = {v}" for k, v in outputs.items()]
     notes.append(f"lock: {lock or 'free'}")
-    return Report(
-        command="deploy status",
-        findings=[],
-        data={"status": {"service": service, "env": env, "last": last, "outputs": dict(outputs), "lock": lock}},
-        notes=notes,
-    )
+    status = {"service": service, "env": env, "running": running_now, "in_flight": in_flight, "last": last}
+    status |= {"outputs": dict(outputs), "lock": lock}
+    return Report(command="deploy status", findings=[], data={"status": status}, notes=notes)

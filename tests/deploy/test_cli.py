@@ -53,7 +53,7 @@ def test_state_dir_from_config_and_options_before_the_subcommand(playbook: Path,
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["history"] == [RECORD]
     before = run_opskit(["deploy", "-p", str(playbook), "--state-dir", str(state), "history"], {})
-    assert f"note: {RECORD['id']}  deploy   successful" in before.stdout
+    assert f"{RECORD['id']}  deploy   successful" in before.stdout
 
 
 def test_lock_shows_the_holder_and_unlock_needs_force_for_a_live_one(playbook: Path, tmp_path: Path) -> None:
