@@ -143,7 +143,8 @@ class HttpPrometheusClient(PrometheusClient):
         try:
             yield
         except requests.exceptions.SSLError:
-            raise ServiceError(f"{where}: TLS verification failed (give --ca-bundle, or --insecure)") from None
+            hint = "give the CA: --ca-bundle, or ca_bundle in a playbook's gate"
+            raise ServiceError(f"{where}: TLS verification failed ({hint})") from None
         except requests.exceptions.ConnectTimeout:
             raise ServiceError(f"{where}: unreachable (connect timed out after {self._timeout[1]:g}s)") from None
         except requests.exceptions.Timeout:
