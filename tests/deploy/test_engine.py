@@ -214,3 +214,57 @@ def test_rollback_by_hand(world: World) -> None:
 def test_rollback_by_hand_without_history(world: World) -> None:
     with pytest.raises(Failure, match="no earlier good version"):
         world.deployer(make_playbook(world.tmp_path, "v1")).rollback(None, lock_timeout=0)
+
+
+def test_plan_only_and_deploy_of_one_commit_ask_for_the_same_image(world: World) -> None:
+    seen: list[dict[str, str]] = []
+
+    class Recording(FakeBuilder):
+        def build_and_push(self, spec, tag, labels, log):  # type: ignore[no-untyped-def]
+            seen.append(dict(labels))
+            return super().build_and_push(spec, tag, labels, log)
+
+    world.builder = Recording()
+    playbook = make_playbook(world.tmp_path, "v1")
+    world.deployer(playbook).deploy(DeployOptions(plan_only=True))
+    world.deployer(playbook).deploy(DeployOptions())
+    assert len(seen) == 2 and seen[0] == seen[1]
+    assert not any("created" in key for key in seen[0])
+
+
+def test_plan_files_are_private_and_removed_when_apply_fails(world: World) -> None:
+    world.deploy("v1")
+    bad = FakeBuilder().build_and_push(make_playbook(world.tmp_path, "v2").image, "t", {}, lambda line: None)
+    world.infra.fail_apply_of = bad.digest_ref
+    with pytest.raises(ServiceError, match="boom"):
+        world.deploy("v2")
+    plans = world.paths.plans
+    assert oct(plans.stat().st_mode & 0o777) == "0o700"
+    assert list(plans.iterdir()) == []
+    assert not world.paths.journal.exists()
+    last = read_history(world.paths.history)[-1]
+    assert (last["outcome"], last["running_verified"]) == ("error", False)
+
+
+def test_a_dead_runs_plan_file_is_swept_and_its_journal_reconciled(world: World) -> None:
+    world.deploy("v1")
+    plans = world.paths.plans
+    leftover = plans / "999999999-20260101T000000Z-dead00-deploy.tfplan"
+    leftover.write_text("secrets in clear")
+    world.paths.journal.write_text(
+        json.dumps(
+            {
+                "deploy_id": "20260101T000000Z-dead00",
+                "kind": "deploy",
+                "image": "127.0.0.1:5000/web@sha256:" + "d" * 64,
+                "previous": None,
+                "pid": 999999999,
+                "started_at": "2026-01-01T00:00:00+00:00",
+            }
+        )
+    )
+    world.deploy("v2")
+    assert not leftover.exists() and not world.paths.journal.exists()
+    outcomes = [(r["outcome"], r["running_verified"]) for r in read_history(world.paths.history)]
+    assert outcomes == [("successful", True), ("interrupted", False), ("successful", True)]
+    assert any("recorded as interrupted, unverified" in line for line in world.log)
