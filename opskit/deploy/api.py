@@ -18,6 +18,7 @@ from opskit.deploy.interface import Adapters, DeployOptions, Playbook, Reporter
 from opskit.deploy.journal import read_journal, running_per_terraform, sweep_plans
 from opskit.deploy.lock import read_holder, release
 from opskit.deploy.playbook import load_playbook
+from opskit.deploy.record import DeployRecord
 from opskit.deploy.report import deploy_report, history_report, status_report
 from opskit.deploy.source import git_commit
 from opskit.deploy.terraform_adapter import TerraformProvisioner
@@ -60,17 +61,17 @@ def _deployer(target: Target, playbook: Playbook, out: Reporter) -> Deployer:
     return Deployer(playbook, adapters, out.info)
 
 
-def run_deploy(target: Target, options: DeployOptions, out: Reporter) -> Report:
-    """Deploy (or with ``plan_only`` just plan) and report; the verdict carries the exit code."""
+def run_deploy(target: Target, options: DeployOptions, out: Reporter) -> tuple[DeployRecord, Report]:
+    """Deploy (or with ``plan_only`` just plan): the record and its report (whose verdict is the exit code)."""
     playbook = target.load()
     record = _deployer(target, playbook, out).deploy(options)
-    return deploy_report(record, str(target.paths(playbook).report(record["id"])))
+    return record, deploy_report(record, str(target.paths(playbook).report(record.id)))
 
 
 def run_rollback(target: Target, to: str | None, lock_timeout: float, out: Reporter) -> Report:
     playbook = target.load()
     record = _deployer(target, playbook, out).rollback(to, lock_timeout)
-    return deploy_report(record, str(target.paths(playbook).report(record["id"])))
+    return deploy_report(record, str(target.paths(playbook).report(record.id)))
 
 
 def show_history(target: Target, limit: int) -> Report:

@@ -112,9 +112,9 @@ def deploy(
         return None
     target = _target(playbook, env, state_dir, terraform_bin)
     options = DeployOptions(plan_only=plan_only, image=image, commit=commit, lock_timeout=lock_timeout)
-    report = api.run_deploy(target, options, out)
+    record, report = api.run_deploy(target, options, out)
     code = emit(report, out)
-    if plan_only and code == 0 and report.data["deploy"]["plan"]["exit_code"] == 2:
+    if plan_only and code == 0 and record.plan is not None and record.plan.has_changes:
         return int(ExitCode.PLAN_CHANGES)
     return code
 

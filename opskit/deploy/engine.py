@@ -53,6 +53,7 @@ from opskit.deploy.journal import (
     write_journal,
 )
 from opskit.deploy.lock import deploy_lock
+from opskit.deploy.record import DeployRecord, Outcome, RollbackResult
 
 
 class Interrupted(KeyboardInterrupt):
@@ -78,16 +79,16 @@ def signals_unwind() -> Iterator[None]:
 
 @dataclass
 class _Run:
-    """The record being built up during one deploy or rollback (becomes the history entry)."""
+    """The fields of the ``DeployRecord`` being built during one deploy or rollback (engine-private)."""
 
     playbook: Playbook
     kind: str
-    record: dict[str, Any] = field(default_factory=dict)
+    draft: dict[str, Any] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
         now = datetime.now(UTC)
-        self.record.update(
+        self.draft.update(
             {
                 "id": f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}",
                 "kind": self.kind,
@@ -96,13 +97,12 @@ class _Run:
                 "playbook": str(self.playbook.source),
                 "started_at": now.isoformat(timespec="seconds"),
                 "timings": {},
-                "failed": [],
             }
         )
 
     @property
     def id(self) -> str:
-        return str(self.record["id"])
+        return str(self.draft["id"])
 
     @contextmanager
     def timed(self, step: str) -> Iterator[None]:
@@ -110,38 +110,34 @@ class _Run:
         try:
             yield
         finally:
-            self.record["timings"][step] = round(time.monotonic() - start, 3)
+            self.draft["timings"][step] = round(time.monotonic() - start, 3)
 
     def facts(self) -> dict[str, object]:
         """What hooks see as ``OPSKIT_*`` variables."""
-        r = self.record
+        d = self.draft
         return {
-            "deploy_id": r["id"],
-            "service": r["service"],
-            "env": r["env"],
-            "playbook": r["playbook"],
-            "commit": r.get("commit"),
-            "image": r.get("image"),
-            "previous_image": r.get("previous"),
-            "outcome": r.get("outcome"),
-            "running": r.get("running"),
+            "deploy_id": d["id"],
+            "service": d["service"],
+            "env": d["env"],
+            "playbook": d["playbook"],
+            "commit": d.get("commit"),
+            "image": d.get("image"),
+            "previous_image": d.get("previous"),
+            "outcome": d.get("outcome"),
+            "running": d.get("running"),
         }
 
-    def finish(self, paths: StatePaths, outcome: str, history: bool = True) -> dict[str, Any]:
-        r = self.record
-        r["outcome"] = outcome
-        r["verdict"] = "successful" if outcome in ("successful", "planned", "rolled_back_by_hand") else "failed"
-        r["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-        r["timings"]["total"] = round(time.monotonic() - self.started, 3)
-        write_json(paths.report(self.id), r)
-        write_json(paths.last_report, r)
+    def finish(self, paths: StatePaths, outcome: Outcome, history: bool = True) -> DeployRecord:
+        self.draft["timings"]["total"] = round(time.monotonic() - self.started, 3)
+        fields = {k: v for k, v in self.draft.items() if k not in ("outcome", "applying")}
+        record = DeployRecord(
+            **fields, outcome=outcome, finished_at=datetime.now(UTC).isoformat(timespec="seconds")
+        )
+        write_json(paths.report(self.id), record.to_dict())
+        write_json(paths.last_report, record.to_dict())
         if history:
-            append_history(paths.history, r)
-        return r
-
-
-def _checks(verification: Verification) -> list[dict[str, Any]]:
-    return [{"name": c.name, "passed": c.passed, "detail": c.detail} for c in verification.checks]
+            append_history(paths.history, record)
+        return record
 
 
 def _interrupted(exc: BaseException) -> str:
@@ -204,12 +200,12 @@ class Deployer:
                     deploy_id=run.id,
                     kind=run.kind,
                     image=image,
-                    previous=run.record.get("previous"),
+                    previous=run.draft.get("previous"),
                     pid=os.getpid(),
                     started_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 )
                 write_journal(self.paths.journal, entry)
-                run.record["applying"] = image
+                run.draft["applying"] = image
                 with run.timed(f"{step}_apply"):
                     self.adapters.provisioner.apply(plan, self.log)
         return summary
@@ -234,7 +230,9 @@ class Deployer:
             self.log(f"note: cannot read Terraform outputs: {exc.message}")
             return None
 
-    def _finish(self, run: _Run, outcome: str, cause: BaseException | None = None, history: bool = True) -> Any:
+    def _finish(
+        self, run: _Run, outcome: Outcome, cause: BaseException | None = None, history: bool = True
+    ) -> DeployRecord | None:
         """Record the outcome; a failed write never hides ``cause``, the error that ended the run."""
         try:
             record = run.finish(self.paths, outcome, history=history)
@@ -254,26 +252,26 @@ class Deployer:
     def _unwind(self, run: _Run, exc: BaseException) -> None:
         """After an error or a signal: record what runs now (unverified if an apply started)."""
         if isinstance(exc, OpskitError):
-            run.record["error"] = scrub(exc.message, self.secret_values)
-            outcome = "error"
+            run.draft["error"] = scrub(exc.message, self.secret_values)
+            outcome = Outcome.ERROR
         else:
-            run.record["error"] = _interrupted(exc)
-            outcome = "interrupted"
-            self.log(f"{run.record['error']}: recording {run.kind} {run.id} and releasing the lock")
-        if run.record.get("applying") and "running" not in run.record:
-            run.record["running"] = self._terraform_running() or run.record["applying"]
-        run.record.setdefault("running", run.record.get("previous"))
-        run.record["running_verified"] = False
+            run.draft["error"] = _interrupted(exc)
+            outcome = Outcome.INTERRUPTED
+            self.log(f"{run.draft['error']}: recording {run.kind} {run.id} and releasing the lock")
+        if run.draft.get("applying") and "running" not in run.draft:
+            run.draft["running"] = self._terraform_running() or run.draft["applying"]
+        run.draft.setdefault("running", run.draft.get("previous"))
+        run.draft["running_verified"] = False
         self._finish(run, outcome, cause=exc)
 
-    def reconcile(self) -> dict[str, Any] | None:
+    def reconcile(self) -> DeployRecord | None:
         """Record a run killed mid-apply (its journal outlived it): what Terraform says runs, unverified."""
         entry = read_journal(self.paths.journal)
         if entry is None or not entry.orphaned:
             return None
         running = self._terraform_running()
         run = _Run(self.playbook, entry.kind)
-        run.record.update(
+        run.draft.update(
             {
                 "id": entry.deploy_id,
                 "started_at": entry.started_at,
@@ -284,12 +282,12 @@ class Deployer:
                 "error": f"{entry.describe()} and was killed; Terraform state says running: {running or 'nothing'}",
             }
         )
-        self.log(f"note: {run.record['error']}; recorded as interrupted, unverified")
-        return self._finish(run, "interrupted")
+        self.log(f"note: {run.draft['error']}; recorded as interrupted, unverified")
+        return self._finish(run, Outcome.INTERRUPTED)
 
     # --- deploy ---------------------------------------------------------------------------
 
-    def deploy(self, options: DeployOptions) -> dict[str, Any]:
+    def deploy(self, options: DeployOptions) -> DeployRecord:
         """Deploy the playbook's service; the returned record says what happened and what runs now."""
         run = _Run(self.playbook, "deploy")
         self._sweep()
@@ -299,7 +297,7 @@ class Deployer:
             with self._lock(f"deploy {self.playbook.source}", options.lock_timeout):
                 self.reconcile()
                 history = read_history(self.paths.history)
-                run.record["previous"] = running_image(history)
+                run.draft["previous"] = running_image(history)
                 try:
                     return self._deploy_locked(run, options, history)
                 except (OpskitError, KeyboardInterrupt) as exc:
@@ -310,7 +308,7 @@ class Deployer:
         if options.image:
             if "@sha256:" not in options.image:
                 raise InputError(f"--image {options.image}: must be a digest reference (repo@sha256:...)")
-            run.record.update({"image": options.image, "commit": options.commit})
+            run.draft.update({"image": options.image, "commit": options.commit})
             return options.image
         commit, source = (options.commit, "") if options.commit else self.adapters.git_commit(self.playbook)
         tag = self.playbook.image.tag.format(commit=commit[:12], env=self.playbook.env)
@@ -319,78 +317,83 @@ class Deployer:
             "org.opencontainers.image.source": source,
             "io.opskit.deploy.service": self.playbook.service,
         }
-        run.record.update({"commit": commit, "tag": tag})
+        run.draft.update({"commit": commit, "tag": tag})
         with run.timed("build_push"):
             built = self.adapters.builder.build_and_push(self.playbook.image, tag, labels, self.log)
         self.log(f"pushed {built.digest_ref}")
-        run.record["image"] = built.digest_ref
+        run.draft["image"] = built.digest_ref
         return built.digest_ref
 
-    def _plan_only(self, run: _Run, options: DeployOptions) -> dict[str, Any]:
+    def _plan_only(self, run: _Run, options: DeployOptions) -> DeployRecord:
         image = self._image(run, options)
         with plan_file(self.paths.plans, run.id, "deploy") as plan:  # secrets in clear: never kept
             summary = self._plan(run, image, "deploy", plan)
-        run.record["plan"] = summary.to_dict()
-        return dict(run.finish(self.paths, "planned", history=False))
+        run.draft["plan"] = summary
+        return run.finish(self.paths, Outcome.PLANNED, history=False)
 
-    def _deploy_locked(self, run: _Run, options: DeployOptions, history: list[dict[str, Any]]) -> dict[str, Any]:
+    def _deploy_locked(self, run: _Run, options: DeployOptions, history: list[DeployRecord]) -> DeployRecord:
         try:
             self._hooks("pre_deploy", self.playbook.hooks.pre_deploy, run)
         except HookFailed as exc:
-            run.record.update({"running": run.record["previous"], "failed": [exc.message]})
-            return dict(self._finish(run, "failed"))
+            run.draft.update({"running": run.draft["previous"], "failed": (exc.message,)})
+            return self._recorded(run, Outcome.FAILED)
         image = self._image(run, options)
         summary = self._apply(run, image, "deploy")
-        run.record["plan"] = summary.to_dict()
-        run.record["running"] = image
+        run.draft["plan"] = summary
+        run.draft["running"] = image
         verification = self._verify(run, "deploy", with_gate=True)
-        run.record.update({"checks": _checks(verification), "gate_verdict": verification.gate_verdict})
+        run.draft.update({"checks": verification.checks, "gate_verdict": verification.gate_verdict})
         if verification.passed:
-            run.record["running_verified"] = True
-            outcome = "successful"
+            run.draft["running_verified"] = True
+            outcome = Outcome.SUCCESSFUL
         else:
-            run.record["failed"] = [f"{c.name}: {c.detail}" for c in verification.failed]
+            failed = [f"{c.name}: {c.detail}" for c in verification.failed]
             if verification.gate_verdict not in (None, "successful") and not verification.failed:
-                run.record["failed"].append(f"prometheus gate: {verification.gate_verdict}")
+                failed.append(f"prometheus gate: {verification.gate_verdict}")
+            run.draft["failed"] = tuple(failed)
             outcome = self._auto_rollback(run, history, image)
         self._post_hooks(run, outcome)
-        return dict(self._finish(run, outcome))
+        return self._recorded(run, outcome)
 
-    def _post_hooks(self, run: _Run, outcome: str) -> None:
-        run.record["outcome"] = outcome
+    def _recorded(self, run: _Run, outcome: Outcome) -> DeployRecord:
+        record = self._finish(run, outcome)
+        assert record is not None  # without a cause, a failed write raises
+        return record
+
+    def _post_hooks(self, run: _Run, outcome: Outcome) -> None:
+        run.draft["outcome"] = outcome
         try:
             self._hooks("post_deploy", self.playbook.hooks.post_deploy, run)
         except HookFailed as exc:
-            run.record["hook_error"] = exc.message
+            run.draft["hook_error"] = exc.message
             self.log(exc.message)
 
-    def _auto_rollback(self, run: _Run, history: list[dict[str, Any]], failed_image: str) -> str:
+    def _auto_rollback(self, run: _Run, history: list[DeployRecord], failed_image: str) -> Outcome:
         policy = self.playbook.rollback
         target = last_good_image(history, exclude=failed_image)
         if not policy.automatic or target is None:
             why = "automatic rollback is off" if not policy.automatic else "no earlier good version in history"
             self.log(f"verification failed; not rolling back: {why}")
-            run.record["running_verified"] = False
-            return "failed"
+            run.draft["running_verified"] = False
+            return Outcome.FAILED
         self.log(f"verification failed; rolling back to {target}")
         rollback = self._rollback_to(run, target, "rollback")
-        run.record["rollback"] = rollback
-        run.record["running"] = target
-        run.record["running_verified"] = rollback["verified"]
-        return "rolled_back" if rollback["verified"] else "rollback_failed"
+        run.draft["rollback"] = rollback
+        run.draft["running"] = target
+        run.draft["running_verified"] = rollback.verified
+        return Outcome.ROLLED_BACK if rollback.verified else Outcome.ROLLBACK_FAILED
 
-    def _rollback_to(self, run: _Run, target: str, step: str) -> dict[str, Any]:
+    def _rollback_to(self, run: _Run, target: str, step: str) -> RollbackResult:
         summary = self._apply(run, target, step)
         verify = self.playbook.rollback.verify
-        result: dict[str, Any] = {"to": target, "plan": summary.to_dict(), "checks": [], "verified": True}
-        if verify != "none":
-            verification = self._verify(run, step, with_gate=verify == "full")
-            result.update({"checks": _checks(verification), "verified": verification.passed})
-        return result
+        if verify == "none":
+            return RollbackResult(to=target, plan=summary)
+        verification = self._verify(run, step, with_gate=verify == "full")
+        return RollbackResult(to=target, plan=summary, checks=verification.checks, verified=verification.passed)
 
     # --- by hand --------------------------------------------------------------------------
 
-    def rollback(self, to: str | None, lock_timeout: float) -> dict[str, Any]:
+    def rollback(self, to: str | None, lock_timeout: float) -> DeployRecord:
         """Roll back by hand to ``to`` (a digest or prefix from history) or the last good version."""
         run = _Run(self.playbook, "rollback")
         self._sweep()
@@ -398,7 +401,7 @@ class Deployer:
             self.reconcile()
             history = read_history(self.paths.history)
             current = running_image(history)
-            run.record["previous"] = current
+            run.draft["previous"] = current
             if to:
                 target = find_image(history, to) or (to if "@sha256:" in to else None)
                 if target is None:
@@ -407,20 +410,19 @@ class Deployer:
                 target = last_good_image(history, exclude=current)
                 if target is None:
                     raise Failure(f"{self.paths.history}: no earlier good version to roll back to")
-            run.record["image"] = target
+            run.draft["image"] = target
             try:
                 rollback = self._rollback_to(run, target, "rollback")
             except (OpskitError, KeyboardInterrupt) as exc:
                 self._unwind(run, exc)
                 raise
-            run.record.update(
+            run.draft.update(
                 {
                     "rollback": rollback,
                     "running": target,
-                    "running_verified": rollback["verified"],
-                    "checks": rollback["checks"],
-                    "failed": [f"{c['name']}: {c['detail']}" for c in rollback["checks"] if not c["passed"]],
+                    "running_verified": rollback.verified,
+                    "checks": rollback.checks,
+                    "failed": tuple(f"{c.name}: {c.detail}" for c in rollback.checks if not c.passed),
                 }
             )
-            outcome = "rolled_back_by_hand" if rollback["verified"] else "rollback_failed"
-            return dict(self._finish(run, outcome))
+            return self._recorded(run, Outcome.ROLLED_BACK_BY_HAND if rollback.verified else Outcome.ROLLBACK_FAILED)

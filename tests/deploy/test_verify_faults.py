@@ -80,7 +80,7 @@ def own_prometheus(tmp_path: Path, prometheus: Prometheus) -> Iterator[OwnPromet
 def test_prometheus_killed_after_the_first_gate_round_rolls_back(tmp_path: Path, own_prometheus: OwnPrometheus) -> None:
     rig = Rig(tmp_path, gate_verifier(own_prometheus.url))
     v1 = rig.deploy("v1")
-    assert (v1["outcome"], v1["gate_verdict"]) == ("successful", "successful")
+    assert (v1.outcome, v1.gate_verdict) == ("successful", "successful")
 
     def kill_after_round_one(line: str) -> None:
         if line.startswith("gate round 1/3: pass"):
@@ -89,28 +89,28 @@ def test_prometheus_killed_after_the_first_gate_round_rolls_back(tmp_path: Path,
     rig.on_line = kill_after_round_one
     v2 = rig.deploy("v2")
     assert own_prometheus.proc.returncode is not None
-    assert v2["gate_verdict"] == "inconclusive"
-    assert v2["outcome"] == "rolled_back"
-    assert (v2["running"], v2["running_verified"]) == (v1["image"], True)
-    rounds = [line for line in v2["failed"] if ": round " in line]
+    assert v2.gate_verdict == "inconclusive"
+    assert v2.outcome == "rolled_back"
+    assert (v2.running, v2.running_verified) == (v1.image, True)
+    rounds = [line for line in v2.failed if ": round " in line]
     assert [line.split(": ", 2)[1] for line in rounds] == ["round 2/3", "round 3/3"]
     assert all("unreachable (connection refused)" in line for line in rounds)
     assert any(line.startswith("gate inconclusive: ") for line in rig.lines)
-    assert [r["outcome"] for r in rig.history] == ["successful", "rolled_back"]
-    assert rig.outcomes.read_text().splitlines() == [f"successful {v1['image']}", f"rolled_back {v1['image']}"]
+    assert [r.outcome for r in rig.history] == ["successful", "rolled_back"]
+    assert rig.outcomes.read_text().splitlines() == [f"successful {v1.image}", f"rolled_back {v1.image}"]
 
 
 def test_malformed_prometheus_answers_roll_back(tmp_path: Path) -> None:
     with hostile_server() as server:
         rig = Rig(tmp_path, gate_verifier(server.url))
         v1 = rig.deploy("v1")
-        assert v1["outcome"] == "successful"
+        assert v1.outcome == "successful"
         server.routes["/api/v1/query"] = success({"resultType": "vector", "result": ["not", "a", "sample"]})
         v2 = rig.deploy("v2")
-    assert (v2["outcome"], v2["gate_verdict"]) == ("rolled_back", "inconclusive")
-    assert v2["running"] == v1["image"] and v2["running_verified"] is True
-    assert any("malformed answer: data.result[0] is str" in line for line in v2["failed"])
-    assert [r["outcome"] for r in rig.history] == ["successful", "rolled_back"]
+    assert (v2.outcome, v2.gate_verdict) == ("rolled_back", "inconclusive")
+    assert v2.running == v1.image and v2.running_verified is True
+    assert any("malformed answer: data.result[0] is str" in line for line in v2.failed)
+    assert [r.outcome for r in rig.history] == ["successful", "rolled_back"]
 
 
 class Exploding(Verifier):
@@ -130,11 +130,11 @@ def test_any_exception_during_verification_rolls_back_records_and_runs_hooks(tmp
     rig = Rig(tmp_path, Exploding())
     v1 = rig.deploy("v1")
     v2 = rig.deploy("v2")
-    assert v2["outcome"] == "rolled_back" and v2["gate_verdict"] == "inconclusive"
-    assert v2["failed"] == ["verification: inconclusive: AttributeError: 'str' object has no attribute 'get'"]
-    assert rig.infra.running == v1["image"]
-    assert [r["outcome"] for r in rig.history] == ["successful", "rolled_back"]
-    assert rig.outcomes.read_text().splitlines()[-1] == f"rolled_back {v1['image']}"
+    assert v2.outcome == "rolled_back" and v2.gate_verdict == "inconclusive"
+    assert v2.failed == ("verification: inconclusive: AttributeError: 'str' object has no attribute 'get'",)
+    assert rig.infra.running == v1.image
+    assert [r.outcome for r in rig.history] == ["successful", "rolled_back"]
+    assert rig.outcomes.read_text().splitlines()[-1] == f"rolled_back {v1.image}"
 
 
 @pytest.fixture
@@ -179,16 +179,16 @@ def test_a_deploy_verifies_against_prometheus_behind_tls_with_a_private_ca_and_b
     assert playbook.gate is not None and playbook.gate.connection.ca_bundle == ca
     rig = Rig(tmp_path, ServiceVerifier(playbook.http_checks, playbook.gate))
     record = rig.deploy("v1", playbook)
-    assert (record["outcome"], record["gate_verdict"]) == ("successful", "successful"), rig.lines
-    assert PASSWORD not in json.dumps(record) + "\n".join(rig.lines)
+    assert (record.outcome, record.gate_verdict) == ("successful", "successful"), rig.lines
+    assert PASSWORD not in json.dumps(record.to_dict()) + "\n".join(rig.lines)
 
     # without the CA the gate is inconclusive, and the message names the playbook key to set
     untrusted = load_playbook(_tls_playbook(tmp_path, server.url, None), "prod")
     failed = Rig(tmp_path / "untrusted", ServiceVerifier((), untrusted.gate)).deploy("v1", untrusted)
-    assert failed["gate_verdict"] == "inconclusive"
-    assert any("TLS verification failed" in line and "ca_bundle" in line for line in failed["failed"])
+    assert failed.gate_verdict == "inconclusive"
+    assert any("TLS verification failed" in line and "ca_bundle" in line for line in failed.failed)
 
     monkeypatch.setenv("WEB_PROM_PASSWORD", "wrong-password-0000")
     wrong = Rig(tmp_path / "wrong", ServiceVerifier((), playbook.gate)).deploy("v1", playbook)
-    assert wrong["gate_verdict"] == "inconclusive"
-    assert any("401 unauthorized" in line for line in wrong["failed"])
+    assert wrong.gate_verdict == "inconclusive"
+    assert any("401 unauthorized" in line for line in wrong.failed)

@@ -120,6 +120,14 @@ def test_fifos_as_checks_or_token_file_are_one_line_errors(tmp_path: Path) -> No
     checks, token = tmp_path / "checks.yml", tmp_path / "token"
     os.mkfifo(checks)
     os.mkfifo(token)
+    try:
+        _fifo_errors(checks, token)
+    finally:  # other tests walk /tmp, and reading a FIFO blocks
+        checks.unlink()
+        token.unlink()
+
+
+def _fifo_errors(checks: Path, token: Path) -> None:
     with pytest.raises(InputError, match="checks.yml: cannot read checks file: a FIFO, expected a regular file"):
         load_checks(checks)
     result = opskit("monitor", "check", "--url", "http://127.0.0.1:9", "--token-file", str(token))
