@@ -27,9 +27,12 @@ def _finding(record: DeployRecord, rule: str, what: str, detail: str, where: str
 
 def _check_findings(record: DeployRecord) -> list[Finding]:
     findings = []
+    details: dict[str, list[str]] = {}  # a check failing in several gate rounds is one finding
     for check in record.failed_checks:
-        kind, _, target = check.name.partition(" ")
-        findings.append(_finding(record, f"deploy.verify.{kind}", check.name, check.detail, target or kind))
+        details.setdefault(check.name, []).append(check.detail)
+    for name, lines in details.items():
+        kind, _, target = name.partition(" ")
+        findings.append(_finding(record, f"deploy.verify.{kind}", name, "; ".join(lines), target or kind))
     for check in record.rollback.checks if record.rollback else ():
         if not check.passed:
             what = f"after rollback: {check.name}"
