@@ -1,18 +1,19 @@
-"""Benchmark: ``opskit audit --only secrets`` against detect-secrets on the same real tree, in one run.
+"""Benchmark: opskit's secrets scanner against detect-secrets and credsweeper, accuracy and speed, in one run.
 
-The corpus is third-party code no one here wrote: the packages of this virtualenv's
-site-packages, copied (text files only, in name order, packages up to 12 MB each) until about
-40 MB, into a temporary directory outside git so both tools see exactly the same files. Then,
-on that directory:
+Accuracy: the labelled corpus of ``secrets_corpus.py`` (credentials from providers' documented
+formats and the generic shapes real code holds, in many file types, and negatives that scanners
+wrongly flag) is written to a temporary directory and scanned by each tool. A positive counts as
+found when the tool reports a finding on the secret's line(s); a negative is a false alarm when
+the tool reports anything in it. Reported per tool: recall, false alarms (share of negatives),
+precision and F1, and for opskit the shapes it misses.
 
-* opskit, no cache, all cores (``opskit audit --only secrets --no-cache``), best of 5 runs;
-* detect-secrets (``detect-secrets scan --all-files``);
-* opskit again with a warm result cache.
+Speed: the packages of this virtualenv's site-packages (third-party code no one here wrote) are
+copied, text files only, to about ``--mb`` MB; each tool scans that same tree (opskit best of 3,
+no cache). Peak memory is the summed RSS of the process tree; CPU time is the tree's, which other
+jobs on a shared machine do not inflate. Nothing printed or saved holds a secret: only counts.
 
-Each run's peak memory is the summed RSS of its whole process tree, sampled every 20 ms; CPU
-time is that of the whole tree, which other jobs on a shared machine do not inflate.
-Prints a table (seconds, CPU seconds, MB/s, peak MiB, findings) and both ratios, and writes
-``bench/results/secrets_bench.json``. Run: ``.venv/bin/python bench/secrets_bench.py [--mb 40]``
+Run: ``.venv/bin/python bench/secrets_bench.py [--mb 10] [--no-credsweeper]``; writes
+``bench/results/secrets_bench.json``.
 """
 
 from __future__ import annotations
@@ -26,47 +27,46 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from opskit.core.atomic import atomic_write
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from secrets_corpus import Sample, build, write  # noqa: E402
+
+from opskit.core.atomic import atomic_write  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SITE_PACKAGES = Path(next(p for p in sys.path if p.endswith("site-packages")))
 RESULTS = ROOT / "bench" / "results" / "secrets_bench.json"
 BINARY_SUFFIXES = (".so", ".pyc", ".pyd", ".dll", ".dylib", ".a", ".o", ".png", ".gif", ".jpg", ".ico", ".whl",
-                   ".gz", ".zip", ".woff", ".woff2", ".ttf", ".mo", ".db", ".bin")
+                   ".gz", ".zip", ".woff", ".woff2", ".ttf", ".mo", ".db", ".bin", ".onnx", ".npz", ".pkl")
+Hits = set[tuple[str, int]]  # (path relative to the scanned root, 1-based line)
 
 
 @dataclass
-class Row:
+class Accuracy:
+    tool: str
+    positives: int
+    found: int
+    negatives: int
+    false_alarms: int
+    recall: float
+    false_alarm_rate: float
+    precision: float
+    f1: float
+
+
+@dataclass
+class Speed:
     tool: str
     seconds: float
-    cpu_seconds: float  # user + system time of the whole process tree (load on a shared box adds none)
+    cpu_seconds: float  # user + system of the whole process tree
     mb_per_second: float
     peak_rss_mib: float
     findings: int
-
-
-def build_corpus(target: Path, limit: int) -> tuple[int, int]:
-    """Copy whole packages until ``limit`` bytes of text; returns (files, bytes)."""
-    files = size = 0
-    for package in sorted(SITE_PACKAGES.iterdir()):
-        if not package.is_dir() or package.name.startswith(("_", ".")) or package.name.endswith(".libs"):
-            continue
-        texts = [p for p in package.rglob("*") if p.is_file() and not p.name.endswith(BINARY_SUFFIXES)
-                 and "__pycache__" not in p.parts]
-        bytes_here = sum(p.stat().st_size for p in texts)
-        if bytes_here > 12_000_000 or size + bytes_here > limit:
-            continue
-        for source in texts:
-            dest = target / source.relative_to(SITE_PACKAGES)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, dest)
-        files += len(texts)
-        size += bytes_here
-    return files, size
 
 
 def _tree_rss(root: int) -> int:
@@ -105,11 +105,11 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, float, str]:
             nonlocal peak
             while not done.is_set():
                 peak = max(peak, _tree_rss(process.pid))
-                done.wait(0.02)
+                done.wait(0.05)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)  # usage includes the workers it reaped
+        _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         done.set()
@@ -118,53 +118,140 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, float, str]:
         return elapsed, usage.ru_utime + usage.ru_stime, peak / 2**20, out.read().decode("utf-8", "replace")
 
 
-def run_opskit(corpus: Path, size: int, cache: Path | None, label: str, repeat: int = 1) -> Row:
-    """The best of ``repeat`` runs, as timeit does: on a shared box, slower runs measure the neighbours."""
-    cache_args = ["--cache-dir", str(cache)] if cache else ["--no-cache"]
-    runs = sorted(timed([str(BIN / "opskit"), "audit", "--only", "secrets", "--format", "json", "-q",
-                         *cache_args, str(corpus)], cwd=corpus) for _ in range(repeat))
-    seconds, cpu, _, output = runs[0]
-    return Row(label, seconds, cpu, size / 1e6 / seconds, max(r[2] for r in runs), len(json.loads(output)["findings"]))
+def _relative(path: str, root: Path) -> str:
+    path = path.removeprefix(str(root)).lstrip("/")
+    return path.removeprefix("./")
 
 
-def run_detect_secrets(corpus: Path, size: int) -> Row:
-    seconds, cpu, rss, output = timed([str(BIN / "detect-secrets"), "scan", "--all-files", "."], cwd=corpus)
-    findings = sum(len(items) for items in json.loads(output)["results"].values())
-    return Row("detect-secrets", seconds, cpu, size / 1e6 / seconds, rss, findings)
+def run_opskit(root: Path) -> tuple[Hits, tuple[float, float, float]]:
+    seconds, cpu, rss, output = timed([str(BIN / "opskit"), "audit", "--only", "secrets", "--format", "json", "-q",
+                                       "--no-cache", str(root)], cwd=root)
+    findings = json.loads(output)["findings"]
+    hits = {(_relative(f["location"]["path"], root), f["location"]["line"] or 0) for f in findings}
+    return hits, (seconds, cpu, rss)
+
+
+def run_detect_secrets(root: Path) -> tuple[Hits, tuple[float, float, float]]:
+    seconds, cpu, rss, output = timed([str(BIN / "detect-secrets"), "scan", "--all-files", "."], cwd=root)
+    hits = {(_relative(path, root), item["line_number"]) for path, items in json.loads(output)["results"].items()
+            for item in items}
+    return hits, (seconds, cpu, rss)
+
+
+def run_credsweeper(root: Path) -> tuple[Hits, tuple[float, float, float]]:
+    with tempfile.TemporaryDirectory() as scratch:  # its report holds the values: deleted right after
+        report = Path(scratch) / "report.json"
+        seconds, cpu, rss, _ = timed([str(BIN / "credsweeper"), "--path", ".", "--save-json", str(report),
+                                      "--log", "silence"], cwd=root)
+        items = json.loads(report.read_text()) if report.exists() else []
+    hits = {(_relative(line["path"], root), line["line_num"]) for item in items for line in item["line_data_list"]}
+    return hits, (seconds, cpu, rss)
+
+
+TOOLS: dict[str, Callable[[Path], tuple[Hits, tuple[float, float, float]]]] = {
+    "opskit": run_opskit, "detect-secrets": run_detect_secrets, "credsweeper": run_credsweeper,
+}
+
+
+def score(tool: str, samples: list[Sample], hits: Hits) -> tuple[Accuracy, Counter[str]]:
+    by_file: dict[str, set[int]] = {}
+    for path, line in hits:
+        by_file.setdefault(path, set()).add(line)
+    positives = [s for s in samples if s.lines]
+    negatives = [s for s in samples if not s.lines]
+    missed: Counter[str] = Counter()
+    found = 0
+    for sample in positives:
+        first, last = sample.lines or (0, 0)
+        if any(first <= line <= last for line in by_file.get(sample.path, ())):
+            found += 1
+        else:
+            missed[sample.shape] += 1
+    alarms = Counter(s.shape for s in negatives if by_file.get(s.path))
+    false_alarms = sum(alarms.values())
+    recall = found / len(positives)
+    precision = found / (found + false_alarms) if found + false_alarms else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    accuracy = Accuracy(tool, len(positives), found, len(negatives), false_alarms, recall,
+                        false_alarms / len(negatives), precision, f1)
+    return accuracy, missed + Counter({f"false alarm: {shape}": n for shape, n in alarms.items()})
+
+
+def build_tree(target: Path, limit: int) -> tuple[int, int]:
+    """Copy whole packages of site-packages until ``limit`` bytes of text; returns (files, bytes)."""
+    files = size = 0
+    for package in sorted(SITE_PACKAGES.iterdir()):
+        if not package.is_dir() or package.name.startswith(("_", ".")) or package.name.endswith(".libs"):
+            continue
+        texts = [p for p in package.rglob("*") if p.is_file() and not p.name.endswith(BINARY_SUFFIXES)
+                 and "__pycache__" not in p.parts]
+        bytes_here = sum(p.stat().st_size for p in texts)
+        if bytes_here > 8_000_000 or size + bytes_here > limit:
+            continue
+        for source in texts:
+            dest = target / source.relative_to(SITE_PACKAGES)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, dest)
+        files += len(texts)
+        size += bytes_here
+    return files, size
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=float, default=40, help="corpus size in MB (default 40)")
+    parser.add_argument("--mb", type=float, default=10, help="speed tree size in MB (default 10)")
+    parser.add_argument("--no-credsweeper", action="store_true", help="leave credsweeper out (it is slow)")
     args = parser.parse_args()
-    if not (BIN / "detect-secrets").exists():
+    tools = [t for t in TOOLS if (BIN / t).exists() and not (t == "credsweeper" and args.no_credsweeper)]
+    if "detect-secrets" not in tools:
         print("detect-secrets not installed: pip install -e '.[bench]'", file=sys.stderr)
         return 2
+    samples = build()
     work = Path(tempfile.mkdtemp(prefix="opskit-secrets-bench-"))
+    accuracy: list[Accuracy] = []
+    speed: list[Speed] = []
+    misses: dict[str, dict[str, int]] = {}
     try:
-        corpus = work / "site-packages"
-        files, size = build_corpus(corpus, int(args.mb * 1e6))
-        cache = work / "cache"
-        rows = [
-            run_opskit(corpus, size, None, "opskit", repeat=5),
-            run_detect_secrets(corpus, size),
-            run_opskit(corpus, size, cache, "opskit (cache fill)"),
-            run_opskit(corpus, size, cache, "opskit (warm cache)"),
-        ]
+        labelled = work / "labelled"
+        write(samples, labelled)
+        for tool in tools:
+            hits, _ = TOOLS[tool](labelled)
+            result, missed = score(tool, samples, hits)
+            accuracy.append(result)
+            misses[tool] = dict(sorted(missed.items()))
+        tree = work / "site-packages"
+        files, size = build_tree(tree, int(args.mb * 1e6))
+        for tool in tools:
+            runs = [TOOLS[tool](tree) for _ in range(3 if tool == "opskit" else 1)]
+            hits, (seconds, cpu, rss) = min(runs, key=lambda run: run[1][0])
+            speed.append(Speed(tool, seconds, cpu, size / 1e6 / seconds, rss, len(hits)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    ratio = rows[0].mb_per_second / rows[1].mb_per_second
-    cpu_ratio = rows[1].cpu_seconds / rows[0].cpu_seconds
     load = os.getloadavg()[0]
-    print(f"corpus: {files} files, {size / 1e6:.1f} MB of {SITE_PACKAGES} on {os.cpu_count()} cores, load {load:.1f}")
-    print(f"{'tool':<22}{'seconds':>10}{'cpu s':>10}{'MB/s':>10}{'peak MiB':>10}{'findings':>10}")
-    for row in rows:
-        print(f"{row.tool:<22}{row.seconds:>10.2f}{row.cpu_seconds:>10.2f}{row.mb_per_second:>10.2f}"
+    shapes = Counter(s.shape for s in samples)
+    print(f"labelled corpus: {len(samples)} files, {sum(s.lines is not None for s in samples)} positives in"
+          f" {len({s.shape for s in samples if s.lines})} shapes, {sum(s.lines is None for s in samples)} negatives")
+    print(f"{'tool':<16}{'recall':>8}{'false alarms':>14}{'precision':>11}{'F1':>7}")
+    for row in accuracy:
+        print(f"{row.tool:<16}{row.recall:>8.3f}{row.false_alarm_rate:>14.3f}{row.precision:>11.3f}{row.f1:>7.3f}")
+    print(f"opskit misses: {misses['opskit'] or 'none'}")
+    print(f"\nspeed tree: {files} files, {size / 1e6:.1f} MB of {SITE_PACKAGES} on {os.cpu_count()} cores,"
+          f" load {load:.1f}")
+    print(f"{'tool':<16}{'seconds':>10}{'cpu s':>10}{'MB/s':>10}{'peak MiB':>10}{'findings':>10}")
+    for row in speed:
+        print(f"{row.tool:<16}{row.seconds:>10.2f}{row.cpu_seconds:>10.2f}{row.mb_per_second:>10.2f}"
               f"{row.peak_rss_mib:>10.0f}{row.findings:>10}")
-    print(f"throughput ratio opskit / detect-secrets: {ratio:.1f}x (CPU time ratio {cpu_ratio:.1f}x)")
-    atomic_write(RESULTS, json.dumps({"cpus": os.cpu_count(), "load_average": load,
-                                      "corpus": {"files": files, "bytes": size}, "rows": [asdict(r) for r in rows],
-                                      "ratio": ratio, "cpu_ratio": cpu_ratio}, indent=2) + "\n")
+    ratios = {row.tool: speed[0].mb_per_second / row.mb_per_second for row in speed[1:]}
+    cpu_ratios = {row.tool: row.cpu_seconds / speed[0].cpu_seconds for row in speed[1:]}
+    for tool, ratio in ratios.items():
+        print(f"throughput ratio opskit / {tool}: {ratio:.1f}x (CPU time ratio {cpu_ratios[tool]:.1f}x)")
+    atomic_write(RESULTS, json.dumps({
+        "cpus": os.cpu_count(), "load_average": load,
+        "labelled": {"samples": len(samples), "shapes": dict(sorted(shapes.items())),
+                     "accuracy": [asdict(a) for a in accuracy], "misses": misses},
+        "speed_tree": {"files": files, "bytes": size}, "speed": [asdict(s) for s in speed],
+        "ratios": ratios, "cpu_ratios": cpu_ratios,
+    }, indent=2) + "\n")
     print(f"written to {RESULTS.relative_to(ROOT)}")
     return 0
 

@@ -21,9 +21,11 @@ from tests import harness
 MARKERS = {
     "postgres": "needs the real PostgreSQL 15 (+HypoPG, pg_stat_statements) service",
     "prometheus": "needs the real Prometheus service",
+    "alertmanager": "needs the real Alertmanager service",
     "docker": "needs the real Docker engine and local registry",
     "terraform": "needs terraform with the local AWS provider mirror",
     "aws": "needs the moto AWS emulator",
+    "mariadb": "needs the real MariaDB server (MySQL dialect)",
 }
 
 
@@ -89,6 +91,12 @@ def prometheus(service_pool: ServicePool) -> harness.Prometheus:
 
 
 @pytest.fixture(scope="session")
+def alertmanager(service_pool: ServicePool) -> dict[str, str]:
+    """The running Alertmanager: ``url`` (http://127.0.0.1:59093) and ``config_file``."""
+    return service_pool.get("alertmanager")
+
+
+@pytest.fixture(scope="session")
 def docker_host(service_pool: ServicePool) -> str:
     """``unix://.../docker.sock`` of our own dockerd; pass it as DOCKER_HOST."""
     return service_pool.get("docker")["docker_host"]
@@ -121,3 +129,9 @@ def terraform_env(service_pool: ServicePool) -> dict[str, str]:
 def aws_endpoint(service_pool: ServicePool) -> str:
     """``http://127.0.0.1:55500``: moto's endpoint for every AWS service (any credentials work)."""
     return service_pool.get("moto")["aws_endpoint"]
+
+
+@pytest.fixture(scope="session")
+def mariadb(service_pool: ServicePool) -> dict[str, str]:
+    """MariaDB facts: host, port (55306), user, password, database; talk to it with the mariadb client."""
+    return service_pool.get("mariadb")

@@ -8,16 +8,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from opskit.audit.archives import expand_archives
 from opskit.audit.cache import ResultCache, default_cache_dir
+from opskit.audit.deps.interface import DepsOptions
 from opskit.audit.files import FileFilter, discover_files
 from opskit.audit.interface import FileRef, Scanner, ScanSettings, SourceFile
-from opskit.audit.runner import run_scanners
+from opskit.audit.runner import RunOutcome, run_scanners
 from opskit.core.command import Output
 from opskit.core.errors import UsageError
 from opskit.core.findings import Finding, Report
 from opskit.core.progress import progress
 
-FAMILIES = ("secrets", "code", "iac")
+FAMILIES = ("secrets", "code", "iac", "deps")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class AuditRequest:
     jobs: int | None = None
     use_cache: bool = True
     cache_dir: Path | None = None
+    image: str | None = None  # scan this local Docker image's layers instead of a path
+    deps: DepsOptions = field(default_factory=DepsOptions)
 
 
 def build_scanners(families: Sequence[str], settings: ScanSettings) -> list[Scanner]:
@@ -53,6 +57,11 @@ def build_scanners(families: Sequence[str], settings: ScanSettings) -> list[Scan
 def _sources(request: AuditRequest) -> tuple[Sequence[FileRef | SourceFile], list[str]]:
     from opskit.audit import git
 
+    if request.image:
+        from opskit.audit.deps.manifests import parser_for
+        from opskit.audit.image import image_sources
+
+        return image_sources(request.image, request.selection, lambda p: parser_for(p) is not None)
     if request.target == "-":
         return [SourceFile(path="<stdin>", text=sys.stdin.read())], []
     target = Path(request.target)
@@ -60,7 +69,9 @@ def _sources(request: AuditRequest) -> tuple[Sequence[FileRef | SourceFile], lis
         return git.staged_sources(target, request.selection), []
     if request.history:
         return git.history_sources(target, request.selection, since=request.since), []
-    return discover_files(target, request.selection)
+    refs, notes = discover_files(target, request.selection)
+    items, archive_notes = expand_archives(refs, request.selection.archive_depth, request.selection.max_size)
+    return items, notes + archive_notes
 
 
 def run_audit(request: AuditRequest, out: Output) -> Report:
@@ -71,17 +82,23 @@ def run_audit(request: AuditRequest, out: Output) -> Report:
     if request.staged and request.history:
         raise UsageError("--staged and --history cannot be combined")
     root = request.target if Path(request.target).is_dir() else str(Path(request.target).parent)
-    settings = ScanSettings(show_secrets=request.show_secrets, root=root)
+    settings = ScanSettings(show_secrets=request.show_secrets, root=root, extra={"deps": request.deps})
     scanners = build_scanners(request.only, settings)
     items, notes = _sources(request)
+    # Lockfiles are skipped for the other scanners, so the deps scanner gets its own pass over them.
+    deps = [s for s in scanners if s.name == "deps"] if not request.image else []
+    scanners = [s for s in scanners if s not in deps]
+    items = items if scanners else []
     cache = ResultCache(request.cache_dir or default_cache_dir(), root, salt=repr(settings))
     # Cached findings are stored as shown; with --show-secrets they hold secrets, so no cache then.
     use_cache = request.use_cache and not request.show_secrets
     entries = cache.load() if use_cache else {}
     with progress("auditing", total=len(items), enabled=out.show_progress) as bar:
         outcome = run_scanners(items, scanners, entries, jobs=request.jobs, on_progress=bar.advance)
-    if use_cache and not (request.staged or request.history or request.target == "-"):
+    if use_cache and not (request.staged or request.history or request.target == "-" or request.image):
         cache.save(outcome.cache)
+    for scanner in deps:
+        _merge_outcome(outcome, _deps_pass(request, scanner, settings, use_cache))
     findings = merge_same_issue(_dedupe(outcome.findings))
     findings = suppress.apply_ignore_list(findings, suppress.load_ignore_file(Path(root)))
     notes.extend(outcome.notes)
@@ -100,6 +117,30 @@ def run_audit(request: AuditRequest, out: Output) -> Report:
         notes=notes,
         data={"stats": {"files": outcome.files_scanned, "bytes": outcome.bytes_scanned}},
     )
+
+
+def _deps_pass(request: AuditRequest, scanner: Scanner, settings: ScanSettings, use_cache: bool) -> RunOutcome:
+    """Manifests and lockfiles through the deps scanner, cached while its offline data is unchanged."""
+    if request.staged or request.history or request.target == "-":
+        asked = "deps" in request.only  # a plain pre-commit run should not repeat this note every time
+        return RunOutcome(notes=["deps: not run on staged changes, history or stdin (it reads the work tree)"] * asked)
+    from opskit.audit.deps.discovery import manifest_sources
+
+    items, notes = manifest_sources(Path(request.target), request.selection, scanner.wants)
+    cache = ResultCache(request.cache_dir or default_cache_dir(), settings.root, salt=f"{settings!r}\0deps")
+    cached = use_cache and not getattr(scanner, "online", True)
+    outcome = run_scanners(items, [scanner], cache.load() if cached else {}, jobs=request.jobs)
+    if cached:
+        cache.save(outcome.cache)
+    outcome.notes[:0] = notes
+    return outcome
+
+
+def _merge_outcome(outcome: RunOutcome, other: RunOutcome) -> None:
+    outcome.findings.extend(other.findings)
+    outcome.notes.extend(other.notes)
+    outcome.files_scanned += other.files_scanned
+    outcome.bytes_scanned += other.bytes_scanned
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

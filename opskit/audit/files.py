@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from opskit.audit.archives import ARCHIVE_MAX_BYTES, is_archive
 from opskit.audit.interface import FileRef
 from opskit.core.errors import InputError
+from opskit.core.inputs import check_path_length, kind_of, regular_file_problem
 
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "bower_components", "__pycache__",
@@ -37,6 +40,8 @@ class FileFilter:
     exclude: Sequence[str] = ()
     max_size: int = 2 * 1024 * 1024
     skip_vendored: bool = True
+    keep_lock_files: bool = False  # the deps scanner's pass reads them
+    archive_depth: int = 0  # > 0: archives (zip, jar, tar, tgz...) are selected, to be opened by audit.archives
 
     def selects(self, relpath: str) -> bool:
         if self.include and not any(_glob(relpath, g) for g in self.include):
@@ -44,10 +49,10 @@ class FileFilter:
         if any(_glob(relpath, g) for g in self.exclude):
             return False
         name = relpath.rsplit("/", 1)[-1]
-        if Path(name).suffix.lower() in BINARY_SUFFIXES:
+        if Path(name).suffix.lower() in BINARY_SUFFIXES and not (self.archive_depth and is_archive(name)):
             return False
         if self.skip_vendored:
-            if name in LOCK_FILES or name.endswith(MINIFIED_SUFFIXES):
+            if (name in LOCK_FILES and not self.keep_lock_files) or name.endswith(MINIFIED_SUFFIXES):
                 return False
             if any(part in SKIP_DIRS for part in relpath.split("/")[:-1]):
                 return False
@@ -97,10 +102,14 @@ def _walk(root: Path, skip_vendored: bool) -> Iterator[str]:
 
 
 def discover_files(target: Path, selection: FileFilter) -> tuple[list[FileRef], list[str]]:
-    """The files to scan under ``target`` and one note per file skipped for its size."""
+    """The files to scan under ``target`` and one note per file skipped (size, FIFO, device)."""
+    check_path_length(target, "audit target")
     if not target.exists():
         raise InputError(f"{target}: no such file or directory")
-    if target.is_file():
+    if not target.is_dir():
+        problem = regular_file_problem(target)
+        if problem:
+            return [], [f"{target}: skipped, {problem}"]
         return [FileRef(path=target.name if target.is_absolute() else str(target),
                         abspath=str(target.resolve()), size=target.stat().st_size)], []
     root = target.resolve()
@@ -114,20 +123,18 @@ def discover_files(target: Path, selection: FileFilter) -> tuple[list[FileRef], 
             continue
         abspath = os.path.join(root, rel)
         try:
-            st = os.stat(abspath)
+            st = os.lstat(abspath)
         except OSError:
-            continue  # deleted from the work tree but still in the index, or a dangling link
-        if not os.path.isfile(abspath) or os.path.islink(abspath):
+            continue  # deleted from the work tree but still in the index
+        kind = kind_of(st.st_mode)
+        if stat.S_ISLNK(st.st_mode) or stat.S_ISDIR(st.st_mode):
+            continue  # links are not followed; a directory here is a git submodule
+        if kind is not None:
+            notes.append(f"{rel}: skipped, is {kind}, not a regular file")
             continue
-        if st.st_size > selection.max_size:
+        if st.st_size > (ARCHIVE_MAX_BYTES if selection.archive_depth and is_archive(rel) else selection.max_size):
             notes.append(f"{rel}: skipped, {st.st_size} bytes is over --max-file-size {selection.max_size}")
             continue
         refs.append(FileRef(path=rel, abspath=abspath, size=st.st_size))
     return refs, notes
 
-
-def decode(data: bytes) -> str | None:
-    """Text of a file, or None for binary content (a NUL byte in the first 8 KiB)."""
-    if b"\0" in data[:8192]:
-        return None
-    return data.decode("utf-8", "replace")

@@ -47,10 +47,15 @@ class Scanner(ABC):
     """One family of audit rules. Instances are created once and shared with worker processes."""
 
     name: ClassVar[str]  # "secrets", "code", "iac"
-    version: ClassVar[str]  # bump when rules change, so cached results are not reused
+    streams: ClassVar[bool] = False  # rules are line-local, so a big file can be scanned in windows
 
     def __init__(self, settings: ScanSettings) -> None:
         self.settings = settings
+
+    def outside_inputs(self) -> str:
+        """What results depend on outside opskit's audit package and the file itself (a tool's
+        release, a config file's content); part of the cache key, which ``audit.cache`` makes."""
+        return ""
 
     @abstractmethod
     def wants(self, path: str) -> bool:

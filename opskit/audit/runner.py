@@ -11,14 +11,17 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from opskit.audit.cache import Entries, cache_key, content_hash
-from opskit.audit.files import decode
+from opskit.audit.cache import Entries, cache_key, content_hash, scanner_key
+from opskit.audit.content import SAMPLE_BYTES, WINDOW_BYTES, Window, binary_reason, to_text, windows
+from opskit.audit.git_blobs import read_blob
 from opskit.audit.interface import FileRef, Scanner, SourceFile
 from opskit.audit.suppress import drop_inline_suppressed
+from opskit.core.errors import InputError
 from opskit.core.findings import Finding
+from opskit.core.inputs import open_input
 
 BATCH_BYTES = 1 << 20
 BATCH_FILES = 200
@@ -38,6 +41,7 @@ class RunOutcome:
 
 # Set in the parent before forking; read by workers (copy-on-write, never pickled).
 _SCANNERS: Sequence[Scanner] = ()
+_KEYS: Sequence[str] = ()
 _CACHE: Entries = {}
 
 
@@ -45,14 +49,85 @@ def _load(item: Item) -> tuple[SourceFile | None, bytes, str | None]:
     if isinstance(item, SourceFile):
         return item, item.text.encode("utf-8", "surrogateescape"), None
     try:
-        with open(item.abspath, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        return None, b"", f"{item.path}: cannot read: {exc.strerror or exc}"
-    text = decode(data)
-    if text is None:
-        return None, data, None  # binary: skipped silently, like gitleaks
-    return SourceFile(path=item.path, text=text), data, None
+        with open_input(item.abspath, "file", max_bytes=WINDOW_BYTES, shown=item.path) as handle:
+            data = handle.read(WINDOW_BYTES + 1)
+    except (InputError, OSError) as exc:
+        return None, b"", _skip_note(item, exc)
+    reason = binary_reason(data[:SAMPLE_BYTES])
+    if reason:
+        return None, data, f"{item.path}: skipped, {reason}"
+    return SourceFile(path=item.path, text=to_text(data)), data, None
+
+
+def _shifted(finding: Finding, window: Window) -> Finding:
+    """A finding in a window, placed in the whole file."""
+    loc = finding.location
+    if loc.line is None or (window.line == 1 and window.column == 0):
+        return finding
+    column = loc.column + window.column if loc.column is not None and loc.line == 1 else loc.column
+    end_line = loc.end_line + window.line - 1 if loc.end_line is not None else None
+    return replace(finding, location=replace(loc, line=loc.line + window.line - 1, column=column, end_line=end_line))
+
+
+def _scan_windows(item: FileRef, findings: list[dict[str, Any]], notes: list[str]) -> None:
+    """A file over one window: scanners with line-local rules (``streams``) read it in windows."""
+    wanting = [scanner for scanner in _SCANNERS if scanner.wants(item.path)]
+    streaming = [scanner for scanner in wanting if scanner.streams]
+    if len(streaming) < len(wanting):
+        notes.append(f"{item.path}: {item.size} bytes, over {WINDOW_BYTES}: read in windows by "
+                     f"{', '.join(s.name for s in streaming) or 'no scanner'}, not by "
+                     f"{', '.join(s.name for s in wanting if not s.streams)}")
+    try:
+        with open_input(item.abspath, "file", max_bytes=item.size * 2 + WINDOW_BYTES, shown=item.path) as handle:
+            reason = binary_reason(handle.read(SAMPLE_BYTES))
+            if reason:
+                notes.append(f"{item.path}: skipped, {reason}")
+                return
+            handle.seek(0)
+            for window in windows(handle, WINDOW_BYTES):
+                source = SourceFile(path=item.path, text=window.text)
+                for scanner in streaming:
+                    result = scanner.scan([source])
+                    notes.extend(result.notes)
+                    for finding in drop_inline_suppressed(result.findings, [source]):
+                        as_dict = _shifted(finding, window).to_dict()
+                        as_dict["properties"]["scanner"] = scanner.name
+                        findings.append(as_dict)
+    except (InputError, OSError) as exc:
+        notes.append(_skip_note(item, exc))
+
+
+def _scan_whole_files(scanner: Scanner, sources: Sequence[SourceFile], findings: list[dict[str, Any]],
+                      notes: list[str]) -> None:
+    """Added lines of one commit (or the index): a scanner that needs context reads each whole file
+    at that revision and keeps the findings on added lines, as a tree scan of that content would."""
+    origin = sources[0].origin
+    commit = origin["commit"]
+    wholes: list[SourceFile] = []
+    added: dict[str, set[int]] = {}
+    for source in sources:
+        text = read_blob(scanner.settings.root, commit, source.path)
+        if text is None:
+            notes.append(f"{source.path}: cannot read the whole file from git ({commit[:12]}), "
+                         f"skipped by {scanner.name}")
+            continue
+        wholes.append(SourceFile(path=source.path, text=text, origin=origin))
+        added[source.path] = {n for n, line in enumerate(source.text.splitlines(), 1) if line.strip()}
+    if not wholes:
+        return
+    result = scanner.scan(wholes)
+    notes.extend(result.notes)
+    for finding in drop_inline_suppressed(result.findings, wholes):
+        if finding.location.line in added.get(finding.location.path, ()):
+            as_dict = finding.to_dict()
+            as_dict["properties"].update({k: origin[k] for k in ("commit", "author", "date") if k in origin})
+            as_dict["properties"]["scanner"] = scanner.name
+            findings.append(as_dict)
+
+
+def _skip_note(item: FileRef, exc: InputError | OSError) -> str:
+    reason = exc.message.removeprefix(f"{item.path}: ") if isinstance(exc, InputError) else exc.strerror
+    return f"{item.path}: skipped, {reason}"
 
 
 def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str], Entries, int, int]:
@@ -62,7 +137,12 @@ def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str],
     fresh: Entries = {}
     scanned = nbytes = 0
     pending: dict[int, list[tuple[SourceFile, str]]] = {}
+    by_revision: dict[tuple[int, str], list[SourceFile]] = {}
     for item in items:
+        if isinstance(item, FileRef) and item.size > WINDOW_BYTES:
+            _scan_windows(item, findings, notes)
+            scanned, nbytes = scanned + 1, nbytes + item.size
+            continue
         source, data, error = _load(item)
         if error:
             notes.append(error)
@@ -74,7 +154,10 @@ def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str],
         for index, scanner in enumerate(_SCANNERS):
             if not scanner.wants(source.path):
                 continue
-            key = cache_key(scanner.name, scanner.version, source.path, digest)
+            if source.origin.get("commit") and not scanner.streams:
+                by_revision.setdefault((index, source.origin["commit"]), []).append(source)
+                continue
+            key = cache_key(_KEYS[index], source.path, digest)
             if digest and key in _CACHE:
                 for entry in _CACHE[key]:  # findings, and the file's notes stored as {"note": ...}
                     if "note" in entry:
@@ -84,6 +167,8 @@ def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str],
                 fresh[key] = _CACHE[key]
             else:
                 pending.setdefault(index, []).append((source, key))
+    for (index, _), revision in by_revision.items():
+        _scan_whole_files(_SCANNERS[index], revision, findings, notes)
     for index, entries in pending.items():
         sources = [source for source, _ in entries]
         result = _SCANNERS[index].scan(sources)
@@ -127,8 +212,8 @@ def run_scanners(
     on_progress: Callable[[int], None] = lambda n: None,
 ) -> RunOutcome:
     """Scan ``items`` with ``scanners``; ``on_progress`` gets the number of files done per batch."""
-    global _SCANNERS, _CACHE
-    _SCANNERS, _CACHE = scanners, cache
+    global _SCANNERS, _KEYS, _CACHE
+    _SCANNERS, _KEYS, _CACHE = scanners, [scanner_key(s) for s in scanners], cache
     outcome = RunOutcome()
     batches = _batches(items)
     total = sum(i.size if isinstance(i, FileRef) else len(i.text) for i in items)
@@ -142,7 +227,7 @@ def run_scanners(
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 _collect(outcome, pool.map(_scan_batch, batches), batches, on_progress)
     finally:
-        _SCANNERS, _CACHE = (), {}
+        _SCANNERS, _KEYS, _CACHE = (), (), {}
     return outcome
 
 

@@ -18,10 +18,10 @@ import click
 from click.core import ParameterSource
 
 from opskit.core.atomic import atomic_write
-from opskit.core.config import GLOBAL_KEYS, Config, discover_config, load_config
+from opskit.core.config import Config, discover_config, load_config
 from opskit.core.errors import ConfigError, ExitCode, OpskitError
 from opskit.core.findings import Report, Severity
-from opskit.core.progress import interactive
+from opskit.core.progress import color_allowed, in_ci, interactive, no_color_flag
 from opskit.core.redact import mask_dsn
 from opskit.core.render import Renderer, get_renderer
 from opskit.core.render.interface import FORMATS
@@ -48,7 +48,14 @@ class Output:
         return self.fmt == "text" and not self.quiet and interactive()
 
     def info(self, message: str) -> None:
-        """A status line on stderr, hidden by -q and for machine-readable output on stdout."""
+        """A status line on stderr for a person ("N distinct statements"): hidden by -q, in CI and
+        for JSON or SARIF."""
+        if not self.quiet and self.fmt == "text" and not in_ci():
+            click.echo(mask_dsn(message), err=True)
+
+    def log(self, message: str) -> None:
+        """A line of a long job's log (a deploy's build, plan and verify; gate rounds), which CI
+        keeps: hidden by -q, and when JSON or SARIF goes to stdout without ``-o``."""
         if not self.quiet and (self.fmt == "text" or self.path is not None):
             click.echo(mask_dsn(message), err=True)
 
@@ -86,23 +93,62 @@ def _command_path(ctx: click.Context) -> tuple[str, ...]:
     return tuple(reversed(names))
 
 
+def _options(command: click.Command) -> dict[str, click.Option]:
+    """A command's options that config may set, by long flag name."""
+    return {
+        param.name.replace("_", "-"): param
+        for param in command.params
+        if isinstance(param, click.Option) and param.name and param.name != "config_file"
+    }
+
+
+def _config_schema(ctx: click.Context) -> Callable[[tuple[str, ...]], tuple[frozenset[str], frozenset[str]] | None]:
+    """For ``Config.check_keys``: the options in a command's subtree and its subcommands' names."""
+    root_ctx = ctx.find_root()
+
+    def lookup(path: tuple[str, ...]) -> click.Command | None:
+        command: click.Command | None = root_ctx.command
+        for name in path:
+            if not isinstance(command, click.Group):
+                return None
+            command = command.get_command(root_ctx, name)
+        return command
+
+    def subtree(command: click.Command) -> frozenset[str]:
+        names = set(_options(command))
+        if isinstance(command, click.Group):
+            for name in command.list_commands(root_ctx):
+                sub = command.get_command(root_ctx, name)
+                names |= subtree(sub) if sub is not None else set()
+        return frozenset(names)
+
+    def known(path: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]] | None:
+        command = lookup(path)
+        if command is None:
+            return None
+        children = frozenset(command.list_commands(root_ctx)) if isinstance(command, click.Group) else frozenset()
+        return subtree(command), children
+
+    return known
+
+
 def _apply_config(ctx: click.Context, config: Config, kwargs: dict[str, Any]) -> None:
-    """Fill options the user did not give on the command line from the config section."""
-    path = _command_path(ctx)
-    section = config.section(path)
-    by_flag: dict[str, click.Option] = {}
-    for param in ctx.command.params:
-        if isinstance(param, click.Option) and param.name:
-            by_flag[param.name.replace("_", "-")] = param
-    for key, value in section.items():
+    """Fill options the user did not give on the command line from the config section.
+
+    Keys of a group's table that this command lacks are for its siblings (checked by ``check_keys``).
+    """
+    if config.source is not None:
+        config.check_keys(_config_schema(ctx))
+    by_flag = _options(ctx.command)
+    for key, value in config.section(_command_path(ctx)).items():
         option = by_flag.get(key.replace("_", "-"))
         if option is None:
-            if key in GLOBAL_KEYS:
-                continue
-            raise ConfigError(f"{config.source}: unknown key {key!r} for 'opskit {' '.join(path)}'")
+            continue
         assert option.name is not None
         if ctx.get_parameter_source(option.name) not in (ParameterSource.DEFAULT, None):
             continue
+        if isinstance(option.type, click.Path) and isinstance(value, str) and config.source is not None:
+            value = str(config.source.parent / value)  # a path in a config file is relative to that file
         try:
             kwargs[option.name] = option.type_cast_value(ctx, value)
         except click.BadParameter as exc:
@@ -137,8 +183,8 @@ def opskit_command(
             fmt = kwargs.pop("fmt", "text")
             output = kwargs.pop("output", None)
             fail_on = kwargs.pop("fail_on", None)
-            no_color = kwargs.pop("no_color")
             root = ctx.find_root().params
+            no_color = kwargs.pop("no_color") or root.get("no_color", False)
             quiet = kwargs.pop("quiet") or root.get("quiet", False)
             verbose = kwargs.pop("verbose") + root.get("verbose", 0)
             kwargs["out"] = Output(
@@ -147,9 +193,10 @@ def opskit_command(
                 fail_on=Severity.parse(fail_on) if fail_on else None,
                 quiet=quiet,
                 verbose=verbose,
-                color=not (no_color or root.get("no_color")) and sys.stdout.isatty(),
+                color=color_allowed(no_color) and sys.stdout.isatty(),
             )
-            return func(*args, **kwargs)
+            with no_color_flag(no_color):
+                return func(*args, **kwargs)
 
         options = [
             click.option("-q", "--quiet", is_flag=True, help="Only errors and the report itself."),
@@ -201,7 +248,10 @@ class OpskitGroup(click.Group):
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
         argv = list(sys.argv[1:] if args is None else args)
-        debug = "--debug" in argv
+        # --debug is accepted anywhere before a "--": it only decides how errors are shown.
+        end = argv.index("--") if "--" in argv else len(argv)
+        debug = "--debug" in argv[:end]
+        argv = [arg for arg in argv[:end] if arg != "--debug"] + argv[end:]
         try:
             rv = super().main(argv, prog_name=prog_name or "opskit", standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:

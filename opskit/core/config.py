@@ -2,13 +2,14 @@
 
 Layout: top-level keys are defaults for every command (``format``, ``fail-on``, ``no-color``);
 a table per command path holds that command's options by their long flag name, for example
-``[tool.opskit.audit]`` or ``[tool.opskit.db.suggest-indexes]``.
+``[tool.opskit.audit]`` or ``[tool.opskit.db.suggest-indexes]``. A group's table
+(``[tool.opskit.deploy]``) holds defaults for every command in the group; deeper tables win.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,16 +26,45 @@ class Config:
     source: Path | None = None
     table: Mapping[str, Any] = field(default_factory=dict)
 
+    def table_name(self, command_path: tuple[str, ...]) -> str:
+        """How the user wrote a command's table: ``[tool.opskit.deploy]`` or ``[deploy]``."""
+        prefix = ("tool", "opskit") if self.source is not None and self.source.name == "pyproject.toml" else ()
+        return f"[{'.'.join((*prefix, *command_path)) or 'top level'}]"
+
     def section(self, command_path: tuple[str, ...]) -> dict[str, Any]:
-        """Options for one command: global defaults overlaid with the command's own table."""
+        """Options for one command: global defaults, then each group's table on its path, then its own."""
         merged = {k: v for k, v in self.table.items() if not isinstance(v, dict)}
         node: Any = self.table
-        for name in command_path:
-            node = node.get(name, {}) if isinstance(node, dict) else {}
+        for depth, name in enumerate(command_path, 1):
+            node = node.get(name, {})
             if not isinstance(node, dict):
-                raise ConfigError(f"{self.source}: [tool.opskit.{'.'.join(command_path)}] must be a table")
-        merged.update({k: v for k, v in node.items() if not isinstance(v, dict)})
+                raise ConfigError(f"{self.source}: {self.table_name(command_path[:depth])} must be a table")
+            merged.update({k: v for k, v in node.items() if not isinstance(v, dict)})
         return merged
+
+    def check_keys(self, known: Callable[[tuple[str, ...]], tuple[frozenset[str], frozenset[str]] | None]) -> None:
+        """Every table must name a command and every key an option of it (or of a command in its group).
+
+        ``known(path)`` gives the option names in the subtree of the command at ``path`` and the
+        names of its subcommands, or None when there is no such command.
+        """
+
+        def walk(node: Mapping[str, Any], path: tuple[str, ...], options: frozenset[str], tables: frozenset[str]
+                 ) -> None:
+            for key, value in node.items():
+                if isinstance(value, dict):
+                    child = known((*path, key)) if key in tables else None
+                    if child is None:
+                        raise ConfigError(f"{self.source}: unknown table {self.table_name((*path, key))} "
+                                          f"(no command 'opskit {' '.join((*path, key))}')")
+                    walk(value, (*path, key), *child)
+                elif key.replace("_", "-") not in options:
+                    where = self.table_name(path)
+                    raise ConfigError(f"{self.source}: unknown key {key!r} in {where}")
+
+        root = known(())
+        if root is not None:
+            walk(self.table, (), GLOBAL_KEYS, root[1])
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -48,6 +48,19 @@ class Confidence(StrEnum):
         return list(Confidence).index(self)
 
 
+class Verdict(StrEnum):
+    """The one verdict of a gate, a check run or a deploy (\"passed\" and \"successful\" were two names for one)."""
+
+    SUCCESSFUL = "successful"
+    FAILED = "failed"
+    INCONCLUSIVE = "inconclusive"
+
+    @property
+    def negative(self) -> bool:
+        """A failed or inconclusive verdict fails the command (exit 1)."""
+        return self is not Verdict.SUCCESSFUL
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a finding is: a file path (relative to the scan root) or an endpoint, with 1-based lines."""
@@ -151,14 +164,14 @@ class Report:
     findings: Sequence[Finding]
     data: Mapping[str, Any] = field(default_factory=dict)
     notes: Sequence[str] = ()
-    verdict: str | None = None  # for gates and deploys: "successful", "failed", "inconclusive"
+    verdict: Verdict | None = None  # for gates, check runs and deploys
 
     def worst(self) -> Severity | None:
         return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
 
     def fails(self, fail_on: Severity | None) -> bool:
         """True when a finding reaches ``fail_on`` or the verdict is negative."""
-        if self.verdict in ("failed", "inconclusive"):
+        if self.verdict is not None and Verdict(self.verdict).negative:
             return True
         if fail_on is None:
             return False

@@ -1,4 +1,8 @@
-"""Progress bars on a terminal only: silent in CI, with -q, and for machine-readable output."""
+"""Progress bars on a terminal only: silent in CI, with -q, and for machine-readable output.
+
+Colors follow one rule for reports and bars alike: none with ``--no-color`` (or ``no-color`` in
+config), ``NO_COLOR`` set to anything, or ``CI=true``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Protocol
 
 
@@ -35,6 +40,24 @@ class _RichTask:
         self._bar.update(self._task, total=total)  # type: ignore[attr-defined]
 
 
+_NO_COLOR_FLAG: ContextVar[bool] = ContextVar("opskit_no_color_flag", default=False)
+
+
+@contextmanager
+def no_color_flag(given: bool) -> Iterator[None]:
+    """While a command runs: whether the user asked for no color (flag or config)."""
+    token = _NO_COLOR_FLAG.set(given)
+    try:
+        yield
+    finally:
+        _NO_COLOR_FLAG.reset(token)
+
+
+def color_allowed(no_color: bool = False) -> bool:
+    """Colors unless ``--no-color``, ``NO_COLOR`` (https://no-color.org) or a CI job say no."""
+    return not (no_color or _NO_COLOR_FLAG.get() or os.environ.get("NO_COLOR") or in_ci())
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -58,7 +81,7 @@ def progress(description: str, total: float | None, enabled: bool) -> Iterator[P
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=Console(stderr=True, no_color=not color_allowed()),
         transient=True,
     )
     with bar:

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from opskit.core.command import Output, emit, opskit_command
 from opskit.core.errors import ExitCode, UsageError
-from opskit.deploy import api
+from opskit.core.findings import Report
+from opskit.core.lazy import lazy_module
 from opskit.deploy.interface import DeployOptions
 from opskit.deploy.render import StateRenderer
+
+if TYPE_CHECKING:
+    from opskit.deploy import api
+else:
+    api = lazy_module("opskit.deploy.api")  # docker, requests, terraform only when a command runs
 
 STATE_FORMATS = ("text", "json")
 """State commands report facts, not findings: no SARIF, no --fail-on."""
 
 
-def _state(report: api.Report, out: Output) -> int:
+def _state(report: Report, out: Output) -> int:
     return emit(report, out, text_renderer=StateRenderer)
 
 

@@ -332,6 +332,8 @@ class Deployer:
         return run.finish(self.paths, Outcome.PLANNED, history=False)
 
     def _deploy_locked(self, run: _Run, options: DeployOptions, history: list[DeployRecord]) -> DeployRecord:
+        if not options.image:
+            self.adapters.builder.check_ready()  # hooks never run for a deploy that cannot build
         try:
             self._hooks("pre_deploy", self.playbook.hooks.pre_deploy, run)
         except HookFailed as exc:

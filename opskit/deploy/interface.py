@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from opskit.monitor.client import Connection
+from opskit.monitor.connection import Connection
 from opskit.monitor.interface import AnyCheck, GateSettings
 
 LineSink = Callable[[str], None]
@@ -20,12 +20,12 @@ LineSink = Callable[[str], None]
 
 
 class Reporter(Protocol):
-    """What the deploy api needs from its caller: a place for status lines, and whether to draw bars."""
+    """What the deploy api needs from its caller: a place for log lines, and whether to draw bars."""
 
     @property
     def show_progress(self) -> bool: ...
 
-    def info(self, message: str) -> None: ...
+    def log(self, message: str) -> None: ...
 
 
 # --- the playbook ---------------------------------------------------------------------------
@@ -212,6 +212,9 @@ class Verification:
 
 class ImageBuilder(ABC):
     """Builds and pushes an image, streaming progress; returns the registry digest."""
+
+    def check_ready(self) -> None:  # noqa: B027 (a builder without an engine has nothing to check)
+        """Raise ServiceError when the build engine does not answer (checked before any hook runs)."""
 
     @abstractmethod
     def build_and_push(self, spec: ImageSpec, tag: str, labels: Mapping[str, str], log: LineSink) -> BuiltImage: ...

@@ -25,7 +25,7 @@ from opskit.deploy.interface import (
     TerraformSpec,
 )
 from opskit.monitor.checks_file import LINE_KEY, load_checks, parse_checks
-from opskit.monitor.client import Connection
+from opskit.monitor.connection import Connection
 from opskit.monitor.interface import AnyCheck, GateSettings
 
 DEFAULT_ENV = "default"

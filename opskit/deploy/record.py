@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from opskit.core.findings import Verdict
 from opskit.deploy.interface import PlanSummary, VerificationResult
 
 
@@ -28,10 +29,10 @@ class Outcome(StrEnum):
     INTERRUPTED = "interrupted"
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> Verdict:
         """``successful`` or ``failed``: the report's verdict and so the exit code."""
         good = (Outcome.SUCCESSFUL, Outcome.PLANNED, Outcome.ROLLED_BACK_BY_HAND)
-        return "successful" if self in good else "failed"
+        return Verdict.SUCCESSFUL if self in good else Verdict.FAILED
 
     @property
     def description(self) -> str:
@@ -124,7 +125,7 @@ class DeployRecord:
     timings: Mapping[str, float] = field(default_factory=dict)
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> Verdict:
         return self.outcome.verdict
 
     @property
@@ -142,7 +143,7 @@ class DeployRecord:
             "started_at": self.started_at,
             "finished_at": self.finished_at,
             "outcome": self.outcome.value,
-            "verdict": self.verdict,
+            "verdict": self.verdict.value,
             "image": self.image,
             "commit": self.commit,
             "tag": self.tag,

@@ -5,15 +5,22 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from opskit.core.command import Output, emit, opskit_command
-from opskit.monitor import api
-from opskit.monitor.interface import GateRound, GateSettings
+from opskit.core.lazy import lazy_module
+from opskit.monitor.interface import PARTS, GateRound, GateSettings
 from opskit.monitor.inventory import Scope
-from opskit.monitor.render import CheckTableRenderer
+
+if TYPE_CHECKING:
+    from opskit.monitor import api, render
+    from opskit.monitor.lint import api as lint_api
+    from opskit.monitor.lint import cli_options as lint_options
+else:  # requests, prometheus-api-client, promql-parser and rich only when a command runs
+    api, render = lazy_module("opskit.monitor.api"), lazy_module("opskit.monitor.render")
+    lint_api, lint_options = lazy_module("opskit.monitor.lint.api"), lazy_module("opskit.monitor.lint.cli_options")
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -63,12 +70,13 @@ def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group()
 def monitor() -> None:
-    """Prometheus health and service SLO checks for on-call and CI, and the deploy gate.
+    """Prometheus and Alertmanager health, service SLO checks, rule linting and the deploy gate.
 
     \b
     Examples:
       opskit monitor check --url http://127.0.0.1:9090 --checks checks.yml
       opskit monitor gate --url http://127.0.0.1:9090 --checks checks.yml --count 10
+      opskit monitor lint rules/ --url http://127.0.0.1:9090
     """
 
 
@@ -77,11 +85,12 @@ def monitor() -> None:
 @click.option(
     "--only",
     multiple=True,
-    type=click.Choice(api.PARTS),
+    type=click.Choice(PARTS),
     help="Judge only these parts (repeatable; default all; 'checks' is the --checks file).",
 )
 @click.option("--job", multiple=True, metavar="PATTERN", help="Only targets and alerts of these jobs.")
 @click.option("--rule-group", multiple=True, metavar="PATTERN", help="Only these rule groups.")
+@click.option("--alertmanager", metavar="URL", help="Also check this Alertmanager (alone when --url is not given).")
 @opskit_command(config_from="checks")
 @connection_options
 def check(
@@ -90,6 +99,7 @@ def check(
     only: tuple[str, ...],
     job: tuple[str, ...],
     rule_group: tuple[str, ...],
+    alertmanager: str | None,
     out: Output,
 ) -> int:
     """Check a Prometheus server, its targets, rules and alerts, and your services' checks and SLOs.
@@ -99,11 +109,12 @@ def check(
     \b
     Examples:
       opskit monitor check --url http://127.0.0.1:9090
+      opskit monitor check --alertmanager http://127.0.0.1:9093
       opskit monitor check --url https://prom.example.com --token-env PROM_TOKEN \\
           --checks examples/monitor/checks.yml --job 'api-*' --format json
     """
-    report = api.check(connection, checks, only, Scope(job, rule_group), out.show_progress)
-    return emit(report, out, text_renderer=CheckTableRenderer)
+    report = api.check(connection, checks, only, Scope(job, rule_group), out.show_progress, alertmanager)
+    return emit(report, out, text_renderer=render.CheckTableRenderer)
 
 
 @monitor.command()
@@ -143,6 +154,42 @@ def gate(
     settings = GateSettings(interval, count, failure_limit, consecutive_error_limit, inconclusive_limit)
 
     def on_round(current: GateRound) -> None:
-        out.info(f"round {current.number}/{count}: {current.status.value}")
+        out.log(f"round {current.number}/{count}: {current.status.value}")
 
-    return emit(api.gate(connection, checks, settings, on_round), out, text_renderer=CheckTableRenderer)
+    return emit(api.gate(connection, checks, settings, on_round), out, text_renderer=render.CheckTableRenderer)
+
+
+@monitor.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--staged", is_flag=True, help="Report only rules changed in the git index (pre-commit).")
+@click.option("--base", metavar="REV", help="Report only rules changed since the branch left REV (CI).")
+@click.option("--require-label", multiple=True, metavar="NAME", help="Labels every alert needs [severity].")
+@click.option(
+    "--require-annotation", multiple=True, metavar="NAME", help="Annotations every alert needs [summary, runbook_url]."
+)
+@click.option("--scrape-interval", default="30s", show_default=True, help="Assumed scrape interval offline.")
+@click.option("--evaluation-interval", default="30s", show_default=True, help="Assumed evaluation interval offline.")
+@click.option("--history", default="1d", show_default=True, help="With --url: replay alerts over this long.")
+@click.option("--max-series", type=click.IntRange(min=1), default=10_000, show_default=True)
+@click.option("--max-samples", type=click.IntRange(min=1), default=5_000_000, show_default=True)
+@click.option("--max-firings", type=click.IntRange(min=0), default=10, show_default=True,
+              help="With --url: more firings than this over --history is flapping.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Parallel requests to the server.")
+@opskit_command(config_from="paths")
+@connection_options
+def lint(connection: api.Connection, paths: tuple[Path, ...], out: Output, **options: Any) -> int:
+    """Lint Prometheus alerting and recording rules; with --url also against the live server.
+
+    PATHS are rule files or directories (Prometheus rule files, Kubernetes PrometheusRule objects,
+    or any YAML with a 'groups' list). Exit 1 with --fail-on when a finding reaches that severity.
+
+    \b
+    Examples:
+      opskit monitor lint examples/monitor/rules.yml
+      opskit monitor lint rules/ --url http://127.0.0.1:9090 --history 7d --fail-on high
+      opskit monitor lint rules/ --base origin/main --format sarif -o lint.sarif
+    """
+    request = lint_options.lint_request(paths, options)
+    client = connection.open() if connection.url else None
+    return emit(lint_api.lint(request, client), out)

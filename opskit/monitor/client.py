@@ -17,7 +17,6 @@ import os
 import statistics
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -278,38 +277,3 @@ def connect(
     )
     client.api("status/buildinfo")
     return client
-
-
-@dataclass(frozen=True)
-class Connection:
-    """How to reach Prometheus; secrets are named (env var, file), never given inline."""
-
-    url: str
-    token_env: str | None = None
-    token_file: Path | None = None
-    username: str | None = None
-    password_env: str = "PROMETHEUS_PASSWORD"
-    ca_bundle: Path | None = None
-    verify: bool = True
-    timeout: float = 10.0
-
-    def open(self) -> PrometheusClient:
-        if not self.url:
-            raise UsageError("give --url, set $PROMETHEUS_URL, or set url in the [tool.opskit.monitor] config")
-        basic_auth = None
-        if self.username:
-            password = os.environ.get(self.password_env)
-            if password is None:
-                raise UsageError(f"--username needs the password in environment variable {self.password_env}")
-            basic_auth = (self.username, password)
-        if self.timeout <= 0:
-            raise UsageError(f"--timeout must be positive, not {self.timeout:g}")
-        return connect(
-            self.url,
-            token_env=self.token_env,
-            token_file=self.token_file,
-            basic_auth=basic_auth,
-            ca_bundle=self.ca_bundle,
-            verify=self.verify,
-            timeout=self.timeout,
-        )

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from opskit.core.errors import InputError, OpskitError, UsageError
+from opskit.core.findings import Verdict
 from opskit.monitor.checks_file import load_checks
 from opskit.monitor.client import connect
 from opskit.monitor.evaluate import run_checks
@@ -122,14 +123,14 @@ def run_gate(
             inconclusive += current.status is Status.WARN
         if failed > settings.failure_limit:
             return GateResult(
-                "failed",
+                Verdict.FAILED,
                 f"{failed} failed round(s), more than the {settings.failure_limit} tolerated; "
                 f"round {number}: {_first(current.results, Status.FAIL)}",
                 rounds,
             )
         if errors_in_a_row > settings.consecutive_error_limit:
             return GateResult(
-                "inconclusive",
+                Verdict.INCONCLUSIVE,
                 f"{errors_in_a_row} consecutive round(s) with query errors, more than the "
                 f"{settings.consecutive_error_limit} tolerated; {_first(current.results, Status.ERROR)}",
                 rounds,
@@ -137,7 +138,7 @@ def run_gate(
         if inconclusive > settings.inconclusive_limit:
             worst = Status.ERROR if current.status is Status.ERROR else Status.WARN
             return GateResult(
-                "inconclusive",
+                Verdict.INCONCLUSIVE,
                 f"{inconclusive} round(s) with warnings or errors, more than the {settings.inconclusive_limit} "
                 f"tolerated; round {number}: {_first(current.results, worst)}",
                 rounds,
@@ -147,9 +148,10 @@ def run_gate(
         evaluated = len(rounds) - len(errored)
         last = errored[-1]
         return GateResult(
-            "inconclusive",
+            Verdict.INCONCLUSIVE,
             f"only {evaluated} of {settings.count} round(s) could be evaluated; "
             f"round {last.number}: {_first(last.results, Status.ERROR)}",
             rounds,
         )
-    return GateResult("successful", f"{len(rounds)} round(s), {failed} failed (limit {settings.failure_limit})", rounds)
+    summary = f"{len(rounds)} round(s), {failed} failed (limit {settings.failure_limit})"
+    return GateResult(Verdict.SUCCESSFUL, summary, rounds)

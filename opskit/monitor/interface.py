@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
-from opskit.core.findings import Location, Severity
+from opskit.core.findings import Location, Severity, Verdict
 
 COMPARATORS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
@@ -23,6 +23,7 @@ COMPARATORS: dict[str, Callable[[float, float], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
 }
+PARTS = ("server", "targets", "rules", "alerts", "checks")  # what ``monitor check`` looks at
 Reducer = Literal["max", "min", "avg", "last"]
 NoData = Literal["fail", "warn", "pass"]
 
@@ -225,7 +226,6 @@ class GateSettings:
     inconclusive_limit: int = 0  # warning rounds tolerated; more => inconclusive
 
 
-Verdict = Literal["successful", "failed", "inconclusive"]
 
 
 @dataclass(frozen=True)

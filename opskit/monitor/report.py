@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from opskit.core.findings import Finding, Location, Report, fingerprint
+from opskit.core.findings import Finding, Location, Report, Verdict, fingerprint
 from opskit.monitor.interface import CheckResult, GateResult, Status
 
-STATUS_VERDICT = {Status.PASS: "passed", Status.WARN: "passed", Status.ERROR: "failed", Status.FAIL: "failed"}
+STATUS_VERDICT = {Status.PASS: Verdict.SUCCESSFUL, Status.WARN: Verdict.SUCCESSFUL, Status.ERROR: Verdict.FAILED,
+                  Status.FAIL: Verdict.FAILED}
 
 
 def to_finding(result: CheckResult, url: str) -> Finding:
@@ -30,7 +31,7 @@ def check_report(
     url: str,
     results: Sequence[CheckResult],
     extra: Mapping[str, Any] | None = None,
-    verdict: str | None = None,
+    verdict: Verdict | None = None,
     notes: Sequence[str] = (),
 ) -> Report:
     """A report of judged checks; unless given, the verdict is ``failed`` when any check failed or errored."""

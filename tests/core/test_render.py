@@ -75,6 +75,17 @@ def test_text_groups_by_file_and_summarises() -> None:
     assert "\x1b[" not in text
 
 
+def test_text_orders_files_by_their_worst_finding() -> None:
+    report = Report(
+        command="audit",
+        findings=[_finding("a.py", 1, Severity.LOW), _finding("z.py", 5, Severity.CRITICAL),
+                  _finding("m.py", 3, Severity.HIGH), _finding("b.py", 7, Severity.HIGH)],
+    )
+    text = get_renderer("text").render(report)
+    order = [line for line in text.splitlines() if line.endswith(".py")]
+    assert order == ["z.py", "b.py", "m.py", "a.py"]
+
+
 def test_text_colors_only_when_asked() -> None:
     text = get_renderer("text", color=True).render(Report(command="audit", findings=[_finding()]))
     assert "\x1b[" in text
@@ -112,3 +123,13 @@ def test_large_reports_are_compact_and_complete() -> None:
 def test_text_names_other_rules_that_reported_the_same_issue() -> None:
     merged = replace(_finding(), properties={"also_reported_by": ["bandit.B608"]})
     assert "also reported by: bandit.B608" in get_renderer("text").render(Report(command="audit", findings=[merged]))
+
+
+def test_one_verdict_enum_decides_the_exit() -> None:
+    from opskit.core.findings import Verdict
+    from opskit.monitor.interface import GateResult
+
+    assert [v.value for v in Verdict] == ["successful", "failed", "inconclusive"]
+    assert GateResult.__annotations__["verdict"] == "Verdict"
+    assert not Report("x", [], verdict=Verdict.SUCCESSFUL).fails(None)
+    assert Report("x", [], verdict=Verdict.INCONCLUSIVE).fails(None)

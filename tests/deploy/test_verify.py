@@ -13,7 +13,7 @@ import pytest
 from opskit.deploy.interface import HttpCheck, PrometheusGateSpec
 from opskit.deploy.verify import ServiceVerifier, http_status, run_http_check
 from opskit.monitor.checks_file import load_checks
-from opskit.monitor.client import Connection
+from opskit.monitor.connection import Connection
 from tests.deploy.conftest import free_port
 
 CHECKS = Path(__file__).resolve().parents[2] / "playbooks" / "demo-checks.yml"

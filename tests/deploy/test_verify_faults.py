@@ -24,7 +24,7 @@ from opskit.deploy.interface import (
 )
 from opskit.deploy.playbook import load_playbook
 from opskit.deploy.verify import ServiceVerifier
-from opskit.monitor.client import Connection
+from opskit.monitor.connection import Connection
 from opskit.monitor.gate import CheckSpec, Condition, GateSettings
 from tests.deploy.fakes import FakeBuilder, FakeInfra
 from tests.deploy.own_prometheus import OwnPrometheus, make_private_ca

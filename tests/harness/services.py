@@ -42,8 +42,10 @@ PG_PORT = 55432
 PG_PASSWORD = "opskit-test-pw"
 PG_DATABASE = "opskit"
 PROMETHEUS_ADDR = "127.0.0.1:59090"
+ALERTMANAGER_ADDR = "127.0.0.1:59093"
 REGISTRY_ADDR = "127.0.0.1:55000"
 MOTO_ADDR = "127.0.0.1:55500"
+MARIADB_PORT = 55306
 TERRAFORM_MIRROR = Path("/opt/tf-plugins")
 
 # What a Docker engine can do in this sandbox (a VM, as root, cgroup
@@ -392,16 +394,22 @@ def _prometheus_start(d: Path) -> Process:
     for sub in ("rules", "targets"):
         (conf / sub).mkdir(parents=True, exist_ok=True)
     (conf / "prometheus.yml").write_text(_prometheus_config(d))
+    return spawn_prometheus(conf / "prometheus.yml", d / "prom-data", PROMETHEUS_ADDR, d / "prometheus.log",
+                            d / "prometheus.pid")
+
+
+def spawn_prometheus(config: Path, data: Path, addr: str, log: Path, pidfile: Path | None) -> Process:
+    """Start a Prometheus with the lifecycle API; tests that need their own server call this too."""
     return _spawn(
         [
             "/usr/bin/prometheus",
-            f"--web.listen-address={PROMETHEUS_ADDR}",
-            f"--storage.tsdb.path={d / 'prom-data'}",
+            f"--web.listen-address={addr}",
+            f"--storage.tsdb.path={data}",
             "--web.enable-lifecycle",
-            f"--config.file={conf / 'prometheus.yml'}",
+            f"--config.file={config}",
         ],
-        d / "prometheus.log",
-        d / "prometheus.pid",
+        log,
+        pidfile,
     )
 
 
@@ -465,6 +473,53 @@ class Prometheus:
                 return targets
             time.sleep(0.5)
         raise TimeoutError(f"job {job!r} not scraped within {timeout}s; its targets: {targets}")
+
+
+# --- Alertmanager ------------------------------------------------------------
+
+ALERTMANAGER_CONFIG = """\
+route:
+  receiver: default
+  group_wait: 1s
+  group_interval: 1s
+receivers:
+  - name: default
+"""
+
+
+def spawn_alertmanager(config: Path, data: Path, addr: str, log: Path, pidfile: Path | None) -> Process:
+    """Start a standalone Alertmanager (no cluster); tests that need their own call this too."""
+    data.mkdir(parents=True, exist_ok=True)
+    return _spawn(
+        [
+            "/usr/bin/prometheus-alertmanager",
+            f"--config.file={config}",
+            f"--storage.path={data}",
+            f"--web.listen-address={addr}",
+            "--cluster.listen-address=",
+        ],
+        log,
+        pidfile,
+    )
+
+
+def _alertmanager_start(d: Path) -> Process:
+    _ensure_port_free(ALERTMANAGER_ADDR)
+    (d / "alertmanager.yml").write_text(ALERTMANAGER_CONFIG)
+    return spawn_alertmanager(d / "alertmanager.yml", d / "alertmanager", ALERTMANAGER_ADDR,
+                              d / "alertmanager.log", d / "alertmanager.pid")
+
+
+def _alertmanager_answers(d: Path) -> bool:
+    return _pidfile_alive(d / "alertmanager.pid") and _http_ok(f"http://{ALERTMANAGER_ADDR}/-/ready")
+
+
+def _alertmanager_stop(d: Path) -> None:
+    _kill_pidfile(d / "alertmanager.pid", "alertmanager")
+
+
+def _alertmanager_facts(d: Path) -> Facts:
+    return {"url": f"http://{ALERTMANAGER_ADDR}", "config_file": str(d / "alertmanager.yml")}
 
 
 # --- Docker engine -----------------------------------------------------------
@@ -639,6 +694,52 @@ def _terraform_facts(d: Path) -> Facts:
     return {"terraform_bin": _terraform_bin() or "", "tf_cli_config_file": str(d / "terraformrc")}
 
 
+# --- MariaDB (for the MySQL dialect of db suggest-indexes) --------------------
+
+
+def _mariadb_start(d: Path) -> Process:
+    """A private server on 127.0.0.1 only; user opskit with a password, database opskit."""
+    _ensure_port_free(f"127.0.0.1:{MARIADB_PORT}")
+    root = d / "mariadb"
+    if not (root / "data" / "mysql").exists():
+        shutil.rmtree(root, ignore_errors=True)
+        (root / "data").mkdir(parents=True)
+        shutil.chown(root / "data", "mysql", "mysql")
+        _run(["mariadb-install-db", "--no-defaults", f"--datadir={root / 'data'}", "--user=mysql", "--skip-test-db"])
+    sock = root / "mariadb.sock"
+    shutil.chown(root, "mysql", "mysql")
+    return _spawn(
+        ["mariadbd", "--no-defaults", f"--datadir={root / 'data'}", f"--socket={sock}", f"--port={MARIADB_PORT}",
+         "--bind-address=127.0.0.1", "--user=mysql", "--skip-log-bin", "--innodb-buffer-pool-size=32M",
+         f"--pid-file={root / 'mariadb.pid'}", f"--init-file={_mariadb_init(root)}"],
+        d / "mariadb.log", d / "mariadb.pid",
+    )  # fmt: skip
+
+
+def _mariadb_init(root: Path) -> Path:
+    init = root / "init.sql"
+    init.write_text(
+        "CREATE DATABASE IF NOT EXISTS opskit;\n"
+        f"CREATE USER IF NOT EXISTS 'opskit'@'127.0.0.1' IDENTIFIED BY '{PG_PASSWORD}';\n"
+        "GRANT ALL ON *.* TO 'opskit'@'127.0.0.1';\n"
+    )
+    shutil.chown(init, "mysql", "mysql")
+    return init
+
+
+def _mariadb_answers(d: Path) -> bool:
+    if not _pidfile_alive(d / "mariadb.pid"):
+        return False
+    cmd = ["mariadb-admin", "--no-defaults", "-h", "127.0.0.1", "-P", str(MARIADB_PORT), "-u", "opskit",
+           f"-p{PG_PASSWORD}", "--connect-timeout=2", "ping"]  # fmt: skip
+    return subprocess.run(cmd, capture_output=True, check=False).returncode == 0
+
+
+def _mariadb_facts(d: Path) -> Facts:
+    return {"host": "127.0.0.1", "port": str(MARIADB_PORT), "user": "opskit", "password": PG_PASSWORD,
+            "database": "opskit"}  # fmt: skip
+
+
 # --- the table, and up/down/status ------------------------------------------
 
 
@@ -681,6 +782,15 @@ SERVICES: dict[str, Service] = {
             paths=("prometheus", "prom-data"),
         ),
         Service(
+            name="alertmanager",
+            packages=("prometheus-alertmanager",),
+            start=_alertmanager_start,
+            answers=_alertmanager_answers,
+            stop=_alertmanager_stop,
+            facts=_alertmanager_facts,
+            paths=("alertmanager", "alertmanager.yml"),
+        ),
+        Service(
             name="docker",
             packages=("docker.io", "busybox-static"),
             start=_docker_start,
@@ -707,6 +817,15 @@ SERVICES: dict[str, Service] = {
             stop=_moto_stop,
             facts=_moto_facts,
             paths=(),
+        ),
+        Service(
+            name="mariadb",
+            packages=("mariadb-server",),
+            start=_mariadb_start,
+            answers=_mariadb_answers,
+            stop=lambda d: _kill_pidfile(d / "mariadb.pid", "mariadbd"),
+            facts=_mariadb_facts,
+            paths=("mariadb",),
         ),
         Service(
             name="terraform",

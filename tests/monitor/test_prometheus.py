@@ -162,7 +162,7 @@ def test_check_finds_down_target_failing_rule_and_breach_then_passes_when_fixed(
 
         assert healthy.returncode == 0, healthy.stdout + healthy.stderr
         report = json.loads(healthy.stdout)
-        assert report["verdict"] == "passed" and report["findings"] == []
+        assert report["verdict"] == "successful" and report["findings"] == []
         assert {c["status"] for c in report["checks"]} == {"pass"}
     finally:
         sandbox.targets("down", [f"127.0.0.1:{world.down_port}"])

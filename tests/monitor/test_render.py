@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from opskit.core.findings import Location, Severity
+from opskit.core.findings import Location, Severity, Verdict
 from opskit.monitor.interface import CheckResult, GateResult, GateRound, Status
 from opskit.monitor.render import CheckTableRenderer
 from opskit.monitor.report import check_report, gate_report
@@ -43,7 +43,7 @@ def test_findings_for_failures_and_warnings_and_every_check_in_data() -> None:
     assert (latency.severity, latency.location.line) == (Severity.MEDIUM, 12)
     assert [c["status"] for c in report.data["checks"]] == ["pass", "fail", "warn"]
     assert report.data["counts"] == {"pass": 1, "warn": 1, "fail": 1, "error": 0}
-    assert check_report("monitor check", URL, [UP, LATENCY]).verdict == "passed"
+    assert check_report("monitor check", URL, [UP, LATENCY]).verdict == Verdict.SUCCESSFUL
 
 
 def test_table_rows_and_summary_without_color() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -91,18 +90,6 @@ def _matcher(raw: dict[str, Any]) -> Matcher:
 
 def _specs(raw: dict[str, list[dict[str, Any]]], build: Any) -> list[Any]:
     return [build(language, item) for language, items in raw.items() for item in items]
-
-
-RULE_FILES = ("taint.yaml", "sources.yaml", "sanitizers.yaml", "patterns.yaml", "bandit.yaml")
-
-
-@cache
-def rules_digest() -> str:
-    """A short hash of the rule files, so cached results are not reused after a rule changes."""
-    digest = hashlib.blake2b(digest_size=6)
-    for name in RULE_FILES:
-        digest.update(resources.files("opskit.audit.code").joinpath("rules").joinpath(name).read_bytes())
-    return digest.hexdigest()
 
 
 @cache

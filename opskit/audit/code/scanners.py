@@ -7,7 +7,6 @@ runner batches files across cores and caches results by content hash.
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -15,7 +14,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from opskit.audit.code import bandit_adapter
 from opskit.audit.code.interface import Hit, Rule
 from opskit.audit.code.patterns import PatternAnalysis
-from opskit.audit.code.rulebook import load_rulebook, rules_digest
+from opskit.audit.code.rulebook import load_rulebook
 from opskit.audit.code.syntax import grammar_for, parse
 from opskit.audit.code.taint import TaintAnalysis
 from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
@@ -32,16 +31,15 @@ class BanditScanner(Scanner):
     """Bandit's Python checks, run in-process per batch, honouring ``# nosec`` and bandit's config."""
 
     name = "code-bandit"
-    version = "1"
 
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)
         self.bandit = bandit_adapter.load_settings(settings.root)
         self.owasp = load_rulebook().bandit_owasp
         bandit_adapter.preload(self.bandit)  # once here, not in every forked worker
-        # Results depend on bandit's release and its config, so both are part of the cache key.
-        digest = hashlib.blake2b(repr(self.bandit).encode(), digest_size=6).hexdigest()
-        self.version = f"1-{bandit_adapter.version()}-{digest}"  # type: ignore[misc]
+
+    def outside_inputs(self) -> str:
+        return f"bandit {bandit_adapter.version()} {self.bandit!r}"  # its release and its config
 
     def wants(self, path: str) -> bool:
         return grammar_for(path) == "python" and not self.bandit.excludes(path)
@@ -101,12 +99,10 @@ class RulesScanner(Scanner):
     """opskit's own rules over Python and JavaScript/TypeScript: taint flows and insecure patterns."""
 
     name = "code-rules"
-    version = "2"  # the engine's version; the rule files' digest is added per instance
 
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)
         book = load_rulebook()  # compiled once here; forked workers share it
-        self.version = f"{type(self).version}-{rules_digest()}"  # type: ignore[misc]
         self.rules = book.rules
         self.taint, self.patterns = TaintAnalysis(book), PatternAnalysis(book)
 

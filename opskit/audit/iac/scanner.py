@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from opskit.audit.files import FileFilter, discover_files
+from opskit.audit.git_blobs import read_blob
 from opskit.audit.iac.catalog import load_rules
 from opskit.audit.iac.config import ConfigChecker
 from opskit.audit.iac.dockerfile import DockerfileChecker
-from opskit.audit.iac.git_blobs import read_blob
 from opskit.audit.iac.interface import Checker, Hit, Rule, Unparseable
 from opskit.audit.iac.terraform import TerraformChecker
 from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
@@ -33,11 +33,12 @@ class IacScanner(Scanner):
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)
         self.checker = self.checker_class(load_rules(self.checker_class.kind))
-        if self.checker.context_globs:
-            # Results also depend on files such as .dockerignore; their content joins the version the
-            # result cache is keyed on, so editing one re-scans instead of reusing stale results.
-            digest = context_digest(Path(settings.root), self.checker.context_globs)
-            setattr(self, "version", f"{type(self).version}+{digest}")  # noqa: B010 (shadows the ClassVar)
+
+    def outside_inputs(self) -> str:
+        # Results also depend on files such as .dockerignore: editing one re-scans.
+        if not self.checker.context_globs:
+            return ""
+        return context_digest(Path(self.settings.root), self.checker.context_globs)
 
     def wants(self, path: str) -> bool:
         return self.checker.wants(path)
@@ -46,16 +47,9 @@ class IacScanner(Scanner):
         findings: list[Finding] = []
         notes: list[str] = []
         for source in files:
-            commit = source.origin.get("commit") if source.origin else None
-            text, added = source.text, None
-            if commit:
-                # A --staged/--history source holds only the added lines: check the whole file at
-                # that commit and keep what lies on the added lines.
-                whole = read_blob(self.settings.root, commit, source.path)
-                if whole is None:
-                    notes.append(f"{source.path}: cannot read the whole file from git ({commit[:12]}), skipped")
-                    continue
-                text, added = whole, {n for n, line in enumerate(source.text.splitlines(), 1) if line.strip()}
+            # --staged/--history: the runner hands the whole file at that commit and keeps the
+            # findings on added lines; siblings such as .dockerignore come from the same commit.
+            commit, text = source.origin.get("commit") if source.origin else None, source.text
             siblings = {name: self._read_sibling(source.path, commit, name)
                         for name in self.checker.siblings(source.path)}
             try:
@@ -65,7 +59,7 @@ class IacScanner(Scanner):
                 notes.append(f"{where}: cannot parse as {self.checker.kind}, skipped: {exc.message}")
                 continue
             findings.extend(to_finding(hit, self.checker.rules[hit.rule_id], source.path, self.settings.show_secrets)
-                            for hit in hits if added is None or hit.line in added)
+                            for hit in hits)
         return ScanResult(findings=findings, notes=notes)
 
     def _read_sibling(self, path: str, commit: str | None, name: str) -> str | None:
@@ -116,18 +110,15 @@ def to_finding(hit: Hit, rule: Rule, path: str, show_secrets: bool) -> Finding:
 
 class DockerfileScanner(IacScanner):
     name = "iac-dockerfile"
-    version = "1"
     checker_class = DockerfileChecker
 
 
 class TerraformScanner(IacScanner):
     name = "iac-terraform"
-    version = "1"
     checker_class = TerraformChecker
 
 
 class ConfigScanner(IacScanner):
     name = "iac-config"
-    version = "1"
     checker_class = ConfigChecker
 

@@ -9,11 +9,13 @@ to a bounded depth.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from opskit.audit.secrets import filters
 from opskit.audit.secrets.decode import encoded_blobs
 from opskit.audit.secrets.interface import Detector, Rule, RuleKind, RuleSet, SecretMatch
 from opskit.audit.secrets.keywords import KeywordIndex
+from opskit.audit.secrets.structured import EXTRACTORS
 
 BEFORE = 320  # characters before a keyword hit that a match may start at (keys, token bodies before a suffix)
 AFTER = 1600  # characters after a hit that a single-line match may reach
@@ -30,6 +32,15 @@ def ascii_lower(text: str) -> str:
     return lowered if text.isascii() or len(lowered) == len(text) else text.translate(_ASCII_LOWER)
 
 
+@dataclass
+class Work:
+    """What one scan examined, so tests can prove it linear in the input by counting, not timing."""
+
+    boundary_chars: int = 0  # characters searched for line starts and ends
+    regex_calls: int = 0  # finditer calls (one per merged window of a rule)
+    regex_chars: int = 0  # characters in the windows handed to rule regexes
+
+
 class KeywordDetector(Detector):
     """The detector behind ``opskit audit --only secrets``."""
 
@@ -39,28 +50,35 @@ class KeywordDetector(Detector):
         self.max_depth = max_depth
         self.index = KeywordIndex((word, i) for i, rule in enumerate(self.rules) for word in rule.keywords)
 
-    def find(self, text: str, path: str) -> list[SecretMatch]:
-        return self._find(text, path, depth=0)
+    def find(self, text: str, path: str, work: Work | None = None) -> list[SecretMatch]:
+        return self._find(text, path, 0, work or Work())
 
-    def _find(self, text: str, path: str, depth: int) -> list[SecretMatch]:
-        candidates = self._candidates(text, path)
+    def _find(self, text: str, path: str, depth: int, work: Work) -> list[SecretMatch]:
+        candidates = self._candidates(text, path, work)
         if depth < self.max_depth:
-            candidates.extend(self._decoded(text, path, depth, {m.secret for m in candidates}))
+            candidates.extend(self._decoded(text, path, depth, {m.secret for m in candidates}, work))
         return _most_specific(candidates)
 
-    def _windows(self, text: str) -> dict[int, list[list[int]]]:
-        """Per rule, the merged spans of text around its keyword hits (each character scanned once)."""
+    def _windows(self, text: str, work: Work) -> dict[int, list[list[int]]]:
+        """Per rule, the merged spans of text around its keyword hits (each character scanned once).
+
+        Hits arrive in text order and no keyword spans a newline, so the current line's bounds are
+        found once per line, searching only the text between the previous line and the hit.
+        """
         windows: dict[int, list[list[int]]] = {}
         size = len(text)
+        line_start, line_end = 0, -1  # line_end: offset of the newline ending the current line (or size)
         for start, end, owners in self.index.hits(ascii_lower(text)):
-            line_start = text.rfind("\n", 0, start) + 1
-            line_end = -1
+            if end > line_end:
+                searched_from = max(line_end, 0)
+                newline = text.rfind("\n", searched_from, start)
+                line_start = newline + 1 if newline >= 0 else 0
+                line_end = text.find("\n", end) % (size + 1)  # -1 (no newline) becomes size
+                work.boundary_chars += (start - searched_from) + (line_end - end)
             for index in owners:
                 if self.rules[index].multiline:
                     lo, hi = line_start, min(size, line_start + MULTILINE_SPAN)
                 else:
-                    if line_end < 0:
-                        line_end = text.find("\n", end) % (size + 1)  # -1 (no newline) becomes size
                     lo, hi = max(line_start, start - BEFORE), min(line_end, end + AFTER)
                 spans = windows.setdefault(index, [])
                 if spans and lo <= spans[-1][1]:
@@ -69,27 +87,45 @@ class KeywordDetector(Detector):
                     spans.append([lo, hi])
         return windows
 
-    def _candidates(self, text: str, path: str) -> list[SecretMatch]:
+    def _candidates(self, text: str, path: str, work: Work) -> list[SecretMatch]:
         found: list[SecretMatch] = []
         lock_file = filters.is_lock_file(path)
         code = filters.is_code_path(path)
-        for index, spans in self._windows(text).items():
+        for index, spans in self._windows(text, work).items():
             rule = self.rules[index]
+            if rule.extractor is not None:
+                found.extend(self._extracted(rule, text, work))
+                continue
             pattern = rule.regex
             named = "secret" in pattern.groupindex
             for lo, hi in spans:
+                work.regex_calls += 1
+                work.regex_chars += hi - lo
                 for match in pattern.finditer(text, lo, hi):
                     group = "secret" if named else _first_group(match)
                     secret = match.group(group)
                     if self._accept(rule, match, secret, match.start(group), code, lock_file):
+                        checksum_ok = filters.CHECKSUMS[rule.checksum](secret) if rule.checksum else None
                         found.append(SecretMatch(rule=rule, secret=secret, start=match.start(group),
-                                                 end=match.end(group)))
+                                                 end=match.end(group), checksum_ok=checksum_ok))
         return found
+
+    def _extracted(self, rule: Rule, text: str, work: Work) -> list[SecretMatch]:
+        """Matches of a structural rule: one pass of its extractor over the whole text."""
+        allow = self.ruleset.allowlist
+        work.regex_calls += 1
+        work.regex_chars += len(text)
+        return [
+            SecretMatch(rule=rule, secret=item.secret, start=item.start, end=item.end, encoding=item.encoding)
+            for item in EXTRACTORS[rule.extractor or ""](text)
+            if not (filters.is_placeholder(item.secret, allow) or filters.is_dummy(item.secret)
+                    or filters.is_reference(item.secret) or filters.key_names_setting(item.key, allow))
+        ]
 
     def _accept(self, rule: Rule, match: re.Match[str], secret: str, start: int, code: bool, lock: bool) -> bool:
         allow = self.ruleset.allowlist
         groups = match.groupdict()
-        if not secret or filters.is_placeholder(secret, allow):
+        if not secret or filters.is_placeholder(secret, allow) or filters.is_dummy(secret):
             return False
         if rule.entropy is not None and not filters.entropy_ok(secret, rule.entropy):
             return False
@@ -110,22 +146,23 @@ class KeywordDetector(Detector):
                 return False
         return not (
             filters.is_reference(secret)
-            or filters.is_uuid(secret)
+            or (filters.is_uuid(secret) and filters.uuid_names_id(key))
             or filters.repeats(secret)
+            or filters.is_foreign_prose(secret)
             or filters.after_hash_prefix(match.string, start)
             or secret.lower() == key.lower()
             or filters.key_names_setting(key, allow)
         )
 
-    def _decoded(self, text: str, path: str, depth: int, plain: set[str]) -> list[SecretMatch]:
+    def _decoded(self, text: str, path: str, depth: int, plain: set[str], work: Work) -> list[SecretMatch]:
         found = []
         for blob in encoded_blobs(text):
-            for inner in self._find(blob.text, path, depth + 1):
+            for inner in self._find(blob.text, path, depth + 1, work):
                 if inner.secret in plain:
                     continue
                 encoding = blob.encoding if inner.encoding is None else f"{blob.encoding}/{inner.encoding}"
                 found.append(SecretMatch(rule=inner.rule, secret=inner.secret, start=blob.start, end=blob.end,
-                                         encoding=encoding))
+                                         encoding=encoding, checksum_ok=inner.checksum_ok))
         return found
 
 
@@ -163,5 +200,7 @@ def _unbeaten(cluster: list[SecretMatch]) -> list[SecretMatch]:
 
 def _beats(one: SecretMatch, other: SecretMatch) -> bool:
     """``one`` replaces ``other``: they overlap and ``one``'s rule is more specific or says so."""
+    if one.rule.id in other.rule.supersedes:  # an explicit supersedes wins over the ranking
+        return False
     specific = _specificity(one) > _specificity(other) or other.rule.id in one.rule.supersedes
     return specific and one.overlaps(other)

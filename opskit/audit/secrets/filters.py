@@ -7,6 +7,7 @@ import binascii
 import json
 import math
 import re
+import zlib
 from collections import Counter
 
 from opskit.audit.files import LOCK_FILES
@@ -21,6 +22,15 @@ _TEST_DIRS = frozenset(
     {"test", "tests", "__tests__", "testing", "spec", "specs", "testdata", "test_data", "fixtures", "fixture",
      "__fixtures__", "mocks", "__mocks__", "testutils"}
 )
+# Documentation and examples: credentials there are usually illustrations, graded like tests.
+_DOC_DIRS = frozenset(
+    {"doc", "docs", "documentation", "example", "examples", "sample", "samples", "demo", "demos", "tutorial",
+     "tutorials", "guide", "guides", "cookbook", "site", "website", "man"}
+)
+_DOC_FILE = re.compile(
+    r"(?i)^(?:readme|changelog|changes|history|contributing|install|usage)(?:\.\w+)?$|.*\.(?:md|mdx|rst|adoc|ipynb)$"
+)
+_TRIPLE_QUOTE = re.compile(r'"""|\'\'\'')
 _TEST_FILE = re.compile(r"(?:^test_.*|.*_test\.\w+|.*\.(?:test|spec)\.\w+|.*Tests?\.\w+|conftest\.py)$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # Things a generic assignment may hold that are not the credential itself.
@@ -36,6 +46,17 @@ _REFERENCE = re.compile(
     r"|\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)$"  # dates and timestamps
 )
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+# s.xxxx (a Vault token: s., b., r. and 24 characters), hvs.xxxx; not a.b attribute access
+_DOTTED_TOKEN = re.compile(r"^(?:[sbr]\.[A-Za-z0-9]{24}|[a-z]{1,4}\.(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{16,})$")
+_MAVEN = re.compile(r"^[A-Za-z][\w.-]*:[A-Za-z][\w.-]*(?::[\w.-]+){1,3}$")  # group:artifact:version
+# Keys under which a UUID is an identifier, not a credential (passwords are not issued as UUIDs;
+# API keys of many providers are).
+_ID_WORDS = frozenset(
+    {"request", "session", "trace", "correlation", "transaction", "nonce", "csrf", "xsrf", "state", "tenant",
+     "subscription", "object", "device", "instance", "installation", "uuid", "guid", "build", "run", "job",
+     "event", "message", "order", "idempotency", "span", "visitor", "anonymous", "tracking", "password",
+     "passwd", "pwd", "pass"}
+)
 # Code, not a literal: a call, an index, or an attribute of an object that holds settings.
 _EXPRESSION = re.compile(r"[()\[\]]|^(?:self|this|os|process|settings|config|cfg|conf|env|params|args|opts|options)\.")
 _CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
@@ -51,11 +72,28 @@ def shannon_entropy(value: str) -> float:
 
 
 def entropy_ok(value: str, minimum: float) -> bool:
-    """``minimum`` bits, relaxed for short values and hex (16 symbols carry at most 4 bits each)."""
+    """``minimum`` bits, relaxed for short values and hex (16 symbols carry at most 4 bits each;
+    an 8-digit hex token such as ``deadbeef`` is real next to a credential's name)."""
     ceiling = math.log2(max(len(value), 2)) * 0.85
     if _HEX.match(value):
-        ceiling = min(ceiling, 3.0)
+        ceiling = min(ceiling, 2.0 if len(value) < 16 else 3.0)
     return shannon_entropy(value) >= min(minimum, ceiling)
+
+
+def is_dummy(value: str) -> bool:
+    """A documentation stand-in: a run of six ascending characters (``123456``, ``abcdef``), a
+    short pattern repeated (``abcabcabc``), which random tokens practically never contain, or a
+    ``user:password`` pair whose halves are equal (``admin:admin``)."""
+    user, colon, password = value.partition(":")
+    if colon and user == password:
+        return True
+    run = 1
+    for before, after in zip(value, value[1:], strict=False):
+        run = run + 1 if ord(after) == ord(before) + 1 and after.isalnum() else 1
+        if run >= 6:
+            return True
+    body = value[-16:]
+    return any(len(body) >= 3 * period and body == (body[:period] * len(body))[: len(body)] for period in (1, 2, 3, 4))
 
 
 def is_placeholder(value: str, allow: Allowlist) -> bool:
@@ -72,9 +110,23 @@ def is_uuid(value: str) -> bool:
     return bool(_UUID.match(value))
 
 
+def uuid_names_id(key: str) -> bool:
+    """A UUID under ``request_token`` or ``session_key`` is an ID; under ``heroku_api_key`` a key."""
+    words = {w.lower() for part in re.split(r"[_.\-\s:]+", key) for w in _CAMEL.findall(part)}
+    return bool(words & _ID_WORDS) or not key
+
+
+def is_foreign_prose(value: str) -> bool:
+    """A translated UI string (``Пароль``, ``Contraseña``): letters outside ASCII and no digit."""
+    return any(not ch.isascii() and ch.isalpha() for ch in value) and not any(ch.isdigit() for ch in value)
+
+
 def is_reference(value: str) -> bool:
-    """A variable, env var name, expression, path, URL or number rather than a literal secret."""
-    return bool(_REFERENCE.match(value))
+    """A variable, env var name, expression, path, URL, number or Maven coordinate rather than a
+    literal secret; a dotted token such as a Vault ``s.xxxx`` is not an attribute reference."""
+    if _DOTTED_TOKEN.match(value):
+        return False
+    return bool(_REFERENCE.match(value) or _MAVEN.match(value))
 
 
 def is_expression(value: str) -> bool:
@@ -113,6 +165,29 @@ def is_test_path(path: str) -> bool:
     return any(part.lower() in _TEST_DIRS for part in parts[:-1]) or bool(_TEST_FILE.match(parts[-1]))
 
 
+def is_doc_path(path: str) -> bool:
+    """Documentation, examples and READMEs: graded like tests (their credentials illustrate)."""
+    parts = path.replace("\\", "/").split("/")
+    return any(part.lower() in _DOC_DIRS for part in parts[:-1]) or bool(_DOC_FILE.match(parts[-1]))
+
+
+def docstring_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of triple-quoted strings that stand alone on their line (docstrings, not assigned
+    values), in one forward pass: each string's closing quote is searched for once."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (opener := _TRIPLE_QUOTE.search(text, pos)) is not None:
+        close = text.find(opener.group(), opener.end())
+        if close < 0:
+            break
+        newline = text.rfind("\n", pos, opener.start())
+        prefix = text[newline + 1 if newline >= 0 else pos : opener.start()]
+        if (newline >= 0 or pos == 0) and not prefix.strip(" \trRbBuU"):
+            spans.append((opener.start(), close + 3))
+        pos = close + 3
+    return spans
+
+
 def _b64url_json(segment: str) -> object:
     padded = segment + "=" * (-len(segment) % 4)
     try:
@@ -130,4 +205,33 @@ def valid_jwt(token: str) -> bool:
     return isinstance(header, dict) and "alg" in header and isinstance(payload, dict)
 
 
-VALIDATORS = {"jwt": valid_jwt}
+def valid_basic_credentials(value: str) -> bool:
+    """``Basic`` auth: base64 of ``user:password`` (either may be empty, not both)."""
+    try:
+        decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return False
+    return ":" in decoded and decoded != ":" and decoded.isprintable()
+
+
+VALIDATORS = {"jwt": valid_jwt, "basic": valid_basic_credentials}
+
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def base62(number: int, width: int) -> str:
+    digits = ""
+    while number:
+        number, digit = divmod(number, 62)
+        digits = _BASE62[digit] + digits
+    return digits.rjust(width, "0")
+
+
+def crc32_base62_ok(token: str) -> bool:
+    """GitHub's and npm's token checksum: the last 6 characters are the CRC32 of the 30 random
+    characters after the ``xxx_`` prefix, in base62, zero-padded."""
+    body = token.split("_", 1)[-1]
+    return len(body) == 36 and base62(zlib.crc32(body[:30].encode()), 6) == body[30:]
+
+
+CHECKSUMS = {"crc32-base62": crc32_base62_ok}

@@ -41,6 +41,8 @@ class Rule:
     multiline: bool = False
     validate: str | None = None
     supersedes: tuple[str, ...] = ()  # rules whose overlapping matches this rule's match replaces
+    checksum: str | None = None  # a checksum the token format carries (filters.CHECKSUMS): grades confidence
+    extractor: str | None = None  # a structural extractor (structured.py) that finds the secrets instead of regex
     true_positives: tuple[Example, ...] = ()
     false_positives: tuple[Example, ...] = ()
 
@@ -71,6 +73,7 @@ class SecretMatch:
     start: int  # span shown and masked in the snippet (the encoded blob for decoded secrets)
     end: int
     encoding: str | None = None  # "base64", "hex", "url", or a chain such as "base64/url"
+    checksum_ok: bool | None = None  # None when the token format has no checksum
 
     def overlaps(self, other: SecretMatch) -> bool:
         return self.start < other.end and other.start < self.end

@@ -4,25 +4,43 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from opskit.audit.secrets.filters import VALIDATORS
+from opskit.audit.secrets.filters import CHECKSUMS, VALIDATORS
 from opskit.audit.secrets.interface import Allowlist, Example, Rule, RuleKind, RuleSet
+from opskit.audit.secrets.structured import EXTRACTORS
 from opskit.core.errors import ConfigError
 from opskit.core.findings import Confidence, Severity
 
-RULES_FILE = Path(__file__).with_name("rules.yml")
+RULES_FILE = Path(__file__).with_name("rules.yml")  # core rules and the allowlist
+# More rules by family (rules-providers.yml: the long tail of providers), same schema, no allowlist.
+EXTRA_RULES_GLOB = "rules-*.yml"
 # libyaml's safe loader when PyYAML was built with it: 7x faster on the 4000-line rules file.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # A keyed assignment in code or config, after gitleaks' "semi-generic" rules: an identifier that
-# contains a context word, an assignment operator, optional quotes, then the secret.
+# contains a context word (starting at a word or camelCase boundary, so "okta" is not found in
+# "rookTable"), an assignment operator, " - ", or just a space before a quote, then the secret.
+_WORD_START = r"(?:(?<![A-Za-z0-9])|(?-i:(?<=[a-z])(?=[A-Z])))"
+_WORD_END = r"(?-i:(?![a-z])|(?<=[A-Z])(?=[a-z]))"
 _KEYED = (
-    r"(?i)(?P<key>(?:{context})[\w.-]{{0,20}}?)[\s'\"]{{0,3}}(?:=|>|:{{1,3}}=|\|\||:|=>|\?=|,)[\x60'\"\s=]{{0,5}}"
-    r"(?P<secret>{secret})(?:[\x60'\"\s;,]|\\[nr]|$)"
+    r"(?i)" + _WORD_START + r"(?P<key>(?:{context})" + _WORD_END + r"[\w. -]{{0,20}}?)[\s'\"]{{0,3}}"
+    r"(?:=|>|:{{1,3}}=|\|\||:|=>|\?=|,|-(?=\s)|(?<=\s)(?=[\x60'\"]))[\x60'\"\s=]{{0,5}}"
+    r"(?P<secret>(?>{secret}))(?:[\x60'\"\s;,]|\\[nr]|$)"
+)
+# A generic credential assignment: any identifier holding one of the rule's words, then an
+# assignment (``=``, ``:``, ``:=``, ``=>``, ``<-``, `` - ``), a call argument (``'KEY', '...'``)
+# or a bare quoted value after a space; the value runs to its quote, a backslash or the end of the
+# word, possessively (no backtracking: a dense line costs the same per character as a sparse one).
+_GENERIC = (
+    r"(?i)(?<![A-Za-z0-9_.:/-])(?=[A-Za-z0-9_.-]{{0,40}}?(?:{words}))(?P<key>[A-Za-z0-9_.-]{{1,80}}+)"
+    r"(?P<op>[\"']?\s{{0,32}}(?::=|=>|->|\?=|=(?!=)|:(?!:)|<-|-(?=\s))|[\"']\s{{0,32}},"
+    r"|[\"']?[ \t]{{1,3}}(?=[\"'\x60]))\s{{0,32}}(?P<q>[\"'\x60]?)"
+    r"(?P<secret>[^\s\"'\x60;,<>(){{}}\[\]|\\]{{{minimum},1000}}+)(?P=q)(?=$|[\s\"'\x60;,)}}\]<>\\])"
 )
 
 
@@ -31,7 +49,12 @@ def keyed_regex(context: list[str], secret: str) -> str:
     return _KEYED.format(context="|".join(re.escape(word) for word in context), secret=secret)
 
 
-def _examples(raw: Any, rule_id: str, kind: str) -> tuple[Example, ...]:
+def generic_regex(words: list[str], minimum: int) -> str:
+    """The regex of a generic rule: ``words`` are regex fragments one of which the key must hold."""
+    return _GENERIC.format(words="|".join(words), minimum=minimum)
+
+
+def _examples(raw: Any, rule_id: str, kind: str, origin: str) -> tuple[Example, ...]:
     out = []
     for item in raw or ():
         if isinstance(item, str):
@@ -39,19 +62,27 @@ def _examples(raw: Any, rule_id: str, kind: str) -> tuple[Example, ...]:
         elif isinstance(item, dict) and isinstance(item.get("text"), str):
             out.append(Example(text=item["text"], path=str(item.get("path", "example.txt"))))
         else:
-            raise ConfigError(f"{RULES_FILE}: rule {rule_id}: bad {kind} example {item!r}")
+            raise ConfigError(f"{origin}: rule {rule_id}: bad {kind} example {item!r}")
     return tuple(out)
 
 
-def _rule(raw: dict[str, Any]) -> Rule:
+def _rule(raw: dict[str, Any], origin: str) -> Rule:
     rule_id = str(raw.get("id", "?"))
     try:
         keywords = tuple(str(k).lower() for k in raw["keywords"])
         if "context" in raw:
             pattern, kind = keyed_regex(list(raw["context"]), raw["secret"]), RuleKind.CONTEXT
+        elif "extractor" in raw:
+            if raw["extractor"] not in EXTRACTORS:
+                raise ValueError(f"unknown extractor {raw['extractor']!r} (known: {', '.join(EXTRACTORS)})")
+            pattern, kind = r"(?!)", RuleKind.PATTERN
+        elif "words" in raw:
+            pattern, kind = generic_regex(list(raw["words"]), int(raw["min_length"])), RuleKind.GENERIC
         else:
             pattern = raw["regex"]
             kind = RuleKind.GENERIC if raw.get("generic") else RuleKind.PATTERN
+        if raw.get("checksum") is not None and raw["checksum"] not in CHECKSUMS:
+            raise ValueError(f"unknown checksum {raw['checksum']!r} (known: {', '.join(CHECKSUMS)})")
         validate = raw.get("validate")
         if validate is not None and validate not in VALIDATORS:
             raise ValueError(f"unknown validate {validate!r} (known: {', '.join(VALIDATORS)})")
@@ -70,23 +101,35 @@ def _rule(raw: dict[str, Any]) -> Rule:
             multiline=bool(raw.get("multiline", False)),
             validate=validate,
             supersedes=tuple(str(r) for r in raw.get("supersedes", ())),
-            true_positives=_examples(examples.get("tp"), rule_id, "tp"),
-            false_positives=_examples(examples.get("fp"), rule_id, "fp"),
+            extractor=raw.get("extractor"),
+            checksum=raw.get("checksum"),
+            true_positives=_examples(examples.get("tp"), rule_id, "tp", origin),
+            false_positives=_examples(examples.get("fp"), rule_id, "fp", origin),
         )
     except (KeyError, TypeError, ValueError, re.error) as exc:
-        raise ConfigError(f"{RULES_FILE}: rule {rule_id}: {type(exc).__name__}: {exc}") from None
+        raise ConfigError(f"{origin}: rule {rule_id}: {type(exc).__name__}: {exc}") from None
 
 
-def parse_ruleset(source: str, origin: str = str(RULES_FILE)) -> RuleSet:
-    """Compile a rules document (the text of a rules.yml)."""
+def _document(source: str, origin: str) -> dict[str, Any]:
     try:
         data = yaml.load(source, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{origin}: not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise ConfigError(f"{origin}: expected a mapping with a 'rules' list")
+    return data
+
+
+def parse_ruleset(
+    source: str, origin: str = str(RULES_FILE), extra: Sequence[tuple[str, str]] = ()
+) -> RuleSet:
+    """Compile a rules document (the text of a rules.yml) and the rules of ``extra`` (origin, text) documents."""
+    data = _document(source, origin)
     allow = data.get("allowlist") or {}
-    rules = tuple(_rule(raw) for raw in data["rules"])
+    raw_rules = [(origin, raw) for raw in data["rules"]]
+    for extra_origin, extra_source in extra:
+        raw_rules += [(extra_origin, raw) for raw in _document(extra_source, extra_origin)["rules"]]
+    rules = tuple(_rule(raw, where) for where, raw in raw_rules)
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
@@ -108,11 +151,15 @@ def parse_ruleset(source: str, origin: str = str(RULES_FILE)) -> RuleSet:
     )
 
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
 @functools.cache
 def default_ruleset() -> RuleSet:
     """The rules shipped with opskit, compiled once per process."""
-    try:
-        source = RULES_FILE.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{RULES_FILE}: cannot read: {exc.strerror or exc}") from None
-    return parse_ruleset(source)
+    extra = [(str(path), _read(path)) for path in sorted(RULES_FILE.parent.glob(EXTRA_RULES_GLOB))]
+    return parse_ruleset(_read(RULES_FILE), extra=extra)

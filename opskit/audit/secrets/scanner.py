@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from pathlib import Path
 
 from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
 from opskit.audit.secrets.detector import KeywordDetector
@@ -13,20 +11,11 @@ from opskit.audit.secrets.rules import default_ruleset
 from opskit.core.findings import Finding
 
 
-def _package_digest() -> str:
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted([*package.glob("*.py"), package / "rules.yml"]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
 class SecretsScanner(Scanner):
     """Hardcoded credentials in any text file, staged change or historical commit."""
 
     name = "secrets"
-    # A hash of the rules and the detector's code, so an upgrade never reuses stale cached results.
-    version = f"1-{_package_digest()}"
+    streams = True
 
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)

@@ -47,10 +47,13 @@ class TextRenderer(Renderer):
 
     def render(self, report: Report) -> str:
         out: list[str] = []
-        ordered = sorted(report.findings, key=lambda f: (f.location.path, f.location.line or 0))
-        for path, group in groupby(ordered, key=lambda f: f.location.path):
+        by_path = sorted(report.findings, key=lambda f: f.location.path)
+        groups = [(path, list(group)) for path, group in groupby(by_path, key=lambda f: f.location.path)]
+        # Files by their worst finding (then by path); inside a file, in line order.
+        groups.sort(key=lambda item: (-max(f.severity.rank for f in item[1]), item[0]))
+        for path, group in groups:
             out.append(self._style(path, underline=True))
-            for finding in sorted(group, key=lambda f: (f.location.line or 0, -f.severity.rank)):
+            for finding in sorted(group, key=lambda f: (f.location.line or 0, -f.severity.rank, f.rule_id)):
                 out.extend(self._finding(finding))
             out.append("")
         for note in report.notes:

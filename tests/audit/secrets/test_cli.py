@@ -106,12 +106,13 @@ def test_binary_and_oversized_files_are_skipped(tmp_path: Path) -> None:
     root = tmp_path / "r"
     root.mkdir()
     token = fakes.github_token()
-    (root / "blob.dat").write_bytes(b"\0\x01" + token.encode())
+    (root / "blob.dat").write_bytes(bytes(range(32)) * 8 + token.encode())  # binary: mostly control bytes
     (root / "big.txt").write_text(f"t = '{token}'\n" + "x" * 5000)
     run = audit("--format", "json", "--max-file-size", "1000", str(root), cache=tmp_path / "c")
     report = json.loads(run.stdout)
     assert report["findings"] == []
     assert any("big.txt: skipped" in note for note in report["notes"])
+    assert any("blob.dat: skipped, binary content" in note for note in report["notes"])
 
 
 def test_a_single_file_can_be_scanned(service: tuple[Path, list[str]], tmp_path: Path) -> None:

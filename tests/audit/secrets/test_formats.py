@@ -36,7 +36,7 @@ def _cases() -> list[tuple[str, str, str]]:
         (
             "k8s/secret.yaml",
             f"apiVersion: v1\nkind: Secret\nstringData:\n  api-token: {fakes.body(32)}\n",
-            "generic-token",
+            "kubernetes-secret-data",
         ),
         (
             ".aws/credentials",

@@ -1,7 +1,8 @@
-"""Whole files from git for ``--staged`` and ``--history`` scans, which hand scanners only added lines.
+"""Whole files from git for ``--staged`` and ``--history`` scans, whose sources are only added lines.
 
-Dockerfiles and Terraform need the whole file to be parsed (a USER or an encryption block may
-sit on an unchanged line), so the IaC scanners read the staged or committed version in full.
+Code and IaC scanners need the whole file to parse it (an added line alone is rarely valid
+Python; a USER or an encryption block may sit on an unchanged line), so the runner reads the
+staged or committed version in full and keeps the findings on the added lines.
 """
 
 from __future__ import annotations

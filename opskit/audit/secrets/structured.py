@@ -1,0 +1,83 @@
+"""Secrets that a document's structure, not a token's shape, identifies: every value under
+``data:``/``stringData:`` of a Kubernetes ``kind: Secret`` is a credential whatever it looks like.
+
+Each extractor is a pure function over the whole text, linear in its size (one pass over its
+lines), yielding the value's span and the secret itself (decoded when the format encodes it).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+_KIND_SECRET = re.compile(r"""(?m)^kind:[ \t]*["']?Secret["']?[ \t]*(?:#.*)?$""")
+_DOCUMENT = re.compile(r"(?m)^---[ \t]*$")
+_LINE = re.compile(r"(?m)^([ \t]*)(?:([\w.-]{1,253}):[ \t]*(.*?))?[ \t]*\r?$")
+# Keys in a Secret whose values are public or names, not credentials.
+_PUBLIC_KEY = re.compile(r"(?i)(?:^|[._-])(?:crt|cert|certificate|ca|pub|pem-chain|user(?:name)?|host|port|url|"
+                         r"database|db|namespace|region|email)$")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    start: int
+    end: int
+    secret: str
+    key: str
+    encoding: str | None = None
+
+
+def _value(raw: str) -> str:
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
+        return raw[1:-1]
+    return raw
+
+
+def _decoded(value: str) -> str | None:
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+
+
+def kubernetes_secret_values(text: str) -> Iterator[Extracted]:
+    """Values of ``data`` (base64) and ``stringData`` maps in YAML documents of kind Secret."""
+    separators = list(_DOCUMENT.finditer(text))
+    starts = [0, *(m.end() for m in separators)]
+    ends = [*(m.start() for m in separators), len(text)]
+    for start, end in zip(starts, ends, strict=True):
+        document = text[start:end]
+        if _KIND_SECRET.search(document):
+            yield from _secret_document(document, start)
+
+
+def _secret_document(document: str, base: int) -> Iterator[Extracted]:
+    section: str | None = None
+    section_indent = entry_indent = -1
+    for line in _LINE.finditer(document):
+        indent, key, raw = len(line.group(1)), line.group(2), line.group(3) or ""
+        if key is None:
+            continue
+        if section is None or indent <= section_indent:
+            section, section_indent, entry_indent = None, -1, -1
+            if key in ("data", "stringData") and not raw:
+                section, section_indent = key, indent
+            continue
+        if entry_indent < 0:
+            entry_indent = indent
+        value = _value(raw)
+        if indent != entry_indent or not value or value[0] in "|>" or _PUBLIC_KEY.search(key):
+            continue
+        start = base + line.start(3) + (1 if value != raw else 0)
+        if section == "data":
+            decoded = _decoded(value)
+            if decoded is not None:
+                yield Extracted(start, start + len(value), decoded, key, "base64")
+        else:
+            yield Extracted(start, start + len(value), value, key)
+
+
+EXTRACTORS: dict[str, Callable[[str], Iterator[Extracted]]] = {"kubernetes-secret": kubernetes_secret_values}

@@ -1,0 +1,1 @@
+"""Alertmanager health for ``opskit monitor check --alertmanager URL``."""

@@ -1,0 +1,53 @@
+"""promql/counter-raw: a counter's raw value only grows and resets; alert on its rate or increase."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opskit.monitor.lint.checks.naming import confidence, metric_kind, source
+from opskit.monitor.lint.interface import Check, ParsedRule, Problem, Settings
+from opskit.monitor.lint.promql import Aggregate, Call, Selector, ancestors
+
+COUNTER_SAFE_CALLS = frozenset(
+    {"rate", "irate", "increase", "resets", "changes", "absent", "absent_over_time", "present_over_time",
+     "timestamp", "count_over_time", "last_over_time"}
+)
+COUNTER_SAFE_AGGREGATIONS = frozenset({"count", "group", "count_values"})
+
+
+class CounterWithoutRate(Check):
+    id = "promql/counter-raw"
+    title = "counter used without rate() or increase()"
+    bad = (
+        "- alert: A\n  expr: http_requests_total{code=\"500\"} > 100\n",
+        "- record: job:errors:sum\n  expr: sum by (job) (errors_total)\n",
+    )
+    good = (
+        "- alert: A\n  expr: increase(http_requests_total{code=\"500\"}[10m]) > 100\n",
+        "- alert: A\n  expr: absent(errors_total{job=\"x\"})\n",
+        "- record: job:targets:count\n  expr: count by (job) (scrapes_total)\n",
+    )
+
+    def run(self, parsed: ParsedRule, settings: Settings) -> Iterator[Problem]:
+        if parsed.expr is None:
+            return
+        chains = ancestors(parsed.expr)
+        for node in parsed.expr.walk():
+            if not isinstance(node, Selector) or node.range is not None:
+                continue
+            if metric_kind(node.name, settings) != "counter":
+                continue
+            safe = any(
+                (isinstance(up, Call) and up.func in COUNTER_SAFE_CALLS)
+                or (isinstance(up, Aggregate) and up.op in COUNTER_SAFE_AGGREGATIONS)
+                for up in chains[id(node)]
+            )
+            if not safe:
+                yield self.problem(
+                    parsed,
+                    f"{node.name} is a counter ({source(node.name, settings)}) used without rate() or increase(): "
+                    f"its value only grows and drops on restarts",
+                    node.span,
+                    confidence=confidence(node.name, settings),
+                    metric=node.name,
+                )

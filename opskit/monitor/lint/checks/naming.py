@@ -1,0 +1,41 @@
+"""What a metric is, from server metadata when we have it, else from Prometheus naming conventions."""
+
+from __future__ import annotations
+
+from opskit.core.findings import Confidence
+from opskit.monitor.lint.interface import Settings
+
+COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
+
+
+def metric_kind(name: str | None, settings: Settings) -> str:
+    """``counter``, ``gauge`` or ``unknown`` (recorded series ``a:b:c`` and nameless selectors)."""
+    if not name:
+        return "unknown"
+    known = settings.metric_types.get(name)
+    if known is None and name.endswith(("_count", "_sum", "_bucket")):
+        known = settings.metric_types.get(name.rsplit("_", 1)[0])
+    if known in ("counter", "histogram", "summary", "gaugehistogram"):
+        return "counter" if known == "counter" or name.endswith(COUNTER_SUFFIXES) else "gauge"
+    if known in ("gauge", "info", "stateset"):
+        return "gauge"
+    if known is not None:  # untyped or unknown: the exporter does not say, so neither do we
+        return "unknown"
+    if ":" in name:
+        return "unknown"
+    return "counter" if name.endswith(COUNTER_SUFFIXES) else "gauge"
+
+
+def known(name: str | None, settings: Settings) -> bool:
+    """True when the server's metadata, not the naming convention, says what the metric is."""
+    return bool(name) and (name in settings.metric_types or str(name).rsplit("_", 1)[0] in settings.metric_types)
+
+
+def source(name: str | None, settings: Settings) -> str:
+    """How we know: for messages."""
+    return "by its metadata" if known(name, settings) else "by its name"
+
+
+def confidence(name: str | None, settings: Settings) -> Confidence:
+    """Metadata is certain; a name only follows a convention some exporters break."""
+    return Confidence.HIGH if known(name, settings) else Confidence.MEDIUM

@@ -1,0 +1,41 @@
+"""promql/rate-on-gauge: rate(), irate(), increase() and resets() only make sense on counters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opskit.monitor.lint.checks.naming import confidence, metric_kind, source
+from opskit.monitor.lint.interface import Check, ParsedRule, Problem, Settings
+from opskit.monitor.lint.promql import COUNTER_FUNCTIONS, Call, Selector
+
+
+class RateOnGauge(Check):
+    id = "promql/rate-on-gauge"
+    title = "rate() over a metric that is not a counter"
+    bad = (
+        "- alert: A\n  expr: rate(node_memory_free_bytes[5m]) > 0\n",
+        "- record: job:queue:increase1h\n  expr: sum(increase(queue_depth{job=\"q\"}[1h]))\n",
+    )
+    good = (
+        "- alert: A\n  expr: rate(http_requests_total[5m]) > 0\n",
+        "- record: a:b:rate5m\n  expr: rate(request_duration_seconds_bucket[5m])\n",
+        "- alert: A\n  expr: deriv(queue_depth[10m]) > 0\n",
+    )
+
+    def run(self, parsed: ParsedRule, settings: Settings) -> Iterator[Problem]:
+        if parsed.expr is None:
+            return
+        for node in parsed.expr.walk():
+            if not (isinstance(node, Call) and node.func in COUNTER_FUNCTIONS and node.args):
+                continue
+            arg = node.args[0]
+            if isinstance(arg, Selector) and metric_kind(arg.name, settings) == "gauge":
+                how = source(arg.name, settings)
+                yield self.problem(
+                    parsed,
+                    f"{node.func}() over {arg.name}, which is not a counter ({how}); "
+                    f"use deriv() or delta() for gauges, changes() to count flips",
+                    node.span,
+                    confidence=confidence(arg.name, settings),
+                    metric=arg.name,
+                )

@@ -1,0 +1,80 @@
+"""Linear time on any input, proven by counting work rather than timing it."""
+
+from __future__ import annotations
+
+import re._constants as sre_constants
+import re._parser as sre_parser
+from typing import Any
+
+import pytest
+
+from opskit.audit.secrets.detector import KeywordDetector, Work
+from opskit.audit.secrets.rules import default_ruleset
+
+RULESET = default_ruleset()
+DETECTOR = KeywordDetector(RULESET)
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
+
+
+def _children(op: Any, arg: Any) -> list[Any]:
+    """The sub-patterns of one parsed regex node."""
+    if op in _REPEATS:
+        return [arg[2]]
+    if op is sre_constants.SUBPATTERN:
+        return [arg[-1]]
+    if op is sre_constants.BRANCH:
+        return list(arg[1])
+    if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+        return [arg[1]]
+    return [arg] if op is sre_constants.ATOMIC_GROUP else []
+
+
+def _unbounded(parsed: Any) -> bool:
+    """Whether a parsed regex repeats anything without an upper bound (work per attempt unbounded)."""
+    return any(
+        (op in _REPEATS and arg[1] == sre_constants.MAXREPEAT) or any(_unbounded(c) for c in _children(op, arg))
+        for op, arg in parsed
+    )
+
+
+def test_the_bound_check_catches_unbounded_repetition() -> None:
+    assert _unbounded(sre_parser.parse(r"curl[^\n]*?-u"))
+    assert _unbounded(sre_parser.parse(r"(?:a|b(?=c+))"))
+    assert not _unbounded(sre_parser.parse(r"curl[^\n]{0,400}?-u(?:x{1,3})?"))
+
+
+@pytest.mark.parametrize("rule", RULESET.rules, ids=lambda rule: rule.id)
+def test_every_rule_regex_does_bounded_work_per_attempt(rule: Any) -> None:
+    assert not _unbounded(sre_parser.parse(rule.regex.pattern, rule.regex.flags)), rule.id
+
+
+KEYWORD_DENSE = [
+    "password=x token: api_key ghp_ AKIA secret curl -u ",
+    "sessiontoken=",
+    "pwd=",
+    "-----BEGIN RSA PRIVATE KEY-----",
+    "Authorization: Bearer ",
+]
+
+
+@pytest.mark.parametrize("unit", KEYWORD_DENSE)
+def test_a_2mb_keyword_dense_line_costs_work_linear_in_its_size(unit: str) -> None:
+    size = 2_000_000
+    text = unit * (size // len(unit))
+    work = Work()
+    DETECTOR.find(text, "dump.txt", work)
+    # Line bounds are searched once per line, not once per keyword hit (there are ~10^5 hits here).
+    assert work.boundary_chars <= 2 * len(text)
+    # Each rule's windows on the one line merge into one: a regex call per rule that has a hit.
+    assert work.regex_calls <= len(RULESET.rules)
+    assert work.regex_chars <= 40 * len(text)
+
+
+def test_work_grows_linearly_with_the_line() -> None:
+    unit = "token=abc password: secret_key "
+    counts = []
+    for repeat in (10_000, 40_000):
+        work = Work()
+        DETECTOR.find(unit * repeat, "dump.txt", work)
+        counts.append(work.boundary_chars + work.regex_chars)
+    assert counts[1] <= 4 * counts[0] + 1000
