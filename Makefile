@@ -1,4 +1,4 @@
-# opskit: `make demo` to see it work, `make test` to run the whole suite with real services.
+# opskit: `make demo` to see all four jobs work (audit, db, deploy with rollback, monitor), `make test` to run the whole suite with real services.
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 OPSKIT  := $(VENV)/bin/opskit
@@ -14,12 +14,15 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev,bench]'
 	touch $@
 
-demo: venv
-	@echo "== opskit audit examples/sample-service (secrets, code, IaC, vulnerable deps from examples/osv)"
-	$(OPSKIT) audit examples/sample-service --no-cache
-	@echo
-	@echo "== opskit db suggest-indexes (offline, from a bundled log and schema)"
-	$(OPSKIT) db suggest-indexes examples/db/postgresql.log --schema examples/db/schema.sql
+# The demo needs only the tool itself: no dev or bench extras.
+$(VENV)/.runtime: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+demo: $(VENV)/.runtime
+	$(PY) scripts/demo.py $(OPSKIT)
 
 test: venv
 	PYTHON=$(PY) scripts/services.sh up

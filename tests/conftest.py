@@ -25,6 +25,7 @@ MARKERS = {
     "docker": "needs the real Docker engine and local registry",
     "terraform": "needs terraform with the local AWS provider mirror",
     "aws": "needs the moto AWS emulator",
+    "mariadb": "needs the real MariaDB server (MySQL dialect)",
 }
 
 
@@ -128,3 +129,9 @@ def terraform_env(service_pool: ServicePool) -> dict[str, str]:
 def aws_endpoint(service_pool: ServicePool) -> str:
     """``http://127.0.0.1:55500``: moto's endpoint for every AWS service (any credentials work)."""
     return service_pool.get("moto")["aws_endpoint"]
+
+
+@pytest.fixture(scope="session")
+def mariadb(service_pool: ServicePool) -> dict[str, str]:
+    """MariaDB facts: host, port (55306), user, password, database; talk to it with the mariadb client."""
+    return service_pool.get("mariadb")

@@ -127,9 +127,8 @@ def _deps_pass(request: AuditRequest, scanner: Scanner, settings: ScanSettings, 
     from opskit.audit.deps.discovery import manifest_sources
 
     items, notes = manifest_sources(Path(request.target), request.selection, scanner.wants)
-    salt = getattr(scanner, "cache_salt", None)
-    cache = ResultCache(request.cache_dir or default_cache_dir(), settings.root, salt=f"{settings!r}\0{salt}")
-    cached = use_cache and salt is not None
+    cache = ResultCache(request.cache_dir or default_cache_dir(), settings.root, salt=f"{settings!r}\0deps")
+    cached = use_cache and not getattr(scanner, "online", True)
     outcome = run_scanners(items, [scanner], cache.load() if cached else {}, jobs=request.jobs)
     if cached:
         cache.save(outcome.cache)

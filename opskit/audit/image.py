@@ -12,6 +12,7 @@ import json
 import tarfile
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from opskit.audit.content import SAMPLE_BYTES, binary_reason, to_text
@@ -58,19 +59,69 @@ def _json_member(outer: tarfile.TarFile, name: str) -> Any:
     return json.load(member)
 
 
+def _member_path(member: tarfile.TarInfo) -> str:
+    return member.name.removeprefix("./").lstrip("/")
+
+
+@dataclass
+class _Changes:
+    """What the layers above one layer do to its files: overwrite, delete (whiteouts), hide (opaque dirs)."""
+
+    written: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+    opaque: set[str] = field(default_factory=set)
+
+    def add_layer(self, layer: tarfile.TarFile) -> None:
+        for member in layer:
+            path = _member_path(member)
+            folder, _, base = path.rpartition("/")
+            if base == ".wh..wh..opq":
+                self.opaque.add(folder)
+            elif base.startswith(".wh."):
+                self.removed.add(f"{folder}/{base[4:]}" if folder else base[4:])
+            elif not member.isdir():
+                self.written.add(path)
+
+    def shadows(self, path: str) -> bool:
+        """Whether ``path`` of a lower layer is not in the final image (its bytes still ship)."""
+        if path in self.written:
+            return True
+        parts = path.split("/")
+        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+        return any(p in self.removed for p in prefixes) or any(p in self.opaque for p in ["", *prefixes[:-1]])
+
+
+def _shadowing(outer: tarfile.TarFile, layers: list[tuple[str, str]]) -> list[_Changes]:
+    """For each layer, the changes made by the layers above it (one pass over member headers)."""
+    above: list[_Changes] = [_Changes() for _ in layers]
+    for index in range(len(layers) - 1, 0, -1):
+        changes = above[index - 1]
+        changes.written |= above[index].written
+        changes.removed |= above[index].removed
+        changes.opaque |= above[index].opaque
+        layer_file = outer.extractfile(layers[index][0])
+        if layer_file is not None:
+            with tarfile.open(fileobj=layer_file, mode="r:*") as layer:
+                changes.add_layer(layer)
+    return above
+
+
 def iter_layer_files(
     archive: IO[bytes], name: str, keep: Callable[[str], bool], max_size: int,
 ) -> Iterator[tuple[SourceFile | None, str | None]]:
-    """(source, note) for every kept regular text file of every layer."""
+    """(source, note) for every kept regular text file of every layer. A file that a later layer
+    overwrites or deletes carries ``origin["removed_later"]``: its bytes ship, but it is not installed."""
     with tarfile.open(fileobj=archive, mode="r:*") as outer:
-        for layer_name, layer_id in _layers(outer):
+        layers = _layers(outer)
+        above = _shadowing(outer, layers)
+        for (layer_name, layer_id), changes in zip(layers, above, strict=True):
             layer_file = outer.extractfile(layer_name)
             if layer_file is None:
                 continue
             origin = {"image": name, "layer": layer_id}
             with tarfile.open(fileobj=layer_file, mode="r:*") as layer:
                 for member in layer:
-                    path = member.name.lstrip("./")
+                    path = _member_path(member)
                     if not member.isfile() or path.rsplit("/", 1)[-1].startswith(".wh.") or not keep(path):
                         continue
                     if member.size > max_size:
@@ -80,7 +131,8 @@ def iter_layer_files(
                     handle = layer.extractfile(member)
                     data = handle.read() if handle is not None else b""
                     if binary_reason(data[:SAMPLE_BYTES]) is None:
-                        yield SourceFile(path=path, text=to_text(data), origin=origin), None
+                        where = {**origin, "removed_later": "yes"} if changes.shadows(path) else origin
+                        yield SourceFile(path=path, text=to_text(data), origin=where), None
 
 
 def image_sources(name: str, selection: FileFilter, also: Callable[[str], bool]) -> tuple[list[SourceFile], list[str]]:

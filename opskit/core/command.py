@@ -48,8 +48,15 @@ class Output:
         return self.fmt == "text" and not self.quiet and interactive()
 
     def info(self, message: str) -> None:
-        """A status line on stderr for a person: hidden by -q, in CI and for JSON or SARIF."""
+        """A status line on stderr for a person ("N distinct statements"): hidden by -q, in CI and
+        for JSON or SARIF."""
         if not self.quiet and self.fmt == "text" and not in_ci():
+            click.echo(mask_dsn(message), err=True)
+
+    def log(self, message: str) -> None:
+        """A line of a long job's log (a deploy's build, plan and verify; gate rounds), which CI
+        keeps: hidden by -q, and when JSON or SARIF goes to stdout without ``-o``."""
+        if not self.quiet and (self.fmt == "text" or self.path is not None):
             click.echo(mask_dsn(message), err=True)
 
     def detail(self, message: str) -> None:

@@ -22,12 +22,16 @@ from opskit.db.interface import (
     Rejection,
     Schema,
     SortKey,
+    TableInfo,
+    quote_ident,
 )
 from opskit.db.schema import normalize_expr
 
 MAX_KEYS = 4
 MAX_INCLUDE = 3
 _EQUALITY = (PredicateKind.EQ, PredicateKind.IN)
+_RANGES = (PredicateKind.RANGE, PredicateKind.PREFIX)
+_GIN = (PredicateKind.PATTERN, PredicateKind.CONTAINS)
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,10 @@ class TableNeeds:
     selected: tuple[str, ...]
     select_star: bool
     limit: bool
+    disjuncts: tuple[tuple[IndexKey, ...], ...] = ()  # per OR branch: its keys, for a BitmapOr
+    nulls: tuple[IndexKey, ...] = ()  # columns tested IS [NOT] NULL (btree indexes NULLs)
+    rare: tuple[tuple[str, str], ...] = ()  # (column, "col = 'value'") for a rare value of a skewed column
+    gin: tuple[IndexKey, ...] = ()  # jsonb/array containment, LIKE '%infix%' and ILIKE (pg_trgm)
 
 
 def resolve(shape: QueryShape, schema: Schema) -> QueryShape:
@@ -76,11 +84,18 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
     the sort order an index can deliver.
     """
     out = []
+    c_collation = schema is not None and schema.collation in ("C", "POSIX")
     for table in shape.tables:
-        distinct = schema.tables[table].n_distinct if schema and table in schema.tables else {}
-        mine: list[Predicate] = [p for p in shape.predicates if p.column.table == table]
+        info = schema.tables.get(table) if schema else None
+        distinct = info.n_distinct if info is not None else {}
+        ours = [p for p in shape.predicates if p.column.table == table]
+        mine: list[Predicate] = [p for p in ours if not p.group]
         equality = [p for p in mine if p.kind in _EQUALITY and p.constant is None]
         equality.sort(key=lambda p: (p.kind != PredicateKind.EQ, -distinct.get(p.column.expr, 0.0)))
+        branches: dict[int, list[Predicate]] = {}
+        for p in ours:
+            if p.group and p.kind in (*_EQUALITY, *_RANGES):
+                branches.setdefault(p.group, []).append(p)
         join_cols = [a if a.table == table else b for a, b in shape.joins if table in (a.table, b.table)]
         order = shape.order_by or tuple(SortKey(c) for c in shape.group_by)
         sort = [k for k in order if k.column.table == table]
@@ -88,16 +103,62 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
             TableNeeds(
                 table=table,
                 equality=tuple(dict.fromkeys(_key(p.column) for p in equality)),
-                ranges=tuple(dict.fromkeys(_key(p.column) for p in mine if p.kind == PredicateKind.RANGE)),
+                ranges=tuple(dict.fromkeys(_key_for(p, c_collation) for p in mine if p.kind in _RANGES)),
                 joins=tuple(dict.fromkeys(_key(c) for c in join_cols)),
                 sort=tuple(_key(k.column, k.descending) for k in sort) if len(sort) == len(order) else (),
                 constants=tuple(p.constant for p in mine if p.constant),
                 selected=tuple(dict.fromkeys(c.expr for c in shape.selected if c.table == table)),
                 select_star=shape.select_star,
                 limit=shape.limit,
+                nulls=tuple(
+                    dict.fromkeys(
+                        _key(p.column) for p in mine if p.kind in (PredicateKind.IS_NULL, PredicateKind.IS_NOT_NULL)
+                    )
+                ),
+                rare=tuple(dict.fromkeys(rare for p in equality if (rare := _rare(p, info)))),
+                gin=tuple(dict.fromkeys(_key_for(p, c_collation) for p in mine if p.kind in _GIN)),
+                disjuncts=tuple(
+                    _unique(_key(p.column) for p in sorted(branch, key=lambda p: p.kind not in _EQUALITY))
+                    for _group, branch in sorted(branches.items())
+                ),
             )
         )
     return out
+
+
+def _key_for(p: Predicate, c_collation: bool) -> IndexKey:
+    """The key a predicate wants: LIKE 'prefix%' needs text_pattern_ops unless the collation is C."""
+    if p.kind == PredicateKind.PREFIX and not c_collation:
+        return replace(_key(p.column), opclass="text_pattern_ops")
+    if p.kind == PredicateKind.PATTERN:
+        return replace(_key(p.column), opclass="gin_trgm_ops")
+    return _key(p.column)
+
+
+RARE = 0.1  # a value this rare on a column with few distinct values earns a partial index
+FEW_DISTINCT = 1000
+
+
+def _rare(p: Predicate, info: TableInfo | None) -> tuple[str, str] | None:
+    """``(column, "column = literal")`` when pg_stats says the compared value is rare on a skewed column."""
+    stats = info.stats.get(p.column.expr) if info is not None and not p.column.is_expression else None
+    value = _unquoted(p.literal) if p.kind == PredicateKind.EQ and p.literal else None
+    if stats is None or value is None or not 0 < stats.n_distinct <= FEW_DISTINCT:
+        return None
+    frequency = stats.frequency(value)
+    if frequency is None or frequency > RARE:
+        return None
+    return p.column.expr, f"{quote_ident(p.column.expr)} = {p.literal}"
+
+
+def _unquoted(literal: str) -> str | None:
+    """The value of a SQL literal as pg_stats prints it: ``'pending'`` -> ``pending``, ``42`` -> ``42``."""
+    if literal.startswith("'"):
+        end = literal.find("'", 1)
+        while end > 0 and literal[end + 1 : end + 2] == "'":
+            end = literal.find("'", end + 2)
+        return literal[1:end].replace("''", "'") if end > 0 else None
+    return literal if literal.replace(".", "", 1).lstrip("-").isdigit() else None
 
 
 def _unique(keys: Iterable[IndexKey]) -> tuple[IndexKey, ...]:
@@ -128,13 +189,21 @@ def candidates_for(n: TableNeeds) -> set[IndexCandidate]:
             designs.add(_unique((join, *n.equality, *n.ranges[:1])))
         elif n.sort:
             designs.add(_unique((join, *n.sort)))
+    designs.update(n.disjuncts)
+    if not designs:
+        designs.update((key,) for key in n.nulls)
     designs.discard(())
     out = {IndexCandidate(n.table, keys) for keys in designs}
-    richest = max(designs, key=len, default=None)
+    richest = max(designs, key=lambda keys: (len(keys), [k.sql() for k in keys]), default=None)
     if richest is not None and n.selected and not n.select_star:
         extra = tuple(c for c in n.selected if c not in {k.expr for k in richest})
         if 0 < len(extra) <= MAX_INCLUDE:
             out.add(IndexCandidate(n.table, richest, include=extra))
+    for column, where in n.rare:
+        others = tuple(k for k in n.equality if k.expr != column)
+        keys = _unique((*others, *n.sort)) if n.sort else _unique((*others, *n.ranges[:1]))
+        if keys:
+            out.add(IndexCandidate(n.table, keys, where=where))
     for constant in n.constants:
         column = constant.split(" ", 1)[0].strip('"')
         for keys in designs:
@@ -159,17 +228,35 @@ def covering_index(candidate: IndexCandidate, existing: Sequence[ExistingIndex])
     return None
 
 
-def generate(
-    shapes: Mapping[str, QueryShape], schema: Schema
-) -> tuple[dict[IndexCandidate, set[str]], list[Rejection]]:
+@dataclass(frozen=True)
+class Candidates:
+    """What to price: each candidate with the queries that asked for it, the OR bundles, the dropped."""
+
+    wanted: dict[IndexCandidate, set[str]]
+    rejected: list[Rejection]
+    bundles: list[tuple[IndexCandidate, ...]]  # indexes an OR needs together (a BitmapOr)
+    advisory: dict[IndexCandidate, set[str]]  # GIN indexes: HypoPG cannot price them
+    ordered: set[IndexCandidate]  # deliver a LIMIT query's ORDER BY: robust whatever the skew
+
+
+def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
     """Candidates with the fingerprints of the queries that asked for them, and the ones dropped."""
     wanted: dict[IndexCandidate, set[str]] = {}
+    bundles: set[tuple[IndexCandidate, ...]] = set()
+    advisory: dict[IndexCandidate, set[str]] = {}
+    ordered: set[IndexCandidate] = set()
     for fp, shape in shapes.items():
         for n in needs(shape, schema):
             if schema.tables and n.table not in schema.tables:
                 continue
             for candidate in candidates_for(n):
                 wanted.setdefault(candidate, set()).add(fp)
+                if n.limit and n.sort and candidate.keys[-len(n.sort) :] == n.sort[: len(candidate.keys)]:
+                    ordered.add(candidate)
+            for key in n.gin:
+                advisory.setdefault(IndexCandidate(n.table, (key,), method="gin"), set()).add(fp)
+            if len(n.disjuncts) > 1 and all(n.disjuncts):
+                bundles.add(tuple(IndexCandidate(n.table, keys) for keys in n.disjuncts))
     kept: dict[IndexCandidate, set[str]] = {}
     rejected = []
     for candidate, fps in sorted(wanted.items(), key=lambda kv: kv[0].label()):
@@ -180,7 +267,9 @@ def generate(
             rejected.append(Rejection(candidate, f"column not in {candidate.table}"))
         else:
             kept[candidate] = fps
-    return kept, rejected
+    gin = {c: fps for c, fps in sorted(advisory.items(), key=lambda kv: kv[0].label())}
+    bundled = sorted(bundles, key=lambda b: [c.label() for c in b])
+    return Candidates(kept, rejected, bundled, gin, {c for c in ordered if c in kept})
 
 
 def _unknown_columns(candidate: IndexCandidate, schema: Schema) -> bool:

@@ -8,7 +8,7 @@ import click
 
 from opskit.core.command import Output, emit, opskit_command
 from opskit.core.lazy import lazy_module
-from opskit.db.advisor import AdviceRequest
+from opskit.db.interface import WorkloadRequest
 from opskit.db.logs import FORMATS
 from opskit.db.render import IndexReportRenderer
 from opskit.db.select import Budget
@@ -61,10 +61,17 @@ def db() -> None:
 @click.option("--max-size", help="Budget for all new indexes together, e.g. 500MB (validated runs).")
 @click.option(
     "--min-improvement",
-    type=click.FloatRange(0.01, 1.0),
-    default=0.2,
+    type=click.FloatRange(0.0, 1.0),
+    default=0.01,
     show_default=True,
-    help="Share a query's cost must drop to count as served.",
+    help="Share of the workload's remaining time (with the indexes already chosen) a next index must save.",
+)
+@click.option(
+    "--max-regression",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.1,
+    show_default=True,
+    help="How much dearer one query may get when the workload as a whole gains (each is listed).",
 )
 @click.option("--create", is_flag=True, help="Build the chosen indexes (CONCURRENTLY) on --dsn.")
 @click.option(
@@ -90,6 +97,7 @@ def suggest_indexes(
     max_indexes: int,
     max_size: str | None,
     min_improvement: float,
+    max_regression: float,
     create: bool,
     lock_timeout: int,
     jobs: int | None,
@@ -107,23 +115,26 @@ def suggest_indexes(
       opskit db suggest-indexes postgresql-*.log.gz --dsn postgresql://dba@db1/shop -v
       opskit db suggest-indexes --dsn "$DSN" --from-pg-stat-statements --max-indexes 3 --create
     """
-    request = AdviceRequest(
-        logs=logs,
+    request = api.AdviceRequest(
+        workload=WorkloadRequest(
+            logs=logs,
+            input_format=input_format,
+            log_prefix=log_prefix,
+            from_pg_stat_statements=from_pg_stat_statements,
+            min_calls=min_calls,
+            min_time_ms=min_time,
+            jobs=jobs,
+        ),
         dsn=dsn,
         schema_path=schema,
-        input_format=input_format,
-        log_prefix=log_prefix,
-        from_pg_stat_statements=from_pg_stat_statements,
-        min_calls=min_calls,
-        min_time_ms=min_time,
         budget=Budget(
             max_indexes=max_indexes,
             max_size=parse_size(max_size) if max_size else None,
             min_improvement=min_improvement,
+            regression_tolerance=max_regression,
         ),
         create=create,
         lock_timeout_ms=lock_timeout,
-        jobs=jobs,
     )
     return emit(api.suggest_indexes(request, out), out, text_renderer=IndexReportRenderer)
 

@@ -30,6 +30,19 @@ class QueryStats:
 
 
 @dataclass(frozen=True)
+class WorkloadRequest:
+    """Where the workload comes from and which statements count."""
+
+    logs: tuple[str, ...] = ()
+    input_format: str | None = None
+    log_prefix: str | None = None
+    from_pg_stat_statements: bool = False
+    min_calls: int = 1
+    min_time_ms: float = 0.0
+    jobs: int | None = None
+
+
+@dataclass(frozen=True)
 class LogSource:
     """A log to read: a path ("-" for stdin), how it is compressed and its display name."""
 
@@ -38,6 +51,7 @@ class LogSource:
     compression: str | None = None  # "gzip", "bz2", "xz" or None
     data: bytes | None = field(default=None, repr=False)  # stdin, read once
     on_read: Callable[[int], None] | None = field(default=None, repr=False, compare=False)  # progress, bytes
+    on_damage: Callable[[int, int], None] | None = field(default=None, repr=False, compare=False)  # skipped bytes
 
 
 class StatementSink(Protocol):
@@ -64,12 +78,36 @@ class LogReader(ABC):
         """Read the whole log into ``sink``; malformed input raises InputError naming file:line."""
 
 
+class UnparseableQuery(ValueError):
+    """A statement the SQL grammar does not accept (or too deep or big to read safely)."""
+
+
+class NotIndexable(ValueError):
+    """A statement no index can serve: utility commands (BEGIN, SET, VACUUM, DDL) or no table."""
+
+
+class Catalog(Protocol):
+    """What understanding a statement needs from the schema: names, columns, view definitions."""
+
+    def qualify(self, schema: str | None, name: str) -> str:
+        """``schema.table`` for a name as written, following the search path for a bare one."""
+
+    def columns(self, table: str) -> tuple[str, ...]:
+        """The table's columns, or ``()`` when unknown."""
+
+    def view(self, name: str) -> str | None:
+        """The SELECT behind view ``schema.view``, or None when it is not a view."""
+
+
 class PredicateKind(StrEnum):
     EQ = "eq"
     IN = "in"
     RANGE = "range"
     IS_NULL = "is null"
     IS_NOT_NULL = "is not null"
+    PREFIX = "like prefix"  # LIKE 'abc%': a btree with text_pattern_ops under a non-C collation
+    PATTERN = "pattern"  # LIKE '%abc%', ILIKE: pg_trgm GIN
+    CONTAINS = "contains"  # jsonb @>, ?, array && and @>: GIN
 
 
 @dataclass(frozen=True)
@@ -89,6 +127,8 @@ class Predicate:
     column: ColumnRef
     kind: PredicateKind
     constant: str | None = None  # the predicate text when it compares to a constant in the SQL itself
+    group: int = 0  # 0: a conjunct of the WHERE; n > 0: part of the n-th disjunct of an OR
+    literal: str | None = None  # the literal compared to, for equality (a partial index's value)
 
 
 @dataclass(frozen=True)
@@ -111,6 +151,7 @@ class QueryShape:
     select_star: bool = False
     limit: bool = False
     written_table: str | None = None  # the table an INSERT/UPDATE/DELETE changes
+    params: tuple[tuple[int, ColumnRef], ...] = ()  # $n compared to a column, for representative values
 
 
 @dataclass(frozen=True)
@@ -118,9 +159,12 @@ class IndexKey:
     expr: str
     descending: bool = False
     is_expression: bool = False
+    opclass: str | None = None  # text_pattern_ops for LIKE 'prefix%', gin_trgm_ops for infix patterns
 
     def sql(self) -> str:
         body = f"({self.expr})" if self.is_expression else quote_ident(self.expr)
+        if self.opclass:
+            body += f" {self.opclass}"
         return f"{body} DESC" if self.descending else body
 
 
@@ -145,6 +189,7 @@ class IndexCandidate:
     keys: tuple[IndexKey, ...]
     include: tuple[str, ...] = ()
     where: str | None = None
+    method: str = "btree"  # gin for jsonb/array containment and pg_trgm patterns (HypoPG cannot price it)
 
     @property
     def columns(self) -> list[str]:
@@ -154,6 +199,10 @@ class IndexCandidate:
     def name(self) -> str:
         table = self.table.split(".")[-1]
         parts = [_ident(table), *(_ident(k.expr) for k in self.keys)]
+        if any(k.opclass == "text_pattern_ops" for k in self.keys):
+            parts.append("pattern")
+        if self.method != "btree":
+            parts.append("trgm" if any(k.opclass == "gin_trgm_ops" for k in self.keys) else self.method)
         if self.include:
             parts.append("incl")
         if self.where:
@@ -163,7 +212,8 @@ class IndexCandidate:
     def ddl(self, concurrently: bool = True) -> str:
         keys = ", ".join(k.sql() for k in self.keys)
         text = "CREATE INDEX CONCURRENTLY" if concurrently else "CREATE INDEX"
-        text += f" {self.name} ON {quote_table(self.table)} ({keys})"
+        using = f" USING {self.method}" if self.method != "btree" else ""
+        text += f" {self.name} ON {quote_table(self.table)}{using} ({keys})"
         if self.include:
             text += f" INCLUDE ({', '.join(quote_ident(c) for c in self.include)})"
         if self.where:
@@ -203,6 +253,28 @@ class TableInfo:
     writes: int | None = None  # rows inserted + updated + deleted since stats reset
     reads: int | None = None  # rows read by sequential and index scans since stats reset
     n_distinct: Mapping[str, float] = field(default_factory=dict, hash=False)
+    stats: Mapping[str, ColumnStats] = field(default_factory=dict, hash=False)  # pg_stats per column
+
+
+@dataclass(frozen=True)
+class ColumnStats:
+    """What pg_stats says about one column: enough to size an index and spot a rare value."""
+
+    avg_width: float
+    null_frac: float = 0.0
+    n_distinct: float = 0.0  # absolute
+    common: Mapping[str, float] = field(default_factory=dict, hash=False)  # most common values -> frequency
+    type_name: str = ""  # format_type(), e.g. "bigint", "character varying(255)"
+    typical: str | None = None  # a representative value: the histogram's median, else the most common
+
+    def frequency(self, value: str) -> float | None:
+        """The share of rows equal to ``value`` (from the MCV list, else spread over the rest)."""
+        if value in self.common:
+            return self.common[value]
+        others = self.n_distinct - len(self.common)
+        if not self.common or others <= 0:
+            return None
+        return max(0.0, 1.0 - self.null_frac - sum(self.common.values())) / others
 
 
 @dataclass(frozen=True)
@@ -210,9 +282,35 @@ class Schema:
     tables: Mapping[str, TableInfo]
     indexes: Sequence[ExistingIndex] = ()
     views: Mapping[str, str] = field(default_factory=dict)  # schema.view -> its SELECT
+    collation: str | None = None  # the database's LC_COLLATE (None offline: unknown)
+    extensions: Mapping[str, bool] = field(default_factory=dict)  # available extension -> installed
 
     def indexes_on(self, table: str) -> list[ExistingIndex]:
         return [ix for ix in self.indexes if ix.table == table]
+
+    def qualify(self, schema: str | None, name: str) -> str:
+        if schema is not None:
+            return f"{schema}.{name}"
+        if f"public.{name}" in self.tables or f"public.{name}" in self.views:
+            return f"public.{name}"
+        found = sorted(t for t in [*self.tables, *self.views] if t.split(".", 1)[-1] == name)
+        return found[0] if len(found) == 1 else f"public.{name}"
+
+    def columns(self, table: str) -> tuple[str, ...]:
+        info = self.tables.get(table)
+        return info.columns if info is not None else ()
+
+    def view(self, name: str) -> str | None:
+        return self.views.get(name)
+
+
+@dataclass(frozen=True)
+class Regression:
+    """A query an index makes dearer (within the tolerance), with its planner costs."""
+
+    fingerprint: str
+    cost_before: float
+    cost_after: float
 
 
 @dataclass(frozen=True)
@@ -229,6 +327,7 @@ class Suggestion:
     validated: bool = True
     source: str = ""
     line: int = 0
+    regressions: tuple[Regression, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -247,6 +346,8 @@ class Advice:
     notes: tuple[str, ...] = ()
     validated: bool = False
     tables: Mapping[str, TableInfo] = field(default_factory=dict)  # the catalog's view of them
+    advisory: tuple[Suggestion, ...] = ()  # GIN indexes HypoPG cannot price: listed, not chosen
+    dialect: str = "postgresql"  # or "mysql": the DDL to print
 
 
 class UnpricedCandidate(Exception):

@@ -19,7 +19,7 @@ from psycopg import sql as pgsql
 from opskit.core.errors import ServiceError
 from opskit.core.redact import mask_dsn
 from opskit.db.interface import (
-    CostModel,
+    ColumnStats,
     ExistingIndex,
     IndexCandidate,
     QueryStats,
@@ -34,7 +34,7 @@ _PARAM = re.compile(r"\$\d+\b")
 HYPOPG_SIZE_VERSION = (1, 1, 0)  # hypopg_relation_size() appeared in HypoPG 1.1.0
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
 
@@ -48,7 +48,7 @@ class Database:
             self.conn = psycopg.connect(dsn, autocommit=True, connect_timeout=5, prepare_threshold=None)
             self.conn.execute(f"SET statement_timeout = {int(statement_timeout_ms)}")
         except psycopg.Error as exc:
-            raise ServiceError(f"{self.endpoint}: cannot connect: {mask_dsn(_first_line(exc))}") from None
+            raise ServiceError(f"{self.endpoint}: cannot connect: {mask_dsn(first_line(exc))}") from None
 
     def close(self) -> None:
         self.conn.close()
@@ -63,7 +63,7 @@ class Database:
         try:
             return self.conn.execute(query, params).fetchall()
         except psycopg.Error as exc:
-            raise ServiceError(f"{self.endpoint}: {mask_dsn(_first_line(exc))}") from None
+            raise ServiceError(f"{self.endpoint}: {mask_dsn(first_line(exc))}") from None
 
     # --- catalog ---------------------------------------------------------------------------
 
@@ -86,6 +86,8 @@ class Database:
                    coalesce(s.n_tup_ins + s.n_tup_upd + s.n_tup_del, 0),
                    coalesce(s.seq_tup_read, 0) + coalesce(s.idx_tup_fetch, 0),
                    array(SELECT a.attname FROM pg_attribute a
+                         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
+                   array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
                          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
@@ -96,19 +98,29 @@ class Database:
             + ")",
             names,
         )
+        types = {(r[0], column): kind for r in rows for column, kind in zip(r[5], r[6], strict=True)}
         stats: dict[str, dict[str, float]] = {}
-        for table, column, n_distinct, reltuples in self.fetch(
+        column_stats: dict[str, dict[str, ColumnStats]] = {}
+        for table, column, n_distinct, reltuples, width, null_frac, values, freqs, bounds in self.fetch(
             """
-            SELECT s.schemaname || '.' || s.tablename, s.attname, s.n_distinct, c.reltuples
+            SELECT s.schemaname || '.' || s.tablename, s.attname, s.n_distinct, c.reltuples, s.avg_width,
+                   s.null_frac, s.most_common_vals::text, s.most_common_freqs, s.histogram_bounds::text
             FROM pg_stats s
             JOIN pg_namespace n ON n.nspname = s.schemaname
             JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = n.oid
             WHERE %(wanted)s::text[] IS NULL OR s.schemaname || '.' || s.tablename = ANY(%(wanted)s::text[])
+            ORDER BY 1, 2
             """,
             {"wanted": [r[0] for r in rows] if asked is not None else None},
         ):
             distinct = n_distinct if n_distinct >= 0 else -n_distinct * max(reltuples, 1)
             stats.setdefault(table, {})[column] = float(distinct)
+            common = dict(zip(array_elements(values or "{}"), map(float, freqs or ()), strict=False))
+            histogram = array_elements(bounds or "{}")
+            typical = histogram[len(histogram) // 2] if histogram else next(iter(common), None)
+            column_stats.setdefault(table, {})[column] = ColumnStats(
+                float(width), float(null_frac), distinct, common, types.get((table, column), ""), typical
+            )
         infos = {
             name: TableInfo(
                 name=name,
@@ -118,8 +130,9 @@ class Database:
                 writes=int(writes),
                 reads=int(reads),
                 n_distinct=stats.get(name, {}),
+                stats=column_stats.get(name, {}),
             )
-            for name, reltuples, size, writes, reads, columns in rows
+            for name, reltuples, size, writes, reads, columns, _types in rows
         }
         found = list(infos) if asked is not None else None
         views = self.fetch(
@@ -132,7 +145,17 @@ class Database:
             + ")",
             names,
         )
-        return Schema(tables=infos, indexes=tuple(self.indexes(found)), views=dict(views))
+        collation = self.fetch("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+        extensions = self.fetch(
+            "SELECT name, installed_version IS NOT NULL FROM pg_available_extensions WHERE name = 'pg_trgm'"
+        )
+        return Schema(
+            tables=infos,
+            indexes=tuple(self.indexes(found)),
+            views=dict(views),
+            collation=str(collation[0][0]) if collation else None,
+            extensions={str(name): bool(installed) for name, installed in extensions},
+        )
 
     def indexes(self, tables: Sequence[str] | None = None) -> list[ExistingIndex]:
         """Existing indexes (including partial and expression ones) with size and scan counts."""
@@ -153,6 +176,30 @@ class Database:
             index = parse_index_definition(definition, size_bytes=int(size), scans=int(scans))
             out.append(replace(index, unique=bool(unique), primary=bool(primary)))
         return out
+
+    def distinct_count(self, table: str, columns: Sequence[str], rows: float, sample: int = 30_000) -> float | None:
+        """Distinct combinations of ``columns``, from a repeatable page sample: the larger of
+        ANALYZE's own estimator (Haas and Stokes' Duj1) and Chao's, which holds up better on
+        skewed columns, where Duj1 (and so pg_stats' n_distinct) can be several times too low."""
+        schema, _, name = table.partition(".")
+        percent = min(100.0, max(0.01, 100.0 * sample / max(rows, 1.0)))
+        query = pgsql.SQL(
+            "SELECT coalesce(sum(c), 0), count(*), count(*) FILTER (WHERE c = 1), count(*) FILTER (WHERE c = 2) "
+            "FROM (SELECT count(*) AS c FROM {} TABLESAMPLE SYSTEM ({}) REPEATABLE (10) GROUP BY {}) s"
+        ).format(
+            pgsql.Identifier(schema, name),
+            pgsql.Literal(percent),
+            pgsql.SQL(", ").join(pgsql.Identifier(c) for c in columns),
+        )
+        (total, distinct, once, twice), *_ = self.fetch(query.as_string(self.conn))
+        sampled = float(total)
+        if not sampled:
+            return None
+        if sampled >= rows:
+            return float(distinct)
+        duj1 = sampled * distinct / (sampled - once + once * sampled / rows)
+        chao = distinct + once * once / (2.0 * max(twice, 1))
+        return float(min(max(duj1, chao, distinct), rows))
 
     def stats_reset(self) -> str | None:
         rows = self.fetch("SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()")
@@ -187,30 +234,40 @@ class Database:
         except psycopg.Error as exc:
             raise ServiceError(
                 f"{self.endpoint}: HypoPG is needed for validation and could not be enabled: "
-                f"{mask_dsn(_first_line(exc))}"
+                f"{mask_dsn(first_line(exc))}"
             ) from None
         version = self.fetch("SELECT extversion FROM pg_extension WHERE extname = 'hypopg'")[0][0]
         return tuple(int(p) for p in re.findall(r"\d+", version))
 
-    def explain_cost(self, statement: str) -> float:
-        """The planner's total cost; ``$n`` statements are planned generically via PREPARE."""
+    def explain(self, statement: str, values: Mapping[int, str] | None = None) -> dict[str, Any]:
+        """The planner's plan (the JSON ``Plan`` node) for ``statement``.
+
+        A statement with ``$n`` parameters is prepared and planned for representative values of
+        the parameter types PostgreSQL infers (``typed_values``; ``values`` by $n from pg_stats
+        where the parameter is compared to a column), as a custom plan, never with NULLs:
+        ``LIMIT NULL`` or ``created_at > NULL`` would price a different query.
+        """
         if not _PARAM.search(statement):
-            plan = self.conn.execute(pgsql.SQL("EXPLAIN (FORMAT JSON) ") + pgsql.SQL(statement)).fetchone()
-            return _total_cost(plan)
+            row = self.conn.execute(pgsql.SQL("EXPLAIN (FORMAT JSON) ") + pgsql.SQL(statement)).fetchone()
+            return _plan(row)
         self.conn.execute(pgsql.SQL("PREPARE opskit_stmt AS ") + pgsql.SQL(statement))
-        count = self.conn.execute(
-            "SELECT cardinality(parameter_types) FROM pg_prepared_statements WHERE name = 'opskit_stmt'"
-        ).fetchone()
-        args = ", ".join(["NULL"] * int(count[0] if count else 0))
-        self.conn.execute("SET plan_cache_mode = force_generic_plan")
         try:
-            plan = self.conn.execute(
+            found = self.conn.execute(
+                "SELECT parameter_types::text[] FROM pg_prepared_statements WHERE name = 'opskit_stmt'"
+            ).fetchone()
+            args = ", ".join(typed_values(list(found[0]) if found else [], values or {}))
+            self.conn.execute("SET plan_cache_mode = force_custom_plan")
+            row = self.conn.execute(
                 pgsql.SQL("EXPLAIN (FORMAT JSON) EXECUTE opskit_stmt" + (f"({args})" if args else ""))
             ).fetchone()
         finally:
             self.conn.execute("RESET plan_cache_mode")
             self.conn.execute("DEALLOCATE opskit_stmt")
-        return _total_cost(plan)
+        return _plan(row)
+
+    def explain_cost(self, statement: str) -> float:
+        """The planner's total cost of ``statement``."""
+        return float(self.explain(statement)["Total Cost"])
 
     def hypothetical(self, candidate: IndexCandidate) -> int:
         """Create a hypothetical index; return its oid."""
@@ -239,7 +296,7 @@ class Database:
             self.conn.execute("SET statement_timeout = 0")
             self.conn.execute(pgsql.SQL(ddl))
         except psycopg.Error as exc:
-            reason = mask_dsn(_first_line(exc))
+            reason = mask_dsn(first_line(exc))
             schema = candidate.table.split(".", 1)[0]
             try:
                 invalid = self.conn.execute(
@@ -260,77 +317,55 @@ class Database:
             raise ServiceError(f"{self.endpoint}: {ddl}: {reason}") from None
 
 
-def _total_cost(row: Any) -> float:
+def array_elements(text: str) -> list[str]:
+    """The elements of a one-dimensional array literal as PostgreSQL prints it: ``{a,"b c",NULL}``."""
+    out: list[str] = []
+    current: list[str] = []
+    quoted = escaped = was_quoted = False
+    for ch in text.strip()[1:-1]:
+        if escaped:
+            current.append(ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            quoted, was_quoted = not quoted, True
+        elif ch == "," and not quoted:
+            out.append("".join(current))
+            current, was_quoted = [], False
+        else:
+            current.append(ch)
+    if current or was_quoted or out:
+        out.append("".join(current))
+    return out
+
+
+def _plan(row: Any) -> dict[str, Any]:
     plan = row[0] if row else "[]"
     if isinstance(plan, str):
         plan = json.loads(plan)
-    return float(plan[0]["Plan"]["Total Cost"])
+    return dict(plan[0]["Plan"])
 
 
-class HypoPGCostModel(CostModel):
-    """Planner costs with hypothetical indexes, cached per query and relevant index set."""
+_TYPED = {
+    "integer": "20", "bigint": "20", "smallint": "20", "oid": "20", "numeric": "1", "real": "1",
+    "double precision": "1", "boolean": "true", "interval": "1 day", "date": "today",
+    "timestamp without time zone": "yesterday", "timestamp with time zone": "yesterday",
+    "time without time zone": "12:00", "json": "{}", "jsonb": "{}",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}  # fmt: skip
 
-    def __init__(self, db: Database, tables: Mapping[str, frozenset[str]]) -> None:
-        self.db = db
-        self.tables = tables
-        self.version = db.hypopg_version()
-        self._costs: dict[tuple[str, frozenset[IndexCandidate]], float] = {}
-        self._sizes: dict[IndexCandidate, int | None] = {}
-        self.explains = 0
 
-    def explain_all(self, queries: Sequence[QueryStats]) -> tuple[list[QueryStats], list[tuple[QueryStats, str]]]:
-        """Split queries into those the planner accepts and those it does not (with the reason)."""
-        ok, failed = [], []
-        for q in queries:
-            try:
-                self._costs[(q.fingerprint, frozenset())] = self.db.explain_cost(q.sample)
-                self.explains += 1
-                ok.append(q)
-            except psycopg.Error as exc:
-                failed.append((q, mask_dsn(_first_line(exc))))
-        return ok, failed
-
-    def costs(self, queries: Sequence[QueryStats], config: Sequence[IndexCandidate]) -> dict[str, float]:
-        out: dict[str, float] = {}
-        todo: list[tuple[QueryStats, frozenset[IndexCandidate]]] = []
-        for q in queries:
-            tables = self.tables.get(q.fingerprint, frozenset())
-            relevant = frozenset(c for c in config if c.table in tables)
-            cached = self._costs.get((q.fingerprint, relevant))
-            if cached is None:
-                todo.append((q, relevant))
-            else:
-                out[q.fingerprint] = cached
-        by_config: dict[frozenset[IndexCandidate], list[QueryStats]] = {}
-        for q, relevant in todo:
-            by_config.setdefault(relevant, []).append(q)
-        for relevant, batch in by_config.items():
-            try:
-                for candidate in sorted(relevant, key=lambda c: c.label()):
-                    try:
-                        self.db.hypothetical(candidate)
-                    except psycopg.Error as exc:
-                        raise UnpricedCandidate(f"HypoPG cannot create it: {_first_line(exc)}") from None
-                for q in batch:
-                    cost = self.db.explain_cost(q.sample)
-                    self.explains += 1
-                    self._costs[(q.fingerprint, relevant)] = out[q.fingerprint] = cost
-            except psycopg.Error as exc:
-                raise ServiceError(f"{self.db.endpoint}: EXPLAIN failed: {mask_dsn(_first_line(exc))}") from None
-            finally:
-                self.db.reset_hypothetical()
-        return out
-
-    def size(self, candidate: IndexCandidate) -> int | None:
-        if candidate not in self._sizes:
-            if self.version < HYPOPG_SIZE_VERSION:
-                self._sizes[candidate] = None
-            else:
-                try:
-                    self._sizes[candidate] = self.db.hypothetical_size(self.db.hypothetical(candidate))
-                except psycopg.Error as exc:
-                    raise UnpricedCandidate(f"HypoPG cannot size it: {_first_line(exc)}") from None
-                finally:
-                    self.db.reset_hypothetical()
-        return self._sizes[candidate]
-
+def typed_values(types: list[str], known: Mapping[int, str] | None = None) -> list[str]:
+    """A representative literal per parameter: the column's typical value from pg_stats when the
+    parameter is compared to one, else by type (a small LIMIT, a recent time, a short text)."""
+    out = []
+    for number, name in enumerate(types, 1):
+        base = name.removesuffix("[]")
+        value = (known or {}).get(number) if not name.endswith("[]") else None
+        value = value if value is not None else _TYPED.get(base, "a")
+        if name.endswith("[]"):
+            value = "{" + ",".join([f'"{value}"'] * 3) + "}"
+        value = value.replace("'", "''")
+        out.append(f"'{value}'::{name}" if name != "unknown" else f"'{value}'")
+    return out

@@ -42,6 +42,9 @@ class IndexReportRenderer(TextRenderer):
                 )
                 out.append(self._style(f"      - {fp[:110]}", dim=True))
                 out.append(self._style(f"        {timing}, sample at {q.get('location', '?')}", dim=True))
+            for r in ix.get("regressions", []):
+                out.append(f"    makes dearer (within --max-regression): {r['query'][:90]}")
+                out.append(self._style(f"        cost {r['cost_before']:g} -> {r['cost_after']:g}", dim=True))
             if len(ix["queries"]) > (10 if self.verbose else 3):
                 out.append(self._style(f"      ... {len(ix['queries'])} in all (-v or --format json)", dim=True))
             out.append("")

@@ -1,13 +1,14 @@
-"""Whole-workload index selection: greedy under budgets, weighted by time, with no regressions.
+"""Whole-workload index selection: greedy under budgets, weighted by time, regressions bounded.
 
 Each round tries every remaining candidate together with the indexes already chosen (so index
 interaction is priced in), and picks the one that saves the most workload time net of its write
-cost. A candidate that makes any query's plan more expensive is rejected outright.
+cost. A candidate that makes a query dearer beyond the tolerance is rejected; within it, the
+regression is kept and reported with the index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -15,12 +16,15 @@ from opskit.db.interface import (
     CostModel,
     IndexCandidate,
     QueryStats,
+    Regression,
     Rejection,
     Suggestion,
     UnpricedCandidate,
 )
 
 _EPSILON = 1e-6
+SERVED = 0.1  # a query counts as served by an index when its cost drops by this share
+REPLACE_GAIN = 0.2  # a wider index replaces a chosen one only if it makes a query this much cheaper
 NEARLY_EQUAL = 0.05  # among options within 5% of the best saving, the narrowest index wins
 
 
@@ -28,13 +32,13 @@ NEARLY_EQUAL = 0.05  # among options within 5% of the best saving, the narrowest
 class Budget:
     max_indexes: int = 10
     max_size: int | None = None  # bytes, over all chosen indexes
-    min_improvement: float = 0.2  # a query is served when its cost drops by at least this share
+    min_improvement: float = 0.01  # a next index must save this share of the workload's remaining time
     write_overhead: float = 0.1  # each new index adds this share of a table's write time
-    min_share: float = 0.01  # an index must save at least this share of the workload's time
+    regression_tolerance: float = 0.1  # a query may get this much dearer if the workload gains
 
 
 @dataclass(frozen=True)
-class Workload:
+class Weights:
     """Queries with their weights and the tables each touches, plus write time per table."""
 
     queries: Sequence[QueryStats]
@@ -72,6 +76,7 @@ class _Option:
     served: list[str]
     after: dict[str, float]
     replaces: list[IndexCandidate]  # chosen indexes this one makes redundant
+    regressions: list[Regression]  # queries that get (slightly) dearer
 
     @property
     def net(self) -> float:
@@ -88,69 +93,109 @@ def extends(wider: IndexCandidate, narrower: IndexCandidate) -> bool:
 
 
 def choose(
-    workload: Workload,
+    workload: Weights,
     wanted: Mapping[IndexCandidate, set[str]],
     model: CostModel,
     budget: Budget,
     advance: Callable[[], None] = lambda: None,
+    bundles: Sequence[tuple[IndexCandidate, ...]] = (),
+    ordered: Set[IndexCandidate] = frozenset(),
 ) -> tuple[list[Suggestion], list[Rejection]]:
     """Pick indexes greedily until no candidate pays off or a budget is reached.
 
-    A candidate that extends an index already chosen (more keys or INCLUDE columns) is priced as
-    its replacement, so the result never holds an index the next one makes redundant.
+    Every round prices each remaining candidate (and each bundle: the indexes an OR needs
+    together for a BitmapOr) against the workload as it stands with the indexes already chosen,
+    so a candidate that was useless alone is tried again once its partner exists. A candidate
+    that extends an index already chosen is priced as its replacement.
     """
     queries = list(workload.queries)
     base = model.costs(queries, [])
     current = dict(base)
     chosen: dict[IndexCandidate, Suggestion] = {}
-    rejected: dict[IndexCandidate, str] = {}
+    final: dict[IndexCandidate, str] = {}  # rejections that no later choice can change
+    reasons: dict[IndexCandidate, str] = {}  # the latest reason for the others
     remaining = sorted(wanted, key=lambda c: c.label())
+    groups = [(c,) for c in remaining] + sorted(
+        {b for b in bundles if len(b) > 1 and all(c in wanted for c in b)}, key=lambda b: [c.label() for c in b]
+    )
     total = workload.total_weight
-    while remaining and len(chosen) < budget.max_indexes:
+    while groups and len(chosen) < budget.max_indexes:
         options = []
         used_size = sum(s.size_bytes or 0 for s in chosen.values())
-        for candidate in remaining:
+        for group in groups:
+            if len(chosen) + len(group) > budget.max_indexes or any(c in final for c in group):
+                continue
             advance()
             try:
-                outcome = _price(candidate, workload, model, budget, list(chosen), base, current)
-                size = model.size(candidate) if not isinstance(outcome, str) else None
+                outcome = _price(group, workload, model, budget, list(chosen), base, current)
+                size = _size(model, group) if not isinstance(outcome, str) else None
             except UnpricedCandidate as exc:
-                outcome = str(exc)
+                final[group[0]] = str(exc)
+                continue
             if isinstance(outcome, str):
-                rejected[candidate] = outcome
+                permanent = outcome.startswith("makes a query")
+                for c in group if len(group) == 1 else ():
+                    (final if permanent else reasons)[c] = outcome
                 continue
             freed = sum(chosen[c].size_bytes or 0 for c in outcome.replaces)
             if budget.max_size is not None and size is not None and used_size - freed + size > budget.max_size:
-                rejected[candidate] = f"over --max-size ({used_size - freed + size} > {budget.max_size} bytes)"
+                if len(group) == 1:
+                    reasons[group[0]] = f"over --max-size ({used_size - freed + size} > {budget.max_size} bytes)"
                 continue
-            options.append((outcome, size, candidate))
-        remaining = [c for c in remaining if c not in rejected]
+            options.append((outcome, size, group))
+        groups = [g for g in groups if not any(c in final or c in chosen for c in g)]
         if not options:
             break
         top = max(o[0].net for o in options)
         close = [o for o in options if o[0].net >= (1 - NEARLY_EQUAL) * top]
-        option, size, candidate = min(close, key=lambda o: (_width(o[2]), -o[0].net, o[2].label()))
-        remaining.remove(candidate)
+        # among nearly equal options: one that delivers a LIMIT query's order (a plan that holds
+        # for a hot key too, which the planner's average estimate hides), then the narrowest
+        option, size, group = min(
+            close,
+            key=lambda o: (not any(c in ordered for c in o[2]), sum(_width(c) for c in o[2]), -o[0].net, _labels(o[2])),
+        )
         served, saved = list(option.served), option.saved
         for old in option.replaces:
             previous = chosen.pop(old)
             served, saved = [*previous.queries, *served], saved + previous.saved_ms
-            rejected[old] = f"replaced by {candidate.name}, which serves the same queries and more"
+            final[old] = f"replaced by {group[0].name}, which serves the same queries and more"
         served = list(dict.fromkeys(served))
-        chosen[candidate] = Suggestion(
-            candidate=candidate,
-            queries=tuple(served),
-            saved_ms=round(saved, 3),
-            share=round(saved / total, 4),
-            cost_before=round(sum(base[fp] for fp in served), 2),
-            cost_after=round(sum(option.after.get(fp, current[fp]) for fp in served), 2),
-            size_bytes=size,
-        )
+        for candidate in group:
+            share = saved / len(group)
+            chosen[candidate] = Suggestion(
+                candidate=candidate,
+                queries=tuple(served),
+                saved_ms=round(share, 3),
+                share=round(share / total, 4),
+                cost_before=round(sum(base[fp] for fp in served), 2),
+                cost_after=round(sum(option.after.get(fp, current[fp]) for fp in served), 2),
+                size_bytes=_size(model, (candidate,)),
+                regressions=tuple(option.regressions),
+            )
         current.update(option.after)
-    for candidate in remaining:
-        rejected[candidate] = f"over --max-indexes budget ({budget.max_indexes})"
-    ordered = sorted(chosen.values(), key=lambda s: -s.saved_ms)
-    return ordered, [Rejection(c, reason) for c, reason in sorted(rejected.items(), key=lambda kv: kv[0].label())]
+        groups = [g for g in groups if not any(c in chosen for c in g)]
+    for group in groups:
+        for candidate in group:
+            if candidate not in chosen and candidate not in final:
+                final[candidate] = reasons.get(candidate) or f"over --max-indexes budget ({budget.max_indexes})"
+    for candidate, reason in reasons.items():
+        if candidate not in chosen:
+            final.setdefault(candidate, reason)
+    ranked = sorted(chosen.values(), key=lambda s: (-s.saved_ms, s.candidate.label()))
+    return ranked, [Rejection(c, reason) for c, reason in sorted(final.items(), key=lambda kv: kv[0].label())]
+
+
+def _costed(workload: Weights, base: Mapping[str, float]) -> list[QueryStats]:
+    return [q for q in workload.queries if base[q.fingerprint] > 0]
+
+
+def _labels(group: tuple[IndexCandidate, ...]) -> list[str]:
+    return [c.label() for c in group]
+
+
+def _size(model: CostModel, group: tuple[IndexCandidate, ...]) -> int | None:
+    sizes = [model.size(c) for c in group]
+    return None if None in sizes else sum(s or 0 for s in sizes)
 
 
 def _width(candidate: IndexCandidate) -> int:
@@ -159,43 +204,50 @@ def _width(candidate: IndexCandidate) -> int:
 
 
 def _price(
-    candidate: IndexCandidate,
-    workload: Workload,
+    group: tuple[IndexCandidate, ...],
+    workload: Weights,
     model: CostModel,
     budget: Budget,
     chosen: list[IndexCandidate],
     base: Mapping[str, float],
     current: Mapping[str, float],
 ) -> _Option | str:
-    """What adding ``candidate`` (or swapping it in for a chosen index it extends) saves, or why not."""
-    replaces = [c for c in chosen if extends(candidate, c)]
-    affected = workload.on_table(candidate.table)
-    after = model.costs(affected, [*(c for c in chosen if c not in replaces), candidate])
+    """What adding ``group`` (or swapping it in for chosen indexes it extends) saves, or why not.
+
+    The gain must reach ``min_improvement`` of the workload's time as it stands now; a query may
+    get dearer by at most ``regression_tolerance`` (each such query is listed), never more.
+    """
+    replaces = [c for c in chosen if any(extends(candidate, c) for candidate in group)]
+    affected = list({q.fingerprint: q for t in sorted({c.table for c in group}) for q in workload.on_table(t)}.values())
+    after = model.costs(affected, [*(c for c in chosen if c not in replaces), *group])
+    regressions = []
     for q in affected:
         fp = q.fingerprint
-        if after[fp] > current[fp] * (1 + _EPSILON):
+        if after[fp] > current[fp] * (1 + budget.regression_tolerance) + _EPSILON:
             return f"makes a query more expensive ({current[fp]:.1f} -> {after[fp]:.1f}): {fp[:80]}"
+        if after[fp] > current[fp] * (1 + _EPSILON):
+            regressions.append(Regression(fp, current[fp], after[fp]))
     served = [
         q.fingerprint
         for q in affected
-        if current[q.fingerprint] - after[q.fingerprint] >= budget.min_improvement * current[q.fingerprint] > 0
+        if current[q.fingerprint] - after[q.fingerprint] >= SERVED * current[q.fingerprint] > 0
     ]
+    with_chosen = " with the indexes already chosen" if chosen else ""
     if not served:
-        return f"no query gets {budget.min_improvement:.0%} cheaper" + (
-            " with the indexes already chosen" if chosen else ""
-        )
+        return f"no query gets {SERVED:.0%} cheaper{with_chosen}"
     saved = sum(
         workload.weight(q) * (current[q.fingerprint] - after[q.fingerprint]) / base[q.fingerprint]
         for q in affected
-        if q.fingerprint in served and base[q.fingerprint] > 0
+        if base[q.fingerprint] > 0
     )
     # a replacement keeps the number of indexes the table maintains on writes
-    penalty = 0.0 if replaces else budget.write_overhead * workload.write_ms.get(candidate.table, 0.0)
+    penalty = 0.0 if replaces else sum(budget.write_overhead * workload.write_ms.get(c.table, 0.0) for c in group)
     if saved <= penalty:
-        return f"write cost on {candidate.table} ({penalty:.1f}) exceeds the time saved ({saved:.1f})"
-    if saved - penalty < budget.min_share * workload.total_weight:
-        share = (saved - penalty) / workload.total_weight
-        return f"saves only {share:.1%} of the workload (< {budget.min_share:.0%})" + (
-            " with the indexes already chosen" if chosen else ""
-        )
-    return _Option(saved, penalty, served, after, replaces)
+        return f"write cost on {group[0].table} ({penalty:.1f}) exceeds the time saved ({saved:.1f})"
+    now = sum(workload.weight(q) * current[q.fingerprint] / base[q.fingerprint] for q in _costed(workload, base))
+    if replaces and not any(current[fp] - after[fp] >= REPLACE_GAIN * current[fp] for fp in served):
+        return f"no query gets {REPLACE_GAIN:.0%} cheaper than with the index it would replace"
+    if saved - penalty < budget.min_improvement * now:
+        share = (saved - penalty) / (now or 1.0)
+        return f"saves only {share:.1%} of the workload's remaining time (< {budget.min_improvement:.0%}){with_chosen}"
+    return _Option(saved, penalty, served, after, replaces, regressions)

@@ -1,4 +1,7 @@
-"""Query understanding on top of sqlparse: the only module that imports it.
+"""MySQL/MariaDB statements and SQL script splitting on top of sqlparse: the only module importing it.
+
+PostgreSQL statements are read with PostgreSQL's own grammar (``opskit.db.pgsql``); sqlparse
+stays for the MySQL dialect (backquotes, ``LIMIT a, b``) and for cutting scripts into statements.
 
 sqlparse gives the statement split, tokens and coarse grouping (identifiers, WHERE, parentheses);
 its grouping of predicates is uneven, so predicates are read here from a flat run of atoms per
@@ -16,7 +19,17 @@ import sqlparse
 from sqlparse import sql as S
 from sqlparse import tokens as T
 
-from opskit.db.interface import ColumnRef, Predicate, PredicateKind, QueryShape, SortKey, quote_ident
+from opskit.db.bounds import guard
+from opskit.db.interface import (
+    ColumnRef,
+    NotIndexable,
+    Predicate,
+    PredicateKind,
+    QueryShape,
+    SortKey,
+    UnparseableQuery,
+    quote_ident,
+)
 
 DEFAULT_SCHEMA = "public"
 _RANGE_OPS = {"<", ">", "<=", ">=", "<>"}
@@ -24,12 +37,6 @@ _SPACE = re.compile(r"\s+")
 _LEADING_COMMENTS = re.compile(r"(?:\s*(?:--[^\n]*(?:\n|$)|/\*.*?\*/))*\s*", re.S)
 
 
-class UnparseableQuery(ValueError):
-    """sqlparse could not make sense of a statement."""
-
-
-class NotIndexable(ValueError):
-    """A statement no index can serve: utility commands (BEGIN, SET, VACUUM, DDL) or no table."""
 
 
 _UTILITY = re.compile(
@@ -99,6 +106,7 @@ def understand(sql: str) -> QueryShape:
     """The index-relevant shape of one statement; raises UnparseableQuery or NotIndexable."""
     if _UTILITY.match(sql):
         raise NotIndexable("utility statement")
+    guard(sql)
     try:
         statements = [s for s in sqlparse.parse(sql.strip().rstrip(";")) if s.token_first(skip_cm=True) is not None]
     except Exception as exc:  # sqlparse raises assorted errors on garbage

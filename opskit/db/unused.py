@@ -2,7 +2,8 @@
 
 Unused: never scanned since statistics were reset (unique and primary-key indexes are kept,
 they enforce constraints, and so is an index that makes another one redundant: drop one, not
-both). Duplicate: same table, keys, INCLUDE and predicate as another. Prefix-redundant: its
+both). Duplicate: same table, keys, INCLUDE and predicate as another; of the pair, the one that
+backs a constraint or is used stays. Prefix-redundant: its
 keys are a leading prefix of another index's keys with the same predicate.
 """
 
@@ -36,10 +37,11 @@ def redundant_with(ix: ExistingIndex, others: Sequence[ExistingIndex]) -> tuple[
         if other.name == ix.name or other.table != ix.table or other.where != ix.where:
             continue
         if other.keys == ix.keys and other.include == ix.include:
-            # keep one of a duplicate pair: the constraint-backing one, else the first by name
+            # keep one of a duplicate pair: the constraint-backing one, else the used one, else the first by name
             if ix.unique and not other.unique:
                 continue
-            if (other.unique, other.primary) == (ix.unique, ix.primary) and ix.name < other.name:
+            used, theirs = ix.scans or 0, other.scans or 0
+            if (other.unique, other.primary) == (ix.unique, ix.primary) and (used, other.name) > (theirs, ix.name):
                 continue
             return "duplicate", other
         if not ix.unique and len(other.keys) > len(ix.keys) and other.keys[: len(ix.keys)] == ix.keys:

@@ -56,7 +56,7 @@ def _deployer(target: Target, playbook: Playbook, out: Output) -> Deployer:
         verifier=ServiceVerifier(playbook.http_checks, playbook.gate),
         git_commit=git_commit,
     )
-    return Deployer(playbook, adapters, out.info)
+    return Deployer(playbook, adapters, out.log)
 
 
 def run_deploy(target: Target, options: DeployOptions, out: Output) -> Report:

@@ -46,8 +46,14 @@ class DockerImageBuilder(ImageBuilder):
             client = docker.from_env(timeout=int(self.timeout)).api
             client.ping()
         except _TRANSPORT_ERRORS as exc:
-            raise ServiceError(f"docker engine {host} unreachable: {self._clean(str(exc))}") from None
+            raise ServiceError(
+                f"docker engine {host} unreachable: {self._clean(str(exc))} "
+                "(start the engine, or set DOCKER_HOST to one that runs, e.g. unix:///run/docker.sock)"
+            ) from None
         return client
+
+    def check_ready(self) -> None:
+        self._client()
 
     def _clean(self, text: str) -> str:
         return scrub(text, self.secrets).strip()

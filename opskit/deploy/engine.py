@@ -212,6 +212,8 @@ class Deployer:
         return run.finish(self.paths, "planned", history=False)
 
     def _deploy_locked(self, run: _Run, options: DeployOptions, history: list[dict[str, Any]]) -> dict[str, Any]:
+        if not options.image:
+            self.adapters.builder.check_ready()  # hooks never run for a deploy that cannot build
         try:
             self._hooks("pre_deploy", self.playbook.hooks.pre_deploy, run)
         except HookFailed as exc:

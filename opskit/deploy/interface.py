@@ -201,6 +201,9 @@ class Verification:
 class ImageBuilder(ABC):
     """Builds and pushes an image, streaming progress; returns the registry digest."""
 
+    def check_ready(self) -> None:  # noqa: B027 (a builder without an engine has nothing to check)
+        """Raise ServiceError when the build engine does not answer (checked before any hook runs)."""
+
     @abstractmethod
     def build_and_push(self, spec: ImageSpec, tag: str, labels: Mapping[str, str], log: LineSink) -> BuiltImage: ...
 

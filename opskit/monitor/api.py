@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,7 +94,8 @@ def check(
         am_client = connection.alertmanager(alertmanager)
         am_steps.append(lambda: check_alertmanager(am_client, datetime.now(UTC)))
         if not connection.url:
-            return _run_steps(am_steps, am_client.url, show_progress)
+            only_am = {"prometheus": None, "alertmanager": am_client.url}
+            return _run_steps(am_steps, am_client.url, show_progress, only_am)
     parts = only or PARTS
     checks = load_checks(checks_file) if checks_file and "checks" in parts else []
     client = connection.open()
@@ -104,16 +105,19 @@ def check(
     if inventory:
         steps.append(lambda: check_inventory(client, scope, inventory))
     steps += [functools.partial(run_checks, client, [c]) for c in checks]
-    return _run_steps(steps + am_steps, client.url, show_progress)
+    extra = {"alertmanager": am_client.url} if alertmanager else {}
+    return _run_steps(steps + am_steps, client.url, show_progress, extra)
 
 
-def _run_steps(steps: Sequence[Callable[[], list[CheckResult]]], url: str, show_progress: bool) -> Report:
+def _run_steps(
+    steps: Sequence[Callable[[], list[CheckResult]]], url: str, show_progress: bool, extra: Mapping[str, str | None]
+) -> Report:
     results: list[CheckResult] = []
     with progress("checking Prometheus", total=len(steps), enabled=show_progress) as bar:
         for step in steps:
             results += step()
             bar.advance()
-    return check_report("monitor check", url, results)
+    return check_report("monitor check", url, results, extra)
 
 
 def gate(

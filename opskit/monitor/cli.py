@@ -70,12 +70,13 @@ def connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group()
 def monitor() -> None:
-    """Prometheus health and service SLO checks for on-call and CI, and the deploy gate.
+    """Prometheus and Alertmanager health, service SLO checks, rule linting and the deploy gate.
 
     \b
     Examples:
       opskit monitor check --url http://127.0.0.1:9090 --checks checks.yml
       opskit monitor gate --url http://127.0.0.1:9090 --checks checks.yml --count 10
+      opskit monitor lint rules/ --url http://127.0.0.1:9090
     """
 
 
@@ -108,6 +109,7 @@ def check(
     \b
     Examples:
       opskit monitor check --url http://127.0.0.1:9090
+      opskit monitor check --alertmanager http://127.0.0.1:9093
       opskit monitor check --url https://prom.example.com --token-env PROM_TOKEN \\
           --checks examples/monitor/checks.yml --job 'api-*' --format json
     """
@@ -152,7 +154,7 @@ def gate(
     settings = GateSettings(interval, count, failure_limit, consecutive_error_limit, inconclusive_limit)
 
     def on_round(current: GateRound) -> None:
-        out.info(f"round {current.number}/{count}: {current.status.value}")
+        out.log(f"round {current.number}/{count}: {current.status.value}")
 
     return emit(api.gate(connection, checks, settings, on_round), out, text_renderer=render.CheckTableRenderer)
 

@@ -52,7 +52,9 @@ class CheckTableRenderer(Renderer):
         width = shutil.get_terminal_size((160, 24)).columns if self.color else 160
         buffer = io.StringIO()
         console = Console(file=buffer, width=width, color_system="standard" if self.color else None)
-        console.print(f"Prometheus {report.data.get('prometheus', '')}", style="bold", highlight=False)
+        named = (("prometheus", "Prometheus"), ("alertmanager", "Alertmanager"))
+        servers = [f"{name} {report.data[key]}" for key, name in named if report.data.get(key)]
+        console.print(", ".join(servers) or "Prometheus", style="bold", highlight=False)
         console.print(table)
         if self.verbose:  # -v: what lies behind each non-passing row (every down target, failing rule...)
             for check in checks:

@@ -27,3 +27,16 @@ def test_every_dependency_has_an_upper_bound() -> None:
                                                      for s in Requirement(text).specifier)
     ]
     assert unbounded == []
+
+
+def test_make_demo_installs_only_the_tool() -> None:
+    rules = {}
+    for chunk in (Path(__file__).resolve().parents[2] / "Makefile").read_text().split("\n\n"):
+        head = next((line for line in chunk.splitlines() if not line.startswith("#")), "")
+        if ":" in head:
+            rules[head.split(":", 1)[0].strip()] = chunk
+    demo = rules["demo"]
+    prerequisite = demo.split(":", 1)[1].split("\n", 1)[0].split()[0]
+    install = rules[prerequisite]
+    assert "pip install -q -e ." in install and "[" not in install.split("pip install", 2)[-1]
+    assert "scripts/demo.py" in demo

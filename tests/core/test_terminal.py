@@ -106,3 +106,16 @@ def test_debug_before_or_after_the_subcommand(where: str, tmp_path: Path) -> Non
                             timeout=120)
     assert result.returncode == 2
     assert "Traceback" in result.stderr and result.stderr.rstrip().endswith("no such file or directory")
+
+
+def test_a_jobs_log_stays_in_ci_while_info_lines_go(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from opskit.core.command import Output
+
+    monkeypatch.setenv("CI", "true")
+    Output().info("12 distinct statements")
+    Output().log("plan: 1 to add")
+    Output(fmt="json").log("hidden: json on stdout")
+    Output(fmt="json", path=Path("r.json")).log("gate round 1/3: pass")
+    Output(quiet=True).log("hidden: -q")
+    assert capsys.readouterr().err == "plan: 1 to add\ngate round 1/3: pass\n"

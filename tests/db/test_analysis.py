@@ -5,10 +5,26 @@ from __future__ import annotations
 import pytest
 
 from opskit.db.candidates import candidates_for, covering_index, needs
-from opskit.db.fingerprint import bind_parameters, fingerprint
-from opskit.db.interface import IndexCandidate, IndexKey, PredicateKind
+from opskit.db.interface import (
+    IndexCandidate,
+    IndexKey,
+    NotIndexable,
+    PredicateKind,
+    QueryShape,
+    Schema,
+    TableInfo,
+    UnparseableQuery,
+)
+from opskit.db.normalize import bind_parameters
+from opskit.db.normalize import normalize as fingerprint
+from opskit.db.pgsql import understand as understand_with
 from opskit.db.schema import parse_index_definition
-from opskit.db.sqlparse_adapter import NotIndexable, UnparseableQuery, understand
+
+NO_CATALOG = Schema(tables={})
+
+
+def understand(sql: str, schema: Schema = NO_CATALOG) -> QueryShape:
+    return understand_with(sql, schema)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +66,8 @@ def test_understands_joins_aliases_quotes_ctes_and_predicates() -> None:
     assert ("shop.orders", "total", PredicateKind.RANGE) in kinds
     assert ("public.Customers", "lower(email)", PredicateKind.EQ) in kinds
     assert ("shop.orders", "deleted_at", PredicateKind.IS_NULL) in kinds
-    assert not any(p.column.expr in ("a", "b") for p in shape.predicates)  # OR terms are not indexable
+    branches = {p.column.expr: p.group for p in shape.predicates if p.column.expr in ("a", "b")}
+    assert branches["a"] != branches["b"] and 0 not in branches.values()  # one index per OR branch
     assert {(a.expr, b.expr) for a, b in shape.joins} == {("id", "customer_id")}
     assert [(k.column.expr, k.descending) for k in shape.order_by] == [("created_at", True), ("id", False)]
     assert shape.limit
@@ -136,8 +153,6 @@ def test_existing_index_with_same_leading_columns_covers_a_candidate() -> None:
 
 
 def test_group_by_gives_the_sort_order_and_selective_equality_columns_lead() -> None:
-    from opskit.db.interface import Schema, TableInfo
-
     grouped = ddls("SELECT kind, count(*) FROM events WHERE account_id = 3 GROUP BY kind")
     assert "events_account_id_kind_idx ON public.events (account_id, kind)" in grouped
     schema = Schema(
@@ -152,7 +167,6 @@ def test_group_by_gives_the_sort_order_and_selective_equality_columns_lead() -> 
 
 
 def test_views_from_a_schema_dump_are_seen_through() -> None:
-    from opskit.db.advisor import expand_views
     from opskit.db.schema import parse_schema_dump
 
     schema = parse_schema_dump(
@@ -163,7 +177,7 @@ def test_views_from_a_schema_dump_are_seen_through() -> None:
         "schema.sql",
     )
     assert set(schema.views) == {"public.active_products"}
-    shape = expand_views(understand("SELECT id FROM active_products WHERE category_id = 3"), schema.views)
+    shape = understand("SELECT id FROM active_products WHERE category_id = 3", schema)
     assert shape.tables == ("public.products",)
     found = {(p.column.table, p.column.expr, p.kind) for p in shape.predicates}
     assert found == {
@@ -179,12 +193,13 @@ def test_ddl_quotes_names_that_need_it() -> None:
 
 
 def test_unqualified_names_match_the_one_schema_that_has_them() -> None:
-    from opskit.db.advisor import qualify
+    def known(*names: str) -> Schema:
+        return Schema(tables={n: TableInfo(n, ()) for n in names})
 
-    shape = qualify(understand("SELECT * FROM invoices i WHERE i.customer_id = 1"), ["billing.invoices", "public.x"])
+    shape = understand("SELECT * FROM invoices i WHERE i.customer_id = 1", known("billing.invoices", "public.x"))
     assert shape.tables == ("billing.invoices",)
     assert shape.predicates[0].column.table == "billing.invoices"
-    ambiguous = qualify(understand("SELECT * FROM t WHERE a = 1"), ["s1.t", "s2.t"])
+    ambiguous = understand("SELECT * FROM t WHERE a = 1", known("s1.t", "s2.t"))
     assert ambiguous.tables == ("public.t",)
 
 
@@ -196,3 +211,15 @@ def test_join_using_gives_join_keys_on_both_sides() -> None:
     assert "order_items_order_id_idx ON public.order_items (order_id)" in {
         c.label() for n in needs(shape) for c in candidates_for(n)
     }
+
+
+def test_of_two_duplicate_indexes_the_used_one_is_kept() -> None:
+    from opskit.db.interface import ExistingIndex
+    from opskit.db.unused import unused_report
+
+    def index(name: str, scans: int) -> ExistingIndex:
+        return ExistingIndex(name, "public.t", ("a",), scans=scans, size_bytes=8192, definition=name)
+
+    for used, idle in (("a_idx", "b_idx"), ("b_idx", "a_idx")):
+        report = unused_report([index(used, 120), index(idle, 0)], 0, None, "db")
+        assert [(r["index"], r["kind"]) for r in report.data["indexes"]] == [(idle, "duplicate")]

@@ -124,7 +124,7 @@ def test_input_format_overrides_detection() -> None:
 
 def test_bad_inputs_are_one_line_errors(tmp_path: Path) -> None:
     binary = tmp_path / "core.bin"
-    binary.write_bytes(b"LOG:  duration: 1 ms  statement: SELECT 1\n\x00\x01\x02")
+    binary.write_bytes(b"LOG:  duration: 1 ms  statement: SELECT 1\n" + bytes(range(256)) * 40)
     with pytest.raises(InputError, match="core.bin: binary data"):
         read_workload([str(binary)], jobs=1)
     with pytest.raises(InputError, match="missing.log: no such file"):
@@ -165,3 +165,17 @@ def test_empty_log_has_no_statements(tmp_path: Path) -> None:
     empty = tmp_path / "postgresql-Mon.log"
     empty.write_text("")
     assert read_workload([str(empty)]).results() == []
+
+
+def test_a_nul_padded_tail_and_a_few_binary_bytes_are_skipped_with_a_note(tmp_path: Path) -> None:
+    line = b"2026-11-23 10:00:00.101 UTC [7001] shop@shop LOG:  duration: 9.000 ms  statement: SELECT a FROM t\n"
+    log = tmp_path / "crashed.log"
+    log.write_bytes(line + b"\x00\x00\xff\x13\x00" + line + line + b"\x00" * 4096)
+    agg = read_workload([str(log)], jobs=1)
+    (stats,) = agg.results()
+    assert stats.calls == 3
+    start = len(line)
+    assert agg.notes() == [
+        f"{log}: skipped 4101 damaged byte(s) (NUL padding or binary garbage) at bytes {start}-{start + 5}, "
+        f"{start * 3 + 5}-{start * 3 + 5 + 4096}"
+    ]

@@ -45,6 +45,7 @@ PROMETHEUS_ADDR = "127.0.0.1:59090"
 ALERTMANAGER_ADDR = "127.0.0.1:59093"
 REGISTRY_ADDR = "127.0.0.1:55000"
 MOTO_ADDR = "127.0.0.1:55500"
+MARIADB_PORT = 55306
 TERRAFORM_MIRROR = Path("/opt/tf-plugins")
 
 # What a Docker engine can do in this sandbox (a VM, as root, cgroup
@@ -693,6 +694,52 @@ def _terraform_facts(d: Path) -> Facts:
     return {"terraform_bin": _terraform_bin() or "", "tf_cli_config_file": str(d / "terraformrc")}
 
 
+# --- MariaDB (for the MySQL dialect of db suggest-indexes) --------------------
+
+
+def _mariadb_start(d: Path) -> Process:
+    """A private server on 127.0.0.1 only; user opskit with a password, database opskit."""
+    _ensure_port_free(f"127.0.0.1:{MARIADB_PORT}")
+    root = d / "mariadb"
+    if not (root / "data" / "mysql").exists():
+        shutil.rmtree(root, ignore_errors=True)
+        (root / "data").mkdir(parents=True)
+        shutil.chown(root / "data", "mysql", "mysql")
+        _run(["mariadb-install-db", "--no-defaults", f"--datadir={root / 'data'}", "--user=mysql", "--skip-test-db"])
+    sock = root / "mariadb.sock"
+    shutil.chown(root, "mysql", "mysql")
+    return _spawn(
+        ["mariadbd", "--no-defaults", f"--datadir={root / 'data'}", f"--socket={sock}", f"--port={MARIADB_PORT}",
+         "--bind-address=127.0.0.1", "--user=mysql", "--skip-log-bin", "--innodb-buffer-pool-size=32M",
+         f"--pid-file={root / 'mariadb.pid'}", f"--init-file={_mariadb_init(root)}"],
+        d / "mariadb.log", d / "mariadb.pid",
+    )  # fmt: skip
+
+
+def _mariadb_init(root: Path) -> Path:
+    init = root / "init.sql"
+    init.write_text(
+        "CREATE DATABASE IF NOT EXISTS opskit;\n"
+        f"CREATE USER IF NOT EXISTS 'opskit'@'127.0.0.1' IDENTIFIED BY '{PG_PASSWORD}';\n"
+        "GRANT ALL ON *.* TO 'opskit'@'127.0.0.1';\n"
+    )
+    shutil.chown(init, "mysql", "mysql")
+    return init
+
+
+def _mariadb_answers(d: Path) -> bool:
+    if not _pidfile_alive(d / "mariadb.pid"):
+        return False
+    cmd = ["mariadb-admin", "--no-defaults", "-h", "127.0.0.1", "-P", str(MARIADB_PORT), "-u", "opskit",
+           f"-p{PG_PASSWORD}", "--connect-timeout=2", "ping"]  # fmt: skip
+    return subprocess.run(cmd, capture_output=True, check=False).returncode == 0
+
+
+def _mariadb_facts(d: Path) -> Facts:
+    return {"host": "127.0.0.1", "port": str(MARIADB_PORT), "user": "opskit", "password": PG_PASSWORD,
+            "database": "opskit"}  # fmt: skip
+
+
 # --- the table, and up/down/status ------------------------------------------
 
 
@@ -770,6 +817,15 @@ SERVICES: dict[str, Service] = {
             stop=_moto_stop,
             facts=_moto_facts,
             paths=(),
+        ),
+        Service(
+            name="mariadb",
+            packages=("mariadb-server",),
+            start=_mariadb_start,
+            answers=_mariadb_answers,
+            stop=lambda d: _kill_pidfile(d / "mariadb.pid", "mariadbd"),
+            facts=_mariadb_facts,
+            paths=("mariadb",),
         ),
         Service(
             name="terraform",

@@ -44,6 +44,11 @@ class Origin:
     cleared: frozenset[int] = frozenset()
 
 
+def first_origin(origins: Iterable[Origin]) -> Origin:
+    """The origin a finding names: the earliest, ties broken on every field (never set order)."""
+    return min(origins, key=lambda o: (o.line, o.source, o.kind, sorted(o.cleared)))
+
+
 @dataclass(frozen=True)
 class Value:
     """What the analysis knows about a value."""
@@ -902,7 +907,7 @@ class _Interpreter:
         origins = value.tainted_for(cwe)
         if not origins:
             return False
-        origin = min(origins, key=lambda o: (o.line, o.source))
+        origin = first_origin(origins)
         line, column = node.start_point[0] + 1, node.start_point[1] + 1
         via = f" via {' -> '.join(frame.via)}()" if frame.via else ""
         detail = f"{origin.source} ({origin.kind}, line {origin.line}) reaches {sink}{via}"

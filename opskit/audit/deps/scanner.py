@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from opskit.audit.cache import default_cache_dir
 from opskit.audit.deps.findings import package_findings, release_findings
 from opskit.audit.deps.interface import DepsOptions, Package, RegistryClient, ReleaseInfo, VulnSource
 from opskit.audit.deps.manifests import Siblings, parser_for
@@ -15,17 +15,8 @@ from opskit.core.errors import ServiceError
 from opskit.core.findings import Finding
 
 
-def _package_digest() -> str:
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
 def default_index_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "opskit" / "osv"
+    return default_cache_dir().parent / "osv"
 
 
 def open_source(options: DepsOptions, index_dir: Path | None = None) -> VulnSource:
@@ -43,20 +34,21 @@ class DepsScanner(Scanner):
     """Python and npm dependencies in manifests, lockfiles and installed-package metadata."""
 
     name = "deps"
-    version = f"1-{_package_digest()}"
 
     def __init__(self, settings: ScanSettings) -> None:
         super().__init__(settings)
         self.options: DepsOptions = settings.extra.get("deps") or DepsOptions()
         self.source = open_source(self.options, settings.extra.get("osv_index_dir"))
-        self.online = not self.options.vuln_db
-        # Cached results may be reused only while the offline data is the same; online answers never are.
-        self.cache_salt: str | None = None if self.online else self.source.identity()
+        self.online = not self.options.vuln_db  # online answers change daily: never cached (see api)
         self.registry: RegistryClient | None = None
         if self.online:
             from opskit.audit.deps.registry import HttpRegistry
 
             self.registry = HttpRegistry(self.options.registries, timeout=self.options.timeout)
+
+    def outside_inputs(self) -> str:
+        """The OSV data: cached results are reused only while the offline export is unchanged."""
+        return self.source.identity()
 
     def wants(self, path: str) -> bool:
         return parser_for(path) is not None
@@ -83,8 +75,8 @@ class DepsScanner(Scanner):
         parsed: list[tuple[SourceFile, Sequence[Package]]] = []
         for source in files:
             parser = parser_for(source.path)
-            if parser is None:
-                continue
+            if parser is None or source.origin.get("removed_later"):
+                continue  # a package a later image layer replaced or deleted is not installed
             result = parser(source.text, source.path, self._siblings(source))
             notes.extend(result.notes)
             if result.packages:

@@ -14,6 +14,7 @@ from opskit.audit.secrets.interface import SecretMatch
 from opskit.core.findings import Confidence, Finding, Location, Severity, fingerprint
 from opskit.core.redact import mask_secret
 
+ORIGIN_KEYS = ("commit", "author", "date", "image", "layer", "removed_later")  # where a git or image source found it
 OWASP = ("A07:2021-Identification and Authentication Failures",)
 SNIPPET_WIDTH = 200
 MASK_ELSEWHERE_LIMIT = 100  # distinct secrets per file searched for on every snippet line
@@ -109,7 +110,8 @@ def _mask_repeats(
 def _origin_note(origin: Mapping[str, str]) -> str:
     commit = origin.get("commit", "")
     if "layer" in origin:
-        return f" (in image {origin.get('image', '?')}, layer {origin['layer'][:19]})"
+        removed = ", removed by a later layer but still shipped" if origin.get("removed_later") else ""
+        return f" (in image {origin.get('image', '?')}, layer {origin['layer'][:19]}{removed})"
     if not commit:
         return ""
     if commit == "staged":
@@ -166,7 +168,7 @@ def to_findings(
             properties["checksum"] = "valid" if match.checksum_ok else "invalid"
         if in_docstring:
             properties["docstring"] = True
-        properties.update({k: origin[k] for k in ("commit", "author", "date", "image", "layer") if k in origin})
+        properties.update({k: origin[k] for k in ORIGIN_KEYS if k in origin})
         findings.append(
             Finding(
                 rule_id=rule.id,

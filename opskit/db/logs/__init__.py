@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 
 from opskit.core.errors import InputError, UsageError
 from opskit.core.progress import Progress
-from opskit.db.fingerprint import Aggregator
 from opskit.db.interface import LogReader
 from opskit.db.logs.other import MysqlSlowLog, PgStatStatementsExport, SqlFile
 from opskit.db.logs.postgres import CsvLog, JsonLog, StderrLog
 from opskit.db.logs.sources import make_source, plain_size, read_head
+from opskit.db.normalize import Aggregator
 
 FORMATS = ("stderr", "csvlog", "jsonlog", "pg-stat-statements", "mysql-slow", "sql")
 
@@ -48,7 +49,9 @@ def read_workload(
     if bar is not None:
         bar.set_total(None if None in sizes else sum(s or 0 for s in sizes))
     for path, plain in zip(paths, sources, strict=True):
-        source = replace(plain, on_read=bar.advance if bar is not None else None)
+        source = replace(
+            plain, on_read=bar.advance if bar is not None else None, on_damage=partial(agg.damaged, plain.display)
+        )
         if input_format is not None:
             reader = next(r for r in available if r.name == input_format)
         else:
@@ -61,4 +64,5 @@ def read_workload(
                     f"{source.display}: unrecognised log format (use --input-format {'|'.join(FORMATS)})"
                 )
         reader.read(source, agg)
+        agg.formats.add(reader.name)
     return agg

@@ -55,6 +55,8 @@ class PgStatStatementsExport(LogReader):
                 rows = json.loads(text)
             except ValueError as exc:
                 raise InputError(f"{source.display}: malformed JSON: {exc}") from None
+            except RecursionError:
+                raise InputError(f"{source.display}: JSON nested too deeply") from None
             if isinstance(rows, dict):
                 rows = rows.get("rows") or rows.get("queries") or [rows]
             if not isinstance(rows, list):

@@ -19,9 +19,9 @@ from dataclasses import replace
 from typing import Any
 
 from opskit.core.errors import InputError
-from opskit.db.fingerprint import Aggregator
 from opskit.db.interface import LogReader, LogSource, StatementSink
 from opskit.db.logs.sources import read_chunks, read_lines
+from opskit.db.normalize import Aggregator
 
 _SQL = r"[^\n]*(?:\n\t[^\n]*)*"
 # Starts with a literal so the regex engine can skip to candidates at C speed.
@@ -176,8 +176,13 @@ def _scan_range(
     path: str, start: int, end: int, pid_pattern: re.Pattern[str] | None
 ) -> tuple[Aggregator, int]:
     """Worker: aggregate the byte range [start, end) of a plain log file."""
-    source = LogSource(path=path, display=path, on_read=_count_bytes if _bytes_done is not None else None)
     agg = Aggregator()
+    source = LogSource(
+        path=path,
+        display=path,
+        on_read=_count_bytes if _bytes_done is not None else None,
+        on_damage=lambda a, b: agg.damaged(path, a, b),
+    )
     sessions = _Sessions(agg, path)
     lines = 0
     for chunk in _entry_chunks(read_chunks(source, start=start, end=end)):
@@ -335,6 +340,8 @@ class JsonLog(LogReader):
                 entry = json.loads(raw)
             except ValueError as exc:
                 raise InputError(f"{source.display}:{number}: malformed JSON: {exc}") from None
+            except RecursionError:
+                raise InputError(f"{source.display}:{number}: JSON nested too deeply") from None
             if not isinstance(entry, dict):
                 raise InputError(f"{source.display}:{number}: expected a JSON object per line")
             message = entry.get("message")

@@ -7,11 +7,13 @@ import gzip
 import io
 import lzma
 import os
+import re
 import sys
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from opskit.core.errors import InputError
+from opskit.core.inputs import regular_file_problem, shown_path
 from opskit.db.interface import LogSource
 
 _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
@@ -24,10 +26,7 @@ def make_source(path: str) -> LogSource:
         data = sys.stdin.buffer.read()
         compression = next((kind for magic, kind in _MAGIC.items() if data.startswith(magic)), None)
         return LogSource(path="-", display="<stdin>", compression=compression, data=data)
-    if not os.path.exists(path):
-        raise InputError(f"{path}: no such file")
-    if os.path.isdir(path):
-        raise InputError(f"{path}: is a directory, expected a log file")
+    require_regular_file(path, "log")
     try:
         with open(path, "rb") as handle:
             head = handle.read(6)
@@ -35,6 +34,17 @@ def make_source(path: str) -> LogSource:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     compression = next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None)
     return LogSource(path=path, display=path, compression=compression)
+
+
+def require_regular_file(path: str, what: str) -> None:
+    """A one-line InputError unless ``path`` is a regular file: a FIFO or a device would block
+    (the check is opskit.core.inputs', shared by every command)."""
+    problem = regular_file_problem(path)
+    if problem is None:
+        return
+    if not os.path.lexists(path):
+        raise InputError(f"{shown_path(path)}: no such file")
+    raise InputError(f"{shown_path(path)}: {what} {problem}")
 
 
 def open_binary(source: LogSource) -> BinaryIO:
@@ -49,12 +59,40 @@ def open_binary(source: LogSource) -> BinaryIO:
     return raw
 
 
+_NUL_RUN = re.compile(rb"\x00+")
+GARBAGE_GAP = 16  # binary bytes between NUL runs that count as the same damage
+MOSTLY_BINARY = 0.1  # a chunk with more control bytes than this share (NUL padding aside) is not a log
+_TEXT = bytes([9, 10, 13, *range(32, 256)])  # what text is made of; the rest are control bytes
+
+
+def damaged_spans(data: bytes) -> list[tuple[int, int]]:
+    """Byte ranges of NUL padding, with the few binary bytes between NUL runs (a crash's residue)."""
+    spans: list[tuple[int, int]] = []
+    for m in _NUL_RUN.finditer(data):
+        if spans and m.start() - spans[-1][1] <= GARBAGE_GAP and b"\n" not in data[spans[-1][1] : m.start()]:
+            spans[-1] = (spans[-1][0], m.end())
+        else:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
 def decode(data: bytes, source: LogSource, offset: int = 0) -> str:
-    """Bytes to text; a NUL byte means a binary file, which is an input error."""
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise InputError(f"{source.display}: binary data near byte {offset + nul}, not a log")
-    return data.decode("utf-8", errors="replace")
+    """Bytes to text; NUL-padded or garbled stretches are cut out (and reported through
+    ``source.on_damage``); a chunk that is mostly binary is an input error."""
+    if b"\x00" not in data:
+        return data.decode("utf-8", errors="replace")
+    spans = damaged_spans(data)
+    body = data[: spans[-1][0]] if spans[-1][1] == len(data) else data  # a NUL-padded tail is not content
+    if len(body.translate(None, _TEXT)) > MOSTLY_BINARY * max(len(body), 1):
+        raise InputError(f"{source.display}: binary data near byte {offset + spans[0][0]}, not a log")
+    kept, at = [], 0
+    for a, b in spans:
+        kept.append(data[at:a])
+        at = b
+        if source.on_damage is not None:
+            source.on_damage(offset + a, offset + b)
+    kept.append(data[at:])
+    return b"".join(kept).decode("utf-8", errors="replace")
 
 
 def read_chunks(source: LogSource, size: int = CHUNK, start: int = 0, end: int | None = None) -> Iterator[str]:

@@ -123,6 +123,7 @@ def judge_silences(snapshot: Snapshot, now: datetime) -> CheckResult:
 
 
 def judge(snapshot: Snapshot, now: datetime) -> list[CheckResult]:
+    """The five checks over one snapshot: healthy, cluster, config, receivers, silences."""
     url = snapshot.url
     code, body = snapshot.healthy
     results = [_result(url, "healthy", "Alertmanager healthy", Status.PASS if code == 200 else Status.FAIL,

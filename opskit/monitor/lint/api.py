@@ -33,6 +33,8 @@ TITLES[QueryError.id] = QueryError.title
 
 @dataclass(frozen=True)
 class LintRequest:
+    """What to lint and how: the CLI's options as data (durations in seconds)."""
+
     paths: Sequence[Path]
     settings: Settings = field(default_factory=Settings)
     staged: bool = False
@@ -86,7 +88,7 @@ def lint(request: LintRequest, client: PrometheusClient | None = None) -> Report
     settings = request.settings
     problems: list[Problem] = list(loaded.problems)
     data: dict[str, object] = {"files": len({r.path for r in loaded.rules}), "rules": len(rules)}
-    notes: list[str] = []
+    notes: list[str] = [] if rules else ["no rule groups found in the given files"]
     if client is not None:
         fetch = Fetcher(client, request.jobs)
         settings, retention = server_settings(settings, fetch)

@@ -196,6 +196,8 @@ def load_text(path: str, text: str) -> RuleSet:
     try:
         documents = list(yaml.compose_all(text, Loader=_LOADER))
     except yaml.YAMLError as exc:
+        if "groups" not in text:  # not a rule file (a Helm template, some other manifest): not ours to judge
+            return RuleSet((), ())
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

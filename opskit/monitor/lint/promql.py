@@ -16,6 +16,23 @@ import promql_parser
 from opskit.monitor.lint.promql_tokens import Token, TokenQueues, complexity, tokens
 
 COUNTER_FUNCTIONS = frozenset({"rate", "irate", "increase", "resets"})
+# Functions the parser dropped with Prometheus 3 that 2.x servers (and their rule files) still have.
+_LEGACY_FUNCTIONS = (
+    ("holt_winters", [promql_parser.ValueType.Matrix, promql_parser.ValueType.Scalar, promql_parser.ValueType.Scalar]),
+)
+
+
+def _register_legacy_functions() -> None:
+    for name, args in _LEGACY_FUNCTIONS:
+        try:
+            promql_parser.parse(f"{name}(x[5m], 0.5, 0.5)")
+        except ValueError:
+            promql_parser.register_extra_functions(
+                [promql_parser.Function(name, args, promql_parser.ValueType.Vector)]
+            )
+
+
+_register_legacy_functions()
 MAX_DEPTH = 100  # the parser recurses; far deeper input crashes it, so refuse it first
 MAX_OPERATORS = 300
 
@@ -211,7 +228,8 @@ class _Converter:
             matchers.append(Matcher(m.name, _MATCH_OPS.get(_enum(m.op), "="), m.value, span))
         if not name:
             name = next((m.value for m in matchers if m.name == "__name__" and m.op == "="), None)
-        return Selector(self._span(token), name, tuple(matchers), range_seconds)
+        span = Span(token.start, self.queues.selector_end(token)) if token else self._span(None)
+        return Selector(span, name, tuple(matchers), range_seconds)
 
     def _VectorSelector(self, expr: Any) -> Node:  # noqa: N802 - named after the library's class
         return self._selector(expr, None)

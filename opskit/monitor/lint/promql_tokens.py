@@ -116,5 +116,22 @@ class TokenQueues:
         index = self._index[id(token)] + steps
         return self.found[index] if index < len(self.found) else None
 
+    def selector_end(self, token: Token) -> int:
+        """Where the selector starting at ``token`` ends: after its ``{...}`` and ``[...]``, if any."""
+        index = self._index[id(token)]
+        end = token.end
+        for opener, closer in (("{", "}"), ("[", "]")):
+            if token.text == opener:  # a nameless selector starts at its brace
+                following = index
+            elif index + 1 < len(self.found) and self.found[index + 1].text == opener:
+                following = index + 1
+            else:
+                continue
+            while following < len(self.found) and self.found[following].text != closer:
+                following += 1
+            if following < len(self.found):
+                index, end = following, self.found[following].end
+        return end
+
     def take_number(self) -> Token | None:
         return self._numbers.popleft() if self._numbers else None

@@ -22,7 +22,8 @@ TOKEN = "ghp_DZRucq2zyw8GOuLfafi1JrpRWBJG9encC4da"
 
 @pytest.fixture
 def image(docker_host: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, list[str]]]:
-    """A three-layer image: a config with a token, a Python dist-info, an npm package; its tag and diff ids."""
+    """Layers: a config with a token, Python dist-infos, an npm package, then the token removed and
+    jinja2 upgraded in place; yields the tag and the diff ids."""
     import docker
 
     monkeypatch.setenv("DOCKER_HOST", docker_host)
@@ -32,6 +33,12 @@ def image(docker_host: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     dist = context / "site" / "requests-2.19.0.dist-info"
     dist.mkdir(parents=True)
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: requests\nVersion: 2.19.0\n\nHTTP for Humans.\n")
+    (context / "site" / "jinja2-2.10.dist-info").mkdir()
+    (context / "site" / "jinja2-2.10.dist-info" / "METADATA").write_text("Name: Jinja2\nVersion: 2.10\n")
+    (context / "later" / "app").mkdir(parents=True)
+    (context / "later" / "app" / "settings.py").write_text('GITHUB_TOKEN = os.environ["GITHUB_TOKEN"]\n')
+    (context / "later" / "jinja2-2.10.dist-info").mkdir()  # the same path, upgraded in place
+    (context / "later" / "jinja2-2.10.dist-info" / "METADATA").write_text("Name: Jinja2\nVersion: 2.11.3\n")
     lodash = context / "nm" / "lodash"
     lodash.mkdir(parents=True)
     (lodash / "package.json").write_text('{\n  "name": "lodash",\n  "version": "4.17.15"\n}\n')
@@ -40,6 +47,8 @@ def image(docker_host: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         "COPY app/settings.py /app/settings.py\n"
         "COPY site /usr/lib/python3.11/site-packages\n"
         "COPY nm /app/node_modules\n"
+        "COPY later/app/settings.py /app/settings.py\n"
+        "COPY later/jinja2-2.10.dist-info /usr/lib/python3.11/site-packages/jinja2-2.10.dist-info\n"
     )
     tag = f"opskit-test-audit-image-{uuid.uuid4().hex[:10]}:latest"
     client = docker.from_env()
@@ -59,6 +68,8 @@ def test_secret_in_a_layer_is_found_with_layer_and_path(image: tuple[str, list[s
     token = [f for f in findings if f["location"]["path"] == "app/settings.py"]
     assert token, findings
     assert token[0]["properties"]["layer"] == layers[0] and token[0]["properties"]["image"] == tag
+    assert len(token) == 1  # the token was replaced by a later layer, yet it ships in the first one
+    assert token[0]["properties"]["removed_later"] == "yes" and "removed by a later layer" in token[0]["message"]
     assert TOKEN not in result.output  # redacted as everywhere else
 
 
@@ -73,6 +84,7 @@ def test_installed_packages_in_layers_are_matched(image: tuple[str, list[str]], 
     assert (metadata, "GHSA-x84v-xcm2-53pg", layers[1]) in got
     assert ("app/node_modules/lodash/package.json", "GHSA-35jh-r3h4-6jhm", layers[2]) in got
     assert all(f["properties"]["direct"] is None for f in findings)  # an image does not say what was asked for
+    assert not [f for f in findings if f["properties"]["package"].lower() == "jinja2"]  # upgraded in a later layer
 
 
 def test_missing_image_is_a_one_line_usage_error(docker_host: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from opskit.audit.deps.manifests import parser_for
 from opskit.audit.deps.manifests.jsonlines import key_lines
 from opskit.audit.deps.manifests.requirements import parse_requirements
@@ -120,3 +122,60 @@ def test_long_lines_and_deep_lockfiles_parse_without_recursion() -> None:
                        ("Pipfile.lock", '{"a":' * 100_000), ("poetry.lock", "a = " + "[" * 100_000)):
         parsed = parser_for(name)(text, name, _siblings({}))  # type: ignore[misc]
         assert parsed.packages == () and len(parsed.notes) == 1, name
+
+
+def test_yarn_aliases_resolve_to_the_package_they_name() -> None:
+    v1 = ('"string-width-cjs@npm:string-width@^4.2.0":\n  version "4.2.3"\n'
+          '  resolved "https://registry.yarnpkg.com/string-width/-/string-width-4.2.3.tgz"\n\n'
+          '"@scope/pkg@^1.0.0":\n  version "1.2.0"\n')
+    berry = ('__metadata:\n  version: 8\n\n"string-width-cjs@npm:string-width@^4.2.0":\n  version: 4.2.3\n'
+             '  resolution: "string-width@npm:4.2.3"\n')
+    for text in (v1, berry):
+        parsed = parser_for("yarn.lock")(text, "yarn.lock", _siblings({}))  # type: ignore[misc]
+        assert ("string-width", "4.2.3") in {(p.name, p.version) for p in parsed.packages}
+    assert ("@scope/pkg", "1.2.0") in {(p.name, p.version) for p in parser_for("yarn.lock")(  # type: ignore[misc]
+        v1, "yarn.lock", _siblings({})).packages}
+
+
+def _work(parse, text: str, name: str) -> int:  # type: ignore[no-untyped-def]
+    """Python and C calls made while parsing: a count of work that does not depend on machine load."""
+    import sys
+
+    count = 0
+
+    def profile(frame, event, arg):  # type: ignore[no-untyped-def]
+        nonlocal count
+        count += 1
+
+    sys.setprofile(profile)
+    try:
+        parse(text, name, _siblings({}))
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def _lockfile(name: str, n: int) -> str:
+    import json
+
+    if name == "requirements.txt":
+        return "".join(f"pkg-{i}==1.0.{i} --hash=sha256:{'a' * 64}\n    # via -r requirements.in\n" for i in range(n))
+    if name == "yarn.lock":
+        return "".join(f'"pkg-{i}@^1.0.0", pkg-{i}@^1.0.1:\n  version "1.0.{i}"\n  resolved "x"\n\n' for i in range(n))
+    if name == "pnpm-lock.yaml":
+        return "lockfileVersion: '9.0'\npackages:\n" + "".join(
+            f"  pkg-{i}@1.0.{i}:\n    resolution: {{integrity: sha512-x}}\n" for i in range(n))
+    if name == "poetry.lock":
+        return "".join(f'[[package]]\nname = "pkg-{i}"\nversion = "1.0.{i}"\n\n' for i in range(n))
+    if name == "package-lock.json":
+        return json.dumps({"lockfileVersion": 3, "packages": {f"node_modules/pkg-{i}": {"version": f"1.0.{i}"}
+                                                              for i in range(n)}}, indent=2)
+    return json.dumps({"default": {f"pkg-{i}": {"version": f"==1.0.{i}"} for i in range(n)}}, indent=2)
+
+
+@pytest.mark.parametrize("name", ["requirements.txt", "yarn.lock", "pnpm-lock.yaml", "poetry.lock",
+                                  "package-lock.json", "Pipfile.lock"])
+def test_parsing_work_grows_linearly_with_lockfile_size(name: str) -> None:
+    parse = parser_for(name)
+    small, large = (_work(parse, _lockfile(name, n), name) for n in (500, 2000))
+    assert large <= 4.4 * small, (name, small, large)  # 4x the input: at most ~4x the calls

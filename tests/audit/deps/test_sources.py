@@ -149,3 +149,31 @@ def test_malformed_records_are_skipped_and_a_bad_db_path_is_a_usage_error(tmp_pa
     result = CliRunner().invoke(cli, ["audit", "--only", "deps", "--vuln-db", str(tmp_path / "bad.zip"),
                                       str(LOCKFILES / "npm")])
     assert result.exit_code == 2 and "bad.zip" in result.output
+
+
+class _Flaky(OsvApp):
+    """Answers 503 to the first request of each kind, as an overloaded API does."""
+
+    def __init__(self) -> None:
+        super().__init__(load_records())
+        self.failed: set[str] = set()
+
+    def _once(self, kind: str) -> bool:
+        first = kind not in self.failed
+        self.failed.add(kind)
+        return first
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        return (503, b"{}") if self._once("get") else super().get(path)
+
+    def post(self, path: str, payload: dict) -> tuple[int, bytes]:  # type: ignore[override]
+        return (503, b"{}") if self._once("post") else super().post(path, payload)
+
+
+def test_api_errors_are_retried(osv_records: Path) -> None:
+    offline = _findings(LOCKFILES / "npm", "--vuln-db", str(osv_records))
+    with serve(_Flaky()) as (api, hits), serve(RegistryApp({}, {})) as (registry, _):
+        online = _findings(LOCKFILES / "npm", env={"OPSKIT_OSV_API": api, "OPSKIT_NPM_REGISTRY": registry})
+    assert online == offline
+    # a 503, the answer, then the next page (lodash has 3 advisories, the server pages by 2)
+    assert [h for h in hits if h[0] == "POST"] == [("POST", "/v1/querybatch")] * 3

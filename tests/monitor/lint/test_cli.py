@@ -85,3 +85,15 @@ def test_bad_input_is_one_line_and_a_documented_exit_code(tmp_path: Path) -> Non
     assert result.returncode != 0 and "127.0.0.1:9" in result.stderr and "Traceback" not in result.stderr
     result = opskit("monitor", "lint", str(tmp_path), "--history", "soon")
     assert result.returncode == 2 and "--history" in result.stderr
+
+
+def test_options_come_from_the_lint_config_table(tmp_path: Path) -> None:
+    no_runbook = GOOD.replace(', runbook_url: "https://runbooks.example/api"', "")
+    (tmp_path / "rules.yml").write_text(no_runbook.replace("[5m]", "[45s]"))
+    before = json.loads(opskit("monitor", "lint", str(tmp_path / "rules.yml"), "--format", "json").stdout)
+    assert {f["rule_id"] for f in before["findings"]} == {"promql/range-too-short", "rules/required"}
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.opskit.monitor.lint]\nrequire-annotation = ["summary"]\nscrape-interval = "15s"\n'
+    )
+    after = json.loads(opskit("monitor", "lint", str(tmp_path / "rules.yml"), "--format", "json").stdout)
+    assert after["findings"] == []

@@ -24,6 +24,7 @@ BROKEN = {
     "Flapping": 'expr: flappy_errors > 0',
     "LabelTypo": 'expr: queue_depth{jobb="lint-app"} > 5\n    for: 1m',
     "AbsentForever": 'expr: absent(queue_dept{job="lint-app"})\n    for: 1m',
+    "ValueTypo": 'expr: queue_depth{job="lint-ap"} > 5\n    for: 1m',
 }
 FIXED = {
     "DeadRenamed": 'expr: rate(jobs_processed_total[5m]) == 0\n    for: 10m',
@@ -35,6 +36,7 @@ FIXED = {
     "Flapping": 'expr: steady_errors > 0\n    for: 1m',
     "LabelTypo": 'expr: queue_depth{job="lint-app"} > 5\n    for: 1m',
     "AbsentForever": 'expr: absent(queue_depth{job="lint-app"})\n    for: 1m',
+    "ValueTypo": 'expr: queue_depth{job="lint-app"} > 5\n    for: 1m',
 }
 EXPECTED = {
     "DeadRenamed": "live/series-missing",
@@ -45,6 +47,7 @@ EXPECTED = {
     "Flapping": "live/alert-history",
     "LabelTypo": "live/label-missing",
     "AbsentForever": "live/series-missing",
+    "ValueTypo": "live/series-missing",
 }
 
 
@@ -71,6 +74,10 @@ def test_each_broken_rule_is_found_with_its_check(lint_prometheus: OwnPrometheus
         by_alert.setdefault(str(finding["properties"]["rule"]), set()).add(str(finding["rule_id"]))  # type: ignore[index]
     for alert, check in EXPECTED.items():
         assert check in by_alert.get(alert, set()), f"{alert}: expected {check}, got {by_alert.get(alert)}"
+    typo = next(f for f in findings if f["properties"]["rule"] == "ValueTypo")  # type: ignore[index]
+    assert 'job="lint-ap" never occurs (seen: "lint-app")' in str(typo["message"])
+    mismatch = next(f for f in findings if f["rule_id"] == "live/vector-matching")
+    assert "the left side has no service" in str(mismatch["message"])
     dead = next(f for f in findings if f["rule_id"] == "live/series-missing")
     assert "last seen" in str(dead["message"]) and (dead["location"]["line"], dead["location"]["column"]) == (6, 16)  # type: ignore[index]
 

@@ -141,3 +141,21 @@ def test_syntax_errors_point_at_the_part_the_parser_names(expr: str, column: int
     with pytest.raises(PromQLSyntaxError) as raised:
         parse(expr)
     assert raised.value.span is not None and raised.value.span.start + 1 == column
+
+
+def test_deeply_nested_yaml_is_one_structure_finding() -> None:
+    problems = load_text("deep.yml", "groups: " + "[" * 100_000 + "]" * 100_000).problems
+    assert [p.check for p in problems] == ["rules/structure"]
+
+
+def test_functions_of_prometheus_2_and_3_parse() -> None:
+    for text in ("holt_winters(x[5m], 0.5, 0.5)", "double_exponential_smoothing(x[5m], 0.5, 0.5)",
+                 'sort_by_label(x, "a")', "histogram_avg(x)", "limitk(2, x)", "x @ start()"):
+        parse(text)
+
+
+def test_other_yaml_beside_rule_files_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "deployment.yaml").write_text("spec:\n  replicas: {{ .Values.replicas }}\n")  # a Helm template
+    (tmp_path / "alertmanager.yml").write_text("route: {receiver: x}\nreceivers: [{name: x}]\n")
+    loaded = load_files([tmp_path])
+    assert (loaded.rules, loaded.problems) == ([], [])

@@ -19,9 +19,18 @@ _SKIPPED_PROTOCOLS = ("workspace:", "patch:", "portal:", "link:", "file:", "exec
 
 
 def _name(specifier: str) -> tuple[str, str]:
-    """('lodash', 'npm:^4.17.15') from 'lodash@npm:^4.17.15'; scoped names keep their leading '@'."""
+    """('lodash', 'npm:^4.17.15') from 'lodash@npm:^4.17.15'; scoped names keep their leading '@'.
+
+    An alias ('string-width-cjs@npm:string-width@^4.2.0') resolves to the package it names."""
     at = specifier.find("@", 1)
-    return (specifier, "") if at < 0 else (specifier[:at], specifier[at + 1:])
+    if at < 0:
+        return specifier, ""
+    name, rng = specifier[:at], specifier[at + 1:]
+    target = rng.removeprefix("npm:")
+    alias_at = target.find("@", 1)
+    if rng.startswith("npm:") and alias_at > 0:
+        return target[:alias_at], f"npm:{target[alias_at + 1:]}"
+    return name, rng
 
 
 def parse_yarn_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:

@@ -1,5 +1,5 @@
 """alerts/for: without ``for`` one bad evaluation pages; a ``for`` shorter than the group's
-evaluation interval is the same as none."""
+evaluation interval is the same as none. An explicit ``for: 0m`` is a choice and is left alone."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class AlertFor(Check):
         "- alert: A\n  expr: up == 0\n  for: 5m\n",
         "- alert: A\n  expr: up == 0\n  for: 30s\n",
         "- record: a:b:c\n  expr: up == 0\n",
+        "- alert: A\n  expr: up == 0\n  for: 0m\n",
     )
 
     def run(self, parsed: ParsedRule, settings: Settings) -> Iterator[Problem]:
@@ -28,10 +29,10 @@ class AlertFor(Check):
         if rule.kind is not RuleKind.ALERT:
             return
         interval = rule.group_interval or settings.evaluation_interval
-        if not rule.for_seconds:
+        if rule.for_seconds is None:  # an explicit 'for: 0m' says the author wants it at once
             yield self.problem(parsed, "no 'for': a single bad evaluation fires the alert", key="name",
                                severity=Severity.LOW)
-        elif rule.for_seconds < interval:
+        elif 0 < rule.for_seconds < interval:
             yield self.problem(
                 parsed,
                 f"'for: {format_duration(rule.for_seconds)}' is shorter than the evaluation interval "

@@ -70,6 +70,7 @@ class ComparisonCheck(Check):
         "- alert: A\n  expr: rate(errors_total[5m]) >= 0\n",
         "- alert: A\n  expr: up{job=\"api\"} > bool 0\n",
         "- alert: A\n  expr: vector(1)\n",
+        "- alert: A\n  expr: vector(time()) > 0\n",
         "- alert: A\n  expr: sum by (job) (rate(errors_total[5m]))\n",
         "- alert: A\n  expr: count(up) < 1\n",
     )
@@ -79,6 +80,8 @@ class ComparisonCheck(Check):
         "- alert: A\n  expr: up{job=\"api\"} == 0\n",
         "- record: a:b:c\n  expr: sum(rate(errors_total[5m]))\n",
         "- alert: A\n  expr: errors:ratio5m > 0.1 and on(job) requests:rate5m > 1\n",
+        "- alert: A\n  expr: count(up == 0) > 0\n",
+        "- alert: A\n  expr: absent(up{job=\"api\"}) == 1\n",
     )
 
     def run(self, parsed: ParsedRule, settings: Settings) -> Iterator[Problem]:
@@ -86,8 +89,12 @@ class ComparisonCheck(Check):
             return
         nodes = list(parsed.expr.walk())
         if not any(isinstance(n, Selector) for n in nodes):
-            yield self.problem(parsed, "the query reads no series: it is a constant, so the alert always or never "
-                                       "fires")
+            if isinstance(parsed.expr, Call) and parsed.expr.func == "vector":  # the Watchdog idiom
+                yield self.problem(parsed, "vector() always fires: right for a Watchdog (dead man's switch), "
+                                           "a bug anywhere else", severity=Severity.LOW)
+            else:
+                yield self.problem(parsed, "the query reads no series: it is a constant, so the alert always or "
+                                           "never fires")
             return
         top = parsed.expr
         while isinstance(top, Wrapped) and top.kind == "paren":
@@ -95,34 +102,38 @@ class ComparisonCheck(Check):
         if isinstance(top, Binary) and top.is_comparison and top.bool_modifier:
             yield self.problem(parsed, f"'{top.op} bool' returns 0 or 1 for every series, so the alert always fires; "
                                        f"drop 'bool'", top.op_span)
-        filters: list[Node] = [n for n in nodes if isinstance(n, Binary) and (n.is_comparison and not n.bool_modifier
-                                                                  or n.op in ("and", "unless"))]
+        comparisons = [n for n in nodes if isinstance(n, Binary) and n.is_comparison and not n.bool_modifier]
+        decided = {id(n): _decided(n) for n in comparisons}
+        for node in comparisons:
+            verdict = decided[id(node)]
+            if verdict is not None and verdict[0] == "never":
+                yield self.problem(parsed, f"{verdict[1]} never holds: the alert never fires",
+                                   Span(node.op_span.start, node.span.end))
+        always = [verdict[1] for verdict in decided.values() if verdict is not None and verdict[0] == "always"]
+        filters: list[Node] = [n for n in comparisons if (decided[id(n)] or ("",))[0] != "always"]
+        filters += [n for n in nodes if isinstance(n, Binary) and n.op in ("and", "unless")]
         filters += [n for n in nodes if isinstance(n, Call) and n.func in ("absent", "absent_over_time")]
         if not filters:
+            why = f"{always[0]} always holds, so " if always else ""
             yield self.problem(
                 parsed,
-                "the query has no condition (no comparison, absent(), 'and' or 'unless'): "
+                f"the query has no condition that filters ({why}no other comparison, absent(), 'and' or 'unless'): "
                 "the alert fires whenever any series exists",
                 severity=Severity.MEDIUM,
             )
-        for node in nodes:
-            if isinstance(node, Binary) and node.is_comparison and not node.bool_modifier:
-                yield from self._decided(parsed, node)
 
-    def _decided(self, parsed: ParsedRule, node: Binary) -> Iterator[Problem]:
-        if isinstance(node.rhs, Number):
-            side, constant, op = node.lhs, node.rhs.value, node.op
-        elif isinstance(node.lhs, Number):
-            side, constant, op = node.rhs, node.lhs.value, _FLIPPED[node.op]
-        else:
-            return
-        low, high = value_range(side)
-        verdict = _verdict(op, low, high, constant)
-        if verdict:
-            shown = f"[{low:g}, {high:g}]".replace("inf", "+Inf")
-            yield self.problem(
-                parsed,
-                f"the left side is always in {shown}, so '{op} {constant:g}' {verdict} holds: "
-                f"the alert {'always' if verdict == 'always' else 'never'} fires",
-                Span(node.op_span.start, node.span.end),
-            )
+
+def _decided(node: Binary) -> tuple[str, str] | None:
+    """("always"|"never", description) when a comparison with a constant is decided by value ranges."""
+    if isinstance(node.rhs, Number):
+        side, constant, op = node.lhs, node.rhs.value, node.op
+    elif isinstance(node.lhs, Number):
+        side, constant, op = node.rhs, node.lhs.value, _FLIPPED[node.op]
+    else:
+        return None
+    low, high = value_range(side)
+    verdict = _verdict(op, low, high, constant)
+    if verdict is None:
+        return None
+    shown = f"[{low:g}, {high:g}]".replace("inf", "+Inf")
+    return verdict, f"'{op} {constant:g}' on a value always in {shown}"

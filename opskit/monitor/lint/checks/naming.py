@@ -19,6 +19,8 @@ def metric_kind(name: str | None, settings: Settings) -> str:
         return "counter" if known == "counter" or name.endswith(COUNTER_SUFFIXES) else "gauge"
     if known in ("gauge", "info", "stateset"):
         return "gauge"
+    if known is not None:  # untyped or unknown: the exporter does not say, so neither do we
+        return "unknown"
     if ":" in name:
         return "unknown"
     return "counter" if name.endswith(COUNTER_SUFFIXES) else "gauge"

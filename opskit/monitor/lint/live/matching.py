@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from opskit.monitor.lint.interface import ParsedRule, Problem
 from opskit.monitor.lint.live.base import Live, LiveCheck
-from opskit.monitor.lint.live.fetch import Request
-from opskit.monitor.lint.promql import Binary, Number, Selector
+from opskit.monitor.lint.live.fetch import Fetcher, Request
+from opskit.monitor.lint.live.series import labels_request
+from opskit.monitor.lint.promql import Binary, Node, Number, Selector
 
 
 def _vector_pairs(parsed: ParsedRule) -> Iterator[Binary]:
@@ -39,6 +40,25 @@ def _requests(node: Binary) -> tuple[Request, Request, Request]:
     )
 
 
+def _side_labels(side: Node, fetch: Fetcher) -> set[str]:
+    """Label names the metrics of one side carry (from the labels API, shared with the series check)."""
+    names = sorted({n.name for n in side.walk() if isinstance(n, Selector) and n.name})
+    answers = fetch(labels_request(name) for name in names)
+    found: set[str] = set()
+    for answer in answers.values():
+        if isinstance(answer.data, list):
+            found.update(str(label) for label in answer.data if label != "__name__")
+    return found
+
+
+def _missing(node: Binary, left: set[str], right: set[str]) -> str:
+    """Which of the matching labels one side never has, as a hint."""
+    wanted = set(node.on or ())
+    hints = [f"the {side} side has no {', '.join(sorted(wanted - have))}"
+             for side, have in (("left", left), ("right", right)) if have and wanted - have]
+    return "; " + "; ".join(hints) if hints else ""
+
+
 class VectorMatching(LiveCheck):
     id = "live/vector-matching"
     title = "vector matching finds no pairs"
@@ -51,10 +71,11 @@ class VectorMatching(LiveCheck):
             left, right, both = (answers[r].vector_count() for r in _requests(node))
             if left and right and both == 0:
                 how = _modifier(node).strip() or "all labels"
+                hint = _missing(node, _side_labels(node.lhs, fetch), _side_labels(node.rhs, fetch))
                 yield self.problem(
                     parsed,
                     f"'{node.op}' matching on {how}: the left side has {left:g} series and the right {right:g}, "
-                    f"but no pair matches, so the result is always empty",
+                    f"but no pair matches, so the result is always empty{hint}",
                     node.op_span,
                     left_series=left,
                     right_series=right,

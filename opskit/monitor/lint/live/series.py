@@ -15,7 +15,7 @@ from opskit.core.findings import Severity
 from opskit.monitor.durations import format_duration
 from opskit.monitor.lint.interface import ParsedRule, Problem, RuleKind
 from opskit.monitor.lint.live.base import Live, LiveCheck, LiveLimits
-from opskit.monitor.lint.live.fetch import Fetcher, Request
+from opskit.monitor.lint.live.fetch import Answer, Fetcher, Request
 from opskit.monitor.lint.promql import Call, Selector, ancestors
 
 LAST_SEEN_STEP = "5m"
@@ -38,6 +38,20 @@ def count_request(selector: Selector) -> Request:
 
 def labels_request(name: str) -> Request:
     return Request("labels", (("match[]", name),))
+
+
+def values_request(selector: Selector, label: str) -> Request:
+    return Request(f"label/{label}/values", (("match[]", str(selector.name)),))
+
+
+def _unseen_values(selector: Selector, values: dict[Request, Answer]) -> Iterator[str]:
+    """For each '=' matcher whose value the metric never had: the values it did have."""
+    for matcher in selector.matchers:
+        answer = values.get(values_request(selector, matcher.name)) if matcher.op == "=" else None
+        known = [str(v) for v in answer.data] if answer is not None and isinstance(answer.data, list) else []
+        if known and matcher.value not in known:
+            shown = ", ".join(f'"{v}"' for v in sorted(known)[:5])
+            yield f'; {matcher.name}="{matcher.value}" never occurs (seen: {shown})'
 
 
 def _matches_empty(op: str, value: str) -> bool:
@@ -113,6 +127,8 @@ class SeriesMissing(LiveCheck):
             return Request.query(promql, time=f"{limits.now:.3f}")
 
         answers = fetch(request(s) for _, s in missing)
+        never = [sel for _, sel in missing if not answers[request(sel)].vector_count()]
+        values = fetch(values_request(sel, m.name) for sel in never for m in sel.matchers if m.op == "=")
         for parsed, sel in missing:
             last = answers[request(sel)].vector_count()
             if last:
@@ -122,6 +138,7 @@ class SeriesMissing(LiveCheck):
                            f"renamed or removed?")
             else:
                 message = f"{sel.text()} matched no series within the retention ({window})"
+                message += "".join(_unseen_values(sel, values))
             yield self.problem(parsed, message, sel.span, metric=sel.name, last_seen=last or None)
 
 

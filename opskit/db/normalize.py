@@ -1,7 +1,8 @@
-"""Fingerprints and per-fingerprint aggregates: the hot path, compiled regexes only (no sqlparse).
+"""Normalised statement text and per-statement aggregates: the hot path, compiled regexes only.
 
 Statements that differ only in literals, parameter numbers, IN/VALUES list lengths, comments,
-case or whitespace share a fingerprint, like pg_stat_statements' normalised query text.
+case or whitespace share one normalised text (``QueryStats.fingerprint``), like
+pg_stat_statements' query text. Not to be confused with a finding's fingerprint.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ _PARAM = re.compile(r"\$(\d+)(?!\d)")
 _PARAM_VALUE = re.compile(r"\$(\d+) = ('(?:[^']|'')*'|NULL)")
 
 
-def fingerprint(sql: str) -> str:
+def normalize(sql: str) -> str:
     """The normalised text of ``sql``: literals and ``$n`` to ``?``, lists collapsed, lower case."""
     if "--" in sql or "/*" in sql:
         sql = _COMMENT.sub(" ", sql)
@@ -69,6 +70,8 @@ class Aggregator:
 
     def __init__(self) -> None:
         self.entries: dict[str, _Entry] = {}
+        self.formats: set[str] = set()  # the log formats read, for the SQL dialect
+        self.damage: dict[str, list[tuple[int, int]]] = {}  # log -> byte ranges skipped as damaged
         self._by_text: dict[str, str] = {}
 
     def add(
@@ -76,7 +79,7 @@ class Aggregator:
     ) -> None:
         key = self._by_text.get(text)
         if key is None:
-            key = fingerprint(text)
+            key = normalize(text)
             if len(self._by_text) < 200_000:
                 self._by_text[text] = key
         entry = self.entries.get(key)
@@ -95,7 +98,7 @@ class Aggregator:
 
     def add_stats(self, stats: QueryStats) -> None:
         """Fold in an already aggregated row (pg_stat_statements)."""
-        key = fingerprint(stats.sample)
+        key = normalize(stats.sample)
         entry = self.entries.setdefault(key, _Entry())
         entry.calls += stats.calls
         entry.total_ms += stats.total_ms
@@ -104,7 +107,28 @@ class Aggregator:
         if not entry.sample:
             entry.sample, entry.line, entry.source = stats.sample, stats.line, stats.source
 
+    def damaged(self, log: str, start: int, end: int) -> None:
+        """Record a skipped byte range, joined to the previous one when they touch."""
+        spans = self.damage.setdefault(log, [])
+        if spans and start <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+
+    def notes(self) -> list[str]:
+        out = []
+        for log, spans in sorted(self.damage.items()):
+            shown = ", ".join(f"{a}-{b}" for a, b in spans[:5])
+            shown += f" and {len(spans) - 5} more" if len(spans) > 5 else ""
+            total = sum(b - a for a, b in spans)
+            out.append(f"{log}: skipped {total} damaged byte(s) (NUL padding or binary garbage) at bytes {shown}")
+        return out
+
     def merge(self, other: Aggregator, line_offset: int = 0) -> None:
+        self.formats |= other.formats
+        for log, spans in other.damage.items():
+            for a, b in spans:
+                self.damaged(log, a, b)
         for key, theirs in other.entries.items():
             mine = self.entries.get(key)
             if mine is None:

@@ -1,0 +1,34 @@
+"""Rules as people share them: the slips they really contain are found, and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from opskit.monitor.lint.api import LintRequest, lint
+from opskit.monitor.lint.interface import Settings
+
+FIXTURE = Path(__file__).parent / "fixtures" / "public-style.yml"
+
+
+def test_public_style_rules_raise_only_their_real_slips() -> None:
+    settings = Settings(required_annotations=("summary",))
+    report = lint(LintRequest([FIXTURE], settings=settings))
+    found = sorted((str(f.properties["rule"]), f.rule_id) for f in report.findings)
+    assert found == [
+        ("HostDiskWillFillIn24Hours", "promql/regexp"),  # fstype!~"tmpfs": an exact match in disguise
+        ("KubernetesHpaScaleInability", "promql/dropped-label"),  # on() keeps only its labels: no instance
+        ("PrometheusAllTargetsMissing", "promql/dropped-label"),  # sum by (job) has no instance
+        ("PrometheusJobMissing", "promql/absent-labels"),  # absent() has no instance
+    ]
+
+
+def test_mixin_style_rules_raise_no_false_alarm() -> None:
+    settings = Settings(required_annotations=("summary",))
+    report = lint(LintRequest([FIXTURE.parent / "kube-style.yml"], settings=settings))
+    found = sorted((str(f.properties["rule"]), f.rule_id, f.severity.value) for f in report.findings)
+    assert found == [
+        ("InfoInhibitor", "alerts/for", "low"),
+        ("KubeJobNotCompleted", "alerts/for", "low"),
+        ("Watchdog", "alerts/comparison", "low"),  # vector(1) on purpose
+        ("Watchdog", "alerts/for", "low"),
+    ]
