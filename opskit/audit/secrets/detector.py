@@ -144,7 +144,7 @@ class KeywordDetector(Detector):
             return False  # a bare quoted value needs an identifier (acme_token 'k3y'), not prose (pass "x" on)
         if lock or (code and not quoted and "q" in groups):
             return False
-        if (groups.get("op") or "").endswith(","):  # 'X', 'Y' in a list are names; define('X', 'Y') sets X
+        if op.endswith(","):  # 'X', 'Y' in a list are names; define('X', 'Y') sets X
             key_start = match.start("key")
             if not _CALL_ARGUMENT.search(match.string, max(0, key_start - 3), key_start):
                 return False
