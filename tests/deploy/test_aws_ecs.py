@@ -6,6 +6,7 @@ times, so this test keeps to two deploys; rollbacks are proven end to end with l
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import boto3
@@ -43,7 +44,7 @@ def test_ecs_module_deploys_and_updates_the_service(
     ec2 = _client("ec2", aws_endpoint)
     vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.42.1.0/24")["Subnet"]["SubnetId"]
-    name = f"opskit-ecs-{tmp_path.name[-12:].strip('_-').lower()}"
+    name = f"opskit-ecs-{uuid.uuid4().hex[:10]}"  # moto outlives a test run: never reuse a name
     playbook = tmp_path / "ecs.yml"
     playbook.write_text(
         f"""\
