@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
-from opskit.audit.deps.interface import ParsedManifest
+from opskit.audit.deps.interface import Package, ParsedManifest
 
 Siblings = Callable[[str], str | None]  # text of a file next to the manifest (or relative to it), or None
 Parser = Callable[[str, str, Siblings], ParsedManifest]
@@ -33,6 +34,23 @@ def load_toml(text: str, path: str) -> tuple[dict[str, Any] | None, str | None]:
         return tomllib.loads(text), None
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
         return None, f"{path}: invalid TOML: {exc}"
+
+
+def with_via(packages: Iterable[Package], graph: Mapping[str, Iterable[str]]) -> tuple[Package, ...]:
+    """Packages with ``via`` set on transitive ones: which direct dependencies reach them in ``graph``
+    (normalised name -> names it depends on). One walk per direct dependency."""
+    packages = tuple(packages)
+    reached: dict[str, set[str]] = {}
+    for top in sorted({p.key[1] for p in packages if p.direct}):
+        seen, stack = {top}, [top]
+        while stack:
+            for child in graph.get(stack.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+                    reached.setdefault(child, set()).add(top)
+    return tuple(replace(p, via=tuple(sorted(reached.get(p.key[1], ())))) if p.direct is False else p
+                 for p in packages)
 
 
 def parser_for(path: str) -> Parser | None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
-from opskit.audit.deps.manifests import Siblings, load_json
+from opskit.audit.deps.manifests import Siblings, load_json, with_via
 from opskit.audit.deps.manifests.jsonlines import key_lines
 
 DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
@@ -36,6 +36,7 @@ def parse_package_lock(text: str, path: str, siblings: Siblings) -> ParsedManife
         root = entries.get("") or {}
         direct = declared_ranges(root) if root else package_json_ranges(siblings)
         packages = []
+        graph: dict[str, set[str]] = {}
         for key, entry in sorted(entries.items()):
             if not key or not isinstance(entry, dict) or entry.get("link") or "version" not in entry:
                 continue
@@ -46,7 +47,8 @@ def parse_package_lock(text: str, path: str, siblings: Siblings) -> ParsedManife
             is_direct = None if direct is None else top_level and name in direct
             packages.append(Package(Ecosystem.NPM, name, str(entry["version"]), lines.get(("packages", key)),
                                     is_direct, declared=direct.get(name) if is_direct and direct else None))
-        return ParsedManifest(tuple(packages))
+            graph.setdefault(name.lower(), set()).update(n.lower() for n in declared_ranges(entry))
+        return ParsedManifest(with_via(packages, graph))
     direct = package_json_ranges(siblings)
     found: list[Package] = []
     _walk_v1(doc.get("dependencies") or {}, ("dependencies",), lines, direct, found)
