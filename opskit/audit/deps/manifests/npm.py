@@ -51,13 +51,14 @@ def parse_package_lock(text: str, path: str, siblings: Siblings) -> ParsedManife
         return ParsedManifest(with_via(packages, graph))
     direct = package_json_ranges(siblings)
     found: list[Package] = []
-    _walk_v1(doc.get("dependencies") or {}, ("dependencies",), lines, direct, found)
-    return ParsedManifest(tuple(sorted(found, key=lambda p: p.line or 0)))
+    graph: dict[str, set[str]] = {}
+    _walk_v1(doc.get("dependencies") or {}, ("dependencies",), lines, direct, found, graph)
+    return ParsedManifest(with_via(sorted(found, key=lambda p: p.line or 0), graph))
 
 
 def _walk_v1(
     deps: Mapping[str, Any], prefix: tuple[str, ...], lines: Mapping[tuple[str, ...], int],
-    direct: Mapping[str, str] | None, found: list[Package],
+    direct: Mapping[str, str] | None, found: list[Package], graph: dict[str, set[str]],
 ) -> None:
     """Lockfile v1 nests ``dependencies`` where a package needs its own copy; walked iteratively-deep."""
     stack = [(deps, prefix)]
@@ -72,6 +73,7 @@ def _walk_v1(
             is_direct = None if direct is None else len(at) == 1 and name in direct
             found.append(Package(Ecosystem.NPM, name, version, lines.get((*at, name)), is_direct,
                                  declared=direct.get(name) if is_direct and direct else None))
+            graph.setdefault(name.lower(), set()).update(n.lower() for n in entry.get("requires") or {})
             if isinstance(entry.get("dependencies"), dict):
                 stack.append((entry["dependencies"], (*at, name, "dependencies")))
 
