@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -36,19 +37,23 @@ def load_toml(text: str, path: str) -> tuple[dict[str, Any] | None, str | None]:
         return None, f"{path}: invalid TOML: {exc}"
 
 
+VIA_LIMIT = 3  # direct dependencies named per transitive package: enough to act on, and keeps the walk linear
+
+
 def with_via(packages: Iterable[Package], graph: Mapping[str, Iterable[str]]) -> tuple[Package, ...]:
-    """Packages with ``via`` set on transitive ones: which direct dependencies reach them in ``graph``
-    (normalised name -> names it depends on). One walk per direct dependency."""
+    """Packages with ``via`` set on transitive ones: up to ``VIA_LIMIT`` direct dependencies that reach
+    them in ``graph`` (normalised name -> names it depends on). Each (package, direct dependency)
+    pair is visited once and a package takes at most ``VIA_LIMIT`` of them: O(edges), not O(direct x edges)."""
     packages = tuple(packages)
-    reached: dict[str, set[str]] = {}
-    for top in sorted({p.key[1] for p in packages if p.direct}):
-        seen, stack = {top}, [top]
-        while stack:
-            for child in graph.get(stack.pop(), ()):
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
-                    reached.setdefault(child, set()).add(top)
+    reached: dict[str, list[str]] = {}
+    queue = deque((top, top) for top in sorted({p.key[1] for p in packages if p.direct}))
+    while queue:
+        node, top = queue.popleft()
+        for child in graph.get(node, ()):
+            labels = reached.setdefault(child, [])
+            if top not in labels and len(labels) < VIA_LIMIT:
+                labels.append(top)
+                queue.append((child, top))
     return tuple(replace(p, via=tuple(sorted(reached.get(p.key[1], ())))) if p.direct is False else p
                  for p in packages)
 
