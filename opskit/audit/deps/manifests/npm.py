@@ -31,12 +31,12 @@ def parse_package_lock(text: str, path: str, siblings: Siblings) -> ParsedManife
     if doc is None:
         return ParsedManifest(notes=(error or "",))
     lines = key_lines(text)
+    graph: dict[str, set[str]] = {}  # name -> names it depends on
     if isinstance(doc.get("packages"), dict):  # lockfile v2 and v3
         entries = doc["packages"]
         root = entries.get("") or {}
         direct = declared_ranges(root) if root else package_json_ranges(siblings)
         packages = []
-        graph: dict[str, set[str]] = {}
         for key, entry in sorted(entries.items()):
             if not key or not isinstance(entry, dict) or entry.get("link") or "version" not in entry:
                 continue
@@ -51,7 +51,6 @@ def parse_package_lock(text: str, path: str, siblings: Siblings) -> ParsedManife
         return ParsedManifest(with_via(packages, graph))
     direct = package_json_ranges(siblings)
     found: list[Package] = []
-    graph: dict[str, set[str]] = {}
     _walk_v1(doc.get("dependencies") or {}, ("dependencies",), lines, direct, found, graph)
     return ParsedManifest(with_via(sorted(found, key=lambda p: p.line or 0), graph))
 
