@@ -100,3 +100,10 @@ def test_a_helper_called_with_many_constants_is_still_followed() -> None:
     source = ("import os\nfrom flask import request\n\n\ndef run(label, cmd):\n    os.system(cmd)\n\n\n"
               f"def view():\n{calls}")
     assert command_lines("views.py", source) == [6]
+
+
+def test_match_on_a_constant_with_a_case_that_is_not_constant() -> None:
+    source = ("import os\nfrom flask import request\n\n\ndef view():\n    mode = 'b'\n    match mode:\n"
+              "        case Point(x=0):\n            os.system('ls')\n        case 'b':\n"
+              "            os.system(request.args['c'])\n")
+    assert command_lines("views.py", source) == [11]

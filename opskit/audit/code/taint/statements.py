@@ -174,13 +174,12 @@ class Statements(State):
         body = node.child_by_field_name("body")
         cases = [c for c in body.named_children if c.type in ("case_clause", "switch_case", "switch_default")] \
             if body is not None else []
-        if subject.const is not UNKNOWN:
+        if subject.const is not UNKNOWN and all(self._case_labels(case) is not UNKNOWN for case in cases):
             for index, case in enumerate(cases):
                 labels = self._case_labels(case)
                 if labels is None or any(same(label, subject.const) for label in labels):
                     return self._run_cases(cases[index:], env, frame)
-            if all(self._case_labels(case) is not UNKNOWN for case in cases):
-                return False  # no case matches the constant
+            return False  # no case matches the constant
         exhaustive = any(self._case_labels(case) is None for case in cases)
         paths: list[tuple[Env, bool]] = []
         for index in range(len(cases)):
