@@ -123,7 +123,10 @@ def _taint(taint: TaintAnalysis, unit: ParsedFile, project: Project | None) -> T
         _TAINT_RESULTS.move_to_end(key)
         return _TAINT_RESULTS[key]
     interpreter = taint.interpret(unit, project)
-    result = interpreter.run(), interpreter.notes, interpreter.tainted_lines
+    try:
+        result = interpreter.run(), interpreter.notes, interpreter.tainted_lines
+    except Exception as exc:  # one file the analysis cannot follow must not stop the audit
+        result = [], [f"{unit.path}: taint analysis failed ({type(exc).__name__}); checked by the other rules"], set()
     _TAINT_RESULTS[key] = result
     if len(_TAINT_RESULTS) > _TAINT_KEPT:
         _TAINT_RESULTS.popitem(last=False)

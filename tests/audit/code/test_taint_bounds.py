@@ -94,3 +94,13 @@ def test_a_long_chain_of_modules_stays_within_the_nesting_bound(tmp_path) -> Non
     app = SourceFile("app.py", (tmp_path / "app.py").read_text())
     result = RulesScanner(ScanSettings(root=str(tmp_path))).scan([app])
     assert [f.location.line for f in result.findings] == [7]
+
+
+def test_an_analysis_error_is_a_note_not_a_traceback(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def broken(self: Interpreter) -> list[object]:
+        raise TypeError("bug")
+
+    monkeypatch.setattr(Interpreter, "run", broken)
+    source = SourceFile("views.py", "import os\nfrom flask import request\nos.system(request.args['x'])\n")
+    result = RulesScanner(ScanSettings()).scan([source])
+    assert result.notes == ["views.py: taint analysis failed (TypeError); checked by the other rules"]
