@@ -77,3 +77,15 @@ def test_a_token_whose_checksum_fails_is_reported_with_low_confidence() -> None:
     assert [(f.confidence, f.properties["checksum"]) for f in findings] == [
         (Confidence.HIGH, "valid"), (Confidence.LOW, "invalid")]
     assert all(f.severity is Severity.CRITICAL for f in findings)
+
+
+def test_grafana_service_account_checksum_is_the_little_endian_crc32_of_the_token() -> None:
+    import zlib
+
+    from opskit.audit.secrets.filters import crc32_hex_le_ok
+
+    body = "glsa_" + fakes.body(32)
+    checksum = zlib.crc32(body.encode()).to_bytes(4, "little").hex()
+    assert crc32_hex_le_ok(f"{body}_{checksum}")
+    assert not crc32_hex_le_ok(f"{body}_{checksum[::-1]}") or checksum == checksum[::-1]
+    assert not crc32_hex_le_ok(f"{body}_zzzzzzzz")
