@@ -249,4 +249,12 @@ def crc32_hex_le_ok(token: str) -> bool:
         return False
 
 
-CHECKSUMS = {"crc32-base62": crc32_base62_ok, "crc32-hex-le": crc32_hex_le_ok}
+def crc32_hex_ok(token: str) -> bool:
+    """Atlassian API tokens (``ATATT3...=<8 hex>``): the hex is the CRC32 of everything before it."""
+    try:
+        return int(token[-8:], 16) == zlib.crc32(token[:-8].encode())
+    except ValueError:
+        return False
+
+
+CHECKSUMS = {"crc32-base62": crc32_base62_ok, "crc32-hex-le": crc32_hex_le_ok, "crc32-hex": crc32_hex_ok}
