@@ -19,6 +19,7 @@ from opskit.audit.content import SAMPLE_BYTES, WINDOW_BYTES, Window, binary_reas
 from opskit.audit.git_blobs import read_blobs
 from opskit.audit.interface import FileRef, Scanner, SourceFile
 from opskit.audit.suppress import drop_inline_suppressed
+from opskit.audit.trees import WorkTree
 from opskit.core.errors import InputError
 from opskit.core.findings import Finding
 from opskit.core.inputs import open_input
@@ -56,7 +57,7 @@ def _load(item: Item) -> tuple[SourceFile | None, bytes, str | None]:
     reason = binary_reason(data[:SAMPLE_BYTES])
     if reason:
         return None, data, f"{item.path}: skipped, {reason}"
-    return SourceFile(path=item.path, text=to_text(data)), data, None
+    return SourceFile(path=item.path, text=to_text(data), tree=WorkTree.of(item)), data, None
 
 
 def _shifted(finding: Finding, window: Window) -> Finding:
@@ -111,7 +112,7 @@ def _scan_whole_files(scanner: Scanner, sources: Sequence[SourceFile], blobs: di
             notes.append(f"{source.path}: cannot read the whole file from git ({commit[:12]}), "
                          f"skipped by {scanner.name}")
             continue
-        wholes.append(SourceFile(path=source.path, text=text, origin=origin))
+        wholes.append(SourceFile(path=source.path, text=text, origin=origin, tree=source.tree))
         added[source.path] = {n for n, line in enumerate(source.text.splitlines(), 1) if line.strip()}
     if not wholes:
         return

@@ -156,12 +156,17 @@ def _apply_config(ctx: click.Context, config: Config, kwargs: dict[str, Any]) ->
 
 
 def opskit_command(
-    *, findings: bool = True, config_from: str | None = None, formats: tuple[str, ...] = FORMATS
+    *,
+    findings: bool = True,
+    config_from: str | None = None,
+    formats: tuple[str, ...] = FORMATS,
+    fail_on: bool = True,
 ) -> Callable[[F], F]:
     """Add the shared options to a click command and pass it an ``out: Output``.
 
     ``findings`` adds ``--format/--output/--fail-on``; ``config_from`` names a path parameter
     whose location is where config discovery starts (defaults to the current directory).
+    ``fail_on=False`` leaves out ``--fail-on`` (commands that report state, not findings).
     """
 
     def decorate(func: F) -> F:
@@ -220,13 +225,16 @@ def opskit_command(
                     type=click.Path(dir_okay=False, path_type=Path),
                     help="Write the report to FILE (atomically) instead of stdout.",
                 ),
-                click.option(
-                    "--fail-on",
-                    type=SEVERITY_CHOICE,
-                    default=None,
-                    help="Exit 1 when a finding is at or above this severity.",
-                ),
             ]
+            if fail_on:
+                options.append(
+                    click.option(
+                        "--fail-on",
+                        type=SEVERITY_CHOICE,
+                        default=None,
+                        help="Exit 1 when a finding is at or above this severity.",
+                    )
+                )
         decorated: Any = wrapper
         for option in reversed(options):
             decorated = option(decorated)

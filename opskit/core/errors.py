@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad flags, config or input
     SERVICE = 3  # an external service or tool is unreachable or failing
     INTERNAL = 4  # a bug in opskit; rerun with --debug and report it
+    PLAN_CHANGES = 5  # deploy --plan-only: the plan would change the infrastructure
 
 
 class OpskitError(Exception):

@@ -9,14 +9,16 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from opskit.core.command import Output
+from opskit.core.errors import OpskitError
 from opskit.core.findings import Report
 from opskit.deploy.docker_adapter import DockerImageBuilder
 from opskit.deploy.engine import Deployer
 from opskit.deploy.history import StatePaths, read_history
-from opskit.deploy.interface import Adapters, DeployOptions, Playbook
+from opskit.deploy.interface import Adapters, DeployOptions, Playbook, Reporter
+from opskit.deploy.journal import read_journal, running_per_terraform, sweep_plans
 from opskit.deploy.lock import read_holder, release
 from opskit.deploy.playbook import load_playbook
+from opskit.deploy.record import DeployRecord
 from opskit.deploy.report import deploy_report, history_report, status_report
 from opskit.deploy.source import git_commit
 from opskit.deploy.terraform_adapter import TerraformProvisioner
@@ -49,7 +51,7 @@ def _provisioner(target: Target, playbook: Playbook) -> TerraformProvisioner:
     )
 
 
-def _deployer(target: Target, playbook: Playbook, out: Output) -> Deployer:
+def _deployer(target: Target, playbook: Playbook, out: Reporter) -> Deployer:
     adapters = Adapters(
         builder=DockerImageBuilder(playbook.registry, show_progress=out.show_progress),
         provisioner=_provisioner(target, playbook),
@@ -59,17 +61,17 @@ def _deployer(target: Target, playbook: Playbook, out: Output) -> Deployer:
     return Deployer(playbook, adapters, out.log)
 
 
-def run_deploy(target: Target, options: DeployOptions, out: Output) -> Report:
-    """Deploy (or with ``plan_only`` just plan) and report; the verdict carries the exit code."""
+def run_deploy(target: Target, options: DeployOptions, out: Reporter) -> tuple[DeployRecord, Report]:
+    """Deploy (or with ``plan_only`` just plan): the record and its report (whose verdict is the exit code)."""
     playbook = target.load()
     record = _deployer(target, playbook, out).deploy(options)
-    return deploy_report(record, str(target.paths(playbook).report(record["id"])))
+    return record, deploy_report(record, str(target.paths(playbook).report(record.id)))
 
 
-def run_rollback(target: Target, to: str | None, lock_timeout: float, out: Output) -> Report:
+def run_rollback(target: Target, to: str | None, lock_timeout: float, out: Reporter) -> Report:
     playbook = target.load()
     record = _deployer(target, playbook, out).rollback(to, lock_timeout)
-    return deploy_report(record, str(target.paths(playbook).report(record["id"])))
+    return deploy_report(record, str(target.paths(playbook).report(record.id)))
 
 
 def show_history(target: Target, limit: int) -> Report:
@@ -79,14 +81,41 @@ def show_history(target: Target, limit: int) -> Report:
 
 
 def show_status(target: Target) -> Report:
-    """The last record, Terraform's outputs (what the infrastructure says runs) and the lock."""
+    """The last record, what Terraform's state says runs, an apply in flight or killed, and the lock.
+
+    A deploy killed mid-apply (its journal outlived it) is shown as what it is: an unverified
+    release of that image, with Terraform's word on what runs; the next deploy records it.
+    """
     playbook = target.load()
     paths = target.paths(playbook)
+    sweep_plans(paths.plans)  # a killed run's plan holds secrets in clear: never leave it around
     records = read_history(paths.history)
-    outputs = _provisioner(target, playbook).outputs()
+    try:
+        outputs = _provisioner(target, playbook).outputs()
+    except OpskitError as exc:
+        outputs = {"error": exc.message}
     holder = read_holder(paths.lock)
+    entry = read_journal(paths.journal)
+    in_flight = None
+    if entry is not None:
+        running = running_per_terraform(outputs)
+        state = "killed mid-apply" if entry.orphaned else "applying now"
+        in_flight = {
+            "state": state,
+            "deploy_id": entry.deploy_id,
+            "image": entry.image,
+            "pid": entry.pid,
+            "started_at": entry.started_at,
+            "terraform_running": running,
+            "running_verified": False,
+        }
     return status_report(
-        playbook.service, playbook.env, records[-1] if records else None, outputs, holder.describe() if holder else None
+        playbook.service,
+        playbook.env,
+        records[-1] if records else None,
+        outputs,
+        holder.describe() if holder else None,
+        in_flight,
     )
 
 

@@ -9,14 +9,23 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from opskit.core.command import Output, emit, opskit_command
-from opskit.core.errors import UsageError
+from opskit.core.errors import ExitCode, UsageError
+from opskit.core.findings import Report
 from opskit.core.lazy import lazy_module
 from opskit.deploy.interface import DeployOptions
+from opskit.deploy.render import StateRenderer
 
 if TYPE_CHECKING:
     from opskit.deploy import api
 else:
     api = lazy_module("opskit.deploy.api")  # docker, requests, terraform only when a command runs
+
+STATE_FORMATS = ("text", "json")
+"""State commands report facts, not findings: no SARIF, no --fail-on."""
+
+
+def _state(report: Report, out: Output) -> int:
+    return emit(report, out, text_renderer=StateRenderer)
 
 
 def _target_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -70,7 +79,9 @@ LOCK_TIMEOUT = click.option(
 @click.group(invoke_without_command=True)
 @_target_options
 @click.option(
-    "--plan-only", is_flag=True, help="Build, push and plan; print the change summary; exit 0 (no changes) or 2."
+    "--plan-only",
+    is_flag=True,
+    help="Build, push and plan; print the change summary; exit 0 (no changes) or 5 (changes).",
 )
 @click.option("--image", help="Deploy this digest (repo@sha256:...) instead of building.")
 @click.option("--commit", help="Commit to tag and label the image with (default: git rev-parse HEAD of the context).")
@@ -92,8 +103,9 @@ def deploy(
     """Build, push, apply with Terraform, verify, and roll back by itself when verification fails.
 
     Exit codes: 0 deployed and verified (or --plan-only without changes), 1 failed (rolled back
-    or not), 2 playbook/usage error (or --plan-only with changes), 3 Docker, registry, Terraform
-    or Prometheus unreachable or failing.
+    or not, or an unverified release), 2 playbook/usage error, 3 Docker, registry, Terraform or
+    Prometheus unreachable or failing, 5 --plan-only and the plan has changes, 130 interrupted
+    (SIGINT/SIGTERM: history written, plan removed, lock released).
 
     \b
     Examples:
@@ -106,10 +118,10 @@ def deploy(
         return None
     target = _target(playbook, env, state_dir, terraform_bin)
     options = DeployOptions(plan_only=plan_only, image=image, commit=commit, lock_timeout=lock_timeout)
-    report = api.run_deploy(target, options, out)
+    record, report = api.run_deploy(target, options, out)
     code = emit(report, out)
-    if plan_only and code == 0:
-        return int(report.data["deploy"]["plan"]["exit_code"])
+    if plan_only and code == 0 and record.plan is not None and record.plan.has_changes:
+        return int(ExitCode.PLAN_CHANGES)
     return code
 
 
@@ -142,7 +154,7 @@ def rollback(
 
 @deploy.command()
 @_target_options
-@opskit_command(config_from="playbook")
+@opskit_command(config_from="playbook", formats=STATE_FORMATS, fail_on=False)
 def status(
     playbook: Path | None, env: str | None, state_dir: Path | None, terraform_bin: str | None, out: Output
 ) -> int:
@@ -152,13 +164,13 @@ def status(
     Example:
       opskit deploy status -p playbooks/demo-local.yml --format json
     """
-    return emit(api.show_status(_target(playbook, env, state_dir, terraform_bin)), out)
+    return _state(api.show_status(_target(playbook, env, state_dir, terraform_bin)), out)
 
 
 @deploy.command()
 @_target_options
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Newest N deploys.")
-@opskit_command(config_from="playbook")
+@opskit_command(config_from="playbook", formats=STATE_FORMATS, fail_on=False)
 def history(
     playbook: Path | None,
     env: str | None,
@@ -173,12 +185,12 @@ def history(
     Example:
       opskit deploy history -p playbooks/demo-local.yml -n 5
     """
-    return emit(api.show_history(_target(playbook, env, state_dir, terraform_bin), limit), out)
+    return _state(api.show_history(_target(playbook, env, state_dir, terraform_bin), limit), out)
 
 
 @deploy.command()
 @_target_options
-@opskit_command(config_from="playbook")
+@opskit_command(config_from="playbook", formats=STATE_FORMATS, fail_on=False)
 def lock(playbook: Path | None, env: str | None, state_dir: Path | None, terraform_bin: str | None, out: Output) -> int:
     """Who holds the deploy lock (pid, host, since when, stale or not).
 
@@ -186,13 +198,13 @@ def lock(playbook: Path | None, env: str | None, state_dir: Path | None, terrafo
     Example:
       opskit deploy lock -p playbooks/demo-local.yml --env staging
     """
-    return emit(api.show_lock(_target(playbook, env, state_dir, terraform_bin)), out)
+    return _state(api.show_lock(_target(playbook, env, state_dir, terraform_bin)), out)
 
 
 @deploy.command()
 @_target_options
 @click.option("--force", is_flag=True, help="Release even a lock whose holder still runs on this host.")
-@opskit_command(config_from="playbook")
+@opskit_command(config_from="playbook", formats=STATE_FORMATS, fail_on=False)
 def unlock(
     playbook: Path | None,
     env: str | None,
@@ -201,10 +213,10 @@ def unlock(
     force: bool,
     out: Output,
 ) -> int:
-    """Release a deploy lock left by a crashed deploy.
+    """Release a deploy lock left by a crashed deploy (or an unreadable lock file).
 
     \b
     Example:
       opskit deploy unlock -p playbooks/demo-local.yml --env staging
     """
-    return emit(api.release_lock(_target(playbook, env, state_dir, terraform_bin), force), out)
+    return _state(api.release_lock(_target(playbook, env, state_dir, terraform_bin), force), out)

@@ -15,6 +15,7 @@ from typing import Any
 
 from opskit.core.atomic import atomic_write
 from opskit.core.errors import InputError
+from opskit.deploy.record import DeployRecord
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,15 @@ class StatePaths:
     def report(self, deploy_id: str) -> Path:
         return self.root / "reports" / f"{deploy_id}.json"
 
-    def plan(self, deploy_id: str) -> Path:
-        return self.root / "plans" / f"{deploy_id}.tfplan"
+    @property
+    def plans(self) -> Path:
+        """Saved Terraform plans (secrets in clear): a 0700 directory, see ``journal.plan_file``."""
+        return self.root / "plans"
+
+    @property
+    def journal(self) -> Path:
+        """The apply in flight, if any (``journal.JournalEntry``)."""
+        return self.root / "journal.json"
 
     @property
     def terraform_data(self) -> Path:
@@ -55,7 +63,7 @@ class StatePaths:
         return self.root / "terraform.tfstate"
 
 
-def read_history(path: Path) -> list[dict[str, Any]]:
+def read_history(path: Path) -> list[DeployRecord]:
     """All deploy records, oldest first ([] when there is no history yet)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -65,13 +73,16 @@ def read_history(path: Path) -> list[dict[str, Any]]:
         raise InputError(f"{path}: unreadable deploy history: {exc}") from None
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise InputError(f"{path}: deploy history must be a JSON list of records")
-    return data
+    try:
+        return [DeployRecord.from_dict(r) for r in data]
+    except (KeyError, ValueError, TypeError) as exc:
+        raise InputError(f"{path}: deploy history holds a malformed record: {exc}") from None
 
 
-def append_history(path: Path, record: Mapping[str, Any]) -> None:
+def append_history(path: Path, record: DeployRecord) -> None:
     """Append one record; the caller holds the deploy lock, so read-modify-write is safe."""
-    records = read_history(path)
-    records.append(dict(record))
+    records = [r.to_dict() for r in read_history(path)]
+    records.append(record.to_dict())
     atomic_write(path, json.dumps(records, indent=2) + "\n")
 
 
@@ -86,28 +97,26 @@ def ignore_in_git(state_dir: Path) -> None:
         atomic_write(marker, "# opskit deploy state (locks, history, reports, Terraform state)\n*\n")
 
 
-def running_image(records: Sequence[Mapping[str, Any]]) -> str | None:
+def running_image(records: Sequence[DeployRecord]) -> str | None:
     """The image the last deploy left running (after any rollback), or None."""
     for record in reversed(records):
-        if record.get("running"):
-            return str(record["running"])
+        if record.running:
+            return record.running
     return None
 
 
-def last_good_image(records: Sequence[Mapping[str, Any]], exclude: str | None = None) -> str | None:
+def last_good_image(records: Sequence[DeployRecord], exclude: str | None = None) -> str | None:
     """The newest image that passed verification, other than ``exclude`` (the one that just failed)."""
     for record in reversed(records):
-        image = record.get("running")
-        if record.get("running_verified") and image and image != exclude:
-            return str(image)
+        if record.running_verified and record.running and record.running != exclude:
+            return record.running
     return None
 
 
-def find_image(records: Sequence[Mapping[str, Any]], wanted: str) -> str | None:
+def find_image(records: Sequence[DeployRecord], wanted: str) -> str | None:
     """A deployed image whose digest reference is ``wanted`` or ends with it (``sha256:...`` or a prefix)."""
     for record in reversed(records):
-        for key in ("image", "running"):
-            image = record.get(key)
+        for image in (record.image, record.running):
             if image and (image == wanted or image.split("@", 1)[-1].startswith(wanted)):
-                return str(image)
+                return image
     return None

@@ -10,12 +10,22 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from opskit.monitor.interface import AnyCheck
+from opskit.monitor.connection import Connection
+from opskit.monitor.interface import AnyCheck, GateSettings
 
 LineSink = Callable[[str], None]
 """Where streamed tool output goes, one line at a time (already scrubbed of secrets)."""
+
+
+class Reporter(Protocol):
+    """What the deploy api needs from its caller: a place for log lines, and whether to draw bars."""
+
+    @property
+    def show_progress(self) -> bool: ...
+
+    def log(self, message: str) -> None: ...
 
 
 # --- the playbook ---------------------------------------------------------------------------
@@ -67,19 +77,21 @@ class HttpCheck:
     interval: float = 1.0
 
 
+DEFAULT_GATE = GateSettings(interval=5.0, count=6, failure_limit=0, consecutive_error_limit=3, inconclusive_limit=1)
+
+
 @dataclass(frozen=True)
 class PrometheusGateSpec:
-    """The monitor feature's gate: checks and SLOs evaluated against Prometheus after the HTTP checks."""
+    """The monitor feature's gate after the HTTP checks: monitor's own connection, checks and settings."""
 
-    url: str
+    connection: Connection
     checks: tuple[AnyCheck, ...]
-    interval: float = 5.0
-    count: int = 6
-    failure_limit: int = 0
-    consecutive_error_limit: int = 3
-    inconclusive_limit: int = 1
-    token_env: str | None = None
-    timeout: float = 10.0
+    settings: GateSettings = DEFAULT_GATE
+
+    @property
+    def secret_env_names(self) -> tuple[str, ...]:
+        names = [self.connection.token_env, self.connection.password_env if self.connection.username else None]
+        return tuple(n for n in names if n)
 
 
 @dataclass(frozen=True)
@@ -120,7 +132,7 @@ class Playbook:
         """Env vars whose values must never reach output: registry password, Terraform secrets, token."""
         names = [self.registry.password_env, *self.terraform.secret_variables.values()]
         if self.gate is not None:
-            names.append(self.gate.token_env)
+            names += self.gate.secret_env_names
         return tuple(n for n in names if n)
 
 
@@ -171,7 +183,7 @@ class PlanSummary:
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class VerificationResult:
     """One verification check: what was checked, whether it passed, and why not."""
 
     name: str
@@ -183,7 +195,7 @@ class CheckResult:
 class Verification:
     """All checks of one verification round and the gate verdict (None when no gate ran)."""
 
-    checks: tuple[CheckResult, ...]
+    checks: tuple[VerificationResult, ...]
     gate_verdict: str | None = None
 
     @property
@@ -191,7 +203,7 @@ class Verification:
         return all(c.passed for c in self.checks) and self.gate_verdict in (None, "successful")
 
     @property
-    def failed(self) -> tuple[CheckResult, ...]:
+    def failed(self) -> tuple[VerificationResult, ...]:
         return tuple(c for c in self.checks if not c.passed)
 
 

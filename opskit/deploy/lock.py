@@ -2,7 +2,9 @@
 
 The file appears atomically and only if absent (a hard link), so two deploys can never both
 hold it; it records pid, host, time and command so a lock left by a crashed deploy can be
-inspected (``deploy lock``) and released (``deploy unlock``). Terraform's own state lock still applies underneath.
+inspected (``deploy lock``) and released (``deploy unlock``). A lock whose holder is gone from this
+host is taken over at once (with a note); an unreadable lock file is removed by ``deploy unlock``.
+Terraform's own state lock still applies underneath.
 """
 
 from __future__ import annotations
@@ -32,21 +34,32 @@ class LockHolder:
     @property
     def stale(self) -> bool:
         """True when the holder ran on this host and its process is gone (a crashed deploy)."""
-        return self.host == socket.gethostname() and not _pid_alive(self.pid)
+        return self.host == socket.gethostname() and not pid_alive(self.pid)
 
     def describe(self) -> str:
+        if self.pid == 0:
+            return "an unreadable lock file"
         state = " (stale: process gone)" if self.stale else ""
         return f"pid {self.pid} on {self.host} since {self.started_at}{state}"
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True when process ``pid`` exists on this host and is not a zombie (a killed, unreaped child)."""
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][:1] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+UNREADABLE = LockHolder(pid=0, host="?", started_at="?", command="unreadable lock file")
 
 
 def read_holder(path: Path) -> LockHolder | None:
@@ -88,12 +101,15 @@ def deploy_lock(
     timeout: float,
     command: str,
     on_wait: Callable[[LockHolder], None] = lambda holder: None,
+    on_takeover: Callable[[LockHolder], None] = lambda holder: None,
     sleep: Callable[[float], None] = time.sleep,
     poll: float = 0.5,
 ) -> Iterator[LockHolder]:
     """Hold the lock at ``path`` for the block, waiting up to ``timeout`` seconds for it.
 
-    Raises Failure (exit 1) naming the holder when the wait times out.
+    A lock whose holder is gone (same host, pid not running) is taken over at once and
+    ``on_takeover`` told whose it was. Raises Failure (exit 1) naming the holder when the wait
+    times out.
     """
     me = LockHolder(
         pid=os.getpid(),
@@ -107,9 +123,12 @@ def deploy_lock(
         holder = read_holder(path)
         if holder is None:
             continue  # released between our attempt and the read
+        if holder.stale:
+            if _remove_if_held_by(path, holder):
+                on_takeover(holder)
+            continue
         if time.monotonic() >= deadline:
-            hint = "; release it with 'opskit deploy unlock'" if holder.stale else ""
-            raise Failure(f"{path}: deploy locked by {holder.describe()}; gave up after {timeout:g}s{hint}")
+            raise Failure(f"{path}: deploy locked by {holder.describe()}; gave up after {timeout:g}s")
         if not announced:
             on_wait(holder)
             announced = True
@@ -117,13 +136,41 @@ def deploy_lock(
     try:
         yield me
     finally:
-        if read_holder(path) == me:
-            path.unlink(missing_ok=True)
+        with suppress(InputError):
+            if read_holder(path) == me:
+                path.unlink(missing_ok=True)
+
+
+def _remove_if_held_by(path: Path, holder: LockHolder) -> bool:
+    """Remove the lock only if ``holder`` still holds it: move it aside, put it back if it changed."""
+    aside = path.with_name(f".{path.name}.{os.getpid()}.takeover")
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise InputError(f"{path}: cannot take over the stale deploy lock: {exc.strerror or exc}") from None
+    try:
+        if read_holder(aside) == holder:
+            return True
+        with suppress(OSError):  # someone else took it meanwhile: give theirs back
+            os.link(aside, path)
+        return False
+    finally:
+        with suppress(OSError):
+            aside.unlink()
 
 
 def release(path: Path, force: bool = False) -> LockHolder | None:
-    """Remove the lock at ``path``; a live holder's lock only with ``force``. Returns who held it."""
-    holder = read_holder(path)
+    """Remove the lock at ``path``; a live holder's lock only with ``force``. Returns who held it.
+
+    An unreadable lock file (garbage, truncated) is removed too: nobody can hold it.
+    """
+    try:
+        holder = read_holder(path)
+    except InputError:
+        path.unlink(missing_ok=True)
+        return UNREADABLE
     if holder is None:
         return None
     if not force and holder.host == socket.gethostname() and not holder.stale:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import Any, NoReturn
 
 from opskit.core.errors import InputError
+from opskit.core.yamlfile import load_yaml
 from opskit.deploy.interface import (
+    DEFAULT_GATE,
     Hooks,
     HttpCheck,
     ImageSpec,
@@ -24,8 +24,9 @@ from opskit.deploy.interface import (
     RollbackPolicy,
     TerraformSpec,
 )
-from opskit.monitor.checks_file import load_checks, parse_checks
-from opskit.monitor.interface import AnyCheck
+from opskit.monitor.checks_file import LINE_KEY, load_checks, parse_checks
+from opskit.monitor.connection import Connection
+from opskit.monitor.interface import AnyCheck, GateSettings
 
 DEFAULT_ENV = "default"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -57,7 +58,7 @@ class _Reader:
             self.fail(path, f"must be a mapping, got {_kind(data)}")
         self.data: dict[str, Any] = data
 
-    def fail(self, key: str, message: str) -> None:
+    def fail(self, key: str, message: str) -> NoReturn:
         line = self.lines.get(key)
         where = f"{self.source}:{line}" if line else str(self.source)
         raise InputError(f"{where}: {key or 'playbook'}: {message}")
@@ -106,32 +107,21 @@ class _Reader:
 
     def path_value(self, name: str, base: Path, must_be_dir: bool = False, required: bool = True) -> Path:
         raw = self.get(name, str, required=required)
-        path = (base / raw).resolve() if raw is not None else base
-        if must_be_dir and not path.is_dir():
+        try:
+            path = (base / raw).resolve() if raw is not None else base
+            is_dir, is_file = path.is_dir(), path.is_file()
+        except (OSError, ValueError) as exc:  # ENAMETOOLONG, ELOOP, an embedded NUL
+            reason = getattr(exc, "strerror", None) or str(exc)
+            self.fail(self.key(name), f"unusable path ({len(raw or '')} characters): {reason}")
+        if must_be_dir and not is_dir:
             self.fail(self.key(name), f"directory {path} does not exist")
-        if not must_be_dir and not path.is_file():
+        if not must_be_dir and not is_file:
             self.fail(self.key(name), f"file {path} does not exist")
         return path
 
 
 def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
-
-
-def _key_lines(node: yaml.Node, prefix: str = "", out: dict[str, int] | None = None) -> dict[str, int]:
-    """Map dotted key paths (``image.context``, ``checks.http.0.url``) to 1-based line numbers."""
-    out = {} if out is None else out
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-            out.setdefault(key, key_node.start_mark.line + 1)
-            _key_lines(value_node, key, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            key = f"{prefix}.{index}"
-            out.setdefault(key, item.start_mark.line + 1)
-            _key_lines(item, key, out)
-    return out
 
 
 def _overlay(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -155,21 +145,8 @@ def _env_lines(lines: Mapping[str, int], env: str) -> dict[str, int]:
 
 def read_yaml(source: Path) -> tuple[Any, dict[str, int]]:
     """Parse ``source`` and return its data and key line numbers; InputError names file and line."""
-    try:
-        text = source.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{source}: playbook not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{source}: cannot read playbook: {exc}") from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else str(source)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{where}: invalid YAML: {problem}") from None
-    return data, (_key_lines(node) if node is not None else {})
+    document = load_yaml(source, "playbook")
+    return document.data, dict(document.lines)
 
 
 def load_playbook(source: Path, env: str | None = None) -> Playbook:
@@ -300,44 +277,52 @@ def _http_checks(checks: _Reader) -> tuple[HttpCheck, ...]:
     return tuple(result)
 
 
+_CONNECTION_KEYS = {"url", "token_env", "token_file", "username", "password_env", "ca_bundle", "insecure", "timeout"}
+_GATE_KEYS = {"checks", "interval", "count", "failure_limit", "consecutive_error_limit", "inconclusive_limit"}
+
+
 def _gate(r: _Reader, base: Path) -> PrometheusGateSpec:
-    r.only(
-        {
-            "url",
-            "checks",
-            "interval",
-            "count",
-            "failure_limit",
-            "consecutive_error_limit",
-            "inconclusive_limit",
-            "token_env",
-            "timeout",
-        }
-    )
+    """The gate: monitor's ``Connection`` (TLS CA, basic auth, token) and ``GateSettings`` from the playbook."""
+    r.only(_CONNECTION_KEYS | _GATE_KEYS)
     url = r.get("url", str, required=True)
     if not url.startswith(("http://", "https://")):
         r.fail(r.key("url"), f"{url!r} must start with http:// or https://")
-    return PrometheusGateSpec(
+    if r.get("token_env", str) and r.get("username", str):
+        r.fail(r.key("username"), "give either token_env or username (basic auth), not both")
+    connection = Connection(
         url=url,
-        checks=_gate_checks(r, base),
-        interval=r.number("interval", 5.0),
-        count=r.integer("count", 6, minimum=1),
-        failure_limit=r.integer("failure_limit", 0),
-        consecutive_error_limit=r.integer("consecutive_error_limit", 3, minimum=1),
-        inconclusive_limit=r.integer("inconclusive_limit", 1),
         token_env=r.env_name("token_env"),
+        token_file=r.path_value("token_file", base, required=False) if r.data.get("token_file") else None,
+        username=r.get("username", str),
+        password_env=r.env_name("password_env") or "PROMETHEUS_PASSWORD",
+        ca_bundle=r.path_value("ca_bundle", base, required=False) if r.data.get("ca_bundle") else None,
+        verify=not r.get("insecure", bool, False),
         timeout=r.number("timeout", 10.0, minimum=0.1),
     )
+    defaults = DEFAULT_GATE
+    settings = GateSettings(
+        interval=r.number("interval", defaults.interval),
+        count=r.integer("count", defaults.count, minimum=1),
+        failure_limit=r.integer("failure_limit", defaults.failure_limit),
+        consecutive_error_limit=r.integer("consecutive_error_limit", defaults.consecutive_error_limit, minimum=1),
+        inconclusive_limit=r.integer("inconclusive_limit", defaults.inconclusive_limit),
+    )
+    return PrometheusGateSpec(connection=connection, checks=_gate_checks(r, base), settings=settings)
 
 
 def _gate_checks(r: _Reader, base: Path) -> tuple[AnyCheck, ...]:
-    """The gate's checks and SLOs: a monitor checks file, or the same items inline in the playbook."""
+    """The gate's checks and SLOs: a monitor checks file, or the same items inline (with their lines)."""
     value = r.get("checks", (str, list), required=True)
     if isinstance(value, str):
         return tuple(load_checks(r.path_value("checks", base)))
     if not value:
         r.fail(r.key("checks"), "needs at least one check or SLO")
-    return tuple(parse_checks(value, r.source))
+    key = r.key("checks")
+    items = [
+        {**item, LINE_KEY: r.lines.get(f"{key}.{index}", 0)} if isinstance(item, dict) else item
+        for index, item in enumerate(value)
+    ]
+    return tuple(parse_checks(items, r.source))
 
 
 def _hooks(r: _Reader) -> Hooks:

@@ -14,6 +14,10 @@ them itself, because the library's own runner:
 Flow: ``init -input=false`` (local backend state in opskit's state dir, ``TF_DATA_DIR`` there
 too), ``plan -out=FILE -detailed-exitcode`` read as 0/1/2, the summary from
 ``show -json FILE``, then ``apply FILE`` — exactly the saved plan. ``TF_IN_AUTOMATION=1`` always.
+
+Terraform runs with umask 077 (plans hold secrets), is asked to stop gracefully (SIGINT) when
+opskit itself is interrupted, and the working files it drops beside the module
+(``errored.tfstate`` when it cannot save state) are moved into the state directory.
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
+import time
 from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +93,7 @@ class TerraformProvisioner(Provisioner):
         """Run one terraform command; stream (scrubbed) lines to ``log`` or capture stdout."""
         argv = self.tf.generate_cmd_string(command, *args, no_color=IsFlagged, **options)
         where = f"terraform {command} in {self.spec.directory}"
+        started = time.time()
         try:
             proc = subprocess.Popen(
                 argv,
@@ -96,21 +104,40 @@ class TerraformProvisioner(Provisioner):
                 stderr=subprocess.STDOUT if log else subprocess.PIPE,
                 text=True,
                 errors="replace",
+                umask=0o077,
+                start_new_session=True,  # a terminal's Ctrl-C reaches opskit, which stops terraform itself
             )
         except OSError as exc:
             raise ServiceError(f"{where}: cannot run {argv[0]}: {exc.strerror or exc}") from None
         captured: list[str] = []
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            clean = scrub(line.rstrip("\n"), self.secrets.values())
-            if log is not None:
-                log(clean)
-            captured.append(clean)
-        stderr = scrub(proc.stderr.read(), self.secrets.values()) if proc.stderr else ""
-        code = proc.wait()
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                clean = scrub(line.rstrip("\n"), self.secrets.values())
+                if log is not None:
+                    log(clean)
+                captured.append(clean)
+            stderr = scrub(proc.stderr.read(), self.secrets.values()) if proc.stderr else ""
+            code = proc.wait()
+        except BaseException:  # SIGINT/SIGTERM: let terraform stop gracefully (it saves state and unlocks)
+            _stop(proc)
+            raise
+        finally:
+            self._collect_working_files(since=started)
         if code not in ok:
             raise ServiceError(f"{where} failed (exit {code}): {first_error(stderr.splitlines() or captured)}")
         return code, "\n".join(captured)
+
+    def _collect_working_files(self, since: float) -> None:
+        """Move what this run of Terraform wrote into the module directory (``errored.tfstate``) to the state dir."""
+        stray = self.spec.directory / "errored.tfstate"
+        with suppress(OSError):
+            if stray.stat().st_mtime < since - 1:
+                return  # older than this run: not ours to move
+            target = self.state_file.with_name(f"errored-{os.getpid()}.tfstate")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(stray), target)
+            os.chmod(target, 0o600)
 
     def _init_fingerprint(self) -> str:
         """What ``init`` depends on: the module's files, its lock file, the backend path and the binary."""
@@ -169,6 +196,18 @@ class TerraformProvisioner(Provisioner):
         except ValueError:
             raise ServiceError(f"terraform output -json in {self.spec.directory}: not JSON") from None
         return {k: ("***" if v.get("sensitive") else v.get("value")) for k, v in data.items()}
+
+
+def _stop(proc: subprocess.Popen[str], grace: float = 60.0) -> None:
+    """Ask terraform to stop (SIGINT, as Ctrl-C would) and wait for it; kill it after ``grace`` seconds."""
+    if proc.poll() is not None:
+        return
+    try:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=grace)
+    except (OSError, subprocess.TimeoutExpired):
+        proc.kill()
+        proc.wait()
 
 
 def first_error(lines: list[str]) -> str:

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 
 import requests
 
-from opskit.core.errors import ServiceError
+from opskit.core.errors import OpskitError
 from opskit.core.redact import mask_dsn, scrub
-from opskit.deploy.interface import CheckResult, HttpCheck, LineSink, PrometheusGateSpec, Verification, Verifier
-from opskit.monitor.gate import GateSettings, connect, run_gate
+from opskit.deploy.interface import HttpCheck, LineSink, PrometheusGateSpec, Verification, VerificationResult, Verifier
+from opskit.monitor.gate import run_gate
 from opskit.monitor.interface import GateRound
 
 HttpGet = Callable[[str, float], int]
@@ -30,7 +30,7 @@ def http_status(url: str, timeout: float) -> int:
 
 def run_http_check(
     check: HttpCheck, get: HttpGet = http_status, sleep: Callable[[float], None] = time.sleep
-) -> CheckResult:
+) -> VerificationResult:
     """Try ``check.retries`` times, ``check.interval`` apart, until the URL answers the expected status."""
     detail, name = "", f"http {mask_dsn(check.url)}"  # a URL may carry user:password@
     for attempt in range(1, check.retries + 1):
@@ -42,46 +42,41 @@ def run_http_check(
             detail = f"no answer ({type(exc).__name__})"
             continue
         if status == check.expect_status:
-            return CheckResult(name, True, f"answered {status} (attempt {attempt})")
+            return VerificationResult(name, True, f"answered {status} (attempt {attempt})")
         detail = f"answered {status}, expected {check.expect_status}"
-    return CheckResult(name, False, f"{detail} after {check.retries} attempt(s)")
+    return VerificationResult(name, False, f"{detail} after {check.retries} attempt(s)")
 
 
 def _gate_round_line(spec: PrometheusGateSpec, round_: GateRound) -> str:
     worst = ", ".join(f"{r.name} {r.status.value}" for r in round_.results)
-    return f"gate round {round_.number}/{spec.count}: {round_.status.value} ({worst})"
+    return f"gate round {round_.number}/{spec.settings.count}: {round_.status.value} ({worst})"
 
 
-def run_prometheus_gate(spec: PrometheusGateSpec, log: LineSink) -> tuple[str, tuple[CheckResult, ...]]:
-    """Run the monitor gate; return its verdict and a failed CheckResult per check that did not pass.
+def run_prometheus_gate(spec: PrometheusGateSpec, log: LineSink) -> tuple[str, tuple[VerificationResult, ...]]:
+    """Run the monitor gate; return its verdict and a failed result per round and check that did not pass.
 
     A Prometheus that cannot be reached proves nothing about the new version: the verdict is
     inconclusive, which fails verification (and so rolls back), as Argo Rollouts does.
     """
     try:
-        client = connect(spec.url, token_env=spec.token_env, timeout=spec.timeout)
-    except ServiceError as exc:
+        client = spec.connection.open()
+    except OpskitError as exc:
         log(f"gate inconclusive: {exc.message}")
-        return "inconclusive", (CheckResult("prometheus gate", False, exc.message),)
-    settings = GateSettings(
-        interval=spec.interval,
-        count=spec.count,
-        failure_limit=spec.failure_limit,
-        consecutive_error_limit=spec.consecutive_error_limit,
-        inconclusive_limit=spec.inconclusive_limit,
-    )
-    result = run_gate(client, spec.checks, settings, on_round=lambda r: log(_gate_round_line(spec, r)))
+        return "inconclusive", (VerificationResult("prometheus gate", False, exc.message),)
+    result = run_gate(client, spec.checks, spec.settings, on_round=lambda r: log(_gate_round_line(spec, r)))
     log(f"gate {result.verdict}: {result.reason}")
     if result.verdict == "successful":
         return result.verdict, ()
-    bad = {}
-    for round_ in result.rounds:
-        for r in round_.results:
-            if r.status.value != "pass":
-                bad[r.name] = CheckResult(f"prometheus {r.name}", False, f"{r.status.value}: {r.reason}")
-    if not bad:
-        bad["gate"] = CheckResult("prometheus gate", False, result.reason)
-    return result.verdict, tuple(bad.values())
+    bad = [
+        VerificationResult(
+            f"prometheus {r.name}", False, f"round {round_.number}/{spec.settings.count}: {r.status.value}: {r.reason}"
+        )
+        for round_ in result.rounds
+        for r in round_.results
+        if r.status.value != "pass"
+    ]
+    bad.append(VerificationResult("prometheus gate", False, f"{result.verdict}: {result.reason}"))
+    return result.verdict, tuple(bad)
 
 
 class ServiceVerifier(Verifier):
@@ -107,6 +102,6 @@ class ServiceVerifier(Verifier):
             results.append(result)
         if not all(r.passed for r in results) or not with_gate or self.gate is None:
             return Verification(tuple(results))
-        secrets = [os.environ.get(self.gate.token_env, "")] if self.gate.token_env else []
+        secrets = [os.environ.get(name, "") for name in self.gate.secret_env_names]
         verdict, failed = run_prometheus_gate(self.gate, lambda line: log(scrub(line, secrets)))
         return Verification(tuple(results) + failed, gate_verdict=verdict)

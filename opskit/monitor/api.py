@@ -3,77 +3,25 @@
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from opskit.core.errors import UsageError
 from opskit.core.findings import Report
 from opskit.core.progress import progress
-from opskit.monitor.alertmanager.client import AlertmanagerClient
 from opskit.monitor.alertmanager.health import check_alertmanager
 from opskit.monitor.checks_file import load_checks
-from opskit.monitor.client import connect
+from opskit.monitor.connection import Connection
 from opskit.monitor.evaluate import run_checks
 from opskit.monitor.gate import run_gate
 from opskit.monitor.health import check_server
-from opskit.monitor.interface import PARTS, CheckResult, GateRound, GateSettings, PrometheusClient
+from opskit.monitor.interface import PARTS, CheckResult, GateRound, GateSettings
 from opskit.monitor.inventory import Scope, check_inventory
 from opskit.monitor.report import check_report, gate_report
 
 INVENTORY = ("targets", "rules", "alerts")
-
-
-@dataclass(frozen=True)
-class Connection:
-    """How to reach Prometheus; secrets are named (env var, file), never given inline."""
-
-    url: str
-    token_env: str | None = None
-    token_file: Path | None = None
-    username: str | None = None
-    password_env: str = "PROMETHEUS_PASSWORD"
-    ca_bundle: Path | None = None
-    verify: bool = True
-    timeout: float = 10.0
-
-    def alertmanager(self, url: str) -> AlertmanagerClient:
-        """A client for the Alertmanager at ``url`` with these credentials and TLS options."""
-        return AlertmanagerClient(
-            url,
-            token_env=self.token_env,
-            token_file=self.token_file,
-            basic_auth=self._basic_auth(),
-            ca_bundle=self.ca_bundle,
-            verify=self.verify,
-            timeout=self.timeout,
-        )
-
-    def _basic_auth(self) -> tuple[str, str] | None:
-        if not self.username:
-            return None
-        password = os.environ.get(self.password_env)
-        if password is None:
-            raise UsageError(f"--username needs the password in environment variable {self.password_env}")
-        return (self.username, password)
-
-    def open(self) -> PrometheusClient:
-        if not self.url:
-            raise UsageError("give --url, set $PROMETHEUS_URL, or set url in the [tool.opskit.monitor] config")
-        basic_auth = self._basic_auth()
-        if self.timeout <= 0:
-            raise UsageError(f"--timeout must be positive, not {self.timeout:g}")
-        return connect(
-            self.url,
-            token_env=self.token_env,
-            token_file=self.token_file,
-            basic_auth=basic_auth,
-            ca_bundle=self.ca_bundle,
-            verify=self.verify,
-            timeout=self.timeout,
-        )
+__all__ = ["Connection", "check", "gate"]
 
 
 def check(

@@ -22,15 +22,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from opskit.core.errors import InputError
 from opskit.core.findings import Location, Severity
+from opskit.core.yamlfile import load_yaml
 from opskit.monitor.durations import parse_duration
 from opskit.monitor.interface import AnyCheck, CheckSpec, Condition, SloSpec
 from opskit.monitor.slo import objective_ratio
 
 _LINE = "__line__"
+LINE_KEY = _LINE  # where each mapping of a checks file carries its line
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _CONDITION = re.compile(r"\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf)\s*")
 CHECK_KEYS = frozenset(
@@ -42,32 +42,9 @@ SLO_KEYS = frozenset(
 _CHOICES = {"no_data": ("fail", "warn", "pass"), "reduce": ("max", "min", "avg", "last")}
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that records the 1-based line of every mapping under ``__line__``."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[_LINE] = node.start_mark.line + 1
-        return mapping
-
-
 def read_yaml(path: Path) -> Any:
-    """Parse a YAML file with line numbers; InputError for unreadable, binary or invalid files."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if b"\0" in raw[:8192]:
-        raise InputError(f"{path}: binary file, expected YAML")
-    try:
-        return yaml.load(raw.decode("utf-8"), Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text, expected YAML") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{where}: invalid YAML: {problem}") from None
+    """Parse a checks file with each mapping's line under ``__line__`` (core's bounded loader)."""
+    return load_yaml(path, "checks file", line_key=_LINE).data
 
 
 class _Item:

@@ -3,6 +3,10 @@
 Both share one ``requests.Session`` carrying the credentials, CA bundle, timeout and bounded
 retries, so swapping the HTTP library means replacing this module only. Tokens and passwords
 never reach a message: every error text goes through ``scrub``.
+
+The server is not trusted: ``timeout`` bounds each whole request and bodies are capped
+(``transport.BoundedAdapter``), and every answer is checked against the documented shape
+(``answers``) before use; anything else is one ServiceError line naming the endpoint (exit 3).
 """
 
 from __future__ import annotations
@@ -21,14 +25,16 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import requests
 import urllib3
 from prometheus_api_client import PrometheusApiClientException, PrometheusConnect
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import InsecureRequestWarning, ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from opskit.core.errors import InputError, ServiceError, UsageError
+from opskit.core.errors import InputError, OpskitError, ServiceError, UsageError
 from opskit.core.redact import mask_dsn, scrub
+from opskit.core.yamlfile import read_regular
+from opskit.monitor.answers import Malformed, check_data, instant_samples, range_series
 from opskit.monitor.durations import parse_duration
 from opskit.monitor.interface import PrometheusClient, QueryError, Reducer, Sample
+from opskit.monitor.transport import AnswerTooLarge, BoundedAdapter
 
 T = TypeVar("T")
 
@@ -46,9 +52,9 @@ def _read_token(token_env: str | None, token_file: Path | None) -> str | None:
         return token
     if token_file:
         try:
-            token = token_file.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{token_file}: cannot read token file: {getattr(exc, 'strerror', exc)}") from None
+            token = read_regular(token_file, "token file", limit=64 * 1024).decode("utf-8").strip()
+        except UnicodeDecodeError:
+            raise InputError(f"{token_file}: cannot read token file: not UTF-8 text") from None
         if not token:
             raise InputError(f"{token_file}: token file is empty")
         return token
@@ -75,10 +81,6 @@ def _error_body(raw: Any) -> tuple[str, str]:
     except (ValueError, AttributeError):
         text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
         return "error", text.strip()[:200]
-
-
-def _value(raw: Any) -> float:
-    return float(raw)  # Prometheus sends "NaN", "+Inf" as strings; float() reads them
 
 
 class HttpPrometheusClient(PrometheusClient):
@@ -122,10 +124,13 @@ class HttpPrometheusClient(PrometheusClient):
             allowed_methods=("GET", "POST"),
             raise_on_status=False,
         )
-        self._session.mount("http://", HTTPAdapter(max_retries=retry))
-        self._session.mount("https://", HTTPAdapter(max_retries=retry))
         self._prom = PrometheusConnect(url=self.url, session=self._session, retry=retry, timeout=timeout)
         self._prom._timeout = self._timeout  # the library passes it straight to requests
+        # after the library, which mounts a plain HTTPAdapter for the URL: one deadline for connect,
+        # retries, headers and body of every request, and a cap on every body
+        bounded = BoundedAdapter(deadline=timeout, max_retries=retry)
+        for prefix in ("http://", "https://", self.url):
+            self._session.mount(prefix, bounded)
 
     def _scrub(self, text: str) -> str:
         return scrub(text, self._secrets)
@@ -137,11 +142,18 @@ class HttpPrometheusClient(PrometheusClient):
         try:
             yield
         except requests.exceptions.SSLError:
-            raise ServiceError(f"{where}: TLS verification failed (give --ca-bundle, or --insecure)") from None
+            hint = "give the CA: --ca-bundle, or ca_bundle in a playbook's gate"
+            raise ServiceError(f"{where}: TLS verification failed ({hint})") from None
         except requests.exceptions.ConnectTimeout:
             raise ServiceError(f"{where}: unreachable (connect timed out after {self._timeout[1]:g}s)") from None
         except requests.exceptions.Timeout:
-            raise ServiceError(f"{where}: no answer within {self._timeout[1]:g}s") from None
+            raise ServiceError(f"{where}: no complete answer within {self._timeout[1]:g}s") from None
+        except AnswerTooLarge as exc:
+            raise ServiceError(f"{where}: {exc}") from None
+        except Malformed as exc:
+            raise ServiceError(f"{where}: malformed answer: {exc} (is this a Prometheus?)") from None
+        except RecursionError:
+            raise ServiceError(f"{where}: malformed answer: JSON nested too deeply (is this a Prometheus?)") from None
         except requests.exceptions.ConnectionError as exc:
             cause = getattr(exc.args[0], "reason", None) if exc.args else None
             if isinstance(cause, ReadTimeoutError):  # read retries off: urllib3 wraps the timeout
@@ -177,20 +189,23 @@ class HttpPrometheusClient(PrometheusClient):
                 status, body = _parse_library_error(str(exc))
                 self._check_status(endpoint, status, body)
                 raise ServiceError(self._scrub(f"{self.url}{endpoint}: {exc}")) from None
-            except (ValueError, KeyError, TypeError):  # a 200 that is not Prometheus' JSON
+            except (QueryError, OpskitError, Malformed, RecursionError):
+                raise
+            except (ValueError, KeyError, TypeError, AttributeError, IndexError):  # a 200 that is not Prometheus' JSON
                 raise ServiceError(f"{self.url}{endpoint}: unexpected answer (is this a Prometheus?)") from None
 
     def query(self, promql: str) -> list[Sample]:
-        result = self._promql("/api/v1/query", lambda: self._prom.custom_query(promql))
-        return _samples(result)
+        return self._promql("/api/v1/query", lambda: instant_samples(self._prom.custom_query(promql)))
 
     def query_range(self, promql: str, seconds: float, step: str, reduce: Reducer) -> list[Sample]:
         end = datetime.now(UTC)
         start = end - timedelta(seconds=seconds)
         step_seconds = f"{parse_duration(step):g}"
-        result = self._promql(
+        series = self._promql(
             "/api/v1/query_range",
-            lambda: self._prom.custom_query_range(promql, start_time=start, end_time=end, step=step_seconds),
+            lambda: range_series(
+                self._prom.custom_query_range(promql, start_time=start, end_time=end, step=step_seconds)
+            ),
         )
         reducers: dict[str, Callable[[list[float]], float]] = {
             "max": max,
@@ -198,12 +213,7 @@ class HttpPrometheusClient(PrometheusClient):
             "avg": statistics.fmean,
             "last": lambda values: values[-1],
         }
-        samples = []
-        for series in result or []:
-            values = [_value(v) for _, v in series.get("values", [])]
-            if values:
-                samples.append(Sample(labels=series.get("metric", {}), value=reducers[reduce](values)))
-        return samples
+        return [Sample(labels=labels, value=reducers[reduce](values)) for labels, values in series if values]
 
     def _get(self, endpoint: str, params: dict[str, str] | None = None) -> requests.Response:
         with self._calling(endpoint):
@@ -216,13 +226,14 @@ class HttpPrometheusClient(PrometheusClient):
         endpoint = f"/api/v1/{path}"
         resp = self._get(endpoint, params or None)
         self._check_status(endpoint, resp.status_code, resp.content)
-        try:
-            body = resp.json()
-        except ValueError:
-            raise ServiceError(f"{self.url}{endpoint}: answer is not JSON (is this a Prometheus?)") from None
-        if not isinstance(body, dict) or body.get("status") != "success":
-            raise ServiceError(f"{self.url}{endpoint}: unexpected answer (is this a Prometheus?)")
-        return body.get("data")
+        with self._calling(endpoint):
+            try:
+                body = resp.json()
+            except ValueError:
+                raise ServiceError(f"{self.url}{endpoint}: answer is not JSON (is this a Prometheus?)") from None
+            if not isinstance(body, dict) or body.get("status") != "success":
+                raise ServiceError(f"{self.url}{endpoint}: unexpected answer (is this a Prometheus?)")
+            return check_data(path, body.get("data"))
 
     def probe(self, path: str) -> tuple[int, str]:
         resp = self._get(path)
@@ -243,22 +254,6 @@ def _parse_library_error(text: str) -> tuple[int, Any]:
     except (ValueError, SyntaxError):
         body = rest
     return status, body
-
-
-def _samples(result: Any) -> list[Sample]:
-    """Vector or scalar results of an instant query as samples; QueryError for other types."""
-    if not result:
-        return []
-    try:
-        if isinstance(result, list) and len(result) == 2 and not isinstance(result[0], dict):
-            return [Sample(labels={}, value=_value(result[1]))]  # a scalar
-        return [Sample(labels=item.get("metric", {}), value=_value(item["value"][1])) for item in result]
-    except KeyError:
-        raise QueryError(
-            "bad_data", "the query returns a range vector; wrap it in a function such as max_over_time()"
-        ) from None
-    except (ValueError, TypeError):
-        raise QueryError("bad_data", "the query returns a string, not a number") from None
 
 
 def connect(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from opskit.core.errors import ServiceError, UsageError
+from opskit.core.errors import InputError, OpskitError, UsageError
 from opskit.core.findings import Verdict
 from opskit.monitor.checks_file import load_checks
 from opskit.monitor.client import connect
@@ -72,13 +72,20 @@ def _validate(checks: Sequence[AnyCheck], settings: GateSettings) -> None:
 
 
 def _run_round(client: PrometheusClient, checks: Sequence[AnyCheck], number: int) -> GateRound:
+    """One round; anything but a rejected query (exit 2) going wrong is an error round, never a crash."""
     try:
         results = run_checks(client, checks)
-    except ServiceError as exc:  # the server went away mid-gate: an error round, like a failed query
-        results = [
-            CheckResult(id="monitor.gate.unreachable", name="prometheus", status=Status.ERROR, reason=exc.message)
-        ]
+    except InputError:
+        raise
+    except OpskitError as exc:  # the server went away or answered garbage: an error round
+        results = [_error_result(exc.message)]
+    except Exception as exc:  # noqa: BLE001 - fail closed: a bug while judging proves nothing either
+        results = [_error_result(f"{type(exc).__name__}: {exc}")]
     return GateRound(number=number, status=round_status(results), results=results)
+
+
+def _error_result(reason: str) -> CheckResult:
+    return CheckResult(id="monitor.gate.unreachable", name="prometheus", status=Status.ERROR, reason=reason)
 
 
 def run_gate(
@@ -90,9 +97,10 @@ def run_gate(
 ) -> GateResult:
     """Run up to ``settings.count`` rounds ``settings.interval`` apart and return the verdict.
 
-    Every limit counts what is tolerated: ``failure_limit=0`` fails on the first failed round,
-    ``consecutive_error_limit=4`` fails on the fifth error round in a row. Invalid PromQL is
-    not an error round but an ``InputError`` (exit 2) straight away.
+    Fails closed: every limit counts what is tolerated (``failure_limit=0`` fails on the first
+    failed round); an error round counts against ``consecutive_error_limit`` and, like a warning
+    round, against ``inconclusive_limit``; and a gate with fewer evaluated rounds than ``count``
+    is never successful. Invalid PromQL is an ``InputError`` (exit 2) straight away.
     """
     _validate(checks, settings)
     rounds: list[GateRound] = []
@@ -109,6 +117,7 @@ def run_gate(
             errors_in_a_row = 0
         elif current.status is Status.ERROR:
             errors_in_a_row += 1
+            inconclusive += 1
         else:
             errors_in_a_row = 0
             inconclusive += current.status is Status.WARN
@@ -121,21 +130,28 @@ def run_gate(
             )
         if errors_in_a_row > settings.consecutive_error_limit:
             return GateResult(
-                Verdict.FAILED,
+                Verdict.INCONCLUSIVE,
                 f"{errors_in_a_row} consecutive round(s) with query errors, more than the "
                 f"{settings.consecutive_error_limit} tolerated; {_first(current.results, Status.ERROR)}",
                 rounds,
             )
         if inconclusive > settings.inconclusive_limit:
+            worst = Status.ERROR if current.status is Status.ERROR else Status.WARN
             return GateResult(
                 Verdict.INCONCLUSIVE,
-                f"{inconclusive} round(s) with warnings, more than the {settings.inconclusive_limit} tolerated; "
-                f"round {number}: {_first(current.results, Status.WARN)}",
+                f"{inconclusive} round(s) with warnings or errors, more than the {settings.inconclusive_limit} "
+                f"tolerated; round {number}: {_first(current.results, worst)}",
                 rounds,
             )
-    if all(r.status is Status.ERROR for r in rounds):
+    errored = [r for r in rounds if r.status is Status.ERROR]
+    if errored:
+        evaluated = len(rounds) - len(errored)
+        last = errored[-1]
         return GateResult(
-            Verdict.INCONCLUSIVE, f"no round could be evaluated: {_first(rounds[-1].results, Status.ERROR)}", rounds
+            Verdict.INCONCLUSIVE,
+            f"only {evaluated} of {settings.count} round(s) could be evaluated; "
+            f"round {last.number}: {_first(last.results, Status.ERROR)}",
+            rounds,
         )
     summary = f"{len(rounds)} round(s), {failed} failed (limit {settings.failure_limit})"
     return GateResult(Verdict.SUCCESSFUL, summary, rounds)

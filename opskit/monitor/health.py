@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from opskit.core.errors import InputError, ServiceError
 from opskit.core.findings import Location
 from opskit.monitor.checks_file import parse_checks, read_yaml
 from opskit.monitor.evaluate import run_checks
-from opskit.monitor.interface import CheckResult, CheckSpec, PrometheusClient, Status
+from opskit.monitor.interface import CheckResult, CheckSpec, PrometheusClient, QueryError, Status
 
 SERVER_RULES = Path(__file__).parent / "rules" / "server.yml"
 
@@ -52,8 +53,16 @@ def fetch_status(client: PrometheusClient) -> ServerStatus:
         ready=client.probe("/-/ready"),
         buildinfo=client.api("status/buildinfo") or {},
         runtimeinfo=client.api("status/runtimeinfo") or {},
-        self_series=len(client.query("prometheus_build_info")),
+        self_series=len(_server_query(client, "prometheus_build_info")),
     )
+
+
+def _server_query(client: PrometheusClient, promql: str) -> list[Any]:
+    """A query of our own: a server refusing it is failing (exit 3), not the user's mistake."""
+    try:
+        return list(client.query(promql))
+    except QueryError as exc:
+        raise ServiceError(f"{client.url}/api/v1/query: the server refused {promql!r}: {exc.message}") from None
 
 
 def _result(status: ServerStatus, name: str, title: str, state: Status, reason: str, path: str) -> CheckResult:
@@ -135,5 +144,8 @@ def check_server(client: PrometheusClient) -> list[CheckResult]:
     rules = server_rules()
     results = judge_status(status, skipped_rules=len(rules))
     if status.self_series:
-        results += run_checks(client, rules)
+        try:
+            results += run_checks(client, rules)
+        except InputError as exc:  # our built-in queries rejected: the server's fault, not the user's
+            raise ServiceError(f"{client.url}/api/v1/query: server refused a built-in check: {exc.message}") from None
     return results

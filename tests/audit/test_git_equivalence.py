@@ -50,7 +50,7 @@ def test_staged_and_history_equal_a_tree_scan(tmp_path: Path) -> None:
     _git(repo, "init", "-q", ".")
     _git(repo, "add", "-A")
     tree, tree_notes = _audit(repo)
-    assert {rule for rule, _, _ in tree} >= {"github-pat", "docker-root-user", "code.command-injection"}
+    assert {rule for rule, _, _ in tree} >= {"github-pat", "iac.docker-root-user", "code.command-injection"}
     assert _audit(repo, "--staged") == (tree, tree_notes)
     _git(repo, "commit", "-qm", "one")
     app = repo / "app.py"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -56,8 +57,9 @@ def files_containing(root: Path, needle: str, since: float, skip: tuple[Path, ..
         for name in filenames:
             path = here / name
             try:
-                if path.is_symlink() or path.stat().st_mtime < since or path.stat().st_size > 50_000_000:
-                    continue
+                info = path.lstat()
+                if not stat.S_ISREG(info.st_mode) or info.st_mtime < since or info.st_size > 50_000_000:
+                    continue  # symlinks, FIFOs (reading one would block), sockets, devices, old or huge files
                 if needle.encode() in path.read_bytes():
                     hits.append(path)
             except OSError:

@@ -11,13 +11,13 @@ from typing import Any
 from opskit.core.errors import ServiceError
 from opskit.deploy.interface import (
     BuiltImage,
-    CheckResult,
     ImageBuilder,
     ImageSpec,
     LineSink,
     PlanSummary,
     Provisioner,
     Verification,
+    VerificationResult,
     Verifier,
 )
 
@@ -75,5 +75,5 @@ class FakeHealth(Verifier):
     def verify(self, with_gate: bool, log: LineSink) -> Verification:
         self.calls.append((self.infra.running, with_gate))
         healthy = self.infra.running not in self.bad
-        check = CheckResult("http http://svc/health", healthy, "answered 200" if healthy else "answered 503")
+        check = VerificationResult("http http://svc/health", healthy, "answered 200" if healthy else "answered 503")
         return Verification((check,), gate_verdict=("successful" if healthy else "failed") if with_gate else None)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from opskit.deploy.history import StatePaths, append_history
+from opskit.deploy.record import DeployRecord
 from tests.deploy.conftest import REPO, hold_lock, run_opskit
 
 RECORD = {
@@ -47,13 +48,13 @@ def test_missing_playbook_is_a_usage_error() -> None:
 
 def test_state_dir_from_config_and_options_before_the_subcommand(playbook: Path, tmp_path: Path) -> None:
     state = tmp_path / "configured-state"
-    append_history(StatePaths.of(state, "api", "default").history, RECORD)
+    append_history(StatePaths.of(state, "api", "default").history, DeployRecord.from_dict(RECORD))
     (tmp_path / "opskit.toml").write_text(f'[deploy.history]\nstate-dir = "{state}"\n')
     proc = run_opskit(["deploy", "history", "-p", str(playbook), "--format", "json"], {})
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["history"] == [RECORD]
+    assert json.loads(proc.stdout)["history"] == [DeployRecord.from_dict(RECORD).to_dict()]
     before = run_opskit(["deploy", "-p", str(playbook), "--state-dir", str(state), "history"], {})
-    assert f"note: {RECORD['id']}  deploy   successful" in before.stdout
+    assert f"{RECORD['id']}  deploy   successful" in before.stdout
 
 
 def test_lock_shows_the_holder_and_unlock_needs_force_for_a_live_one(playbook: Path, tmp_path: Path) -> None:

@@ -84,3 +84,13 @@ def test_unreachable_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     spec = ImageSpec(repository="r/x", context=REPO / "examples" / "deploy-service")
     with pytest.raises(ServiceError, match=rf"^docker engine unix://{tmp_path}/no.sock unreachable: "):
         DockerImageBuilder(RegistrySpec(), show_progress=False).build_and_push(spec, "t", {}, lambda line: None)
+
+
+def test_the_same_commit_builds_the_same_digest(engine: None, context: Path, registry: str) -> None:
+    """--plan-only and the deploy that follows build one image: no build time in labels or config."""
+    spec = ImageSpec(repository=f"{registry}/opskit-test/same-commit", context=context, network_mode="none")
+    labels = {"org.opencontainers.image.revision": "5a5e" * 10, "io.opskit.deploy.service": "same"}
+    builder = DockerImageBuilder(RegistrySpec(), show_progress=False)
+    planned = builder.build_and_push(spec, "5a5e5a5e5a5e", labels, lambda line: None)
+    deployed = builder.build_and_push(spec, "5a5e5a5e5a5e", labels, lambda line: None)
+    assert planned.digest_ref == deployed.digest_ref

@@ -135,7 +135,10 @@ def test_broken_release_is_rolled_back_to_v1_by_itself(
     assert record["outcome"] == "rolled_back"
     assert record["image"] != v1_image
     assert record["gate_verdict"] == "failed"
-    assert [f["rule_id"] for f in doc["findings"]] == ["deploy.verify.prometheus"]
+    assert [(f["rule_id"], f["title"]) for f in doc["findings"]] == [
+        ("deploy.verify.prometheus", "prometheus error-ratio"),
+        ("deploy.verify.prometheus", "prometheus gate"),
+    ]
     rollback = record["rollback"]
     assert (rollback["to"], rollback["verified"]) == (v1_image, True)
     assert rollback["plan"]["summary"] == "1 to add, 0 to change, 1 to destroy (1 replaced)"

@@ -63,17 +63,35 @@ def test_concurrent_deploy_waits_for_the_lock(tmp_path: Path) -> None:
         assert read_holder(path) == me
 
 
-def test_stale_lock_is_reported_and_can_be_released(tmp_path: Path) -> None:
+def test_dead_holders_lock_is_taken_over_at_once_with_a_note(tmp_path: Path) -> None:
     path = tmp_path / "deploy.lock"
     crashed = {"pid": _dead_pid(), "host": socket.gethostname(), "started_at": "2026-01-01T00:00:00+00:00"}
     path.write_text(json.dumps(crashed | {"command": "deploy web.yml"}))
     holder = read_holder(path)
     assert holder is not None and holder.stale
-    stale = r"\(stale: process gone\).*release it with 'opskit deploy unlock'"
-    with pytest.raises(Failure, match=stale), deploy_lock(path, 0, "deploy"):
-        pytest.fail("must not get a stale lock without unlock")
+    taken: list[LockHolder] = []
+    waited: list[LockHolder] = []
+    with deploy_lock(path, 3600, "deploy", on_wait=waited.append, on_takeover=taken.append) as me:
+        assert read_holder(path) == me
+    assert taken == [holder] and waited == []  # no waiting for --lock-timeout on a dead pid
+    assert not path.exists()
+
+
+def test_a_stale_lock_can_still_be_released_by_hand(tmp_path: Path) -> None:
+    path = tmp_path / "deploy.lock"
+    crashed = {"pid": _dead_pid(), "host": socket.gethostname(), "started_at": "2026-01-01T00:00:00+00:00"}
+    path.write_text(json.dumps(crashed | {"command": "deploy web.yml"}))
+    holder = read_holder(path)
     assert release(path) == holder
     assert not path.exists() and release(path) is None
+
+
+def test_a_holder_on_another_host_is_waited_for(tmp_path: Path) -> None:
+    path = tmp_path / "deploy.lock"
+    other = {"pid": _dead_pid(), "host": "elsewhere.example", "started_at": "2026-01-01T00:00:00+00:00"}
+    path.write_text(json.dumps(other | {"command": "deploy web.yml"}))
+    with pytest.raises(Failure, match="deploy locked by pid .* on elsewhere.example"), deploy_lock(path, 0, "d"):
+        pytest.fail("a pid on another host proves nothing")
 
 
 def test_live_holder_is_released_only_with_force(tmp_path: Path) -> None:
@@ -88,11 +106,19 @@ def test_live_holder_is_released_only_with_force(tmp_path: Path) -> None:
         other.communicate("")
 
 
-def test_unreadable_lock_says_how_to_recover(tmp_path: Path) -> None:
+def test_unreadable_lock_says_how_to_recover_and_unlock_does_recover(tmp_path: Path) -> None:
     path = tmp_path / "deploy.lock"
-    path.write_text("{not json")
-    with pytest.raises(InputError, match="unreadable deploy lock .* 'opskit deploy unlock'"):
-        read_holder(path)
+    for force in (False, True):
+        path.write_text("{not json")
+        with pytest.raises(InputError, match="unreadable deploy lock .* 'opskit deploy unlock'"):
+            read_holder(path)
+        with pytest.raises(InputError, match="'opskit deploy unlock'"), deploy_lock(path, 0, "deploy"):
+            pytest.fail("must not get a garbage lock")
+        released = release(path, force=force)
+        assert released is not None and released.describe() == "an unreadable lock file"
+        assert not path.exists()
+        with deploy_lock(path, 0, "deploy"):
+            pass
 
 
 def test_unwritable_state_dir_is_a_clear_error(tmp_path: Path) -> None:

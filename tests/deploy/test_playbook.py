@@ -3,11 +3,13 @@ with the expected one-line error naming file, line and key (the ``# expect:`` he
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 import yaml
 
+from opskit.core import yamlfile
 from opskit.core.errors import InputError
 from opskit.deploy.playbook import load_playbook
 
@@ -83,3 +85,37 @@ def test_shipped_example_playbooks_are_valid(path: Path) -> None:
     environments = yaml.safe_load(path.read_text())["environments"]
     for env in environments:
         assert load_playbook(path, env).service.startswith("demo")
+
+
+def test_a_fifo_as_playbook_is_a_one_line_error_not_a_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "playbook.yml"
+    os.mkfifo(fifo)  # nobody writes: opening it for reading the usual way would block forever
+    try:
+        with pytest.raises(InputError) as err:
+            load_playbook(fifo)
+    finally:
+        fifo.unlink()  # other tests walk /tmp
+    assert err.value.message == f"{fifo}: cannot read playbook: a FIFO, expected a regular file"
+
+
+def test_playbook_parsing_work_is_bounded_by_the_alias_expansion_limit(tmp_path: Path) -> None:
+    """Counted, not timed: a billion-laughs playbook is refused after a linear pass over its nodes."""
+    lines = ["service: api", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 30)]
+    bomb = tmp_path / "bomb.yml"
+    bomb.write_text("\n".join(lines) + "\n")
+    visits = 0
+    real_children = yamlfile._children
+
+    def counting(node: object) -> list:  # type: ignore[type-arg]
+        nonlocal visits
+        visits += 1
+        return real_children(node)  # type: ignore[arg-type]
+
+    yamlfile._children = counting  # type: ignore[assignment]
+    try:
+        with pytest.raises(InputError, match="YAML aliases repeating an anchor too often"):
+            load_playbook(bomb)
+    finally:
+        yamlfile._children = real_children  # type: ignore[assignment]
+    assert visits < 1000  # the document has ~330 nodes; expanded it would have 10**30

@@ -51,7 +51,7 @@ def test_plan_only_exits_like_terraform_and_apply_uses_the_saved_plan(
     base = ["deploy", "--playbook", str(playbook)]
 
     planned = run_opskit([*base, "--plan-only", "--image", IMAGE_A], env)
-    assert planned.returncode == 2, planned.stderr
+    assert planned.returncode == 5, planned.stderr
     assert "plan: 1 to add, 0 to change, 0 to destroy" in planned.stdout
     assert "terraform_data.release: create" in planned.stderr
 
@@ -75,7 +75,7 @@ def test_plan_only_exits_like_terraform_and_apply_uses_the_saved_plan(
     }
 
     replaced = run_opskit([*base, "--plan-only", "--image", IMAGE_B, "--format", "json"], env)
-    assert replaced.returncode == 2
+    assert replaced.returncode == 5
     assert json.loads(replaced.stdout)["deploy"]["plan"]["resources"] == ["terraform_data.release: update"]
 
     status = run_opskit(["deploy", "status", "--playbook", str(playbook), "--format", "json"], env)

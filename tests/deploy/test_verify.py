@@ -13,6 +13,7 @@ import pytest
 from opskit.deploy.interface import HttpCheck, PrometheusGateSpec
 from opskit.deploy.verify import ServiceVerifier, http_status, run_http_check
 from opskit.monitor.checks_file import load_checks
+from opskit.monitor.connection import Connection
 from tests.deploy.conftest import free_port
 
 CHECKS = Path(__file__).resolve().parents[2] / "playbooks" / "demo-checks.yml"
@@ -57,7 +58,8 @@ def test_http_check_against_nothing_listening() -> None:
 
 
 def test_unreachable_prometheus_makes_the_gate_inconclusive(health_server: str) -> None:
-    gate = PrometheusGateSpec(url=f"http://127.0.0.1:{free_port()}", checks=tuple(load_checks(CHECKS)), timeout=1)
+    connection = Connection(url=f"http://127.0.0.1:{free_port()}", timeout=1)
+    gate = PrometheusGateSpec(connection=connection, checks=tuple(load_checks(CHECKS)))
     verifier = ServiceVerifier([HttpCheck(url=f"{health_server}/", retries=1)], gate)
     lines: list[str] = []
     verification = verifier.verify(with_gate=True, log=lines.append)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from opskit.core.errors import InputError
 from opskit.core.findings import Severity
 from opskit.monitor.checks_file import load_checks
 from opskit.monitor.interface import CheckSpec, Condition, SloSpec
+from tests.monitor.conftest import opskit
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "monitor"
 
@@ -110,5 +112,26 @@ def test_binary_and_missing_files(tmp_path: Path) -> None:
     binary.write_bytes(b"\x7fELF\x00\x00\x01")
     with pytest.raises(InputError, match="binary file"):
         load_checks(binary)
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match="checks file not found"):
         load_checks(tmp_path / "missing.yml")
+
+
+def test_fifos_as_checks_or_token_file_are_one_line_errors(tmp_path: Path) -> None:
+    checks, token = tmp_path / "checks.yml", tmp_path / "token"
+    os.mkfifo(checks)
+    os.mkfifo(token)
+    try:
+        _fifo_errors(checks, token)
+    finally:  # other tests walk /tmp, and reading a FIFO blocks
+        checks.unlink()
+        token.unlink()
+
+
+def _fifo_errors(checks: Path, token: Path) -> None:
+    with pytest.raises(InputError, match="checks.yml: cannot read checks file: a FIFO, expected a regular file"):
+        load_checks(checks)
+    result = opskit("monitor", "check", "--url", "http://127.0.0.1:9", "--token-file", str(token))
+    assert result.returncode == 2
+    assert result.stderr == f"opskit: error: {token}: cannot read token file: a FIFO, expected a regular file\n"
+    gate = opskit("monitor", "gate", "--url", "http://127.0.0.1:9", "--checks", str(checks))
+    assert gate.returncode == 2 and "a FIFO" in gate.stderr and gate.stderr.count("\n") == 1

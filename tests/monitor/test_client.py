@@ -196,7 +196,7 @@ def test_a_server_that_never_answers_times_out_with_exit_3() -> None:
         url = f"http://127.0.0.1:{silent.getsockname()[1]}"
         result = opskit("monitor", "gate", "--url", url, "--timeout", "1", "--checks", "examples/monitor/checks.yml")
     assert result.returncode == 3
-    assert result.stderr == f"opskit: error: {url}/api/v1/status/buildinfo: no answer within 1s\n"
+    assert result.stderr == f"opskit: error: {url}/api/v1/status/buildinfo: no complete answer within 1s\n"
 
 
 def test_tls_is_verified_by_default(tls_proxy: str, certificate: tuple[Path, Path]) -> None:

@@ -65,30 +65,49 @@ def test_zero_failure_limit_fails_on_the_first_failed_round() -> None:
     assert result.verdict == "failed" and len(result.rounds) == 1 and sleeps == []
 
 
-def test_consecutive_query_errors_beyond_the_limit_fail() -> None:
+def test_consecutive_query_errors_beyond_the_limit_are_inconclusive() -> None:
     boom = QueryError("execution", "query timed out")
-    result, _ = gate([boom, boom, boom], count=5, consecutive_error_limit=2)
-    assert result.verdict == "failed"
+    result, _ = gate([boom, boom, boom], count=5, consecutive_error_limit=2, inconclusive_limit=5)
+    assert result.verdict == "inconclusive"
     assert "3 consecutive round(s) with query errors" in result.reason and "query timed out" in result.reason
 
 
-def test_a_good_round_resets_the_error_streak() -> None:
+def test_error_rounds_count_against_the_inconclusive_limit() -> None:
     boom = QueryError("execution", "query timed out")
-    result, _ = gate([boom, boom, 0.0, boom, boom], count=5, consecutive_error_limit=2)
-    assert result.verdict == "successful"
+    result, _ = gate([0.0, boom, boom], count=5, consecutive_error_limit=4, inconclusive_limit=1)
+    assert result.verdict == "inconclusive"
+    assert [r.status.value for r in result.rounds] == ["pass", "error", "error"]
+    assert "2 round(s) with warnings or errors, more than the 1 tolerated; round 3" in result.reason
 
 
-def test_an_unreachable_server_mid_gate_is_an_error_round() -> None:
+def test_a_good_round_resets_the_error_streak_but_the_gate_stays_inconclusive() -> None:
+    boom = QueryError("execution", "query timed out")
+    result, _ = gate([boom, boom, 0.0, boom, boom], count=5, consecutive_error_limit=2, inconclusive_limit=9)
+    assert result.verdict == "inconclusive"
+    assert len(result.rounds) == 5
+    assert result.reason.startswith("only 1 of 5 round(s) could be evaluated; round 5: errors: query failed")
+
+
+def test_prometheus_dying_after_round_one_is_never_successful() -> None:
+    """The run from the issue: round 1 passes, rounds 2 and 3 cannot reach the server."""
     down = ServiceError("http://prometheus.test:9090/api/v1/query: unreachable (connection refused)")
-    result, _ = gate([0.0, down, 0.0], count=3)
-    assert result.verdict == "successful"
-    assert [r.status.value for r in result.rounds] == ["pass", "error", "pass"]
+    result, _ = gate([0.0, down, down], count=3, consecutive_error_limit=3, inconclusive_limit=3)
+    assert result.verdict == "inconclusive"
+    assert [r.status.value for r in result.rounds] == ["pass", "error", "error"]
+    assert "only 1 of 3 round(s) could be evaluated" in result.reason
+    assert "connection refused" in result.reason
+
+
+def test_any_exception_while_judging_is_an_error_round() -> None:
+    result, _ = gate([0.0, AttributeError("'str' object has no attribute 'get'")], count=2, inconclusive_limit=3)
+    assert result.verdict == "inconclusive"
+    assert result.rounds[1].results[0].reason == "AttributeError: 'str' object has no attribute 'get'"
 
 
 def test_only_errors_is_inconclusive() -> None:
     boom = QueryError("execution", "query timed out")
-    result, _ = gate([boom, boom], count=2)
-    assert result.verdict == "inconclusive" and "no round could be evaluated" in result.reason
+    result, _ = gate([boom, boom], count=2, inconclusive_limit=5)
+    assert result.verdict == "inconclusive" and "only 0 of 2 round(s) could be evaluated" in result.reason
 
 
 def test_warnings_beyond_the_inconclusive_limit() -> None:
