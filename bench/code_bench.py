@@ -208,6 +208,8 @@ def main() -> int:
     os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     work = Path(tempfile.mkdtemp(prefix="opskit-code-bench-"))
     result: dict[str, object] = {"cpus": os.cpu_count()}
+    if args.skip_speed and RESULTS.exists():  # keep the last speed figures
+        result = {**json.loads(RESULTS.read_text()), **result}
     try:
         scores = accuracy(work)
         print(f"labelled corpus ({CORPUS.relative_to(ROOT)}): recall and false alarms, same files for every tool")

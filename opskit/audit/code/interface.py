@@ -74,6 +74,7 @@ class SinkSpec:
     receiver: bool = False  # the object the method is called on is checked too (Path(x).read_text())
     shell_argv: bool = False  # an argument list that starts a shell (["sh", "-c", cmd]) is checked item by item
     origin_kinds: tuple[str, ...] = ()  # only input of these kinds counts (operator injection needs objects)
+    when_template: str | None = None  # a sink only when its first argument, a constant, matches this regex
 
 
 @dataclass(frozen=True)

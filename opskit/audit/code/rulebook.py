@@ -66,6 +66,7 @@ def _sink(rule: str, language: str, raw: dict[str, Any]) -> SinkSpec:
         receiver=bool(raw.get("receiver", False)),
         shell_argv=bool(raw.get("shell_argv", False)),
         origin_kinds=tuple(raw.get("origin_kinds", ())),
+        when_template=raw.get("when_template"),
     )
 
 

@@ -76,27 +76,28 @@ class BanditScanner(Scanner):
 
 
     def _flow_lines(self, source: SourceFile) -> set[int] | None:
-        """Lines where opskit's taint analysis finds untrusted input reaching a sink; None when it
-        cannot read the file (then bandit's findings stand as they are)."""
+        """Lines where opskit's taint analysis finds untrusted input reaching a sink or being stored
+        (``query = "..." % name``); None when it cannot read the file (bandit's findings then stand)."""
         data = source.text.encode("utf-8", "surrogateescape")
         if _minified(data):
             return None
+        if not self.taint.wants_source(data, "python"):
+            return set()  # no input is read in this file: nothing can flow here from it (and no parse)
         try:
             unit = parse(source.path, source.text)
         except Unparseable:
             return None
         if unit is None:
             return None
-        if not self.taint.wants_source(data, unit.language):
-            return set()  # no input is read in this file: nothing can flow here from it
-        hits, notes = _taint(self.taint, unit, None if source.origin else self.project)
+        hits, notes, stored = _taint(self.taint, unit, None if source.origin else self.project)
         if notes:
             return None  # the analysis stopped early or skipped deep code: no verdict
-        return {hit.line for hit in hits if hit.path is None}
+        return {hit.line for hit in hits if hit.path is None} | stored  # sinks reached, strings built from input
 
 
+TaintResult = tuple[list[Hit], list[str], set[int]]  # hits, notes, lines where input is stored
 _ANALYSES: dict[tuple[str, str], tuple[TaintAnalysis, Project]] = {}
-_TAINT_RESULTS: OrderedDict[tuple[str, str, int], tuple[list[Hit], list[str]]] = OrderedDict()
+_TAINT_RESULTS: OrderedDict[tuple[str, str, int], TaintResult] = OrderedDict()
 _TAINT_KEPT = 256
 
 
@@ -114,7 +115,7 @@ def _analysis(root: str, state: str) -> tuple[TaintAnalysis, Project]:
 
 
 
-def _taint(taint: TaintAnalysis, unit: ParsedFile, project: Project | None) -> tuple[list[Hit], list[str]]:
+def _taint(taint: TaintAnalysis, unit: ParsedFile, project: Project | None) -> TaintResult:
     """The taint analysis of one file, shared by the two scanners within a worker (bandit's hints
     need it too): recent results are kept by path and content."""
     key = (unit.path, hashlib.blake2b(unit.source, digest_size=16).hexdigest(), id(project) if project else 0)
@@ -122,7 +123,7 @@ def _taint(taint: TaintAnalysis, unit: ParsedFile, project: Project | None) -> t
         _TAINT_RESULTS.move_to_end(key)
         return _TAINT_RESULTS[key]
     interpreter = taint.interpret(unit, project)
-    result = interpreter.run(), interpreter.notes
+    result = interpreter.run(), interpreter.notes, interpreter.tainted_lines
     _TAINT_RESULTS[key] = result
     if len(_TAINT_RESULTS) > _TAINT_KEPT:
         _TAINT_RESULTS.popitem(last=False)
@@ -238,7 +239,7 @@ class RulesScanner(Scanner):
             return []
         hits = patterns.run(unit) if run_patterns else []
         if run_taint:
-            flows, taint_notes = _taint(taint, unit, project)
+            flows, taint_notes, _ = _taint(taint, unit, project)
             hits = [*flows, *hits]
             notes.extend(taint_notes)
         if any(hit.bandit for hit in hits) and _bandit_can_read(source.text):

@@ -51,3 +51,11 @@ def test_one_weakness_on_one_line_is_one_finding() -> None:
     lines = [line for _, line in found]
     assert lines.count(15) == 1  # B602 and B607 on one line: one CWE-78 finding
     assert found[("bandit.B602", 15)][2] == ["bandit.B607"]
+
+
+def test_a_query_string_built_from_input_is_not_a_hint() -> None:
+    source = ('import sqlite3\n\nfrom flask import request\n\n\ndef orders():\n    name = request.args["n"]\n'
+              '    query = "SELECT * FROM t WHERE n = \'%s\'" % name\n    sqlite3.connect("x").execute(query)\n')
+    findings = BanditScanner(ScanSettings()).scan([SourceFile("q.py", source)]).findings
+    assert [(f.rule_id, f.location.line, f.severity) for f in findings if f.rule_id == "bandit.B608"] == [
+        ("bandit.B608", 8, Severity.MEDIUM)]

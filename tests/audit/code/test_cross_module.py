@@ -71,3 +71,15 @@ def test_a_changed_helper_module_is_not_answered_from_the_cache(flask_app: Path,
     helpers = flask_app / "shop" / "helpers.py"
     helpers.write_text(helpers.read_text().replace("value = self.request.form.get(name)", "value = 'fixed'"))
     assert ("shop/views.py", 14, "code.sql-injection") not in cached_audit()
+
+
+def test_typescript_imports_are_followed(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "shell.ts").write_text(
+        "import { execSync } from 'child_process';\n\n"
+        "export function archive(name: string): Buffer {\n  return execSync(`tar czf /tmp/${name}.tgz /srv`);\n}\n")
+    (tmp_path / "server.ts").write_text(
+        "import express, { Request, Response } from 'express';\nimport { archive } from './lib/shell';\n\n"
+        "const app = express();\napp.post('/archive', ({ body }: Request, res: Response) => {\n"
+        "  res.send(archive(body.name).length.toString());\n});\n")
+    assert own(audit(tmp_path)) == {("lib/shell.ts", 4, "code.command-injection")}

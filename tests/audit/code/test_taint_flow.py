@@ -93,3 +93,10 @@ def test_the_request_passed_to_a_helper_under_another_name_is_still_input() -> N
               "    return r.GET.get(key)\n\n\ndef view(request):\n    os.system(read_param(request, 'cmd'))\n"
               "    os.system(read_param(object(), 'cmd'))\n    return HttpResponse('ok')\n")
     assert command_lines("views.py", source) == [10]
+
+
+def test_a_helper_called_with_many_constants_is_still_followed() -> None:
+    calls = "".join(f"    run('{n}', 'ls')\n" for n in range(40)) + "    run('last', request.args['x'])\n"
+    source = ("import os\nfrom flask import request\n\n\ndef run(label, cmd):\n    os.system(cmd)\n\n\n"
+              f"def view():\n{calls}")
+    assert command_lines("views.py", source) == [6]

@@ -5,8 +5,9 @@ of a literal container). Statements run in order, both branches of an unknown co
 merge, constant conditions are folded, helper functions are evaluated at their call sites
 (memoised per argument shape: a summary), and a sink reached by untrusted data is a ``Hit``.
 
-Parts: ``values`` (values and joins), ``grammar`` (per-language node tables), ``statements``,
-``expressions``, ``calls`` (calls and summaries), ``guards``, ``state`` and ``interpreter``.
+Parts: ``values`` (values and joins), ``grammar`` (per-language node tables), ``entries``,
+``statements``, ``bindings``, ``expressions``, ``folding``, ``containers``, ``calls``, ``summaries``,
+``project`` (other modules), ``guards``, ``state`` and ``interpreter`` (dispatch).
 """
 
 from opskit.audit.code.taint.interpreter import TaintAnalysis

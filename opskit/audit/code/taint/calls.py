@@ -4,30 +4,21 @@ file evaluated with the caller's argument values (memoised per argument shape: a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from tree_sitter import Node
 
 from opskit.audit.code.interface import SinkSpec
 from opskit.audit.code.matching import constant_in, globs
-from opskit.audit.code.syntax import UNKNOWN, constant, definitions, string_value
+from opskit.audit.code.syntax import UNKNOWN, string_value
 from opskit.audit.code.taint.containers import Containers
+from opskit.audit.code.taint.entries import SAFE_PARAM_TYPES, Entries
 from opskit.audit.code.taint.state import Callee, ClassRef, Frame, FunctionRef
-from opskit.audit.code.taint.statements import ROUTE_DECORATORS
 from opskit.audit.code.taint.summaries import Summaries
-from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value, fixed_host, join, sanitized
+from opskit.audit.code.taint.values import CLEAN, Env, Value, fixed_host, join, sanitized
 
-FLASK_ROUTE = globs(["*.route"])
-NEST_PARAMETERS = frozenset({"Query", "Body", "Param", "Headers", "Req", "Request", "Cookies", "UploadedFile"})
-ROUTE_CALLS = globs(["*.get", "*.post", "*.put", "*.patch", "*.delete", "*.del", "*.all", "*.use", "*.head",
-                     "*.options", "*.route.*"])
-SAFE_PARAM_TYPES = frozenset({"int", "float", "bool", "UUID", "uuid.UUID", "datetime", "date", "Decimal"})
-FRAMEWORK_PARAMS = frozenset({"self", "cls", "request", "req", "res", "response", "db", "session", "background_tasks"})
-FRAMEWORK_TYPES = re.compile(r"\b(?:Request|Response|Session|BackgroundTasks|WebSocket|HttpRequest)\b")
 KEYWORD_PROPAGATORS = globs(["*.format", "*.format_map", "dict", "*.update", "*.replace", "*.substitute",
                              "*.safe_substitute"])
-Param = tuple[str, str | None, str | None]  # name, type text, default text
 ENTITY_ESCAPED = {"'": frozenset({89, 643, 90, 79}), '"': frozenset({89, 643, 90, 79}), "<": frozenset({79})}
 
 
@@ -44,146 +35,8 @@ class CallArguments:
         return [*self.args, *self.kwargs.values()]
 
 
-class Calls(Summaries, Containers):
+class Calls(Entries, Summaries, Containers):
     """Function entries (route handlers), call evaluation, sinks and per-function summaries."""
-
-    def collect_functions(self, root: Node) -> None:
-        """Every named function, method and class of the file (methods also by their bare name; a
-        later definition of a name wins, as when the module runs)."""
-        for node in definitions(self.unit) if root == self.unit.root else []:
-            if node.type in self.grammar.definitions:
-                name = node.child_by_field_name("name")
-                if name is not None:
-                    self.functions.setdefault(self.unit.text(name), node)
-            elif node.type == "variable_declarator":
-                value = node.child_by_field_name("value")
-                name = node.child_by_field_name("name")
-                if value is not None and name is not None and value.type in self.grammar.functions:
-                    self.functions.setdefault(self.unit.text(name), value)
-            elif node.type == "assignment_expression":  # exports.run = function (...) {...}
-                left, value = node.child_by_field_name("left"), node.child_by_field_name("right")
-                if value is not None and value.type in self.grammar.functions:
-                    target = self.unit.raw_name(left) or ""
-                    if target.startswith(("exports.", "module.exports.")):
-                        self.functions.setdefault(target.rpartition(".")[2], value)
-            elif node.type in ("class_definition", "class_declaration"):
-                self._collect_class(node)
-            elif node.type == "call_expression":
-                self.mark_callbacks(node, self.unit.name(node.child_by_field_name("function")) or "")
-        for callback, role in self.named_callbacks.items():  # app.get("/x", handler), handler defined apart
-            if callback in self.functions:
-                self.callbacks.setdefault(self.functions[callback].id, role)
-
-    def _collect_class(self, node: Node) -> None:
-        name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
-        if name is None or body is None:
-            return
-        methods: dict[str, Node] = {}
-        for child in body.named_children:
-            definition = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
-            if definition is not None and definition.type in self.grammar.definitions:
-                method = definition.child_by_field_name("name")
-                if method is not None:
-                    methods.setdefault(self.unit.text(method), definition)
-        self.classes.setdefault(self.unit.text(name), ClassRef(self, node, self.unit.text(name), methods))
-
-    def analyse_entry(self, func: Node, closure: Env, decorators: Sequence[Node] | None = None) -> None:
-        """Analyse a function as something a framework calls: route parameters are untrusted."""
-        if func.id in self.analysed:
-            return
-        self.analysed.add(func.id)
-        route = None
-        names = [self.unit.name(d) or "" for d in decorators or ()]
-        if any(ROUTE_DECORATORS(n) for n in names):
-            route = "flask" if any(FLASK_ROUTE(n) for n in names) else "api"
-        env = dict(closure)
-        params = self.params(func)
-        untrusted = route is not None or (self.python and _is_django_view(params))
-        after_request = not any(name in ("request", "req") for name, _, _ in params)
-        for name, type_text, default in params:
-            if name in ("request", "req"):
-                after_request = True
-                env[name] = Value(alias=name)  # passed to a helper, it is still the request
-                continue
-            safe = (
-                name in FRAMEWORK_PARAMS
-                or type_text in SAFE_PARAM_TYPES
-                or (type_text and FRAMEWORK_TYPES.search(type_text))
-                or (default is not None and re.match(r"(?:fastapi\.)?(?:Depends|Security)\b", default))
-            )
-            if untrusted and after_request and not safe:
-                env[name] = Value(frozenset({Origin(f"route parameter {name!r}", "path", func.start_point[0] + 1)}))
-            else:
-                env[name] = CLEAN
-        self.bind_handler_parameters(func, [p[0] for p in params], env)
-        self.run_body(func, env, Frame(route=route))
-
-    def bind_handler_parameters(self, func: Node, names: list[str], env: Env) -> None:
-        """What the caller of a handler passes: an AWS Lambda ``event``, a ``message`` event's data, and
-        the request of an Express/Koa/Next route (a destructured ``{ query, body }`` reads it too)."""
-        line = func.start_point[0] + 1
-        if len(names) >= 2 and names[0] in ("event", "evt") and names[1] in ("context", "_context", "ctx"):
-            env[names[0]] = Value(frozenset({Origin("the Lambda event", "event", line, path=self.unit.path)}))
-        role = self.callbacks.get(func.id)
-        if role == "message" and names:
-            data = Value(frozenset({Origin("message event data", "message", line, path=self.unit.path)}))
-            env[names[0]] = Value(fields={"data": data})
-        parameters = func.child_by_field_name("parameters")
-        for param in parameters.named_children if parameters is not None and not self.python else []:
-            decorators = [self.unit.raw_name(d.named_children[0]) or "" for d in param.named_children
-                          if d.type == "decorator" and d.named_children]
-            pattern = param.child_by_field_name("pattern")
-            if pattern is not None and pattern.type == "identifier" and any(
-                    d in NEST_PARAMETERS for d in decorators):  # NestJS: find(@Query('q') q: string)
-                env[self.unit.text(pattern)] = Value(frozenset({Origin(f"@{decorators[0]}() parameter", "query",
-                                                                       line, path=self.unit.path)}))
-        if role != "route" or self.python:
-            return
-        first = parameters.named_children[0] if parameters is not None and parameters.named_children else None
-        if first is not None and first.type != "object_pattern":
-            first = first.child_by_field_name("pattern")
-        if first is not None and first.type == "object_pattern":
-            self.bind(first, CLEAN, env, Frame(), source_name="req")
-        elif names and names[0] not in ("req", "request", "ctx"):
-            env[names[0]] = Value(alias="req")
-
-    def params(self, func: Node) -> list[Param]:
-        """(name, type text, default text) of each parameter."""
-        node = func.child_by_field_name("parameters")
-        if node is None:
-            node = func.child_by_field_name("parameter")  # JS arrow function with one bare parameter
-            if node is None:
-                return []
-            return [(self.unit.text(node), None, None)]
-        if node.type == "identifier":
-            return [(self.unit.text(node), None, None)]
-        params = []
-        for param in node.named_children:
-            name_node = param.child_by_field_name("name") or param.child_by_field_name("pattern") or \
-                param.child_by_field_name("left")
-            if param.type in ("identifier", "shorthand_property_identifier_pattern"):
-                name_node = param
-            elif name_node is None and param.named_children:
-                name_node = param.named_children[0]
-            if name_node is None:
-                continue
-            type_node = param.child_by_field_name("type")
-            default = param.child_by_field_name("value") or param.child_by_field_name("right")
-            params.append((
-                self.unit.text(name_node),
-                self.unit.text(type_node).lstrip(": ").strip() if type_node is not None else None,
-                self.unit.text(default) if default is not None else None,
-            ))
-        return params
-
-    def run_body(self, func: Node, env: Env, frame: Frame) -> None:
-        body = func.child_by_field_name("body")
-        if body is None:
-            return
-        if body.type in self.grammar.blocks or body.type == "block":
-            self.exec_block(body.named_children, env, frame)
-        else:  # arrow function or lambda with an expression body
-            frame.returns.append(self.eval(body, env, frame))
 
     def arguments(self, node: Node, env: Env, frame: Frame) -> CallArguments:
         call = CallArguments([], [], {}, {})
@@ -255,8 +108,10 @@ class Calls(Summaries, Containers):
             converter = call.kwarg_nodes.get("type")  # request.args.get("page", type=int) is a number
             return CLEAN if converter is not None and self.unit.text(converter) in SAFE_PARAM_TYPES else source
         flags = frozenset(spec.flag for matches, spec in self.rules.flags
-                          if not spec.receiver and spec.kwarg and matches(name)
-                          and constant_in(call.kwargs.get(spec.kwarg, CLEAN).const, spec.values))
+                          if not spec.receiver and matches(name) and (spec.kwarg or spec.args)
+                          and (not spec.kwarg or constant_in(call.kwargs.get(spec.kwarg, CLEAN).const, spec.values))
+                          and all(index < len(call.args) and self._argument_is(call, index, values)
+                                  for index, values in spec.args.items()))
         self.flag_receiver(func, name, call, env)
         callee = self.callee(func, name, receiver)
         if isinstance(callee, ClassRef):
@@ -276,23 +131,6 @@ class Calls(Summaries, Containers):
                 result = _escaped(result, call.args[0].const, call.args[1].const)
         return replace(result, flags=result.flags | flags) if flags else result
 
-    def mark_callbacks(self, node: Node, name: str) -> None:
-        """Functions passed to ``app.get(path, handler)`` are route handlers; to
-        ``addEventListener("message", handler)``, message handlers."""
-        if self.python or not name:
-            return
-        arguments = node.child_by_field_name("arguments")
-        args = arguments.named_children if arguments is not None else []
-        role = "route" if ROUTE_CALLS(name) else None
-        if name.endswith("addEventListener") and args and constant(self.unit, args[0]) == "message":
-            role = "message"
-        if role is not None:
-            for arg in args:
-                if arg.type in self.grammar.functions:
-                    self.callbacks[arg.id] = role
-                elif arg.type == "identifier":
-                    self.named_callbacks.setdefault(self.unit.text(arg), role)
-
     def flag_receiver(self, func: Node | None, name: str, call: CallArguments, env: Env) -> None:
         """``parser.setFeature(feature_external_ges, True)``: the variable holding the parser is marked."""
         if func is None or func.type != self.grammar.attribute:
@@ -307,8 +145,11 @@ class Calls(Summaries, Containers):
                 env[holder] = replace(env[holder], flags=env[holder].flags | {spec.flag})
 
     def _argument_is(self, call: CallArguments, index: int, values: tuple[object, ...]) -> bool:
-        """A positional argument is one of ``values``: a constant, or a name ending like one."""
-        if constant_in(call.args[index].const, values):
+        """A positional argument is one of ``values``: a constant (``*`` globs for strings), or a name
+        ending like one."""
+        const = call.args[index].const
+        if constant_in(const, values) or (isinstance(const, str) and globs(
+                [v for v in values if isinstance(v, str) and "*" in v])(const)):
             return True
         name = self.unit.name(call.arg_nodes[index]) or ""
         return any(isinstance(v, str) and (name == v or name.endswith("." + v)) for v in values)
@@ -353,7 +194,7 @@ class Calls(Summaries, Containers):
             if not matches(name) or not self.sink_applies(spec, call, receiver):
                 continue
             chosen = [v for i, v in enumerate(call.args) if spec.args is None or i in spec.args]
-            chosen += [v for k, v in call.kwargs.items() if k in spec.kwargs]
+            chosen += [v for k, v in call.kwargs.items() if k in spec.kwargs or "*" in spec.kwargs]
             if spec.receiver:
                 chosen.append(receiver)
             if spec.shell_argv:
@@ -367,6 +208,10 @@ class Calls(Summaries, Containers):
                     break
 
     def sink_applies(self, spec: SinkSpec, call: CallArguments, receiver: Value = CLEAN) -> bool:
+        if spec.when_template is not None:
+            template = call.args[0].const if call.args else UNKNOWN
+            if not isinstance(template, str) or not re.search(spec.when_template, template):
+                return False
         for option, values in spec.when_kwarg.items():
             if not constant_in(call.kwargs.get(option, CLEAN).const, values):
                 return False
@@ -408,8 +253,3 @@ def _escaped(value: Value, old: object, new: object) -> Value:
             (new.startswith("&") or new in ("", "\\" + old, old + old)):
         return sanitized(value, ENTITY_ESCAPED[old])
     return value
-
-
-def _is_django_view(params: list[Param]) -> bool:
-    names = [p[0] for p in params]
-    return bool(names) and ("request" in names[:2]) and names.index("request") < len(names) - 1

@@ -13,6 +13,7 @@ from opskit.audit.code.taint.folding import fold, fold_item, fold_unary, truthy
 from opskit.audit.code.taint.state import Frame, State
 from opskit.audit.code.taint.values import CLEAN, Env, Value, fixed_host, join, merge, tainted
 
+COUNTS = frozenset({"length", "byteLength"})  # attributes of input that are numbers
 COMPARISONS = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">=", "in", "instanceof"})
 
 
@@ -73,6 +74,8 @@ class Expressions(State):
         if prop is None:
             return tainted(base)
         attribute = self.unit.text(prop)
+        if attribute in COUNTS and base.origins and base.cls is None:
+            return CLEAN  # input.length is a number
         if base.fields is not None and attribute in base.fields:
             return base.fields[attribute]  # an instance's attribute, a JS object literal's property
         if base.alias is not None:  # the request object passed around: request.form is still input
@@ -267,6 +270,9 @@ class Expressions(State):
                 left, right = clause.child_by_field_name("left"), clause.child_by_field_name("right")
                 if left is not None and right is not None:
                     self.bind(left, tainted(self.eval(right, inner, frame)), inner, frame)
+            elif clause.type == "if_clause":  # its calls can be sinks too
+                for condition in clause.named_children:
+                    self.eval(condition, inner, frame)
         body = node.child_by_field_name("body")
         value = self.eval(body, inner, frame) if body is not None else CLEAN
         return Value(value.origins, flags=value.flags, sequence=node.type == "list_comprehension")

@@ -125,6 +125,10 @@ class Guards(State):
         if cwes is None:
             return None
         for candidate in [*([obj] if obj is not None else []), *args]:
+            if candidate.type in self.grammar.calls:  # os.path.realpath(p).startswith(BASE) checks p
+                inner = candidate.child_by_field_name("arguments")
+                if inner is not None and inner.named_children:
+                    candidate = inner.named_children[-1]
             guarded = self.unit.raw_name(candidate)
             if guarded is not None and guarded in env and env[guarded].origins:
                 return guarded, positive, cwes

@@ -6,6 +6,7 @@ import re
 
 from opskit.audit.code.interface import Analysis, Hit, Rulebook
 from opskit.audit.code.syntax import UNKNOWN, ParsedFile, constant
+from opskit.audit.code.taint.bindings import Bindings
 from opskit.audit.code.taint.calls import Calls
 from opskit.audit.code.taint.expressions import Expressions
 from opskit.audit.code.taint.grammar import GRAMMARS
@@ -17,7 +18,7 @@ from opskit.audit.code.taint.statements import Statements
 from opskit.audit.code.taint.values import Value
 
 
-class Interpreter(Statements, Expressions, Calls, Guards):
+class Interpreter(Statements, Bindings, Expressions, Calls, Guards):
     """Runs a file's module body; functions that frameworks call are analysed as entries."""
 
     def run(self) -> list[Hit]:

@@ -125,6 +125,7 @@ class State(ABC):
         self.budget = BASE_WORK + WORK_PER_BYTE * len(unit.source)
         self.too_deep: int | None = None  # first line where nesting passed MAX_DEPTH
         self.notes: list[str] = []
+        self.tainted_lines: set[int] = set()  # lines of this file where input is stored (bandit's hints)
 
     def step(self, cost: int = 1) -> None:
         """Count work; past the file's budget the analysis stops (``WorkExhausted``)."""

@@ -94,8 +94,13 @@ class Summaries(State):
         if known is not None:
             return known
         shapes = self.shapes.get(ref.node.id, 0)
-        if ref.node.id in self.stack or len(self.stack) >= MAX_CALL_DEPTH or shapes >= MAX_SUMMARIES or \
+        if ref.node.id in self.stack or len(self.stack) >= MAX_CALL_DEPTH or \
                 State.nesting >= MAX_DEPTH - CALL_MARGIN:
+            return None
+        if shapes >= MAX_SUMMARIES and any(v.const is not UNKNOWN for v in bound.values()):
+            # Many constant arguments seen: one summary for any constants (bounded, like the rest)
+            return self.summary(ref, {name: replace(v, const=UNKNOWN) for name, v in bound.items()})
+        if shapes >= MAX_SUMMARIES * 2:
             return None
         self.shapes[ref.node.id] = shapes + 1
         env: Env = dict(self.module)
