@@ -20,7 +20,7 @@ from opskit.monitor.interface import Status
 from tests import harness
 from tests.monitor.conftest import eventually, opskit
 from tests.monitor.exporter import free_port
-from tests.monitor.hostile import answer, hostile_server
+from tests.monitor.hostile import answer, drip, hostile_server
 
 pytestmark = pytest.mark.alertmanager
 
@@ -170,3 +170,12 @@ def test_odd_answers_are_judged_not_crashed_on(routes: dict[str, object]) -> Non
         result = opskit("monitor", "check", "--alertmanager", server.url, "--format", "json")
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
     assert {c["id"] for c in json.loads(result.stdout)["checks"]} >= {"monitor.alertmanager.cluster"}
+
+
+def test_a_dripping_alertmanager_is_cut_off_at_the_timeout() -> None:
+    with hostile_server() as server:
+        server.routes["/-/healthy"] = drip(0.5)
+        result = opskit("monitor", "check", "--alertmanager", server.url, "--timeout", "2", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    (healthy,) = json.loads(result.stdout)["checks"]
+    assert "no complete answer within 2s" in healthy["reason"]
