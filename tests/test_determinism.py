@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from opskit.deploy.history import StatePaths, append_history
+from opskit.deploy.record import DeployRecord
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = ("1", "4242")
@@ -107,13 +108,13 @@ def test_deploy_state_reports_are_independent_of_hash_seed(tmp_path: Path) -> No
     state = tmp_path / "state"
     paths = StatePaths.of(state, "api", "default")
     for n in range(3):
-        append_history(paths.history, {
+        append_history(paths.history, DeployRecord.from_dict({
             "id": f"20260101T00000{n}Z-det{n}", "kind": "deploy" if n != 1 else "rollback", "service": "api",
             "env": "default", "outcome": "successful" if n != 2 else "rolled_back", "verdict": "successful",
             "running": f"r/api@sha256:{n}" + "1" * 63, "running_verified": n != 2,
             "failed": [f"http {n}: 500", "gate: failed"], "timings": {"build": 1.5, "apply": 2.0, "total": 4.0},
             "checks": [{"name": "health", "passed": n != 2, "detail": "HTTP 200"}],
-        })
+        }))
     playbook = tmp_path / "api.yml"
     playbook.write_text(
         f"service: api\nimage: {{repository: r/api, context: {REPO / 'examples' / 'deploy-service'}}}\n"

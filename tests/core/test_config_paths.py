@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from opskit.deploy.history import StatePaths, append_history
+from opskit.deploy.record import DeployRecord
 
 REPO = Path(__file__).resolve().parents[2]
 RECORD = {"id": "20260101T000000Z-cfg16", "kind": "deploy", "service": "api", "env": "stage", "outcome": "successful",
@@ -64,7 +65,7 @@ def test_sibling_options_in_a_group_table_are_not_errors(project: Path) -> None:
 
 def test_deploy_table_reaches_state_commands(project: Path) -> None:
     state = project / "state"
-    append_history(StatePaths.of(state, "api", "stage").history, RECORD)
+    append_history(StatePaths.of(state, "api", "stage").history, DeployRecord.from_dict(RECORD))
     playbook = project / "api.yml"
     playbook.write_text(
         f"service: api\nimage: {{repository: r/api, context: {REPO / 'examples' / 'deploy-service'}}}\n"
@@ -73,7 +74,7 @@ def test_deploy_table_reaches_state_commands(project: Path) -> None:
     (project / "opskit.toml").write_text(f'[deploy]\nstate-dir = "{state}"\nenv = "stage"\nplaybook = "{playbook}"\n')
     result = opskit("deploy", "history", "--format", "json", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["history"] == [RECORD]
+    assert json.loads(result.stdout)["history"] == [DeployRecord.from_dict(RECORD).to_dict()]
     for command in ("lock", "unlock"):
         result = opskit("deploy", command, "--format", "json", cwd=project)
         assert result.returncode == 0, (command, result.stderr)
