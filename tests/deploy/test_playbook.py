@@ -95,7 +95,7 @@ def test_a_fifo_as_playbook_is_a_one_line_error_not_a_hang(tmp_path: Path) -> No
             load_playbook(fifo)
     finally:
         fifo.unlink()  # other tests walk /tmp
-    assert err.value.message == f"{fifo}: cannot read playbook: a FIFO, expected a regular file"
+    assert err.value.message == f"{fifo}: playbook is a FIFO (named pipe), not a regular file"
 
 
 def test_playbook_parsing_work_is_bounded_by_the_alias_expansion_limit(tmp_path: Path) -> None:
