@@ -92,7 +92,10 @@ def load_config(path: Path) -> Config:
 def discover_config(start: Path) -> Config:
     """Find the nearest ``opskit.toml`` or ``pyproject.toml`` with ``[tool.opskit]`` at or above ``start``."""
     here = start.resolve()
-    if here.is_file():
+    try:
+        if here.is_file():
+            here = here.parent
+    except OSError:  # a path the OS refuses (too long): the command's own read of it says so in one line
         here = here.parent
     for directory in (here, *here.parents):
         candidate = directory / "opskit.toml"

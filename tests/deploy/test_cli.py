@@ -71,3 +71,11 @@ def test_lock_shows_the_holder_and_unlock_needs_force_for_a_live_one(playbook: P
         assert not lock.exists()
     finally:
         other.communicate("")
+
+
+def test_a_playbook_path_longer_than_the_os_allows_is_one_line(tmp_path: Path) -> None:
+    long_path = tmp_path / ("p" * 300) / "web.yml"
+    for args in (["deploy", "-p", str(long_path)], ["deploy", "status", "-p", str(long_path)]):
+        proc = run_opskit(args, {})
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.count("\n") == 1 and "playbook path is longer than the OS allows" in proc.stderr
