@@ -79,3 +79,13 @@ def test_a_playbook_path_longer_than_the_os_allows_is_one_line(tmp_path: Path) -
         proc = run_opskit(args, {})
         assert proc.returncode == 2, proc.stderr
         assert proc.stderr.count("\n") == 1 and "playbook path is longer than the OS allows" in proc.stderr
+
+
+def test_state_commands_report_facts_not_findings(playbook: Path) -> None:
+    for command in ("status", "history", "lock", "unlock"):
+        text = run_opskit(["deploy", command, "-p", str(playbook)], {})
+        assert text.returncode == 0, (command, text.stderr)
+        assert "finding(s)" not in text.stdout and "note:" not in text.stdout
+        for refused in (["--fail-on", "high"], ["--format", "sarif"]):
+            proc = run_opskit(["deploy", command, "-p", str(playbook), *refused], {})
+            assert proc.returncode == 2, (command, refused)
