@@ -1,16 +1,19 @@
-"""Benchmark: ``opskit audit --only code`` against bandit alone on the same real Python tree, in one run.
+"""Benchmark: ``opskit audit --only code`` against bandit (and semgrep, where installed) in one run.
 
-The corpus is this virtualenv's site-packages: every ``.py``, ``.js`` and ``.ts`` file (third-party
-code no one here wrote), copied into a temporary directory outside git so both tools read exactly
-the same files. Then, on that directory:
+Accuracy: the labelled corpus in ``bench/code_corpus`` (Django, FastAPI, Pyramid, a Flask blueprint
+with a service module, Lambda handlers, Express with services, Koa, Next.js API routes, browser code;
+see its README) is scanned by each tool. A ``bad: CWE`` line reported by a tool is a true positive, an
+``ok: CWE`` line reported is a false alarm. Recall and the false-alarm rate are printed side by side.
+opskit's hints (bandit injection findings with no tainted flow, severity info) are not alarms: they
+are not counted by ``--fail-on``. semgrep runs offline with the local rules in ``bench/semgrep_rules.yaml``
+when ``semgrep`` is on PATH (or ``$SEMGREP``); it is not a dependency (its pins conflict with moto's).
 
-* bandit alone (``bandit -r -q -f json``): single process, bandit's checks only;
-* opskit with an empty result cache, all cores: bandit per batch in worker processes plus opskit's
-  own taint analysis and pattern checks (Python and JS/TS), filling the cache;
-* opskit again with the warm cache (nothing changed: must take under a tenth of the first run).
+Speed: this virtualenv's site-packages (every ``.py``, ``.js`` and ``.ts`` file, third-party code no
+one here wrote) is copied outside git and scanned by bandit alone (one process), by opskit with an
+empty cache (all cores: bandit per batch plus opskit's taint and pattern rules), and again with the
+warm cache (must take under a tenth of the first run).
 
-Prints a table (seconds, MB/s, files/s, peak MiB of the process tree, findings) with the ratios, and
-writes ``bench/results/code_bench.json``. Run: ``.venv/bin/python bench/code_bench.py [--mb N]``
+Writes ``bench/results/code_bench.json``. Run: ``.venv/bin/python bench/code_bench.py [--mb N] [--skip-speed]``
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -33,7 +38,13 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SITE_PACKAGES = Path(next(p for p in sys.path if p.endswith("site-packages")))
 RESULTS = ROOT / "bench" / "results" / "code_bench.json"
+CORPUS = ROOT / "bench" / "code_corpus"
+SEMGREP_RULES = ROOT / "bench" / "semgrep_rules.yaml"
 SUFFIXES = (".py", ".js", ".ts")
+LABEL = re.compile(r"(?:#|//) (bad|ok): (\d+)\s*$")
+# With PYTHONPATH at this checkout (the venv's opskit may be another one); run outside the corpus, whose
+# copied packages would otherwise shadow opskit's own imports.
+OPSKIT = [sys.executable, "-m", "opskit"]
 
 
 @dataclass
@@ -46,6 +57,100 @@ class Row:
     peak_rss_mib: float
     findings: int
     detail: dict[str, int]
+
+
+@dataclass
+class Accuracy:
+    tool: str
+    language: str
+    bad: int
+    found: int
+    ok: int
+    alarms: int
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.bad if self.bad else 0.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.alarms / self.ok if self.ok else 0.0
+
+
+Place = tuple[str, int]
+Report = tuple[str, int, int]  # path, line, CWE (0: the tool gives none)
+# CWEs that name one weakness as different tools file it (bandit files eval under 78, semgrep's local
+# rules under 74); a report counts on a labelled line when its CWE is in the label's family.
+FAMILIES = [{77, 78, 94, 95, 74}, {89, 74}, {22, 23, 73, 74}, {79, 80, 74}, {601, 74}, {502, 74}, {643, 74},
+            {943, 74}, {501, 74}, {1336, 94, 74}, {611, 74}]
+
+
+def same_weakness(label: int, reported: int) -> bool:
+    return reported == label or any(label in family and reported in family for family in FAMILIES)
+
+
+def labels(corpus: Path) -> dict[Place, tuple[str, int]]:
+    """(path, line) -> ("bad" or "ok", CWE) for every labelled line of the corpus."""
+    found: dict[Place, tuple[str, int]] = {}
+    for path in sorted(corpus.rglob("*")):
+        if path.suffix in SUFFIXES:
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                match = LABEL.search(line)
+                if match:
+                    found[(path.relative_to(corpus).as_posix(), number)] = (match.group(1), int(match.group(2)))
+    return found
+
+
+def opskit_reports(corpus: Path, cache: Path) -> set[Report]:
+    output = subprocess.run([*OPSKIT, "audit", "--only", "code", "--format", "json", "-q", "--cache-dir", str(cache),
+                             str(corpus)], capture_output=True, text=True, cwd=corpus.parent, check=False).stdout
+    return {(f["location"]["path"], f["location"]["line"], int(cwe.split("-")[1]))
+            for f in json.loads(output)["findings"] if f["severity"] != "info" for cwe in f["cwe"] or ["CWE-0"]}
+
+
+def bandit_reports(corpus: Path) -> set[Report]:
+    output = subprocess.run([str(BIN / "bandit"), "-r", "-q", "-f", "json", "."], capture_output=True, text=True,
+                            cwd=corpus, check=False).stdout
+    return {(Path(r["filename"]).as_posix().removeprefix("./"), r["line_number"],
+             (r.get("issue_cwe") or {}).get("id", 0)) for r in json.loads(output)["results"]}
+
+
+def semgrep_binary() -> str | None:
+    return os.environ.get("SEMGREP") or shutil.which("semgrep")
+
+
+def semgrep_reports(corpus: Path, binary: str) -> set[Report]:
+    output = subprocess.run([binary, "scan", "--metrics=off", "--disable-version-check", "--json", "--quiet",
+                             "--config", str(SEMGREP_RULES), "."], capture_output=True, text=True, cwd=corpus,
+                            check=False).stdout
+    return {(Path(r["path"]).as_posix().removeprefix("./"), r["start"]["line"], 74)
+            for r in json.loads(output)["results"]}
+
+
+def score(tool: str, reports: set[Report], truth: dict[Place, tuple[str, int]]) -> list[Accuracy]:
+    def reported(place: Place, cwe: int) -> bool:
+        return any((path, line) == place and same_weakness(cwe, found) for path, line, found in reports)
+
+    rows = []
+    for language, suffixes in (("Python", (".py",)), ("JS/TS", (".js", ".ts"))):
+        mine = {p: v for p, v in truth.items() if p[0].endswith(suffixes)}
+        bad = [(p, cwe) for p, (kind, cwe) in mine.items() if kind == "bad"]
+        ok = [(p, cwe) for p, (kind, cwe) in mine.items() if kind == "ok"]
+        rows.append(Accuracy(tool, language, len(bad), sum(reported(p, c) for p, c in bad), len(ok),
+                             sum(reported(p, c) for p, c in ok)))
+    return rows
+
+
+def accuracy(work: Path) -> list[Accuracy]:
+    corpus = work / "code_corpus"
+    shutil.copytree(CORPUS, corpus)
+    truth = labels(corpus)
+    rows = [*score("opskit", opskit_reports(corpus, work / "accuracy-cache"), truth),
+            *score("bandit", bandit_reports(corpus), truth)]
+    binary = semgrep_binary()
+    if binary:
+        rows.extend(score("semgrep (local rules)", semgrep_reports(corpus, binary), truth))
+    return rows
 
 
 def build_corpus(target: Path, limit: float) -> tuple[int, int]:
@@ -75,45 +180,63 @@ def run_bandit(corpus: Path, files: int, size: int) -> Row:
 
 
 def run_opskit(corpus: Path, files: int, size: int, cache: Path, label: str) -> Row:
-    seconds, cpu, rss, output = timed([str(BIN / "opskit"), "audit", "--only", "code", "--format", "json", "-q",
-                                       "--cache-dir", str(cache), str(corpus)], cwd=corpus)
+    seconds, cpu, rss, output = timed([*OPSKIT, "audit", "--only", "code", "--format", "json", "-q",
+                                       "--cache-dir", str(cache), str(corpus)], cwd=corpus.parent)
     findings = json.loads(output)["findings"]
-    engines = Counter("bandit" if f["rule_id"].startswith("bandit.") else "opskit rules" for f in findings)
+    engines = Counter("bandit hint" if f["severity"] == "info" and f["rule_id"].startswith("bandit.")
+                      else "bandit" if f["rule_id"].startswith("bandit.") else "opskit rules" for f in findings)
     return Row(label, seconds, cpu, size / 1e6 / seconds, files / seconds, rss, len(findings), dict(engines))
+
+
+def speed(work: Path, limit: float) -> tuple[list[Row], int, int]:
+    corpus = work / "site-packages"
+    files, size = build_corpus(corpus, limit)
+    cache = work / "cache"
+    rows = [
+        run_bandit(corpus, files, size),
+        run_opskit(corpus, files, size, cache, "opskit (empty cache)"),
+        run_opskit(corpus, files, size, cache, "opskit (warm cache)"),
+    ]
+    return rows, files, size
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=float, default=0, help="limit the corpus to N MB (default: all of it)")
+    parser.add_argument("--mb", type=float, default=0, help="limit the speed corpus to N MB (default: all of it)")
+    parser.add_argument("--skip-speed", action="store_true", help="only the labelled corpus (seconds, not minutes)")
     args = parser.parse_args()
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     work = Path(tempfile.mkdtemp(prefix="opskit-code-bench-"))
+    result: dict[str, object] = {"cpus": os.cpu_count()}
     try:
-        corpus = work / "site-packages"
-        files, size = build_corpus(corpus, args.mb * 1e6 if args.mb else float("inf"))
-        cache = work / "cache"
-        rows = [
-            run_bandit(corpus, files, size),
-            run_opskit(corpus, files, size, cache, "opskit (empty cache)"),
-            run_opskit(corpus, files, size, cache, "opskit (warm cache)"),
-        ]
+        scores = accuracy(work)
+        print(f"labelled corpus ({CORPUS.relative_to(ROOT)}): recall and false alarms, same files for every tool")
+        print(f"{'tool':<24}{'language':<10}{'bad lines':>10}{'found':>7}{'recall':>8}{'ok lines':>10}"
+              f"{'alarms':>8}{'false-alarm rate':>18}")
+        for row in scores:
+            print(f"{row.tool:<24}{row.language:<10}{row.bad:>10}{row.found:>7}{row.recall:>8.2f}{row.ok:>10}"
+                  f"{row.alarms:>8}{row.false_alarm_rate:>18.2f}")
+        if not semgrep_binary():
+            print("semgrep: not on PATH (set $SEMGREP to a semgrep binary to compare it too)")
+        result["accuracy"] = [{**asdict(r), "recall": r.recall, "false_alarm_rate": r.false_alarm_rate}
+                              for r in scores]
+        if not args.skip_speed:
+            rows, files, size = speed(work, args.mb * 1e6 if args.mb else float("inf"))
+            bandit, cold, warm = rows
+            print(f"\nspeed corpus: {files} files, {size / 1e6:.1f} MB of {SITE_PACKAGES} on {os.cpu_count()} cores")
+            print(f"{'tool':<22}{'seconds':>9}{'CPU s':>8}{'MB/s':>7}{'files/s':>9}{'peak MiB':>10}{'findings':>10}"
+                  "  by engine")
+            for row in rows:
+                engines = ", ".join(f"{k} {v}" for k, v in sorted(row.detail.items()))
+                print(f"{row.tool:<22}{row.seconds:>9.1f}{row.cpu_seconds:>8.1f}{row.mb_per_second:>7.2f}"
+                      f"{row.files_per_second:>9.0f}{row.peak_rss_mib:>10.0f}{row.findings:>10}  {engines}")
+            print(f"speed ratio bandit alone / opskit (empty cache): {bandit.seconds / cold.seconds:.2f}x")
+            print(f"warm-cache re-scan / first scan: {warm.seconds / cold.seconds:.3f} (target < 0.1)")
+            result.update({"corpus": {"files": files, "bytes": size}, "rows": [asdict(r) for r in rows],
+                           "speed_ratio": bandit.seconds / cold.seconds, "warm_over_cold": warm.seconds / cold.seconds})
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    bandit, cold, warm = rows
-    speedup = bandit.seconds / cold.seconds
-    cached = warm.seconds / cold.seconds
-    print(f"corpus: {files} files, {size / 1e6:.1f} MB of {SITE_PACKAGES} on {os.cpu_count()} cores")
-    print(f"{'tool':<22}{'seconds':>9}{'CPU s':>8}{'MB/s':>7}{'files/s':>9}{'peak MiB':>10}{'findings':>10}"
-          "  by engine")
-    for row in rows:
-        engines = ", ".join(f"{k} {v}" for k, v in sorted(row.detail.items()))
-        print(f"{row.tool:<22}{row.seconds:>9.1f}{row.cpu_seconds:>8.1f}{row.mb_per_second:>7.2f}"
-              f"{row.files_per_second:>9.0f}"
-              f"{row.peak_rss_mib:>10.0f}{row.findings:>10}  {engines}")
-    print(f"speed ratio bandit alone / opskit (empty cache): {speedup:.2f}x")
-    print(f"warm-cache re-scan / first scan: {cached:.3f} (target < 0.1)")
-    atomic_write(RESULTS, json.dumps({"cpus": os.cpu_count(), "corpus": {"files": files, "bytes": size},
-                                      "rows": [asdict(r) for r in rows], "speed_ratio": speedup,
-                                      "warm_over_cold": cached}, indent=2) + "\n")
+    atomic_write(RESULTS, json.dumps(result, indent=2) + "\n")
     print(f"written to {RESULTS.relative_to(ROOT)}")
     return 0
 

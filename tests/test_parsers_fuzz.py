@@ -227,6 +227,7 @@ PATHOLOGICAL: list[tuple[str, str, Callable[[], bytes]]] = [
      + b")\n"),
     ("javascript", "nested-parentheses", lambda: b"const x = " + b"(" * 50_000 + b"1" + b")" * 50_000 + b";\n"),
     ("secrets", "megabyte-line", lambda: b"token = '" + b"Ab3" * 400_000 + b"'\n"),
+    ("requirements", "long-run-of-spaces", lambda: b"flask==" + b" " * 400_000 + b"x --hash=sha256:00\n"),
     ("rule-file", "nested-flow-sequences", lambda: b"groups: " + b"[" * 20_000 + b"]" * 20_000 + b"\n"),
     ("package-lock", "nested-objects", lambda: b'{"packages": ' + b'{"a":' * 20_000 + b"1" + b"}" * 20_001),
 ]

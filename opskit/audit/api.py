@@ -86,7 +86,8 @@ def run_audit(request: AuditRequest, out: Output) -> Report:
     scanners = build_scanners(request.only, settings)
     items, notes = _sources(request)
     # Lockfiles are skipped for the other scanners, so the deps scanner gets its own pass over them.
-    deps = [s for s in scanners if s.name == "deps"] if not request.image else []
+    # (Image layers and staged changes reach it in the main pass; history does not: see docs/audit-deps.md.)
+    deps = [s for s in scanners if s.name == "deps"] if not (request.image or request.staged) else []
     scanners = [s for s in scanners if s not in deps]
     items = items if scanners else []
     cache = ResultCache(request.cache_dir or default_cache_dir(), root, salt=repr(settings))
@@ -121,9 +122,9 @@ def run_audit(request: AuditRequest, out: Output) -> Report:
 
 def _deps_pass(request: AuditRequest, scanner: Scanner, settings: ScanSettings, use_cache: bool) -> RunOutcome:
     """Manifests and lockfiles through the deps scanner, cached while its offline data is unchanged."""
-    if request.staged or request.history or request.target == "-":
-        asked = "deps" in request.only  # a plain pre-commit run should not repeat this note every time
-        return RunOutcome(notes=["deps: not run on staged changes, history or stdin (it reads the work tree)"] * asked)
+    if request.history or request.target == "-":
+        asked = "deps" in request.only  # a plain history run should not repeat this note every time
+        return RunOutcome(notes=["deps: not run on history or stdin (it reads manifests as files)"] * asked)
     from opskit.audit.deps.discovery import manifest_sources
 
     items, notes = manifest_sources(Path(request.target), request.selection, scanner.wants)

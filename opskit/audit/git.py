@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from opskit.audit.files import FileFilter
 from opskit.audit.interface import SourceFile
+from opskit.audit.trees import GitTree
 from opskit.core.errors import InputError
 
 _COMMIT = "\x1eopskit-commit\x1f"
@@ -104,7 +106,9 @@ def _stream(
     process = _git(target, args)
     assert process.stdout is not None and process.stderr is not None
     text_lines = (raw.decode("utf-8", "replace") for raw in process.stdout)
-    sources = list(parse_patch(text_lines, selection, origin))
+    root = str(target if target.is_dir() else target.parent)
+    sources = [replace(s, tree=GitTree(root, s.origin.get("commit", "")))
+               for s in parse_patch(text_lines, selection, origin)]
     error = process.stderr.read().decode("utf-8", "replace").strip().splitlines()
     if process.wait() != 0:
         reason = error[-1] if error else f"exit status {process.returncode}"

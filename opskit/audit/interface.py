@@ -19,6 +19,19 @@ class FileRef:
     size: int
 
 
+class FileTree(ABC):
+    """The snapshot a source file comes from (work tree, index, a commit): scanners whose result
+    depends on other files (a Terraform module, a Dockerfile's .dockerignore) read them through it."""
+
+    @abstractmethod
+    def read(self, path: str) -> str | None:
+        """A file's text (``path`` relative to the scan root), None when it is absent or unreadable."""
+
+    @abstractmethod
+    def listdir(self, directory: str) -> Sequence[str]:
+        """Paths of the files directly in ``directory`` (relative to the scan root, "" for the root)."""
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """Text to scan: a file's content, a staged blob, or a blob from a commit in history."""
@@ -26,6 +39,7 @@ class SourceFile:
     path: str
     text: str
     origin: Mapping[str, str] = field(default_factory=dict, hash=False)  # commit, author, date, ...
+    tree: FileTree | None = field(default=None, compare=False)  # the snapshot it belongs to, when known
 
 
 @dataclass(frozen=True)

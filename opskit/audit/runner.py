@@ -16,9 +16,10 @@ from typing import Any
 
 from opskit.audit.cache import Entries, cache_key, content_hash, scanner_key
 from opskit.audit.content import SAMPLE_BYTES, WINDOW_BYTES, Window, binary_reason, to_text, windows
-from opskit.audit.git_blobs import read_blob
+from opskit.audit.git_blobs import read_blobs
 from opskit.audit.interface import FileRef, Scanner, SourceFile
 from opskit.audit.suppress import drop_inline_suppressed
+from opskit.audit.trees import WorkTree
 from opskit.core.errors import InputError
 from opskit.core.findings import Finding
 from opskit.core.inputs import open_input
@@ -56,7 +57,7 @@ def _load(item: Item) -> tuple[SourceFile | None, bytes, str | None]:
     reason = binary_reason(data[:SAMPLE_BYTES])
     if reason:
         return None, data, f"{item.path}: skipped, {reason}"
-    return SourceFile(path=item.path, text=to_text(data)), data, None
+    return SourceFile(path=item.path, text=to_text(data), tree=WorkTree.of(item)), data, None
 
 
 def _shifted(finding: Finding, window: Window) -> Finding:
@@ -97,8 +98,8 @@ def _scan_windows(item: FileRef, findings: list[dict[str, Any]], notes: list[str
         notes.append(_skip_note(item, exc))
 
 
-def _scan_whole_files(scanner: Scanner, sources: Sequence[SourceFile], findings: list[dict[str, Any]],
-                      notes: list[str]) -> None:
+def _scan_whole_files(scanner: Scanner, sources: Sequence[SourceFile], blobs: dict[tuple[str, str], str],
+                      findings: list[dict[str, Any]], notes: list[str]) -> None:
     """Added lines of one commit (or the index): a scanner that needs context reads each whole file
     at that revision and keeps the findings on added lines, as a tree scan of that content would."""
     origin = sources[0].origin
@@ -106,12 +107,12 @@ def _scan_whole_files(scanner: Scanner, sources: Sequence[SourceFile], findings:
     wholes: list[SourceFile] = []
     added: dict[str, set[int]] = {}
     for source in sources:
-        text = read_blob(scanner.settings.root, commit, source.path)
+        text = blobs.get((commit, source.path))
         if text is None:
             notes.append(f"{source.path}: cannot read the whole file from git ({commit[:12]}), "
                          f"skipped by {scanner.name}")
             continue
-        wholes.append(SourceFile(path=source.path, text=text, origin=origin))
+        wholes.append(SourceFile(path=source.path, text=text, origin=origin, tree=source.tree))
         added[source.path] = {n for n, line in enumerate(source.text.splitlines(), 1) if line.strip()}
     if not wholes:
         return
@@ -167,8 +168,11 @@ def _scan_batch(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[str],
                 fresh[key] = _CACHE[key]
             else:
                 pending.setdefault(index, []).append((source, key))
-    for (index, _), revision in by_revision.items():
-        _scan_whole_files(_SCANNERS[index], revision, findings, notes)
+    if by_revision:
+        root = _SCANNERS[0].settings.root
+        blobs = read_blobs(root, ((s.origin["commit"], s.path) for group in by_revision.values() for s in group))
+        for (index, _), revision in by_revision.items():
+            _scan_whole_files(_SCANNERS[index], revision, blobs, findings, notes)
     for index, entries in pending.items():
         sources = [source for source, _ in entries]
         result = _SCANNERS[index].scan(sources)

@@ -22,13 +22,18 @@ _INLINE = re.compile(r"opskit:\s*ignore(?:\[([^\]]*)\])?")
 _FINGERPRINT = re.compile(r"^[0-9a-f]{32}$")
 
 
-def inline_suppressed(line: str, rule_id: str) -> bool:
-    """Whether ``line`` carries an ignore comment that covers ``rule_id``."""
+def inline_suppressed(line: str, rule_id: str, *former_ids: str) -> bool:
+    """Whether ``line`` carries an ignore comment that covers ``rule_id`` (or an id it had before)."""
     for match in _INLINE.finditer(line):
         listed = match.group(1)
-        if listed is None or rule_id in {r.strip() for r in listed.split(",")}:
+        if listed is None or {rule_id, *former_ids} & {r.strip() for r in listed.split(",")}:
             return True
     return False
+
+
+def _ids(finding: Finding) -> set[str]:
+    """The finding's rule id and the ids its rule had before (``tf-db-public`` for ``iac.tf-db-public``)."""
+    return {finding.rule_id, *finding.properties.get("former_ids", ())}
 
 
 def drop_inline_suppressed(findings: Sequence[Finding], sources: Sequence[SourceFile]) -> list[Finding]:
@@ -44,7 +49,7 @@ def drop_inline_suppressed(findings: Sequence[Finding], sources: Sequence[Source
             kept.append(finding)
             continue
         lines = split.setdefault(key, text.splitlines())
-        if not (0 < line <= len(lines) and inline_suppressed(lines[line - 1], finding.rule_id)):
+        if not (0 < line <= len(lines) and inline_suppressed(lines[line - 1], *_ids(finding))):
             kept.append(finding)
     return kept
 
@@ -60,7 +65,7 @@ class IgnoreList:
     def ignores(self, finding: Finding) -> bool:
         if finding.fingerprint in self.fingerprints:
             return True
-        return any((rule is None or rule == finding.rule_id) and _glob(finding.location.path, pattern)
+        return any((rule is None or rule in _ids(finding)) and _glob(finding.location.path, pattern)
                    for rule, pattern in self.globs)
 
 

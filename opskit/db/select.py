@@ -149,10 +149,17 @@ def choose(
         top = max(o[0].net for o in options)
         close = [o for o in options if o[0].net >= (1 - NEARLY_EQUAL) * top]
         # among nearly equal options: one that delivers a LIMIT query's order (a plan that holds
-        # for a hot key too, which the planner's average estimate hides), then the narrowest
+        # for a hot key too, which the planner's average estimate hides), then the smallest
+        # (by estimated size when the model knows it, a partial index being a fraction), the narrowest
         option, size, group = min(
             close,
-            key=lambda o: (not any(c in ordered for c in o[2]), sum(_width(c) for c in o[2]), -o[0].net, _labels(o[2])),
+            key=lambda o: (
+                not any(c in ordered for c in o[2]),
+                o[1] or 0,
+                sum(_width(c) for c in o[2]),
+                -o[0].net,
+                _labels(o[2]),
+            ),
         )
         served, saved = list(option.served), option.saved
         for old in option.replaces:

@@ -30,6 +30,7 @@ from opskit.db.interface import (
     UnparseableQuery,
     quote_ident,
 )
+from opskit.db.shapes import ShapeBuilder
 
 DEFAULT_SCHEMA = "public"
 _RANGE_OPS = {"<", ">", "<=", ">=", "<>"}
@@ -47,16 +48,22 @@ _UTILITY = re.compile(
 
 
 def split_statements(text: str) -> Iterator[tuple[int, str]]:
-    """Each statement of a SQL script (leading comments dropped) with the line it starts on."""
-    at = 0
+    """Each statement of a SQL script (leading comments dropped) with the line it starts on.
+
+    Lines are counted incrementally, so a script of many statements stays linear.
+    """
+    at, line, counted = 0, 1, 0
     for raw in sqlparse.split(text, strip_semicolon=True):
         found = text.find(raw, at)
+        lead = _LEADING_COMMENTS.match(raw)
+        skipped = lead.end() if lead else 0
+        body = raw[skipped:].strip()
+        start = max(counted, (found if found >= 0 else at) + skipped)
         if found >= 0:
             at = found + len(raw)
-        lead = _LEADING_COMMENTS.match(raw)
-        body = raw[lead.end() if lead else 0 :].strip()
         if body:
-            line = text.count("\n", 0, max(found, 0) + (lead.end() if lead else 0)) + 1
+            line += text.count("\n", counted, start)
+            counted = start
             yield line, body
 
 
@@ -88,20 +95,6 @@ class _Scope:
         return sorted({t for t in self.aliases.values() if t})
 
 
-@dataclass
-class _Shape:
-    kind: str = "other"
-    tables: list[str] = field(default_factory=list)
-    predicates: list[Predicate] = field(default_factory=list)
-    joins: list[tuple[ColumnRef, ColumnRef]] = field(default_factory=list)
-    order_by: list[SortKey] = field(default_factory=list)
-    group_by: list[ColumnRef] = field(default_factory=list)
-    selected: list[ColumnRef] = field(default_factory=list)
-    select_star: bool = False
-    limit: bool = False
-    written: str | None = None
-
-
 def understand(sql: str) -> QueryShape:
     """The index-relevant shape of one statement; raises UnparseableQuery or NotIndexable."""
     if _UTILITY.match(sql):
@@ -117,29 +110,18 @@ def understand(sql: str) -> QueryShape:
     kind = (statement.get_type() or "UNKNOWN").lower()
     if kind == "unknown":
         raise UnparseableQuery("cannot parse: not a SELECT, INSERT, UPDATE or DELETE statement")
-    shape = _Shape(kind=kind)
+    shape = ShapeBuilder(kind=kind)
     _statement(list(statement.tokens), shape, _Scope(), top=True)
     if not shape.tables and kind in ("select", "update", "delete"):
         raise NotIndexable("no table")
-    return QueryShape(
-        kind=kind,
-        tables=tuple(dict.fromkeys(shape.tables)),
-        predicates=tuple(dict.fromkeys(shape.predicates)),
-        joins=tuple(dict.fromkeys(shape.joins)),
-        order_by=tuple(shape.order_by),
-        group_by=tuple(shape.group_by),
-        selected=tuple(dict.fromkeys(shape.selected)),
-        select_star=shape.select_star,
-        limit=shape.limit,
-        written_table=shape.written,
-    )
+    return shape.build()
 
 
 def _meaningful(tokens: list[S.Token]) -> list[S.Token]:
     return [t for t in tokens if not t.is_whitespace and t.ttype not in T.Comment and not isinstance(t, S.Comment)]
 
 
-def _statement(tokens: list[S.Token], shape: _Shape, scope: _Scope, top: bool) -> None:
+def _statement(tokens: list[S.Token], shape: ShapeBuilder, scope: _Scope, top: bool) -> None:
     """Walk one SELECT/UPDATE/DELETE/INSERT level, recursing into CTEs and subqueries."""
     clause = ""
     last_table: str | None = None
@@ -209,7 +191,7 @@ def _bare_name(tok: S.Identifier) -> bool:
     return len(tok.tokens) == 1 and tok.tokens[0].ttype in T.Name
 
 
-def _ctes(tok: S.Token, shape: _Shape, scope: _Scope) -> None:
+def _ctes(tok: S.Token, shape: ShapeBuilder, scope: _Scope) -> None:
     items = tok.get_identifiers() if isinstance(tok, S.IdentifierList) else [tok]
     for item in items:
         if isinstance(item, S.Identifier):
@@ -220,7 +202,7 @@ def _ctes(tok: S.Token, shape: _Shape, scope: _Scope) -> None:
                     _subquery(sub, shape, scope)
 
 
-def _from_item(tok: S.Token, shape: _Shape, scope: _Scope, written: str | None) -> str | None:
+def _from_item(tok: S.Token, shape: ShapeBuilder, scope: _Scope, written: str | None) -> str | None:
     """Record the tables of a FROM/JOIN/UPDATE/INTO item; return the alias key of a lone bare name."""
     last: str | None = None
     items = tok.get_identifiers() if isinstance(tok, S.IdentifierList) else [tok]
@@ -269,17 +251,17 @@ def _quoted_name(item: S.Identifier, real: str) -> str:
     return f'"{real}"' if f'"{real}"' in str(item) else real
 
 
-def _subquery(paren: S.Parenthesis, shape: _Shape, outer: _Scope) -> None:
+def _subquery(paren: S.Parenthesis, shape: ShapeBuilder, outer: _Scope) -> None:
     inner = [t for t in paren.tokens[1:-1]]
     if any(t.ttype is T.DML for t in inner) or any(t.ttype is T.Keyword.CTE for t in inner):
-        sub = _Shape(kind="select")
+        sub = ShapeBuilder(kind="select")
         _statement(inner, sub, _Scope(ctes=set(outer.ctes)), top=False)
         shape.tables += sub.tables
         shape.predicates += sub.predicates
         shape.joins += sub.joins
 
 
-def _subqueries(tok: S.TokenList, shape: _Shape, scope: _Scope) -> None:
+def _subqueries(tok: S.TokenList, shape: ShapeBuilder, scope: _Scope) -> None:
     for sub in tok.get_sublists():
         if isinstance(sub, S.Parenthesis):
             _subquery(sub, shape, scope)
@@ -431,7 +413,7 @@ def _is_value(atom: _Atom) -> bool:
     return atom.kind == "other" and atom.text.startswith(("interval", "INTERVAL", "'"))
 
 
-def _predicates(tokens: list[S.Token], shape: _Shape, scope: _Scope) -> None:
+def _predicates(tokens: list[S.Token], shape: ShapeBuilder, scope: _Scope) -> None:
     atoms = _atoms(tokens)
     terms, has_or = _terms(atoms)
     for term in terms:
@@ -445,7 +427,7 @@ def _predicates(tokens: list[S.Token], shape: _Shape, scope: _Scope) -> None:
             _term(term, shape, scope)
 
 
-def _term(term: list[_Atom], shape: _Shape, scope: _Scope) -> None:
+def _term(term: list[_Atom], shape: ShapeBuilder, scope: _Scope) -> None:
     head = _column(term[0], scope) if term[0].kind in ("col", "expr") else None
     if head is None and len(term) >= 3 and term[1].kind == "op" and _is_value(term[0]):
         term = [term[2], _Atom("op", _flip(term[1].text)), term[0], *term[3:]]
@@ -494,7 +476,7 @@ def _flip(op: str) -> str:
 # --- select list, ORDER BY, GROUP BY --------------------------------------------------------
 
 
-def _select_list(tokens: list[S.Token], shape: _Shape, scope: _Scope, top: bool) -> None:
+def _select_list(tokens: list[S.Token], shape: ShapeBuilder, scope: _Scope, top: bool) -> None:
     for tok in tokens:
         items = tok.get_identifiers() if isinstance(tok, S.IdentifierList) else [tok]
         for item in items:

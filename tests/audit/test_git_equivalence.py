@@ -50,7 +50,7 @@ def test_staged_and_history_equal_a_tree_scan(tmp_path: Path) -> None:
     _git(repo, "init", "-q", ".")
     _git(repo, "add", "-A")
     tree, tree_notes = _audit(repo)
-    assert {rule for rule, _, _ in tree} >= {"github-pat", "docker-root-user", "code.command-injection"}
+    assert {rule for rule, _, _ in tree} >= {"github-pat", "iac.docker-root-user", "code.command-injection"}
     assert _audit(repo, "--staged") == (tree, tree_notes)
     _git(repo, "commit", "-qm", "one")
     app = repo / "app.py"
@@ -59,3 +59,23 @@ def test_staged_and_history_equal_a_tree_scan(tmp_path: Path) -> None:
     history, notes = _audit(repo, "--history")
     assert not [n for n in notes if "cannot parse" in n]
     assert history == tree
+
+
+def test_blobs_are_read_in_one_batch(tmp_path: Path) -> None:
+    from opskit.audit.git_blobs import read_blob, read_blobs
+
+    repo = tmp_path / "r"
+    (repo / "sub dir").mkdir(parents=True)
+    (repo / "a.py").write_text("x = 1\n")
+    (repo / "sub dir" / "b.py").write_bytes(b"y = '\xc3\xa9'\n\n")
+    _git(repo, "init", "-q", ".")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "one")
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    (repo / "a.py").write_text("x = 2\n")
+    _git(repo, "add", "a.py")
+    wanted = [(head, "a.py"), (head, "sub dir/b.py"), (head, "missing.py"), ("staged", "a.py")]
+    blobs = read_blobs(str(repo), wanted)
+    assert blobs == {(head, "a.py"): "x = 1\n", (head, "sub dir/b.py"): "y = 'é'\n\n", ("staged", "a.py"): "x = 2\n"}
+    assert all(blobs[key] == read_blob(str(repo), *key) for key in blobs)

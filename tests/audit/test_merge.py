@@ -44,5 +44,5 @@ def test_two_secrets_on_one_line_stay_two_and_a_committed_env_stays_its_own_issu
     findings = audit_json(tmp_path)
     rules = sorted(f["rule_id"] for f in at(findings, ".env", 1))
     assert "aws-access-key-id" in rules and "aws-secret-access-key" in rules
-    assert "config-committed-env" in rules
+    assert "iac.config-committed-env" in rules
     assert key_id not in json.dumps(findings) and secret not in json.dumps(findings)

@@ -54,7 +54,9 @@ def test_finds_single_multicolumn_order_by_join_partial_and_expression_indexes(s
     shares = [ix["saved"] for ix in report["indexes"]]
     assert shares == sorted(shares, reverse=True)
     assert report["findings"][0]["rule_id"] == "db.missing-index"
-    assert "nosuchtable" in " ".join(report["notes"])  # reported with its log line, then skipped
+    unpriced = [n for n in report["notes"] if "nosuchtable" in n]  # listed with its line, reason and share
+    assert unpriced and unpriced[0].startswith(f"{WORKLOAD}:19: cannot price (")
+    assert "% of workload time): relation \"nosuchtable\" does not exist" in unpriced[0]
 
 
 def test_does_not_suggest_indexes_that_exist(shop_dsn: str) -> None:

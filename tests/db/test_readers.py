@@ -179,3 +179,13 @@ def test_a_nul_padded_tail_and_a_few_binary_bytes_are_skipped_with_a_note(tmp_pa
         f"{log}: skipped 4101 damaged byte(s) (NUL padding or binary garbage) at bytes {start}-{start + 5}, "
         f"{start * 3 + 5}-{start * 3 + 5 + 4096}"
     ]
+
+
+def test_sql_scripts_are_cut_by_postgresqls_scanner_and_by_sqlparse_when_it_gives_up(tmp_path: Path) -> None:
+    script = tmp_path / "script.sql"
+    script.write_text("-- nightly report\nSELECT a FROM t WHERE b = 1;\n\n/* two */ SELECT c\nFROM u;\n")
+    got = [(q.line, q.sample) for q in read_workload([str(script)]).results()]
+    assert sorted(got) == [(2, "SELECT a FROM t WHERE b = 1"), (4, "SELECT c\nFROM u")]
+    broken = tmp_path / "broken.sql"
+    broken.write_text("SELECT a FROM t;\nSELECT 'unterminated FROM u;\n")
+    assert sorted(q.line for q in read_workload([str(broken)]).results()) == [1, 2]

@@ -119,3 +119,13 @@ def test_live_report_is_the_same_bytes_under_two_hash_seeds(shapes_dsn: str, tmp
     first, second = opskit(*args, seed="7"), opskit(*args, seed="99")
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout and json.loads(first.stdout)["indexes"]
+
+
+def test_lone_surrogates_from_json_escapes_are_made_text(tmp_path: Path) -> None:
+    log = tmp_path / "postgresql.json"
+    message = "duration: 1.0 ms  statement: SELECT * FROM t WHERE a = '\\ud800'"
+    log.write_text('{"pid": 7, "error_severity": "LOG", "message": "' + message + '"}\n')
+    (stats,) = read_workload([str(log)]).results()
+    assert "\ud800" not in stats.sample and stats.sample.encode("utf-8")
+    with pytest.raises(UnparseableQuery, match="not valid UTF-8"):
+        pgsql.understand("SELECT * FROM t WHERE a = '\ud800'", NO_CATALOG)

@@ -4,6 +4,7 @@ naming the endpoint (exit 3), never a traceback (exit 4), a hang or gigabytes of
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -187,7 +188,8 @@ def test_a_one_gib_body_and_a_gzip_bomb_stay_within_bounded_memory(tmp_path: Pat
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
     proc = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, cwd=REPO, timeout=600, check=False
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=REPO, timeout=600, check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert proc.returncode == 0, proc.stderr
     *messages, peak_kib = proc.stdout.splitlines()

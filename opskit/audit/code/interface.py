@@ -55,7 +55,8 @@ class SinkSpec:
     (``Loader=SafeLoader``); ``unless_sequence`` exempts argument arrays, ``unless_container`` any
     object or array literal (``res.send({...})`` answers JSON). ``assigns`` are targets
     (``session[*]``), ``route_return`` marks returning a value from a Flask route (an HTML body).
-    ``needs_flag`` requires an argument carrying that flag (an XML parser with entities on).
+    ``needs_flag`` requires an argument (or the receiver) carrying that flag (an XML parser with
+    entities on).
     """
 
     rule: str
@@ -70,17 +71,23 @@ class SinkSpec:
     assigns: tuple[str, ...] = ()
     route_return: bool = False
     needs_flag: str | None = None
+    receiver: bool = False  # the object the method is called on is checked too (Path(x).read_text())
+    shell_argv: bool = False  # an argument list that starts a shell (["sh", "-c", cmd]) is checked item by item
+    origin_kinds: tuple[str, ...] = ()  # only input of these kinds counts (operator injection needs objects)
 
 
 @dataclass(frozen=True)
 class FlagSpec:
-    """Calls or object literals that mark a value, e.g. ``XMLParser(resolve_entities=True)``."""
+    """Calls or object literals that mark a value, e.g. ``XMLParser(resolve_entities=True)``, or a
+    method call that marks its receiver (``parser.setFeature(feature_external_ges, True)``)."""
 
     language: str
     flag: str
     calls: tuple[str, ...]
-    kwarg: str
-    values: tuple[Any, ...]
+    kwarg: str = ""
+    values: tuple[Any, ...] = ()
+    args: Mapping[int, tuple[Any, ...]] = field(default_factory=dict, hash=False)  # position -> values or names
+    receiver: bool = False  # the call marks the object it is called on (parser.setFeature(..., True))
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,7 @@ class Matcher:
     context: str | None = None  # regex over the statement and enclosing function name
     path: str | None = None  # glob on the file path
     bandit: str | None = None  # the bandit test reporting the same thing (Python)
+    severity: Severity | None = None  # instead of the rule's (a weak hash for a password is worse)
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,9 @@ class Hit:
     snippet: str = ""
     engine: str = "taint"  # or "pattern"
     bandit: str | None = None  # bandit reports this too, where it can read the file
+    path: str | None = None  # the file of the sink when it is not the file scanned (a called module)
+    severity: Severity | None = None  # a matcher's own severity, instead of the rule's
+    flow: tuple[tuple[str, int, int, str], ...] = ()  # (path, line, column, message): source, steps, sink
 
 
 class Analysis(ABC):

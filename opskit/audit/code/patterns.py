@@ -179,7 +179,7 @@ def _arguments(unit: ParsedFile, call: Node) -> _Arguments:
                 result.options[unit.text(name).lower()] = _value(unit, value)
                 _options(unit, value, result.options)
             continue
-        result.positional.append(constant(unit, arg))
+        result.positional.append(_value(unit, arg))
         _options(unit, arg, result.options)
     return result
 
@@ -268,4 +268,4 @@ def _hit(unit: ParsedFile, matcher: _CompiledMatcher, node: Node, detail: str) -
     line = node.start_point[0] + 1
     return Hit(rule=matcher.rule, line=line, column=node.start_point[1] + 1, end_line=node.end_point[0] + 1,
                end_column=node.end_point[1] + 1, detail=detail, snippet=unit.line_text(line)[:200],
-               engine="pattern", bandit=matcher.spec.bandit)
+               engine="pattern", bandit=matcher.spec.bandit, severity=matcher.spec.severity)

@@ -63,6 +63,9 @@ def _sink(rule: str, language: str, raw: dict[str, Any]) -> SinkSpec:
         assigns=tuple(raw.get("assigns", ())),
         route_return=bool(raw.get("route_return", False)),
         needs_flag=raw.get("needs_flag"),
+        receiver=bool(raw.get("receiver", False)),
+        shell_argv=bool(raw.get("shell_argv", False)),
+        origin_kinds=tuple(raw.get("origin_kinds", ())),
     )
 
 
@@ -85,6 +88,7 @@ def _matcher(raw: dict[str, Any]) -> Matcher:
         context=raw.get("context"),
         path=raw.get("path"),
         bandit=raw.get("bandit"),
+        severity=Severity(raw["severity"]) if "severity" in raw else None,
     )
 
 
@@ -118,8 +122,9 @@ def load_rulebook() -> Rulebook:
         guards=_specs(sanitizers["guards"], sanitizer),
         sinks=sinks,
         flags=_specs(taint["flags"], lambda language, item: FlagSpec(
-            language=language, flag=item["flag"], calls=tuple(item["calls"]), kwarg=item["kwarg"],
-            values=tuple(item["values"]))),
+            language=language, flag=item["flag"], calls=tuple(item["calls"]), kwarg=item.get("kwarg", ""),
+            values=tuple(item.get("values", ())), args={int(k): v for k, v in _options(item.get("args")).items()},
+            receiver=bool(item.get("receiver", False)))),
         patterns=[PatternRule(raw["id"], tuple(_matcher(m) for m in raw["match"])) for raw in patterns["rules"]],
         bandit_owasp={int(k): v for k, v in _read("bandit.yaml")["owasp"].items()},
         framework_markers=dict(taint["frameworks"]),

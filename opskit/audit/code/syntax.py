@@ -6,8 +6,9 @@ Python runs opskit, and parse a typical file in about a millisecond.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
@@ -56,9 +57,31 @@ def _import_query(grammar: str) -> Query:
     return Query(_language(grammar), _IMPORT_QUERIES[FAMILY[grammar]])
 
 
+# Definitions a file's calls may run, and JS calls that register handlers, found in C.
+_DEFINITION_QUERIES = {
+    "python": "(function_definition) @d (class_definition) @d",
+    "javascript": "(function_declaration) @d (generator_function_declaration) @d (method_definition) @d "
+                  "(class_declaration) @d (variable_declarator) @d (assignment_expression) @d (call_expression) @d",
+}
+
+
+@cache
+def _definition_query(grammar: str) -> Query:
+    return Query(_language(grammar), _DEFINITION_QUERIES[FAMILY[grammar]])
+
+
+def definitions(unit: ParsedFile) -> list[Node]:
+    """Function and class definitions, declarators, assignments and (JS) calls, last in the file first."""
+    nodes = QueryCursor(_definition_query(unit.grammar)).captures(unit.root).get("d", [])
+    return sorted(nodes, key=lambda n: n.start_byte, reverse=True)
+
+
 def _import_nodes(grammar: str, root: Node) -> list[Node]:
     nodes = QueryCursor(_import_query(grammar)).captures(root).get("import", [])
     return sorted(nodes, key=lambda n: n.start_byte)
+
+
+MAX_NAME_PARTS = 64  # a longer dotted chain names nothing a rule knows: it has no name (bounded work)
 
 
 @dataclass(frozen=True)
@@ -70,13 +93,18 @@ class ParsedFile:
     source: bytes
     root: Node
     aliases: dict[str, str] = field(default_factory=dict, hash=False)
+    grammar: str = ""  # the tree-sitter grammar: "python", "javascript", "typescript" or "tsx"
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
     def line_text(self, line: int) -> str:
-        lines = self.source.splitlines()
+        lines = self.lines
         return lines[line - 1].decode("utf-8", "replace").strip() if 0 < line <= len(lines) else ""
+
+    @cached_property
+    def lines(self) -> list[bytes]:
+        return self.source.splitlines()
 
     def name(self, node: Node | None) -> str | None:
         """The dotted, import-resolved name of an expression (``res.status(200).send`` -> ``res.status.send``)."""
@@ -91,25 +119,43 @@ class ParsedFile:
         return resolved + bracket + key + dot + rest
 
     def raw_name(self, node: Node | None) -> str | None:
-        if node is None:
-            return None
-        kind = node.type
-        if kind in ("identifier", "property_identifier", "this", "self", "shorthand_property_identifier"):
-            return self.text(node)
-        if kind in ("attribute", "member_expression"):
-            obj = self.raw_name(node.child_by_field_name("object"))
-            prop = node.child_by_field_name("attribute" if kind == "attribute" else "property")
-            return f"{obj}.{self.text(prop)}" if obj is not None and prop is not None else None
-        if kind in ("call", "call_expression"):
-            return self.raw_name(node.child_by_field_name("function"))
-        if kind in ("subscript", "subscript_expression"):
-            obj = self.raw_name(node.child_by_field_name("value" if kind == "subscript" else "object"))
-            key = string_value(self, node.child_by_field_name("subscript" if kind == "subscript" else "index"))
-            return f"{obj}[{key if key is not None else '*'}]" if obj is not None else None
-        if kind in ("parenthesized_expression", "await", "await_expression", "non_null_expression"):
-            inner = node.named_children
-            return self.raw_name(inner[0]) if inner else None
+        """The dotted name as written (``a.b[c].d``); iterative, so a chain of any length is one pass."""
+        suffix: list[str] = []
+        for _ in range(MAX_NAME_PARTS):
+            if node is None:
+                return None
+            kind = node.type
+            if kind in ("identifier", "property_identifier", "this", "self", "shorthand_property_identifier"):
+                return self.text(node) + "".join(reversed(suffix))
+            if kind in ("attribute", "member_expression"):
+                prop = node.child_by_field_name("attribute" if kind == "attribute" else "property")
+                if prop is None:
+                    return None
+                suffix.append(f".{self.text(prop)}")
+                node = node.child_by_field_name("object")
+            elif kind in ("call", "call_expression"):
+                module = _required_module(self, node)  # require('child_process').exec
+                if module is not None:
+                    return module + "".join(reversed(suffix))
+                node = node.child_by_field_name("function")
+            elif kind in ("subscript", "subscript_expression"):
+                key = string_value(self, node.child_by_field_name("subscript" if kind == "subscript" else "index"))
+                suffix.append(f"[{key if key is not None else '*'}]")
+                node = node.child_by_field_name("value" if kind == "subscript" else "object")
+            elif kind in ("parenthesized_expression", "await", "await_expression", "non_null_expression"):
+                inner = node.named_children
+                node = inner[0] if inner else None
+            else:
+                return None
+        return None  # a chain too long to be a name a rule knows
+
+
+def _required_module(unit: ParsedFile, call: Node) -> str | None:
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "identifier" or unit.text(function) != "require":
         return None
+    arguments = call.child_by_field_name("arguments")
+    return _module(unit, arguments.named_children[0]) if arguments is not None and arguments.named_children else None
 
 
 def string_value(unit: ParsedFile, node: Node | None) -> str | None:
@@ -125,14 +171,43 @@ def string_value(unit: ParsedFile, node: Node | None) -> str | None:
     return "".join(parts)
 
 
+MAX_INDENT_LEVELS = 400  # tree-sitter-python 0.25 crashes (SIGSEGV) past about 510 nested indents
+_DEEP_INDENT = re.compile(rb"^[ \t]{%d}" % MAX_INDENT_LEVELS, re.MULTILINE)
+
+
+class Unparseable(ValueError):
+    """A file the parser must not be given; the message says why, in one line."""
+
+
+def indent_levels(source: bytes) -> int:
+    """How deeply the lines of Python source are indented (the tokenizer's indent stack)."""
+    stack = [0]
+    deepest = 0
+    for line in source.splitlines():
+        stripped = line.lstrip(b" \t")
+        if not stripped or stripped.startswith(b"#"):
+            continue
+        width = len(line) - len(stripped)
+        while width < stack[-1]:
+            stack.pop()
+        if width > stack[-1]:
+            stack.append(width)
+            deepest = max(deepest, len(stack) - 1)
+    return deepest
+
+
 def parse(path: str, text: str) -> ParsedFile | None:
-    """Parse ``text`` by the file's suffix; None for languages the code scanner does not read."""
+    """Parse ``text`` by the file's suffix; None for languages the code scanner does not read.
+
+    Raises ``Unparseable`` for Python indented so deeply that the grammar would crash the process."""
     grammar = grammar_for(path)
     if grammar is None:
         return None
     source = text.encode("utf-8", "surrogateescape")
+    if grammar == "python" and _DEEP_INDENT.search(source) and indent_levels(source) > MAX_INDENT_LEVELS:
+        raise Unparseable(f"{path}: indented more than {MAX_INDENT_LEVELS} levels deep; not parsed")
     tree = _parser(grammar).parse(source)
-    unit = ParsedFile(path=path, language=FAMILY[grammar], source=source, root=tree.root_node)
+    unit = ParsedFile(path=path, language=FAMILY[grammar], source=source, root=tree.root_node, grammar=grammar)
     imports = _import_nodes(grammar, unit.root)
     unit.aliases.update(_python_imports(unit, imports) if unit.language == "python" else _js_imports(unit, imports))
     return unit
@@ -220,9 +295,12 @@ def _js_require(unit: ParsedFile, node: Node, aliases: dict[str, str]) -> None:
                     aliases[unit.text(local)] = f"{module}{suffix}.{unit.text(key)}"
 
 
-def constant(unit: ParsedFile, node: Node | None) -> Any:
+MAX_LITERAL_DEPTH = 32  # nested literals deeper than this are not folded (bounded recursion)
+
+
+def constant(unit: ParsedFile, node: Node | None, depth: int = 0) -> Any:
     """A literal's Python value (str, int, float, bool, None, tuple of those), or ``UNKNOWN``."""
-    if node is None:
+    if node is None or depth > MAX_LITERAL_DEPTH:
         return UNKNOWN
     kind = node.type
     if kind == "string":
@@ -241,12 +319,12 @@ def constant(unit: ParsedFile, node: Node | None) -> Any:
             except ValueError:
                 return UNKNOWN
     if kind in ("list", "tuple", "array", "set"):
-        items = tuple(constant(unit, child) for child in node.named_children if child.type != "comment")
+        items = tuple(constant(unit, child, depth + 1) for child in node.named_children if child.type != "comment")
         return UNKNOWN if any(item is UNKNOWN for item in items) else items
     if kind in ("parenthesized_expression",) and node.named_children:
-        return constant(unit, node.named_children[0])
+        return constant(unit, node.named_children[0], depth + 1)
     if kind == "concatenated_string":
-        parts = [constant(unit, child) for child in node.named_children]
+        parts = [constant(unit, child, depth + 1) for child in node.named_children]
         return "".join(parts) if all(isinstance(p, str) for p in parts) else UNKNOWN
     return UNKNOWN
 

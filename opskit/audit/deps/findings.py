@@ -88,6 +88,8 @@ def _where(package: Package, path: str, lines: Sequence[str] | None) -> Location
 
 
 def _relation(package: Package) -> str:
+    if package.direct is False and package.via:
+        return f"transitive dependency via {', '.join(package.via)}"
     return {True: "direct dependency", False: "transitive dependency", None: "installed package"}[package.direct]
 
 
@@ -123,7 +125,8 @@ def vulnerability_finding(
         help_uri=next((a.url for a in group if a.url), None) or f"https://osv.dev/vulnerability/{ident}",
         properties={
             "package": package.name, "version": package.version, "ecosystem": package.ecosystem.value,
-            "direct": package.direct, "advisory": ident, "aliases": aliases, "fixed_versions": list(vuln.fixed),
+            "direct": package.direct, "via": list(package.via), "advisory": ident, "aliases": aliases,
+            "fixed_versions": list(vuln.fixed),
             "smallest_fix": upgrade, "declared_range": package.declared, "fix_in_declared_range": allowed,
             "cvss_score": score, "cvss_vector": vector, "severity_source": source,
             **dict(origin),

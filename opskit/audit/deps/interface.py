@@ -38,6 +38,7 @@ class Package:
     direct: bool | None = None  # None where the file cannot tell (installed packages in an image)
     declared_in: str | None = None  # another file it was read from (a ``-r`` include), else the scanned one
     declared: str | None = None  # a direct dependency's range in its manifest ("^4.17.15", ">=2,<3")
+    via: tuple[str, ...] = ()  # for a transitive dependency: the direct dependencies that pull it in
 
     @property
     def key(self) -> tuple[Ecosystem, str]:

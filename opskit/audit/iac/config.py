@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from opskit.audit.iac.interface import Checker, Hit, Rule, Unparseable
 from opskit.audit.iac.secret_names import SecretNames
+from opskit.audit.interface import FileTree
 
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>.*?)\s*$")
 _GETENV = frozenset({"os.environ.get", "os.getenv", "environ.get", "getenv", "env.str"})
@@ -44,16 +45,16 @@ class ConfigChecker(Checker):
 
     def __init__(self, rules: Mapping[str, Rule]) -> None:
         super().__init__(rules)
-        env = self.rules["config-committed-env"].params
+        env = self.rules["iac.config-committed-env"].params
         self._secret_names = SecretNames.from_params(env)
         self._placeholders = [re.compile(p) for p in env["placeholder_patterns"]]
         self._example_suffixes = tuple(env["example_suffixes"])
-        self._development_words = frozenset(self.rules["django-debug-true"].params["development_words"])
+        self._development_words = frozenset(self.rules["iac.django-debug-true"].params["development_words"])
 
     def wants(self, path: str) -> bool:
         return _is_env_file(path) or _is_settings_module(path)
 
-    def check(self, path: str, text: str, siblings: Mapping[str, str | None]) -> list[Hit]:
+    def check(self, path: str, text: str, tree: FileTree) -> list[Hit]:
         if _is_env_file(path):
             return list(self._env_file(path, text))
         stem = posixpath.basename(path).lower().removesuffix(".py")  # settings/dev.py, test_settings.py
@@ -64,7 +65,7 @@ class ConfigChecker(Checker):
     # -- .env ---------------------------------------------------------------------------------
 
     def _env_file(self, path: str, text: str) -> Iterator[Hit]:
-        rule = self.rules["config-committed-env"]
+        rule = self.rules["iac.config-committed-env"]
         entries = parse_env(text)
         secret = [e for e in entries if e.name in self._secret_names and not self._is_placeholder(e.value)]
         lines = text.splitlines()
@@ -99,18 +100,18 @@ class ConfigChecker(Checker):
         for name, value, line, augmented in _settings_assignments(module.body):
             snippet = lines[line - 1].strip() if 0 < line <= len(lines) else ""
             if name == "DEBUG" and _is_true(value):
-                yield Hit("django-debug-true", line, "DEBUG = True shows stack traces, settings and SQL to "
+                yield Hit("iac.django-debug-true", line, "DEBUG = True shows stack traces, settings and SQL to "
                           "anyone who triggers an error.", offending="DEBUG = True", snippet=snippet)
             elif name == "ALLOWED_HOSTS" and _has_wildcard(value):
                 op = "+=" if augmented else "="
-                yield Hit("django-allowed-hosts-wildcard", line, f"ALLOWED_HOSTS {op} ['*'] accepts any Host "
+                yield Hit("iac.django-allowed-hosts-wildcard", line, f"ALLOWED_HOSTS {op} ['*'] accepts any Host "
                           "header, enabling host header poisoning of password reset and absolute URLs.",
                           offending=f"ALLOWED_HOSTS {op} *", snippet=snippet)
             elif name == "SECRET_KEY":
                 literal, fallback = _secret_literal(value)
                 if literal:
                     how = "falls back to a hardcoded value" if fallback else "is a hardcoded literal"
-                    yield Hit("django-hardcoded-secret-key", line, f"SECRET_KEY {how} ({literal}); anyone "
+                    yield Hit("iac.django-hardcoded-secret-key", line, f"SECRET_KEY {how} ({literal}); anyone "
                               "with the code can forge sessions and password reset tokens.",
                               offending=f"SECRET_KEY {literal}", snippet=snippet,
                               secrets=(literal, *_string_parts(value)))

@@ -8,10 +8,12 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from opskit.audit.iac.dockerfile_checks import RunChecks
 from opskit.audit.iac.dockerfile_parser import Instruction, parse_dockerfile
 from opskit.audit.iac.dockerignore import is_excluded, parse_dockerignore
 from opskit.audit.iac.interface import Checker, Hit, Rule, Unparseable
 from opskit.audit.iac.secret_names import SecretNames
+from opskit.audit.interface import FileTree
 
 _VARIABLE = re.compile(r"\$(?:\{(?P<braced>\w+)(?::?[-+](?P<default>[^}]*))?\}|(?P<bare>\w+))")
 _REMOTE = re.compile(r"^(?:https?://|git@|git://|ssh://)", re.IGNORECASE)
@@ -79,10 +81,11 @@ class DockerfileChecker(Checker):
 
     def __init__(self, rules: Mapping[str, Rule]) -> None:
         super().__init__(rules)
-        self._secret_names = SecretNames.from_params(self.rules["docker-secret-in-env"].params)
-        fetch = self.rules["docker-curl-pipe-shell"].params
+        self._secret_names = SecretNames.from_params(self.rules["iac.docker-secret-in-env"].params)
+        fetch = self.rules["iac.docker-curl-pipe-shell"].params
         fetchers = "|".join(map(re.escape, fetch["fetchers"]))
         shells = "|".join(map(re.escape, fetch["shells"]))
+        self._run_checks = RunChecks(self.rules, self._secret_names)
         self._pipe_to_shell = [
             # curl ... | [sudo [-E]] [env K=V] [/bin/]bash
             re.compile(rf"\b(?:{fetchers})\b[^|;&\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?"
@@ -99,10 +102,7 @@ class DockerfileChecker(Checker):
         return name.startswith(("Dockerfile.", "Dockerfile-", "Containerfile.", "Containerfile-")) and \
             not name.lower().endswith(NOT_DOCKERFILE_SUFFIXES)
 
-    def siblings(self, path: str) -> Sequence[str]:
-        return (f"{posixpath.basename(path)}.dockerignore", ".dockerignore")
-
-    def check(self, path: str, text: str, siblings: Mapping[str, str | None]) -> list[Hit]:
+    def check(self, path: str, text: str, tree: FileTree) -> list[Hit]:
         instructions = parse_dockerfile(text)
         if not instructions:
             return []
@@ -112,18 +112,26 @@ class DockerfileChecker(Checker):
         stages = self._stages(instructions)
         if not stages:
             raise Unparseable("no FROM instruction")
-        dockerignore = next((siblings[name] for name in self.siblings(path) if siblings.get(name) is not None),
-                            None)
+        dockerignore = read_dockerignore(tree, path)
         hits: list[Hit] = []
         hits.extend(self._root_user(stages))
         hits.extend(self._unpinned_bases(stages))
+        pipefail_shell = False  # a SHELL with -o pipefail in the current stage
         for inst in instructions:
-            if inst.command in ("ENV", "ARG"):
+            if inst.command == "FROM":
+                pipefail_shell = False
+            elif inst.command == "SHELL":
+                pipefail_shell = "pipefail" in inst.args
+            elif inst.command in ("ENV", "ARG"):
                 hits.extend(self._secret_variables(inst, lines))
+                hits.extend(self._run_checks.variables(inst, lines))
             elif inst.command in ("COPY", "ADD") and inst.flag("from") is None:
                 hits.extend(self._copied_sources(inst, lines, dockerignore))
             elif inst.command == "RUN":
                 hits.extend(self._pipe_to_shell_hits(inst, lines))
+                hits.extend(self._run_checks.run(inst, _scripts(inst), lines, pipefail_shell))
+            elif inst.command in ("CMD", "ENTRYPOINT"):
+                hits.extend(self._run_checks.shell_form(inst))
         return hits
 
     # -- stages and users ---------------------------------------------------------------------
@@ -150,7 +158,7 @@ class DockerfileChecker(Checker):
         return stages
 
     def _root_user(self, stages: Sequence[Stage]) -> Iterator[Hit]:
-        rule = self.rules["docker-root-user"]
+        rule = self.rules["iac.docker-root-user"]
         final = stages[-1]
         if final.user is None:
             base = final.base or ""
@@ -165,7 +173,7 @@ class DockerfileChecker(Checker):
                       snippet=f"USER {final.user}")
 
     def _unpinned_bases(self, stages: Sequence[Stage]) -> Iterator[Hit]:
-        rule = self.rules["docker-unpinned-base-image"]
+        rule = self.rules["iac.docker-unpinned-base-image"]
         names = {s.name for s in stages if s.name}
         for stage in stages:
             base = stage.base
@@ -178,7 +186,7 @@ class DockerfileChecker(Checker):
     # -- ENV / ARG secrets -------------------------------------------------------------------
 
     def _secret_variables(self, inst: Instruction, lines: Sequence[str]) -> Iterator[Hit]:
-        rule = self.rules["docker-secret-in-env"]
+        rule = self.rules["iac.docker-secret-in-env"]
         for name, value in _assignments(inst).items():
             if not value or "$" in value or name not in self._secret_names:
                 continue
@@ -192,7 +200,7 @@ class DockerfileChecker(Checker):
     def _copied_sources(self, inst: Instruction, lines: Sequence[str], dockerignore: str | None) -> Iterator[Hit]:
         sources = [s for s in inst.args[:-1] if not s.startswith("<<")]
         snippet = inst.original.strip()
-        secret_rule = self.rules["docker-copy-secret-file"]
+        secret_rule = self.rules["iac.docker-copy-secret-file"]
         for source in sources:
             base = posixpath.basename(source.rstrip("/"))
             if _matches(base, secret_rule.params["credential_globs"]) and \
@@ -200,8 +208,10 @@ class DockerfileChecker(Checker):
                 yield Hit(secret_rule.id, line_of(lines, inst.start_line, inst.end_line, source),
                           f"{inst.command} puts the credential file {source} into the image.",
                           offending=f"{inst.command} {source}", snippet=snippet)
+        if inst.command == "ADD":
+            yield from self._run_checks.add_for_local_files(inst, sources, lines)
         if inst.command == "ADD" and inst.flag("checksum") is None:
-            remote_rule = self.rules["docker-add-remote-url"]
+            remote_rule = self.rules["iac.docker-add-remote-url"]
             for source in sources:
                 if _REMOTE.match(source):
                     yield Hit(remote_rule.id, line_of(lines, inst.start_line, inst.end_line, source),
@@ -212,7 +222,7 @@ class DockerfileChecker(Checker):
             yield from self._context_copy(inst, dockerignore, snippet)
 
     def _context_copy(self, inst: Instruction, dockerignore: str | None, snippet: str) -> Iterator[Hit]:
-        rule = self.rules["docker-copy-context-without-dockerignore"]
+        rule = self.rules["iac.docker-copy-context-without-dockerignore"]
         if dockerignore is None:
             message = (f"{inst.command} copies the whole build context and there is no .dockerignore "
                        "beside the Dockerfile, so .env files and keys end up in the image.")
@@ -229,7 +239,7 @@ class DockerfileChecker(Checker):
     # -- RUN -----------------------------------------------------------------------------------
 
     def _pipe_to_shell_hits(self, inst: Instruction, lines: Sequence[str]) -> Iterator[Hit]:
-        rule = self.rules["docker-curl-pipe-shell"]
+        rule = self.rules["iac.docker-curl-pipe-shell"]
         for script in _scripts(inst):
             for pattern in self._pipe_to_shell:
                 match = pattern.search(script)
@@ -240,6 +250,16 @@ class DockerfileChecker(Checker):
                               f"({fragment.strip()}), so whatever the server sends runs in the build.",
                               offending=f"RUN {fragment}", snippet=lines[line - 1].strip())
                     return
+
+
+def read_dockerignore(tree: FileTree, path: str) -> str | None:
+    """The ignore file BuildKit uses with this Dockerfile: ``<name>.dockerignore``, else ``.dockerignore``."""
+    directory = posixpath.dirname(path)
+    for name in (f"{posixpath.basename(path)}.dockerignore", ".dockerignore"):
+        text = tree.read(posixpath.join(directory, name))
+        if text is not None:
+            return text
+    return None
 
 
 def _assignments(inst: Instruction) -> dict[str, str | None]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -23,6 +24,10 @@ from typing import Any
 from opskit.audit.iac.interface import Unparseable
 
 _INHERITED_GO_RUNTIME = False  # set in a forked child when the parent had loaded the Go library
+# BuildKit's word expansion takes time cubic in the nesting of ${...} (1,000 levels: seconds per
+# instruction); no real Dockerfile nests more than a few.
+MAX_SUBSTITUTION_DEPTH = 32
+_BRACE_OR_NEWLINE = re.compile(r"[{}\n]")
 
 
 def _after_fork_in_child() -> None:
@@ -60,6 +65,9 @@ def parse_dockerfile(text: str) -> list[Instruction]:
     """Instructions of a Dockerfile; raises Unparseable with BuildKit's message."""
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         return []  # empty or only comments: nothing to check
+    depth = substitution_depth(text)
+    if depth > MAX_SUBSTITUTION_DEPTH:
+        raise Unparseable(f"variable substitutions nested {depth} deep (more than {MAX_SUBSTITUTION_DEPTH})")
     library = _library()
     parsed = _parse_here(library, text) if library is not None else _parse_in_subprocess(text)
     known, rows = parsed
@@ -73,6 +81,23 @@ def parse_dockerfile(text: str) -> list[Instruction]:
                     original=original, start_line=start, end_line=end, heredocs=tuple(heredocs))
         for cmd, value, flags, exec_form, original, start, end, heredocs in rows
     ]
+
+
+def substitution_depth(text: str) -> int:
+    """How deeply ``{...}`` nest within one logical line (continuations joined): one pass, linear."""
+    if "${" not in text:
+        return 0
+    deepest = depth = 0
+    for match in _BRACE_OR_NEWLINE.finditer(text):
+        char = match.group()
+        if char == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif match.start() == 0 or text[match.start() - 1] != "\\":
+            depth = 0  # a new logical line
+    return deepest
 
 
 def _library() -> ModuleType | None:

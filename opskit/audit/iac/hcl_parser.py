@@ -1,8 +1,7 @@
 """Thin adapter over ``python-hcl2``: Terraform files as plain blocks and attributes with line numbers.
 
-Values come back as plain Python data: strings without quotes, numbers, booleans, lists and
-dicts; references and expressions as their ``${...}`` text; heredocs as their text. The
-argument of ``jsonencode(...)`` is kept as data so IAM policies written that way can be read.
+Attributes keep the parser's expression node; ``tf_eval`` gives it a value. Nothing here calls
+the library's serializer, whose heredoc handling is quadratic in the length of a line.
 """
 
 from __future__ import annotations
@@ -12,23 +11,19 @@ from typing import Any
 
 import hcl2
 from hcl2.rules.base import AttributeRule, BlockRule, BodyRule
-from hcl2.rules.functions import FunctionCallRule
-from hcl2.utils import SerializationOptions
+from hcl2.rules.literal_rules import TokenRule
+from hcl2.rules.strings import StringPartRule, StringRule
 from lark.exceptions import UnexpectedInput
 
 from opskit.audit.iac.interface import Unparseable
-
-_OPTIONS = SerializationOptions(with_comments=False, strip_string_quotes=True, preserve_heredocs=False,
-                                explicit_blocks=False)
 
 
 @dataclass(frozen=True)
 class Attribute:
     name: str
-    value: Any
+    expr: Any = field(compare=False, repr=False)  # the parser's expression node
     line: int
     end_line: int
-    encoded: Any = None  # the argument of jsonencode(...) when the value is such a call
 
 
 @dataclass(frozen=True)
@@ -45,22 +40,26 @@ class Block:
     def children(self, block_type: str) -> list[Block]:
         return [b for b in self.blocks if b.type == block_type]
 
-    def value(self, name: str, default: Any = None) -> Any:
-        attribute = self.attributes.get(name)
-        return default if attribute is None else attribute.value
 
-
-def parse_hcl(text: str) -> list[Block]:
-    """Top-level blocks of a ``.tf`` file (or one pseudo-block of a ``.tfvars`` file's attributes)."""
+def parse_hcl(text: str) -> Block:
+    """A file's body as one pseudo-block: top-level attributes (``.tfvars``) and blocks (``.tf``)."""
     try:
         tree = hcl2.parses(text, discard_comments=True)
-        body = tree.body
-        top = _block_of("", (), 1, max(1, text.count("\n")), body)
+        return _block_of("", (), 1, max(1, text.count("\n")), tree.body)
     except UnexpectedInput as exc:
         raise Unparseable(f"HCL syntax error at column {exc.column}", exc.line) from None
     except Exception as exc:  # the parser's other failures (duplicate keys, deep nesting) are input errors too
         raise Unparseable(_safe_message(exc)) from None
-    return [top, *top.blocks] if top.attributes else list(top.blocks)
+
+
+def static_text(node: Any) -> str:
+    """The text of an identifier or a plain quoted string (a label, an object key)."""
+    if isinstance(node, TokenRule):
+        return str(node.token.value)
+    if isinstance(node, StringRule):
+        return "".join(str(part.content.value) for part in node.string_parts
+                       if isinstance(part, StringPartRule) and not hasattr(part.content, "expression"))
+    return str(getattr(node, "value", ""))
 
 
 def _safe_message(exc: Exception) -> str:
@@ -76,25 +75,10 @@ def _block_of(block_type: str, labels: tuple[str, ...], line: int, end_line: int
     blocks: list[Block] = []
     for child in body.children:
         if isinstance(child, BlockRule):
-            names = [str(label.serialize(_OPTIONS)) for label in child.labels]
+            names = [static_text(label) for label in child.labels]
             blocks.append(_block_of(names[0], tuple(names[1:]), child._meta.line, child._meta.end_line,
                                     child.body))
         elif isinstance(child, AttributeRule):
-            name = str(child.identifier.serialize(_OPTIONS))
-            call = _jsonencode_call(child.expression)
-            encoded = call.arguments.arguments[0].serialize(_OPTIONS) if call and call.arguments else None
-            attributes[name] = Attribute(name, child.expression.serialize(_OPTIONS), child._meta.line,
-                                         child._meta.end_line, encoded)
+            name = static_text(child.identifier)
+            attributes[name] = Attribute(name, child.expression, child._meta.line, child._meta.end_line)
     return Block(block_type, labels, line, end_line, attributes, tuple(blocks))
-
-
-def _jsonencode_call(node: Any) -> FunctionCallRule | None:
-    if isinstance(node, FunctionCallRule):
-        names = [str(i.serialize(_OPTIONS)) for i in node.identifiers]
-        return node if names[-1:] == ["jsonencode"] else None
-    for child in getattr(node, "children", None) or ():
-        if child is not None and not isinstance(child, str):
-            found = _jsonencode_call(child)
-            if found is not None:
-                return found
-    return None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from opskit.audit.interface import FileTree
 from opskit.core.findings import Confidence, Severity
 
 
@@ -34,6 +35,7 @@ class Rule:
     fix: str
     params: Mapping[str, Any] = field(default_factory=dict, hash=False)
     examples: tuple[Example, ...] = ()
+    former_id: str | None = None  # the id before the ``iac.`` prefix: fingerprints and ignores keep using it
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Hit:
     offending: str
     snippet: str
     secrets: tuple[str, ...] = ()
+    resource: str = ""  # the Terraform resource address the weakness belongs to, when there is one
+    origins: tuple[str, ...] = ()  # where the values behind it were set (a variable default, a tfvars line)
 
 
 class Unparseable(Exception):
@@ -62,7 +66,7 @@ class Unparseable(Exception):
 
 
 class Checker(ABC):
-    """Pure checks for one kind of file over its text and the few files beside it that matter."""
+    """Pure checks for one kind of file over its text and the other files of its snapshot that matter."""
 
     kind: ClassVar[str]  # "dockerfile", "terraform", "config": also the name of its rule file
     context_globs: ClassVar[tuple[str, ...]] = ()  # other files anywhere in the tree that results depend on
@@ -74,10 +78,9 @@ class Checker(ABC):
     def wants(self, path: str) -> bool:
         """Whether this checker reads a file of this name (by name only)."""
 
-    def siblings(self, path: str) -> Sequence[str]:
-        """Names of files in the same directory whose content the check needs (e.g. ``.dockerignore``)."""
-        return ()
+    def reset(self) -> None:  # noqa: B027 (most checkers keep nothing between files)
+        """Forget what was learnt about other files (a new batch may come from another snapshot)."""
 
     @abstractmethod
-    def check(self, path: str, text: str, siblings: Mapping[str, str | None]) -> list[Hit]:
-        """All hits in one file; ``siblings`` maps each name from ``siblings()`` to its text or None."""
+    def check(self, path: str, text: str, tree: FileTree) -> list[Hit]:
+        """All hits in one file; ``tree`` is the snapshot it comes from, for the other files it needs."""

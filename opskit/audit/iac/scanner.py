@@ -1,27 +1,27 @@
-"""The audit-framework side of the IaC checks: reads sibling files, turns hits into findings, masks secrets."""
+"""The audit-framework side of the IaC checks: hands checkers a file and its snapshot, turns hits into
+findings, masks secrets."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import posixpath
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
 from opskit.audit.files import FileFilter, discover_files
-from opskit.audit.git_blobs import read_blob
 from opskit.audit.iac.catalog import load_rules
 from opskit.audit.iac.config import ConfigChecker
 from opskit.audit.iac.dockerfile import DockerfileChecker
 from opskit.audit.iac.interface import Checker, Hit, Rule, Unparseable
 from opskit.audit.iac.terraform import TerraformChecker
 from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
+from opskit.audit.trees import MemoryTree
 from opskit.core.findings import Finding, Location, fingerprint
 from opskit.core.redact import mask_secret
 
-SIBLING_MAX_BYTES = 256 * 1024
+CONTEXT_MAX_BYTES = 256 * 1024
 _SPACES = re.compile(r"\s+")
 
 
@@ -46,14 +46,15 @@ class IacScanner(Scanner):
     def scan(self, files: Sequence[SourceFile]) -> ScanResult:
         findings: list[Finding] = []
         notes: list[str] = []
+        self.checker.reset()
         for source in files:
-            # --staged/--history: the runner hands the whole file at that commit and keeps the
-            # findings on added lines; siblings such as .dockerignore come from the same commit.
-            commit, text = source.origin.get("commit") if source.origin else None, source.text
-            siblings = {name: self._read_sibling(source.path, commit, name)
-                        for name in self.checker.siblings(source.path)}
+            # --staged/--history: the runner hands the whole file at that revision and keeps the
+            # findings on added lines; the other files of its module (or its .dockerignore) come
+            # from the same snapshot, through the tree the source carries.
+            tree = source.tree or MemoryTree({source.path: source.text})
+            text = source.text
             try:
-                hits = self.checker.check(source.path, text, siblings)
+                hits = self.checker.check(source.path, text, tree)
             except Unparseable as exc:
                 where = f"{source.path}:{exc.line}" if exc.line else source.path
                 notes.append(f"{where}: cannot parse as {self.checker.kind}, skipped: {exc.message}")
@@ -61,19 +62,6 @@ class IacScanner(Scanner):
             findings.extend(to_finding(hit, self.checker.rules[hit.rule_id], source.path, self.settings.show_secrets)
                             for hit in hits)
         return ScanResult(findings=findings, notes=notes)
-
-    def _read_sibling(self, path: str, commit: str | None, name: str) -> str | None:
-        """A file beside ``path``: from git for staged and history sources, else from the work tree."""
-        if commit:
-            return read_blob(self.settings.root, commit, posixpath.join(posixpath.dirname(path), name))
-        for base in (Path(self.settings.root), Path.cwd()):  # paths are relative to the root, or to the
-            if (base / path).is_file():                       # working directory for a single-file target
-                try:
-                    with (base / path).parent.joinpath(name).open("rb") as handle:
-                        return handle.read(SIBLING_MAX_BYTES).decode("utf-8", "replace")
-                except OSError:
-                    return None
-        return None
 
 
 def context_digest(root: Path, globs: Sequence[str]) -> str:
@@ -85,7 +73,7 @@ def context_digest(root: Path, globs: Sequence[str]) -> str:
     for ref in refs:
         digest.update(ref.path.encode("utf-8", "surrogateescape") + b"\0")
         with contextlib.suppress(OSError):
-            digest.update(Path(ref.abspath).read_bytes()[:SIBLING_MAX_BYTES] + b"\0")
+            digest.update(Path(ref.abspath).read_bytes()[:CONTEXT_MAX_BYTES] + b"\0")
     return digest.hexdigest()
 
 
@@ -102,9 +90,12 @@ def to_finding(hit: Hit, rule: Rule, path: str, show_secrets: bool) -> Finding:
         confidence=rule.confidence,
         message=f"{message} Fix: {rule.fix}",
         location=Location(path=path, line=hit.line, snippet=snippet),
-        fingerprint=fingerprint(rule.id, path, _SPACES.sub(" ", hit.offending).strip()),
+        fingerprint=fingerprint(rule.former_id or rule.id, path, _SPACES.sub(" ", hit.offending).strip()),
         cwe=rule.cwe,
         owasp=rule.owasp,
+        properties={**({"resource": hit.resource} if hit.resource else {}),
+                    **({"origins": list(hit.origins)} if hit.origins else {}),
+                    **({"former_ids": [rule.former_id]} if rule.former_id else {})},
     )
 
 

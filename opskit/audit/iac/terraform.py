@@ -1,273 +1,131 @@
-"""Terraform checks: open security groups, public or unencrypted buckets and databases, wildcard IAM,
-hardcoded credentials. Pure functions over the blocks of one file."""
+"""Terraform checks over whole modules: a file's findings come from evaluating every file of its
+directory (and the local modules it calls) together, as ``terraform plan`` would see them.
+
+A weakness of a resource in a called module that depends on the caller's inputs is reported at
+the ``module`` block of the caller, naming the resource and the file it is defined in; one that
+does not is reported where the resource is, when that directory is scanned.
+"""
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+import posixpath
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 
-from opskit.audit.iac.hcl_parser import Attribute, Block, parse_hcl
+from opskit.audit.iac import tf_iam, tf_network, tf_secrets, tf_storage
+from opskit.audit.iac.hcl_parser import parse_hcl
 from opskit.audit.iac.interface import Checker, Hit, Rule
 from opskit.audit.iac.secret_names import SecretNames
+from opskit.audit.iac.tf_eval import Budget, Scope, evaluate
+from opskit.audit.iac.tf_expect import check_targets
+from opskit.audit.iac.tf_module import Module, ResourceHit, load_module
+from opskit.audit.iac.tf_secrets import is_literal
+from opskit.audit.interface import FileTree
 
-ALL_PROTOCOLS = frozenset({"-1", "all"})
-POLICY_RESOURCES = frozenset({"aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy",
-                              "aws_iam_group_policy"})
-_BUCKET_REF = re.compile(r"aws_s3_bucket\.([\w-]+)\.")
-# A .tf file mentioning none of these has nothing to check: it is not parsed (parsing is the slow part).
-CHECKED_WORDS = ("provider", "aws_security_group", "aws_vpc_security_group", "aws_s3_", "google_storage_",
-                 "aws_db_instance", "aws_rds_", "aws_iam_")
+Check = Callable[[Module, Rule], Iterator[ResourceHit]]
 
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _is_literal(value: Any) -> bool:
-    """A plain string written in the file, not a variable, reference or function call."""
-    return isinstance(value, str) and value != "" and "${" not in value
-
-
-def _resources(blocks: Sequence[Block], *types: str) -> Iterator[Block]:
-    for block in blocks:
-        if block.type == "resource" and len(block.labels) == 2 and block.labels[0] in types:
-            yield block
-
-
-def address(block: Block) -> str:
-    return ".".join(block.labels) if block.type == "resource" else ".".join((block.type, *block.labels))
+CHECKS: Mapping[str, Check] = {
+    "iac.tf-sg-open-admin-port": tf_network.check_open_admin_ports,
+    "iac.tf-sg-open-http": tf_network.check_open_admin_ports,  # the same check with port 80 as its list
+    "iac.tf-sg-open-egress": tf_network.check_open_egress,
+    "iac.tf-default-sg-in-use": tf_network.check_default_security_group,
+    "iac.tf-s3-public-acl": tf_storage.check_public_acl,
+    "iac.tf-s3-public-access-block-disabled": tf_storage.check_public_access_block,
+    "iac.tf-s3-no-public-access-block": tf_storage.check_missing_public_access_block,
+    "iac.tf-s3-unencrypted": tf_storage.check_unencrypted,
+    "iac.tf-s3-no-versioning": tf_storage.check_versioning,
+    "iac.tf-s3-no-access-logging": tf_storage.check_access_logging,
+    "iac.tf-gcs-public": tf_storage.check_public_gcs,
+    "iac.tf-gcp-public-dataset": tf_storage.check_public_gcs,
+    "iac.tf-iam-wildcard-policy": tf_iam.check_admin,
+    "iac.tf-iam-service-wildcard": tf_iam.check_service_wildcard,
+    "iac.tf-iam-passrole-wildcard": tf_iam.check_pass_role,
+    "iac.tf-policy-public-principal": tf_iam.check_public_principal,
+    "iac.tf-iam-user-policy": tf_iam.check_user_policy,
+    "iac.tf-no-tls-in-transit": tf_network.check_force_ssl_off,
+    "iac.tf-container-privileged": tf_secrets.check_privileged_containers,
+    "iac.tf-db-insecure-flag": tf_network.check_database_flags,
+}
+CREDENTIALS = "iac.tf-hardcoded-credentials"
+AUTO_TFVARS = ("terraform.tfvars", ".auto.tfvars")
 
 
 class TerraformChecker(Checker):
     kind = "terraform"
+    context_globs = ("*.tf", "*.tfvars")
 
     def __init__(self, rules: Mapping[str, Rule]) -> None:
         super().__init__(rules)
-        self._secret_names = SecretNames.from_params(self.rules["tf-hardcoded-credentials"].params)
+        self._secret_names = SecretNames.from_params(self.rules[CREDENTIALS].params)
+        custom: dict[str, Check] = {**CHECKS, CREDENTIALS: partial(tf_secrets.check_credentials,
+                                                                   names=self._secret_names)}
+        self._checks: list[tuple[str, Check]] = []
+        for rule_id, rule in rules.items():  # a rule's own check, its targets, or both
+            self._checks.extend((rule_id, check) for check in (custom.get(rule_id),
+                                                               check_targets if "targets" in rule.params else None)
+                                if check is not None)
+            if rule_id not in custom and "targets" not in rule.params:
+                raise ValueError(f"terraform rule {rule_id} has neither a check nor targets")
+        self._memo: dict[tuple[FileTree, str], list[ResourceHit]] = {}
 
     def wants(self, path: str) -> bool:
         return path.endswith((".tf", ".tfvars"))
 
-    def check(self, path: str, text: str, siblings: Mapping[str, str | None]) -> list[Hit]:
-        if path.endswith(".tf") and not any(word in text for word in CHECKED_WORDS):
-            return []
-        blocks = parse_hcl(text)
+    def reset(self) -> None:
+        self._memo.clear()
+
+    def check(self, path: str, text: str, tree: FileTree) -> list[Hit]:
+        name = posixpath.basename(path)
+        if name.endswith(".tfvars") and not (name == AUTO_TFVARS[0] or name.endswith(AUTO_TFVARS[1])):
+            return self._loose_tfvars(path, text)
+        directory = posixpath.dirname(path)
         lines = text.splitlines()
-        if path.endswith(".tfvars"):
-            top = blocks[0] if blocks and blocks[0].type == "" else None
-            return list(self._credentials(top.attributes.values(), "tfvars", lines)) if top else []
-        hits: list[Hit] = []
-        for check in (self._open_security_groups, self._public_buckets, self._unencrypted_buckets,
-                      self._databases, self._wildcard_policies):
-            hits.extend(check(blocks, lines))
-        for block in blocks:
-            if block.type == "provider":
-                hits.extend(self._credentials(block.attributes.values(), f"provider {block.labels[0]}", lines))
-        for block in _resources(blocks, "aws_db_instance", "aws_rds_cluster"):
-            creds = [a for a in block.attributes.values() if a.name in ("password", "master_password")]
-            hits.extend(self._credentials(creds, address(block), lines))
+        hits = []
+        for found in self._module_hits(tree, directory, {path: text}):
+            where = found.resource.call or (found.resource.path, found.line)
+            if where[0] != path or self._repeats_standalone(tree, found):
+                continue
+            hits.append(self._to_hit(found, where[1], lines))
         return hits
 
-    # -- security groups ----------------------------------------------------------------------
+    def _module_hits(self, tree: FileTree, directory: str, override: Mapping[str, str]) -> list[ResourceHit]:
+        key = (tree, directory)
+        if key not in self._memo:
+            module = load_module(tree, directory, override)
+            self._memo[key] = [hit for rule_id, check in self._checks for hit in check(module, self.rules[rule_id])]
+        return self._memo[key]
 
-    def _open_security_groups(self, blocks: Sequence[Block], lines: Sequence[str]) -> Iterator[Hit]:
-        for group in _resources(blocks, "aws_security_group"):
-            for ingress in [*group.children("ingress"), *_attribute_blocks(group.attributes.get("ingress"))]:
-                yield from self._open_rule(address(group), ingress, "protocol",
-                                           ("cidr_blocks", "ipv6_cidr_blocks"), lines)
-        for rule in _resources(blocks, "aws_security_group_rule"):
-            if rule.value("type") == "ingress":
-                yield from self._open_rule(address(rule), rule, "protocol", ("cidr_blocks", "ipv6_cidr_blocks"),
-                                           lines)
-        for rule in _resources(blocks, "aws_vpc_security_group_ingress_rule"):
-            yield from self._open_rule(address(rule), rule, "ip_protocol", ("cidr_ipv4", "cidr_ipv6"), lines)
+    def _repeats_standalone(self, tree: FileTree, found: ResourceHit) -> bool:
+        """Whether a hit in a called module is found without the caller's inputs too (reported there)."""
+        if found.resource.call is None:
+            return False
+        standalone = self._module_hits(tree, posixpath.dirname(found.resource.path), {})
+        return any(h.rule_id == found.rule_id and h.resource.call is None and h.detail == found.detail
+                   and h.resource.local_address == found.resource.local_address for h in standalone)
 
-    def _open_rule(self, where: str, block: Block, protocol_key: str, cidr_keys: Sequence[str],
-                   lines: Sequence[str]) -> Iterator[Hit]:
-        rule = self.rules["tf-sg-open-admin-port"]
-        open_cidrs = rule.params["open_cidrs"]
-        admin_ports: Mapping[int, str] = rule.params["admin_ports"]
-        for key in cidr_keys:
-            attribute = block.attributes.get(key)
-            wide = [c for c in _as_list(attribute.value if attribute else None) if c in open_cidrs]
-            if attribute is None or not wide:
-                continue
-            protocol = str(block.value(protocol_key, "")).lower()
-            if protocol in ALL_PROTOCOLS:
-                exposed, what = list(admin_ports), "all ports"
-            else:
-                low, high = _as_int(block.value("from_port")), _as_int(block.value("to_port"))
-                if protocol not in ("tcp", "udp", "6", "17") or low is None or high is None:
-                    continue
-                exposed = [port for port in admin_ports if low <= port <= high]
-                what = f"port {low}" if low == high else f"ports {low}-{high}"
-            if not exposed:
-                continue
-            services = ", ".join(f"{port} ({admin_ports[port]})" for port in exposed[:6])
-            more = f" and {len(exposed) - 6} more" if len(exposed) > 6 else ""
-            yield Hit(rule.id, attribute.line, f"{where} allows ingress from {wide[0]} on {what}, exposing "
-                      f"{services}{more} to the internet.", offending=f"{where} {key} {wide[0]} {what}",
-                      snippet=_line(lines, attribute.line))
+    def _to_hit(self, found: ResourceHit, line: int, lines: list[str]) -> Hit:
+        resource = found.resource
+        message = found.message
+        if resource.call is not None:
+            message += f" The resource is defined in {resource.path}:{found.line}."
+        if found.origins:
+            message += f" Value from {'; '.join(found.origins)}."
+        label = f"provider {resource.type}" if resource.mode == "provider" else resource.full_address
+        return Hit(found.rule_id, line, message, offending=f"{label} {found.detail}".strip(),
+                   snippet=lines[line - 1].strip() if 0 < line <= len(lines) else "",
+                   secrets=found.secrets, resource=(found.subject or resource).full_address, origins=found.origins)
 
-    # -- storage buckets ----------------------------------------------------------------------
-
-    def _public_buckets(self, blocks: Sequence[Block], lines: Sequence[str]) -> Iterator[Hit]:
-        acl_rule = self.rules["tf-s3-public-acl"]
-        for bucket in _resources(blocks, "aws_s3_bucket", "aws_s3_bucket_acl"):
-            acl = bucket.attributes.get("acl")
-            if acl is not None and acl.value in acl_rule.params["public_acls"]:
-                yield Hit(acl_rule.id, acl.line, f"{address(bucket)} grants the canned ACL {acl.value}, so "
-                          "anyone can read its objects.", offending=f"{address(bucket)} acl {acl.value}",
-                          snippet=_line(lines, acl.line))
-        block_rule = self.rules["tf-s3-public-access-block-disabled"]
-        for guard in _resources(blocks, "aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"):
-            # off when false or missing; a variable or expression is not known to be off
-            off = [flag for flag in block_rule.params["flags"] if guard.value(flag, False) is False]
-            if not off:
-                continue
-            explicit = [guard.attributes[f] for f in off if f in guard.attributes]
-            line = explicit[0].line if explicit else guard.line
-            yield Hit(block_rule.id, line, f"{address(guard)} leaves {', '.join(off)} off (missing means "
-                      "false), so public ACLs or policies can expose the bucket.",
-                      offending=f"{address(guard)} {' '.join(off)}", snippet=_line(lines, line))
-        gcs_rule = self.rules["tf-gcs-public"]
-        public = set(gcs_rule.params["public_values"])
-        for grant in _resources(blocks, *gcs_rule.params["resources"]):
-            for attribute in grant.attributes.values():
-                # "allUsers", "publicRead", or an entity such as "READER:allUsers"
-                found = sorted(str(v) for v in _as_list(attribute.value) if str(v).rsplit(":", 1)[-1] in public)
-                if attribute.name in gcs_rule.params["attributes"] and found:
-                    yield Hit(gcs_rule.id, attribute.line, f"{address(grant)} grants {found[0]} access, "
-                              "making the bucket or its objects public.",
-                              offending=f"{address(grant)} {attribute.name} {found[0]}",
-                              snippet=_line(lines, attribute.line))
-
-    def _unencrypted_buckets(self, blocks: Sequence[Block], lines: Sequence[str]) -> Iterator[Hit]:
-        rule = self.rules["tf-s3-unencrypted"]
-        configs = list(_resources(blocks, "aws_s3_bucket_server_side_encryption_configuration"))
-        covered = {m for c in configs for m in _BUCKET_REF.findall(str(c.value("bucket", "")))}
-        if any(not _BUCKET_REF.search(str(c.value("bucket", ""))) for c in configs):
-            return  # a configuration for a bucket we cannot name: assume it is this file's bucket
-        for bucket in _resources(blocks, "aws_s3_bucket"):
-            if bucket.children("server_side_encryption_configuration") or bucket.labels[1] in covered:
-                continue
-            yield Hit(rule.id, bucket.line, f"{address(bucket)} has no server-side encryption configuration "
-                      "in this file.", offending=address(bucket), snippet=_line(lines, bucket.line))
-
-    # -- databases ----------------------------------------------------------------------------
-
-    def _databases(self, blocks: Sequence[Block], lines: Sequence[str]) -> Iterator[Hit]:
-        public_rule = self.rules["tf-db-public"]
-        for db in _resources(blocks, "aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster"):
-            public = db.attributes.get("publicly_accessible")
-            if public is not None and public.value is True:
-                yield Hit(public_rule.id, public.line, f"{address(db)} is publicly accessible, so the "
-                          "database endpoint resolves to a public address.",
-                          offending=f"{address(db)} publicly_accessible", snippet=_line(lines, public.line))
-        encrypt_rule = self.rules["tf-db-unencrypted"]
-        for db in _resources(blocks, "aws_db_instance", "aws_rds_cluster"):
-            if db.value("replicate_source_db") or db.value("snapshot_identifier") or \
-                    db.value("engine_mode") == "serverless" or \
-                    (db.labels[0] == "aws_db_instance" and str(db.value("engine", "")).startswith("aurora")):
-                continue  # encryption follows the source database, the snapshot or the cluster
-            encrypted = db.attributes.get("storage_encrypted")
-            if encrypted is not None and encrypted.value is not False:
-                continue
-            line = encrypted.line if encrypted else db.line
-            state = "storage_encrypted = false" if encrypted else "no storage_encrypted (defaults to false)"
-            yield Hit(encrypt_rule.id, line, f"{address(db)} has {state}, so its storage, backups and "
-                      "snapshots are not encrypted at rest.", offending=f"{address(db)} storage_encrypted",
-                      snippet=_line(lines, line))
-
-    # -- IAM ----------------------------------------------------------------------------------
-
-    def _wildcard_policies(self, blocks: Sequence[Block], lines: Sequence[str]) -> Iterator[Hit]:
-        rule = self.rules["tf-iam-wildcard-policy"]
-        documents: list[tuple[str, Attribute]] = []
-        for resource in _resources(blocks, *POLICY_RESOURCES):
-            if "policy" in resource.attributes:
-                documents.append((address(resource), resource.attributes["policy"]))
-        for role in _resources(blocks, "aws_iam_role"):
-            documents.extend((address(role), inline.attributes["policy"])
-                             for inline in role.children("inline_policy") if "policy" in inline.attributes)
-        for where, attribute in documents:
-            if any(_grants_everything(s) for s in _statements(attribute)):
-                line = _span_line(lines, attribute, r"(?i)\"?action\"?\s*[:=]\s*\[?\s*\"\*")
-                yield self._wildcard_hit(rule, where, line, lines)
-        for document in blocks:
-            if document.type == "data" and document.labels[:1] == ("aws_iam_policy_document",):
-                for statement in document.children("statement"):
-                    plain = {"Effect": statement.value("effect", "Allow"), "Action": statement.value("actions"),
-                             "Resource": statement.value("resources")}
-                    if _grants_everything(plain):
-                        actions = statement.attributes.get("actions")
-                        yield self._wildcard_hit(rule, address(document),
-                                                 actions.line if actions else statement.line, lines)
-
-    @staticmethod
-    def _wildcard_hit(rule: Rule, where: str, line: int, lines: Sequence[str]) -> Hit:
-        return Hit(rule.id, line, f"{where} allows every action (\"*\") on every resource (\"*\"): full "
-                   "administrator rights.", offending=f"{where} *:*", snippet=_line(lines, line))
-
-    # -- credentials --------------------------------------------------------------------------
-
-    def _credentials(self, attributes: Iterable[Attribute], where: str, lines: Sequence[str]) -> Iterator[Hit]:
-        rule = self.rules["tf-hardcoded-credentials"]
-        for attribute in attributes:
-            if attribute.name in self._secret_names and _is_literal(attribute.value):
-                yield Hit(rule.id, attribute.line, f"{where} sets {attribute.name} to a literal value "
-                          f"{attribute.value}.", offending=f"{where} {attribute.name}={attribute.value}",
-                          snippet=_line(lines, attribute.line), secrets=(attribute.value,))
-
-
-def _attribute_blocks(attribute: Attribute | None) -> list[Block]:
-    """``ingress = [{...}, ...]`` (attribute syntax) as blocks, every value at the attribute's line."""
-    if attribute is None:
-        return []
-    return [Block(attribute.name, (), attribute.line, attribute.end_line,
-                  {k: Attribute(k, v, attribute.line, attribute.end_line) for k, v in item.items()})
-            for item in _as_list(attribute.value) if isinstance(item, dict)]
-
-
-def _statements(attribute: Attribute) -> list[Mapping[str, Any]]:
-    """Statements of an IAM policy written as jsonencode(...) or as a JSON string (heredoc or quoted)."""
-    document = attribute.encoded
-    if document is None and isinstance(attribute.value, str) and attribute.value.lstrip().startswith("{"):
-        try:
-            document = json.loads(attribute.value)
-        except ValueError:
-            return []
-    if not isinstance(document, dict):
-        return []
-    statements = document.get("Statement", [])
-    return [s for s in _as_list(statements) if isinstance(s, dict)]
-
-
-def _grants_everything(statement: Mapping[str, Any]) -> bool:
-    actions = {str(a) for a in _as_list(statement.get("Action"))}
-    resources = {str(r) for r in _as_list(statement.get("Resource"))}
-    return statement.get("Effect", "Allow") == "Allow" and bool(actions & {"*", "*:*"}) and "*" in resources
-
-
-def _span_line(lines: Sequence[str], attribute: Attribute, pattern: str) -> int:
-    regex = re.compile(pattern)
-    for number in range(attribute.line, min(attribute.end_line, len(lines)) + 1):
-        if regex.search(lines[number - 1]):
-            return number
-    return attribute.line
-
-
-def _line(lines: Sequence[str], number: int) -> str:
-    return lines[number - 1].strip() if 0 < number <= len(lines) else ""
-
+    def _loose_tfvars(self, path: str, text: str) -> list[Hit]:
+        """A tfvars file Terraform does not load by itself (``-var-file``): its secret-named values."""
+        top = parse_hcl(text)
+        lines = text.splitlines()
+        rule = self.rules[CREDENTIALS]
+        scope = Scope({}, lambda name, outer: None, Budget(10_000 + 20 * len(text)))
+        hits = []
+        for attribute in top.attributes.values():
+            value = evaluate(attribute.expr, scope)
+            if attribute.name in self._secret_names and is_literal(value):
+                hits.append(Hit(rule.id, attribute.line, f"tfvars sets {attribute.name} to a literal value {value}.",
+                                offending=f"tfvars {attribute.name}={value}",
+                                snippet=lines[attribute.line - 1].strip(), secrets=(str(value),)))
+        return hits

@@ -1,4 +1,4 @@
-"""Secrets scanner: 150+ credential rules as data, keyword-prefiltered, with decoding of encoded blobs."""
+"""Secrets scanner: 660+ credential rules as data, keyword-prefiltered, with decoding of encoded blobs."""
 
 from opskit.audit.secrets.scanner import SecretsScanner
 

@@ -138,9 +138,13 @@ class KeywordDetector(Detector):
         if rule.kind is RuleKind.PATTERN:
             return True
         quoted = bool(groups.get("q"))
+        op = groups.get("op") or ""
+        prose_key = key.isalpha() and key[1:].islower()
+        if op and not op.strip(" \t\"'") and (prose_key or not any(c.isdigit() for c in secret)):
+            return False  # a bare quoted value needs an identifier (acme_token 'k3y'), not prose (pass "x" on)
         if lock or (code and not quoted and "q" in groups):
             return False
-        if (groups.get("op") or "").endswith(","):  # 'X', 'Y' in a list are names; define('X', 'Y') sets X
+        if op.endswith(","):  # 'X', 'Y' in a list are names; define('X', 'Y') sets X
             key_start = match.start("key")
             if not _CALL_ARGUMENT.search(match.string, max(0, key_start - 3), key_start):
                 return False

@@ -16,7 +16,7 @@ from opskit.audit.secrets.interface import Allowlist
 CODE_SUFFIXES = frozenset(
     {".py", ".pyi", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".go", ".java", ".kt", ".kts", ".scala", ".groovy",
      ".rb", ".php", ".cs", ".fs", ".vb", ".rs", ".c", ".h", ".cc", ".cpp", ".hpp", ".m", ".mm", ".swift", ".dart",
-     ".lua", ".pl", ".pm", ".r", ".jl", ".ex", ".exs", ".erl", ".clj", ".vue", ".svelte"}
+     ".lua", ".pl", ".pm", ".r", ".jl", ".ex", ".exs", ".erl", ".clj", ".vue", ".svelte", ".pyx", ".pxd"}
 )
 _TEST_DIRS = frozenset(
     {"test", "tests", "__tests__", "testing", "spec", "specs", "testdata", "test_data", "fixtures", "fixture",
@@ -29,6 +29,7 @@ _DOC_DIRS = frozenset(
 )
 _DOC_FILE = re.compile(
     r"(?i)^(?:readme|changelog|changes|history|contributing|install|usage)(?:\.\w+)?$|.*\.(?:md|mdx|rst|adoc|ipynb)$"
+    r"|^(?:examples?|samples?)[-_.].*"
 )
 _TRIPLE_QUOTE = re.compile(r'"""|\'\'\'')
 _TEST_FILE = re.compile(r"(?:^test_.*|.*_test\.\w+|.*\.(?:test|spec)\.\w+|.*Tests?\.\w+|conftest\.py)$")
@@ -39,6 +40,8 @@ _REFERENCE = re.compile(
     r"|[A-Z][A-Z_]*|[A-Z]+(?:_[A-Z0-9]+)+"  # DB_PASSWORD: the name of an environment variable
     r"|[A-Za-z][a-z]*(?:[_-][A-Za-z][a-z]*)*"  # words: some_name, Access-Control-Allow-Credentials
     r"|[A-Z]?[a-z]*(?:[A-Z][a-z]+)+\d{0,2}"  # camelCase: a name, not a random value
+    r"|(?:[A-Z][A-Z0-9]{0,4})?(?:[A-Z][a-z]+\d{0,2})+[A-Z]{0,5}"  # PascalCase with acronyms: DBClusters, S3AccessPoints
+    r"|[a-z][a-z0-9]*(?:_[a-z0-9]+)+"  # snake_case names: v4auth_header
     r"|[A-Za-z_][\w.-]*:[A-Za-z_][\w.]*"  # package.module:function (entry points)
     r"|[$%].*|.*\$\{.*|[&*@][A-Za-z_][\w.-]*|![A-Za-z]+"  # $VAR, %(x)s, YAML &anchor *alias !vault, @ref
     r"|\d+(?:\.\d+)*"  # numbers and versions
@@ -46,8 +49,8 @@ _REFERENCE = re.compile(
     r"|\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)$"  # dates and timestamps
 )
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
-# s.xxxx (a Vault token: s., b., r. and 24 characters), hvs.xxxx; not a.b attribute access
-_DOTTED_TOKEN = re.compile(r"^(?:[sbr]\.[A-Za-z0-9]{24}|[a-z]{1,4}\.(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{16,})$")
+# A Vault token (s., b., r. and 24 characters; hvs., hvb., hvr.) is not an attribute access a.b.
+_DOTTED_TOKEN = re.compile(r"^(?:[sbr]\.[A-Za-z0-9]{24}|hv[sbr]\.[A-Za-z0-9_-]{20,})$")
 _MAVEN = re.compile(r"^[A-Za-z][\w.-]*:[A-Za-z][\w.-]*(?::[\w.-]+){1,3}$")  # group:artifact:version
 # Keys under which a UUID is an identifier, not a credential (passwords are not issued as UUIDs;
 # API keys of many providers are).
@@ -87,6 +90,8 @@ def is_dummy(value: str) -> bool:
     user, colon, password = value.partition(":")
     if colon and user == password:
         return True
+    if len(value) >= 4 and all(ord(b) == ord(a) + 1 for a, b in zip(value, value[1:4], strict=False)):
+        return True  # starts abcd..., 1234...
     run = 1
     for before, after in zip(value, value[1:], strict=False):
         run = run + 1 if ord(after) == ord(before) + 1 and after.isalnum() else 1

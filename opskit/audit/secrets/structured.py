@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -44,7 +45,10 @@ def _decoded(value: str) -> str | None:
 
 
 def kubernetes_secret_values(text: str) -> Iterator[Extracted]:
-    """Values of ``data`` (base64) and ``stringData`` maps in YAML documents of kind Secret."""
+    """Values of ``data`` (base64) and ``stringData`` maps in YAML or JSON manifests of kind Secret."""
+    if text.lstrip().startswith(("{", "[")):
+        yield from _json_secret_values(text)
+        return
     separators = list(_DOCUMENT.finditer(text))
     starts = [0, *(m.end() for m in separators)]
     ends = [*(m.start() for m in separators), len(text)]
@@ -78,6 +82,33 @@ def _secret_document(document: str, base: int) -> Iterator[Extracted]:
                 yield Extracted(start, start + len(value), decoded, key, "base64")
         else:
             yield Extracted(start, start + len(value), value, key)
+
+
+def _json_secret_values(text: str) -> Iterator[Extracted]:
+    """The same for JSON (``kubectl get secret -o json``, a List of them): each value is located
+    after its key, searching forward only, so the pass stays linear."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return
+    items = document.get("items", [document]) if isinstance(document, dict) else document
+    pos = 0
+    for item in items if isinstance(items, list) else ():
+        if not (isinstance(item, dict) and item.get("kind") == "Secret"):
+            continue
+        for section in ("data", "stringData"):
+            values = item.get(section)
+            for key, value in (values.items() if isinstance(values, dict) else ()):
+                if not isinstance(value, str) or not value or _PUBLIC_KEY.search(key):
+                    continue
+                key_at = text.find(json.dumps(key), pos)
+                at = text.find(json.dumps(value), key_at) if key_at >= 0 else -1
+                if at < 0:
+                    return  # written differently (escapes): stop rather than search the text again
+                pos = at + len(json.dumps(value))
+                decoded = _decoded(value) if section == "data" else value
+                if decoded is not None:
+                    yield Extracted(at + 1, pos - 1, decoded, key, "base64" if section == "data" else None)
 
 
 EXTRACTORS: dict[str, Callable[[str], Iterator[Extracted]]] = {"kubernetes-secret": kubernetes_secret_values}

@@ -64,7 +64,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": loc.path.replace("\\", "/")}}
     if region:
         physical["region"] = region
-    return {
+    result = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": _LEVEL[finding.severity],
@@ -77,6 +77,17 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
             **({"security-severity": _SECURITY_SEVERITY[finding.severity]}),
         },
     }
+    flow = finding.properties.get("flow")
+    if flow:  # a taint path: source, each step, sink
+        result["codeFlows"] = [{"threadFlows": [{"locations": [_flow_location(step) for step in flow]}]}]
+    return result
+
+
+def _flow_location(step: dict[str, Any]) -> dict[str, Any]:
+    region = {"startLine": step["line"], "startColumn": step["column"]}
+    return {"location": {"physicalLocation": {"artifactLocation": {"uri": step["path"].replace("\\", "/")},
+                                              "region": region},
+                         "message": {"text": step["message"]}}}
 
 
 class SarifRenderer(Renderer):

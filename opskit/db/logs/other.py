@@ -9,7 +9,8 @@ import re
 
 from opskit.core.errors import InputError
 from opskit.db.interface import LogReader, LogSource, QueryStats, StatementSink
-from opskit.db.logs.sources import read_chunks, read_lines
+from opskit.db.logs.sources import read_chunks, read_lines, valid_text
+from opskit.db.pgsql.parse import split_script
 from opskit.db.sqlparse_adapter import split_statements
 
 _PGSS_TIME_COLUMNS = ("total_exec_time", "total_time")
@@ -18,7 +19,7 @@ _PGSS_TIME_COLUMNS = ("total_exec_time", "total_time")
 def pgss_row(row: dict[str, object], display: str, line: int) -> QueryStats:
     """One pg_stat_statements row (live or exported) as an aggregate."""
     try:
-        query = str(row["query"])
+        query = valid_text(str(row["query"]))
         calls = int(float(str(row["calls"])))
         total = next(float(str(row[c])) for c in _PGSS_TIME_COLUMNS if row.get(c) not in (None, ""))
     except (KeyError, StopIteration, ValueError, TypeError):
@@ -128,5 +129,5 @@ class SqlFile(LogReader):
 
     def read(self, source: LogSource, sink: StatementSink) -> None:
         text = "".join(read_chunks(source))
-        for line, statement in split_statements(text):
+        for line, statement in split_script(text) or split_statements(text):
             sink.add(statement, None, source.display, line)

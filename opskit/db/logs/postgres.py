@@ -20,7 +20,7 @@ from typing import Any
 
 from opskit.core.errors import InputError
 from opskit.db.interface import LogReader, LogSource, StatementSink
-from opskit.db.logs.sources import read_chunks, read_lines
+from opskit.db.logs.sources import read_chunks, read_lines, valid_text
 from opskit.db.normalize import Aggregator
 
 _SQL = r"[^\n]*(?:\n\t[^\n]*)*"
@@ -347,7 +347,9 @@ class JsonLog(LogReader):
             message = entry.get("message")
             if isinstance(message, str):
                 pid = str(entry.get("pid", "-"))
-                _message(sessions, pid, message, entry.get("detail"), number, source)
+                detail = entry.get("detail")
+                detail = valid_text(detail) if isinstance(detail, str) else detail
+                _message(sessions, pid, valid_text(message), detail, number, source)
         sessions.flush()
 
 

@@ -95,6 +95,11 @@ def decode(data: bytes, source: LogSource, offset: int = 0) -> str:
     return b"".join(kept).decode("utf-8", errors="replace")
 
 
+def valid_text(text: str) -> str:
+    """Text a JSON ``\\ud800`` escape left with lone surrogates, made encodable (they become ``?``)."""
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
+
+
 def read_chunks(source: LogSource, size: int = CHUNK, start: int = 0, end: int | None = None) -> Iterator[str]:
     """The text of ``source`` (or of bytes [start, end) of a plain file) in line-aligned pieces."""
     offset = start

@@ -7,11 +7,10 @@ join keys; OR disjuncts are kept apart (one index each, for a BitmapOr). Work an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from pglast import ast
-from pglast.enums import A_Expr_Kind, BoolExprType, CTEMaterialize, NullTestType, SetOperation, SubLinkType
+from pglast.enums import CTEMaterialize, SetOperation, SubLinkType
 from pglast.stream import RawStream
 
 from opskit.db.interface import (
@@ -23,31 +22,14 @@ from opskit.db.interface import (
     QueryShape,
     SortKey,
     UnparseableQuery,
-    quote_ident,
 )
 from opskit.db.pgsql.parse import KINDS, Work, nodes, nodes_shallow, one
+from opskit.db.pgsql.predicates import PredicateWalk
 from opskit.db.pgsql.scope import Level, Rel, owner, renamed
+from opskit.db.shapes import ShapeBuilder
 
 MAX_DEPTH = 150  # depth of the walk over the parse tree
 MAX_VIEW_DEPTH = 5  # views over views
-_RANGE = {"<", ">", "<=", ">="}
-_CONTAINS = {"@>", "<@", "?", "?|", "?&", "&&"}
-_FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "=": "=", "@>": "<@", "<@": "@>", "&&": "&&"}
-
-
-@dataclass
-class _Shape:
-    kind: str
-    tables: list[str] = field(default_factory=list)
-    predicates: list[Predicate] = field(default_factory=list)
-    joins: list[tuple[ColumnRef, ColumnRef]] = field(default_factory=list)
-    order_by: list[SortKey] = field(default_factory=list)
-    group_by: list[ColumnRef] = field(default_factory=list)
-    selected: list[ColumnRef] = field(default_factory=list)
-    select_star: bool = False
-    limit: bool = False
-    written: str | None = None
-    params: dict[int, ColumnRef] = field(default_factory=dict)
 
 
 def understand(sql: str, catalog: Catalog, work: Work | None = None) -> QueryShape:
@@ -56,25 +38,12 @@ def understand(sql: str, catalog: Catalog, work: Work | None = None) -> QuerySha
     kind = KINDS.get(type(stmt))
     if kind is None:
         raise NotIndexable("utility statement")
-    walker = _Walker(catalog, work or Work(), _Shape(kind))
+    walker = _Walker(catalog, work or Work(), ShapeBuilder(kind))
     walker.statement(stmt)
     shape = walker.shape
     if not shape.tables:
         raise NotIndexable("no table")
-    predicates = _propagate(shape.predicates, shape.joins)
-    return QueryShape(
-        kind=kind,
-        tables=tuple(dict.fromkeys(shape.tables)),
-        predicates=tuple(dict.fromkeys(predicates)),
-        joins=tuple(dict.fromkeys(shape.joins)),
-        order_by=tuple(shape.order_by),
-        group_by=tuple(dict.fromkeys(shape.group_by)),
-        selected=tuple(dict.fromkeys(shape.selected)),
-        select_star=shape.select_star,
-        limit=shape.limit,
-        written_table=shape.written,
-        params=tuple(sorted(shape.params.items())),
-    )
+    return shape.build(_propagate(shape.predicates, shape.joins))
 
 
 def _propagate(predicates: list[Predicate], joins: list[tuple[ColumnRef, ColumnRef]]) -> list[Predicate]:
@@ -83,7 +52,7 @@ def _propagate(predicates: list[Predicate], joins: list[tuple[ColumnRef, ColumnR
     for a, b in joins:
         linked.setdefault(a, set()).add(b)
         linked.setdefault(b, set()).add(a)
-    out = list(predicates)
+    out = []
     for p in predicates:
         if p.kind not in (PredicateKind.EQ, PredicateKind.IN) or p.group or p.column not in linked:
             continue
@@ -97,8 +66,8 @@ def _propagate(predicates: list[Predicate], joins: list[tuple[ColumnRef, ColumnR
     return out
 
 
-class _Walker:
-    def __init__(self, catalog: Catalog, work: Work, shape: _Shape) -> None:
+class _Walker(PredicateWalk):
+    def __init__(self, catalog: Catalog, work: Work, shape: ShapeBuilder) -> None:
         self.catalog = catalog
         self.work = work
         self.shape = shape
@@ -107,6 +76,9 @@ class _Walker:
         self.expanding: set[str] = set()
         self.depth = 0
         self.groups = 0
+
+    def _leave(self) -> None:
+        self.depth -= 1
 
     def _enter(self) -> None:
         self.work.step()
@@ -364,102 +336,6 @@ class _Walker:
         if node.testexpr is not None:
             self._sublinks(node.testexpr)
 
-    # WHERE
-
-    def where(self, node: Any, group: int) -> None:
-        if node is None:
-            return
-        self._enter()
-        try:
-            self._where(node, group)
-        finally:
-            self.depth -= 1
-
-    def _where(self, node: Any, group: int) -> None:
-        if isinstance(node, ast.BoolExpr):
-            if node.boolop == BoolExprType.AND_EXPR:
-                for arg in node.args:
-                    self.where(arg, group)
-            elif node.boolop == BoolExprType.OR_EXPR:
-                for arg in node.args:
-                    self.groups += 1
-                    self.where(arg, self.groups)
-            else:  # NOT: no index serves it, but NOT EXISTS still correlates
-                for arg in node.args:
-                    if isinstance(arg, ast.ColumnRef):
-                        self._predicate(self._column(arg), PredicateKind.EQ, group, "= false")
-                    else:
-                        self._sublinks(arg)
-        elif isinstance(node, ast.SubLink):
-            self._sublink(node, group)
-        elif isinstance(node, ast.NullTest):
-            null = node.nulltesttype == NullTestType.IS_NULL
-            self._predicate(
-                self._key(node.arg),
-                PredicateKind.IS_NULL if null else PredicateKind.IS_NOT_NULL,
-                group,
-                "IS NULL" if null else "IS NOT NULL",
-            )
-        elif isinstance(node, ast.A_Expr):
-            self._comparison(node, group)
-        elif isinstance(node, ast.ColumnRef):
-            self._predicate(self._column(node), PredicateKind.EQ, group, "= true")
-        else:
-            self._sublinks(node)
-
-    def _comparison(self, node: Any, group: int) -> None:
-        op = node.name[-1].sval if node.name else ""
-        left, right = node.lexpr, node.rexpr
-        self._sublinks(left)
-        self._sublinks(right)
-        kind = node.kind
-        if kind == A_Expr_Kind.AEXPR_OP and not self._is_value(right) and self._is_value(left):
-            left, right, op = right, left, _FLIP.get(op, "")
-        if kind == A_Expr_Kind.AEXPR_OP and op == "=" and isinstance(left, ast.ColumnRef) and isinstance(
-            right, ast.ColumnRef
-        ):
-            a, b = self._column(left), self._column(right)
-            if a is not None and b is not None and a != b and not group:
-                self.shape.joins.append((a, b))
-            return
-        if not self._is_value(right):
-            return
-        column = self._key(left)
-        param = right.arg if isinstance(right, ast.TypeCast) else right
-        if isinstance(param, ast.ParamRef) and column is not None and not column.is_expression:
-            self.shape.params.setdefault(param.number, column)
-        if kind == A_Expr_Kind.AEXPR_OP and op == "=":
-            literal = str(RawStream()(right)) if isinstance(right, ast.A_Const | ast.TypeCast) else None
-            self._predicate(column, PredicateKind.EQ, group, literal=literal)
-        elif kind == A_Expr_Kind.AEXPR_OP and op in _RANGE:
-            self._predicate(column, PredicateKind.RANGE, group)
-        elif kind == A_Expr_Kind.AEXPR_OP and op in _CONTAINS:
-            self._predicate(column, PredicateKind.CONTAINS, group)
-        elif (kind == A_Expr_Kind.AEXPR_IN and op == "=") or (kind == A_Expr_Kind.AEXPR_OP_ANY and op == "="):
-            self._predicate(column, PredicateKind.IN, group)
-        elif kind in (A_Expr_Kind.AEXPR_BETWEEN, A_Expr_Kind.AEXPR_BETWEEN_SYM):
-            self._predicate(column, PredicateKind.RANGE, group)
-        elif kind == A_Expr_Kind.AEXPR_LIKE and op == "~~":
-            pattern = _string(right)
-            prefix = pattern is not None and pattern[:1] not in ("%", "_", "") and not pattern.startswith("\\")
-            self._predicate(column, PredicateKind.PREFIX if prefix else PredicateKind.PATTERN, group)
-        elif kind == A_Expr_Kind.AEXPR_ILIKE and op == "~~*":
-            self._predicate(column, PredicateKind.PATTERN, group)
-
-    def _predicate(
-        self, column: ColumnRef | None, kind: PredicateKind, group: int, test: str = "", literal: str | None = None
-    ) -> None:
-        if column is None:
-            return
-        name = column.expr if column.is_expression else quote_ident(column.expr)
-        if test.startswith("="):  # a boolean column tested on its own
-            constant: str | None = f"{name} {test}"
-        else:
-            constant = f"{name} {test}" if test else None
-        if literal is not None and literal.lower() in ("true", "false"):
-            constant = f"{name} = {literal.lower()}"
-        self.shape.predicates.append(Predicate(column, kind, constant, group=group, literal=literal))
-
 
 def _output_name(node: Any) -> str | None:
     if isinstance(node, ast.ColumnRef) and isinstance(node.fields[-1], ast.String):
@@ -493,11 +369,3 @@ def _aggregate(node: Any) -> bool:
     if not isinstance(node, ast.FuncCall):
         return False
     return bool(node.over or node.agg_star or node.agg_distinct or node.funcname[-1].sval in _AGGREGATES)
-
-
-def _string(node: Any) -> str | None:
-    if isinstance(node, ast.TypeCast):
-        node = node.arg
-    if isinstance(node, ast.A_Const) and isinstance(node.val, ast.String):
-        return str(node.val.sval)
-    return None

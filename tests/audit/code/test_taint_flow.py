@@ -86,3 +86,10 @@ def test_typescript_and_tsx_parse_and_flow() -> None:
     tsx = "import { exec } from 'child_process';\n" \
           "export const View = (req: any) => { exec(req.query.c); return <div>{req.query.c}</div>; };\n"
     assert command_lines("view.tsx", tsx) == [2]
+
+
+def test_the_request_passed_to_a_helper_under_another_name_is_still_input() -> None:
+    source = ("import os\nfrom django.http import HttpResponse\n\n\ndef read_param(r, key):\n"
+              "    return r.GET.get(key)\n\n\ndef view(request):\n    os.system(read_param(request, 'cmd'))\n"
+              "    os.system(read_param(object(), 'cmd'))\n    return HttpResponse('ok')\n")
+    assert command_lines("views.py", source) == [10]

@@ -43,8 +43,6 @@ def all_zips(records: Mapping[str, Mapping[str, Any]]) -> dict[str, bytes]:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    routes: Any = None  # set per server
-
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep test output quiet
         pass
 

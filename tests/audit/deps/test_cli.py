@@ -123,3 +123,27 @@ def test_lockfile_over_the_scan_size_limit_is_read_whole(tmp_path: Path) -> None
     lodash = [f for f in doc["findings"] if f["properties"]["package"] == "lodash"]
     line = (project / "package-lock.json").read_text().splitlines().index('    "node_modules/lodash": {') + 1
     assert len(lodash) == 3 and lodash[0]["location"]["line"] == line and lodash[0]["properties"]["direct"] is True
+
+
+def test_staged_run_reports_pins_added_in_the_index(tmp_path: Path) -> None:
+    """Pre-commit: a vulnerable pin added to requirements.txt blocks the commit; old pins do not."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+                       check=True, capture_output=True)
+
+    git("init", "-q")
+    (repo / "requirements.txt").write_text("jinja2==2.10\n")
+    git("add", "requirements.txt")
+    git("commit", "-q", "-m", "old pin")
+    (repo / "requirements.txt").write_text("jinja2==2.10\nrequests==2.19.0\n")
+    git("add", "requirements.txt")
+    code, output = _run(str(repo), "--staged", "--only", "deps", "--vuln-db", str(SAMPLE.parent / "osv"),
+                        "--fail-on", "high", "--format", "json", "--no-cache")
+    assert code == 1, output
+    got = {(f["rule_id"], f["location"]["line"]) for f in json.loads(output)["findings"]}
+    assert got == {("GHSA-x84v-xcm2-53pg", 2), ("GHSA-j8r2-6x86-q33q", 2), ("GHSA-9wx4-h78v-vm56", 2)}

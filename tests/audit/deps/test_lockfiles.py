@@ -86,3 +86,13 @@ def test_each_format_reports_the_planted_advisories(fixture: str, osv_records: P
     for finding in doc["findings"]:
         assert finding["owasp"] == ["A06:2021-Vulnerable and Outdated Components"]
         assert finding["location"]["line"] and finding["properties"]["fixed_versions"]
+
+
+@pytest.mark.parametrize("fixture", ["npm/package-lock.json", "shrinkwrap/npm-shrinkwrap.json",
+                                     "npm-v1/package-lock.json", "yarn-v1/yarn.lock", "yarn-berry/yarn.lock",
+                                     "pnpm/pnpm-lock.yaml", "poetry/poetry.lock", "pdm/pdm.lock", "uv/uv.lock"])
+def test_transitive_packages_name_the_direct_dependency_that_pulls_them_in(fixture: str) -> None:
+    via = {p.key[1]: p.via for p in _read(LOCKFILES / fixture).packages if p.direct is False}  # type: ignore[attr-defined]
+    python = fixture.startswith(("poetry", "pdm", "uv"))
+    expected = {"urllib3": ("requests",), "markupsafe": ("jinja2",)} if python else {"minimist": ("mkdirp",)}
+    assert expected.items() <= via.items()

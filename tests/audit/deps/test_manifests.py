@@ -179,3 +179,28 @@ def test_parsing_work_grows_linearly_with_lockfile_size(name: str) -> None:
     parse = parser_for(name)
     small, large = (_work(parse, _lockfile(name, n), name) for n in (500, 2000))
     assert large <= 4.4 * small, (name, small, large)  # 4x the input: at most ~4x the calls
+
+
+def test_via_walk_is_linear_when_every_package_is_direct() -> None:
+    """2,000 direct dependencies over one long chain: each package keeps at most VIA_LIMIT names."""
+    from opskit.audit.deps.interface import Ecosystem, Package
+    from opskit.audit.deps.manifests import VIA_LIMIT, with_via
+
+    def walk(n: int) -> tuple[int, tuple[Package, ...]]:
+        packages = [Package(Ecosystem.NPM, f"d{i}", "1.0.0", direct=True) for i in range(n)]
+        packages += [Package(Ecosystem.NPM, f"t{i}", "1.0.0", direct=False) for i in range(n)]
+        graph = {f"d{i}": [f"t{i}"] for i in range(n)} | {f"t{i}": [f"t{i + 1}"] for i in range(n - 1)}
+        calls = 0
+
+        class Counting(dict):  # type: ignore[type-arg]
+            def get(self, key, default=None):  # type: ignore[no-untyped-def]
+                nonlocal calls
+                calls += 1
+                return super().get(key, default)
+
+        return calls, with_via(packages, Counting(graph))  # type: ignore[return-value]
+
+    small, result = walk(500)
+    large, _ = walk(2000)
+    assert large <= 4.4 * small
+    assert all(len(p.via) <= VIA_LIMIT for p in result) and result[-1].via == ("d497", "d498", "d499")

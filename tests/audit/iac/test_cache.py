@@ -21,8 +21,8 @@ def test_dockerignore_change_reaches_cached_dockerfile(tmp_path: Path) -> None:
     project, cache = tmp_path / "svc", tmp_path / "cache"
     project.mkdir()
     (project / "Dockerfile").write_text("FROM python:3.12-slim\nCOPY . /app\nUSER app\n")
-    assert rules_found(project, cache) == ["docker-copy-context-without-dockerignore"]
+    assert rules_found(project, cache) == ["iac.docker-copy-context-without-dockerignore"]
     assert list(cache.iterdir()), "the first run wrote no cache"
-    assert rules_found(project, cache) == ["docker-copy-context-without-dockerignore"]
+    assert rules_found(project, cache) == ["iac.docker-copy-context-without-dockerignore"]
     (project / ".dockerignore").write_text(".git\n.env*\n*.pem\n*.key\nid_rsa*\n")
     assert rules_found(project, cache) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from opskit.audit.iac.scanner import DockerfileScanner, TerraformScanner
 from opskit.audit.interface import ScanSettings, SourceFile
+from opskit.core.findings import fingerprint
 
 DOCKERFILE = "FROM python:latest\nWORKDIR /app\nCOPY . .\nUSER app\n"
 TERRAFORM = ('resource "aws_db_instance" "main" {\n  engine = "postgres"\n  publicly_accessible = true\n'
@@ -18,7 +19,8 @@ def fingerprints(scanner: type[DockerfileScanner] | type[TerraformScanner], path
 def test_moving_lines_keeps_fingerprints() -> None:
     before = fingerprints(DockerfileScanner, "Dockerfile", DOCKERFILE)
     after = fingerprints(DockerfileScanner, "Dockerfile", "# build the API image\n\n" + DOCKERFILE)
-    assert before == after and set(before) == {"docker-unpinned-base-image", "docker-copy-context-without-dockerignore"}
+    assert before == after
+    assert set(before) == {"iac.docker-unpinned-base-image", "iac.docker-copy-context-without-dockerignore"}
 
 
 def test_whitespace_changes_keep_fingerprints() -> None:
@@ -28,6 +30,17 @@ def test_whitespace_changes_keep_fingerprints() -> None:
 
 def test_path_and_content_change_fingerprints() -> None:
     base = fingerprints(TerraformScanner, "rds.tf", TERRAFORM)
-    assert fingerprints(TerraformScanner, "prod/rds.tf", TERRAFORM)["tf-db-public"] != base["tf-db-public"]
+    assert fingerprints(TerraformScanner, "prod/rds.tf", TERRAFORM)["iac.tf-db-public"] != base["iac.tf-db-public"]
     renamed = fingerprints(TerraformScanner, "rds.tf", TERRAFORM.replace('"main"', '"replica"'))
-    assert renamed["tf-db-public"] != base["tf-db-public"]
+    assert renamed["iac.tf-db-public"] != base["iac.tf-db-public"]
+
+
+def test_fingerprints_of_former_rules_are_those_older_versions_wrote() -> None:
+    """Baselines written before the module evaluator and the ``iac.`` prefix keep matching."""
+    text = ('resource "aws_security_group" "orders" {\n  ingress {\n    from_port = 22\n    to_port = 22\n'
+            '    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'
+            'resource "aws_s3_bucket" "reports" {\n  bucket = "r"\n}\n')
+    found = fingerprints(TerraformScanner, "terraform/main.tf", text)
+    assert found["iac.tf-sg-open-admin-port"] == "5dcb2f24aaaec5b5b108cc9ee3688c38"  # from docs/audit-iac.md
+    assert found["iac.tf-s3-unencrypted"] == fingerprint("tf-s3-unencrypted", "terraform/main.tf",
+                                                         "aws_s3_bucket.reports")

@@ -48,7 +48,7 @@ def test_staged_change_is_checked_in_its_whole_file(tmp_path: Path) -> None:
     # USER app on an unchanged line is still seen (no root finding); COPY . . is fine with the
     # staged .dockerignore; only the added ENV line is reported.
     assert [(f["location"]["path"], f["location"]["line"], f["rule_id"]) for f in report["findings"]] == [
-        ("svc/Dockerfile", 4, "docker-secret-in-env")]
+        ("svc/Dockerfile", 4, "iac.docker-secret-in-env")]
 
 
 def test_history_finds_an_issue_that_was_removed_later(tmp_path: Path) -> None:
@@ -59,4 +59,4 @@ def test_history_finds_an_issue_that_was_removed_later(tmp_path: Path) -> None:
     git(repo, "commit", "-q", "-am", "undo")
     report = audit(repo, "--history")
     assert report["notes"] == []
-    assert [(f["location"]["line"], f["rule_id"]) for f in report["findings"]] == [(5, "docker-root-user")]
+    assert [(f["location"]["line"], f["rule_id"]) for f in report["findings"]] == [(5, "iac.docker-root-user")]

@@ -10,6 +10,7 @@ from opskit.audit.iac.catalog import load_rules
 from opskit.audit.iac.interface import Example, Rule
 from opskit.audit.iac.scanner import ConfigScanner, DockerfileScanner, IacScanner, TerraformScanner
 from opskit.audit.interface import ScanSettings, SourceFile
+from opskit.audit.trees import WorkTree
 
 SCANNERS: list[type[IacScanner]] = [DockerfileScanner, TerraformScanner, ConfigScanner]
 
@@ -38,7 +39,7 @@ def test_rule_example(case: tuple[type[IacScanner], Rule, int, Example], tmp_pat
         (target.parent / name).write_text(text)
     scanner = scanner_class(ScanSettings(root=str(tmp_path)))
     assert scanner.wants(example.path), f"{scanner.name} does not read {example.path}"
-    result = scanner.scan([SourceFile(path=example.path, text=example.text)])
+    result = scanner.scan([SourceFile(path=example.path, text=example.text, tree=WorkTree(str(tmp_path)))])
     assert not result.notes, result.notes
     lines = [f.location.line for f in result.findings if f.rule_id == rule.id]
     if example.vulnerable:

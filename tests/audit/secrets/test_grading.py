@@ -20,7 +20,8 @@ def test_docs_examples_and_readmes_are_lowered_like_tests() -> None:
     token = fakes.github_token()
     line = f'GH = "{token}"\n'
     assert severities(line, "src/app.py") == [("github-pat", Severity.CRITICAL)]
-    for path in ("docs/setup.py", "examples/client.py", "README.md", "guide/intro.rst", "notebooks/a.ipynb"):
+    for path in ("docs/setup.py", "examples/client.py", "README.md", "guide/intro.rst", "notebooks/a.ipynb",
+                 "data/waf/examples-1.json"):
         assert is_doc_path(path), path
         assert severities(line, path) == [("github-pat", Severity.MEDIUM)], path
     assert not is_doc_path("src/docstring.py") and not is_doc_path("config/credentials.txt")

@@ -97,3 +97,9 @@ def test_options_come_from_the_lint_config_table(tmp_path: Path) -> None:
     )
     after = json.loads(opskit("monitor", "lint", str(tmp_path / "rules.yml"), "--format", "json").stdout)
     assert after["findings"] == []
+
+
+def test_same_rules_same_report_whatever_the_hash_seed() -> None:
+    runs = [opskit("monitor", "lint", "examples/monitor/rules.yml", "tests/monitor/lint/fixtures", "--format", fmt,
+                   PYTHONHASHSEED=seed).stdout for fmt in ("json", "sarif") for seed in ("1", "2")]
+    assert runs[0] == runs[1] and runs[2] == runs[3] and runs[0]

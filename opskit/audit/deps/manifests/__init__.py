@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
-from opskit.audit.deps.interface import ParsedManifest
+from opskit.audit.deps.interface import Package, ParsedManifest
 
 Siblings = Callable[[str], str | None]  # text of a file next to the manifest (or relative to it), or None
 Parser = Callable[[str, str, Siblings], ParsedManifest]
@@ -33,6 +35,27 @@ def load_toml(text: str, path: str) -> tuple[dict[str, Any] | None, str | None]:
         return tomllib.loads(text), None
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
         return None, f"{path}: invalid TOML: {exc}"
+
+
+VIA_LIMIT = 3  # direct dependencies named per transitive package: enough to act on, and keeps the walk linear
+
+
+def with_via(packages: Iterable[Package], graph: Mapping[str, Iterable[str]]) -> tuple[Package, ...]:
+    """Packages with ``via`` set on transitive ones: up to ``VIA_LIMIT`` direct dependencies that reach
+    them in ``graph`` (normalised name -> names it depends on). Each (package, direct dependency)
+    pair is visited once and a package takes at most ``VIA_LIMIT`` of them: O(edges), not O(direct x edges)."""
+    packages = tuple(packages)
+    reached: dict[str, list[str]] = {}
+    queue = deque((top, top) for top in sorted({p.key[1] for p in packages if p.direct}))
+    while queue:
+        node, top = queue.popleft()
+        for child in graph.get(node, ()):
+            labels = reached.setdefault(child, [])
+            if top not in labels and len(labels) < VIA_LIMIT:
+                labels.append(top)
+                queue.append((child, top))
+    return tuple(replace(p, via=tuple(sorted(reached.get(p.key[1], ())))) if p.direct is False else p
+                 for p in packages)
 
 
 def parser_for(path: str) -> Parser | None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
-from opskit.audit.deps.manifests import Siblings, load_json
+from opskit.audit.deps.manifests import Siblings, load_json, with_via
 from opskit.audit.deps.manifests.jsonlines import key_lines
 
 DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
@@ -31,6 +31,7 @@ def parse_package_lock(text: str, path: str, siblings: Siblings) -> ParsedManife
     if doc is None:
         return ParsedManifest(notes=(error or "",))
     lines = key_lines(text)
+    graph: dict[str, set[str]] = {}  # name -> names it depends on
     if isinstance(doc.get("packages"), dict):  # lockfile v2 and v3
         entries = doc["packages"]
         root = entries.get("") or {}
@@ -46,16 +47,17 @@ def parse_package_lock(text: str, path: str, siblings: Siblings) -> ParsedManife
             is_direct = None if direct is None else top_level and name in direct
             packages.append(Package(Ecosystem.NPM, name, str(entry["version"]), lines.get(("packages", key)),
                                     is_direct, declared=direct.get(name) if is_direct and direct else None))
-        return ParsedManifest(tuple(packages))
+            graph.setdefault(name.lower(), set()).update(n.lower() for n in declared_ranges(entry))
+        return ParsedManifest(with_via(packages, graph))
     direct = package_json_ranges(siblings)
     found: list[Package] = []
-    _walk_v1(doc.get("dependencies") or {}, ("dependencies",), lines, direct, found)
-    return ParsedManifest(tuple(sorted(found, key=lambda p: p.line or 0)))
+    _walk_v1(doc.get("dependencies") or {}, ("dependencies",), lines, direct, found, graph)
+    return ParsedManifest(with_via(sorted(found, key=lambda p: p.line or 0), graph))
 
 
 def _walk_v1(
     deps: Mapping[str, Any], prefix: tuple[str, ...], lines: Mapping[tuple[str, ...], int],
-    direct: Mapping[str, str] | None, found: list[Package],
+    direct: Mapping[str, str] | None, found: list[Package], graph: dict[str, set[str]],
 ) -> None:
     """Lockfile v1 nests ``dependencies`` where a package needs its own copy; walked iteratively-deep."""
     stack = [(deps, prefix)]
@@ -70,6 +72,7 @@ def _walk_v1(
             is_direct = None if direct is None else len(at) == 1 and name in direct
             found.append(Package(Ecosystem.NPM, name, version, lines.get((*at, name)), is_direct,
                                  declared=direct.get(name) if is_direct and direct else None))
+            graph.setdefault(name.lower(), set()).update(n.lower() for n in entry.get("requires") or {})
             if isinstance(entry.get("dependencies"), dict):
                 stack.append((entry["dependencies"], (*at, name, "dependencies")))
 

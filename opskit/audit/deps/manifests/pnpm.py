@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
-from opskit.audit.deps.manifests import Siblings
+from opskit.audit.deps.manifests import Siblings, with_via
 
 _KEY = re.compile(r"^  (['\"]?)(/?[^'\":]+)\1:")
 _IMPORTER_FIELDS = ("dependencies", "devDependencies", "optionalDependencies")
@@ -67,4 +67,17 @@ def parse_pnpm_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
         name, version = split
         packages.append(Package(Ecosystem.NPM, name, version, number, None if direct is None else name in direct,
                                 declared=(direct or {}).get(name) or None))
-    return ParsedManifest(tuple(packages))
+    return ParsedManifest(with_via(packages, _graph(doc)))
+
+
+def _graph(doc: Any) -> dict[str, set[str]]:
+    """Name -> dependency names, from ``snapshots`` (lockfile 9) or ``packages`` (5 and 6)."""
+    graph: dict[str, set[str]] = {}
+    for section in ("snapshots", "packages"):
+        table = doc.get(section) if isinstance(doc, dict) else None
+        for key, entry in (table or {}).items():
+            split = _split_key(str(key))
+            if split is not None and isinstance(entry, dict):
+                names = {n.lower() for f in ("dependencies", "optionalDependencies") for n in entry.get(f) or {}}
+                graph.setdefault(split[0].lower(), set()).update(names)
+    return graph

@@ -15,7 +15,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
-from opskit.audit.deps.manifests import Siblings, load_toml
+from opskit.audit.deps.manifests import Siblings, load_toml, with_via
 
 _TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*$")
 _KEY = re.compile(r'^\s*(name|version)\s*=\s*"([^"]*)"')
@@ -124,6 +124,7 @@ def parse_toml_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
         direct = {name: (direct or {}).get(name, "") for name in names}
     lines = _package_lines(text)
     packages = []
+    graph: dict[str, set[str]] = {}
     for entry in entries:
         if entry in roots:
             continue
@@ -131,7 +132,17 @@ def parse_toml_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
         key = canonicalize_name(name)
         packages.append(Package(Ecosystem.PYPI, name, version, lines.get((key, version)),
                                 None if direct is None else key in direct, declared=(direct or {}).get(key) or None))
-    return ParsedManifest(tuple(packages))
+        graph.setdefault(key, set()).update(_dependency_names(entry))
+    return ParsedManifest(with_via(packages, graph))
+
+
+def _dependency_names(package: Mapping[str, Any]) -> set[str]:
+    """What one lock entry depends on: uv's tables, Poetry's name table, PDM's requirement strings."""
+    raw = package.get("dependencies") or ()
+    if isinstance(raw, Mapping):  # poetry.lock: [package.dependencies] name = "spec"
+        return {canonicalize_name(n) for n in raw}
+    names: set[str] = {canonicalize_name(str(d["name"])) for d in raw if isinstance(d, Mapping) and "name" in d}
+    return names | _requirement_ranges(d for d in raw if isinstance(d, str)).keys()
 
 
 def _dependency_entries(package: Mapping[str, Any]) -> list[Mapping[str, Any]]:

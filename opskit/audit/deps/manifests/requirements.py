@@ -69,7 +69,8 @@ def _parse(text: str, path: str, siblings: Siblings, top: str, seen: set[str], d
             continue
         if line.startswith("-"):
             continue  # -c, -e, --index-url, -f ...: not a pinned requirement
-        spec = re.split(r"\s+--?[a-z]", line, maxsplit=1)[0]  # drop per-line options (--hash=...)
+        # drop per-line options (--hash=...); one \s, not \s+, keeps a long run of spaces linear
+        spec = re.split(r"\s--?[a-z]", line, maxsplit=1)[0].rstrip()
         try:
             requirement = Requirement(spec)
         except InvalidRequirement:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
-from opskit.audit.deps.manifests import Siblings
+from opskit.audit.deps.manifests import Siblings, with_via
 from opskit.audit.deps.manifests.npm import package_json_ranges
 
 _VERSION = re.compile(r'^\s{2}version:?\s+"?([^"\s]+)"?\s*$')
@@ -37,7 +37,9 @@ def parse_yarn_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
     berry = "__metadata:" in text
     packages: list[Package] = []
     workspace_deps: dict[str, str] = {}
+    graph: dict[str, set[str]] = {}
     header: tuple[str, int] | None = None
+    entry = ""  # the package whose block the current line is in
     in_workspace = in_deps = False
     for number, raw in enumerate(text.splitlines(), 1):
         if not raw.strip() or raw.lstrip().startswith("#"):
@@ -48,15 +50,18 @@ def parse_yarn_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
             if raw.endswith(":") and not raw.startswith("__metadata"):
                 first = raw[:-1].split(", ")[0].strip().strip('"')
                 name, rng = _name(first)
-                in_workspace = "@workspace:" in first
+                in_workspace, entry = "@workspace:" in first, name.lower()
                 if not rng.startswith(_SKIPPED_PROTOCOLS):
                     header = (name, number)
             continue
-        if in_workspace:
-            if raw.startswith("  ") and not raw.startswith("    "):
-                in_deps = raw.strip() in ("dependencies:", "devDependencies:", "optionalDependencies:")
-            elif in_deps and (dep := _DEPENDENCY.match(raw)):
+        if raw.startswith("  ") and not raw.startswith("    "):
+            in_deps = raw.strip() in ("dependencies:", "devDependencies:", "optionalDependencies:")
+        elif in_deps and (dep := _DEPENDENCY.match(raw)):
+            if in_workspace:
                 workspace_deps[dep.group(1)] = dep.group(2)
+            else:
+                graph.setdefault(entry, set()).add(dep.group(1).lower())
+        if in_workspace:
             continue
         version = _VERSION.match(raw)
         if version and header is not None:
@@ -66,4 +71,4 @@ def parse_yarn_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
     if direct is not None:
         packages = [Package(p.ecosystem, p.name, p.version, p.line, p.name in direct, declared=direct.get(p.name))
                     for p in packages]
-    return ParsedManifest(tuple(packages))
+    return ParsedManifest(with_via(packages, graph))

@@ -1,0 +1,2 @@
+env       = "prod"
+public_db = "true"

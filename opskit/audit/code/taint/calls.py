@@ -1,0 +1,415 @@
+"""Calls: arguments, sinks reached by them, sources and sanitizers by name, and functions of this
+file evaluated with the caller's argument values (memoised per argument shape: a summary)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from tree_sitter import Node
+
+from opskit.audit.code.interface import SinkSpec
+from opskit.audit.code.matching import constant_in, globs
+from opskit.audit.code.syntax import UNKNOWN, constant, definitions, string_value
+from opskit.audit.code.taint.containers import Containers
+from opskit.audit.code.taint.state import Callee, ClassRef, Frame, FunctionRef
+from opskit.audit.code.taint.statements import ROUTE_DECORATORS
+from opskit.audit.code.taint.summaries import Summaries
+from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value, fixed_host, join, sanitized
+
+FLASK_ROUTE = globs(["*.route"])
+NEST_PARAMETERS = frozenset({"Query", "Body", "Param", "Headers", "Req", "Request", "Cookies", "UploadedFile"})
+ROUTE_CALLS = globs(["*.get", "*.post", "*.put", "*.patch", "*.delete", "*.del", "*.all", "*.use", "*.head",
+                     "*.options", "*.route.*"])
+SAFE_PARAM_TYPES = frozenset({"int", "float", "bool", "UUID", "uuid.UUID", "datetime", "date", "Decimal"})
+FRAMEWORK_PARAMS = frozenset({"self", "cls", "request", "req", "res", "response", "db", "session", "background_tasks"})
+FRAMEWORK_TYPES = re.compile(r"\b(?:Request|Response|Session|BackgroundTasks|WebSocket|HttpRequest)\b")
+KEYWORD_PROPAGATORS = globs(["*.format", "*.format_map", "dict", "*.update", "*.replace", "*.substitute",
+                             "*.safe_substitute"])
+Param = tuple[str, str | None, str | None]  # name, type text, default text
+ENTITY_ESCAPED = {"'": frozenset({89, 643, 90, 79}), '"': frozenset({89, 643, 90, 79}), "<": frozenset({79})}
+
+
+@dataclass
+class CallArguments:
+    """A call's evaluated arguments: positional values and nodes, keyword/option values and nodes."""
+
+    args: list[Value]
+    arg_nodes: list[Node]
+    kwargs: dict[str, Value]
+    kwarg_nodes: dict[str, Node]
+
+    def values(self) -> list[Value]:
+        return [*self.args, *self.kwargs.values()]
+
+
+class Calls(Summaries, Containers):
+    """Function entries (route handlers), call evaluation, sinks and per-function summaries."""
+
+    def collect_functions(self, root: Node) -> None:
+        """Every named function, method and class of the file (methods also by their bare name; a
+        later definition of a name wins, as when the module runs)."""
+        for node in definitions(self.unit) if root == self.unit.root else []:
+            if node.type in self.grammar.definitions:
+                name = node.child_by_field_name("name")
+                if name is not None:
+                    self.functions.setdefault(self.unit.text(name), node)
+            elif node.type == "variable_declarator":
+                value = node.child_by_field_name("value")
+                name = node.child_by_field_name("name")
+                if value is not None and name is not None and value.type in self.grammar.functions:
+                    self.functions.setdefault(self.unit.text(name), value)
+            elif node.type == "assignment_expression":  # exports.run = function (...) {...}
+                left, value = node.child_by_field_name("left"), node.child_by_field_name("right")
+                if value is not None and value.type in self.grammar.functions:
+                    target = self.unit.raw_name(left) or ""
+                    if target.startswith(("exports.", "module.exports.")):
+                        self.functions.setdefault(target.rpartition(".")[2], value)
+            elif node.type in ("class_definition", "class_declaration"):
+                self._collect_class(node)
+            elif node.type == "call_expression":
+                self.mark_callbacks(node, self.unit.name(node.child_by_field_name("function")) or "")
+        for callback, role in self.named_callbacks.items():  # app.get("/x", handler), handler defined apart
+            if callback in self.functions:
+                self.callbacks.setdefault(self.functions[callback].id, role)
+
+    def _collect_class(self, node: Node) -> None:
+        name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+        if name is None or body is None:
+            return
+        methods: dict[str, Node] = {}
+        for child in body.named_children:
+            definition = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
+            if definition is not None and definition.type in self.grammar.definitions:
+                method = definition.child_by_field_name("name")
+                if method is not None:
+                    methods.setdefault(self.unit.text(method), definition)
+        self.classes.setdefault(self.unit.text(name), ClassRef(self, node, self.unit.text(name), methods))
+
+    def analyse_entry(self, func: Node, closure: Env, decorators: Sequence[Node] | None = None) -> None:
+        """Analyse a function as something a framework calls: route parameters are untrusted."""
+        if func.id in self.analysed:
+            return
+        self.analysed.add(func.id)
+        route = None
+        names = [self.unit.name(d) or "" for d in decorators or ()]
+        if any(ROUTE_DECORATORS(n) for n in names):
+            route = "flask" if any(FLASK_ROUTE(n) for n in names) else "api"
+        env = dict(closure)
+        params = self.params(func)
+        untrusted = route is not None or (self.python and _is_django_view(params))
+        after_request = not any(name in ("request", "req") for name, _, _ in params)
+        for name, type_text, default in params:
+            if name in ("request", "req"):
+                after_request = True
+                env[name] = Value(alias=name)  # passed to a helper, it is still the request
+                continue
+            safe = (
+                name in FRAMEWORK_PARAMS
+                or type_text in SAFE_PARAM_TYPES
+                or (type_text and FRAMEWORK_TYPES.search(type_text))
+                or (default is not None and re.match(r"(?:fastapi\.)?(?:Depends|Security)\b", default))
+            )
+            if untrusted and after_request and not safe:
+                env[name] = Value(frozenset({Origin(f"route parameter {name!r}", "path", func.start_point[0] + 1)}))
+            else:
+                env[name] = CLEAN
+        self.bind_handler_parameters(func, [p[0] for p in params], env)
+        self.run_body(func, env, Frame(route=route))
+
+    def bind_handler_parameters(self, func: Node, names: list[str], env: Env) -> None:
+        """What the caller of a handler passes: an AWS Lambda ``event``, a ``message`` event's data, and
+        the request of an Express/Koa/Next route (a destructured ``{ query, body }`` reads it too)."""
+        line = func.start_point[0] + 1
+        if len(names) >= 2 and names[0] in ("event", "evt") and names[1] in ("context", "_context", "ctx"):
+            env[names[0]] = Value(frozenset({Origin("the Lambda event", "event", line, path=self.unit.path)}))
+        role = self.callbacks.get(func.id)
+        if role == "message" and names:
+            data = Value(frozenset({Origin("message event data", "message", line, path=self.unit.path)}))
+            env[names[0]] = Value(fields={"data": data})
+        parameters = func.child_by_field_name("parameters")
+        for param in parameters.named_children if parameters is not None and not self.python else []:
+            decorators = [self.unit.raw_name(d.named_children[0]) or "" for d in param.named_children
+                          if d.type == "decorator" and d.named_children]
+            pattern = param.child_by_field_name("pattern")
+            if pattern is not None and pattern.type == "identifier" and any(
+                    d in NEST_PARAMETERS for d in decorators):  # NestJS: find(@Query('q') q: string)
+                env[self.unit.text(pattern)] = Value(frozenset({Origin(f"@{decorators[0]}() parameter", "query",
+                                                                       line, path=self.unit.path)}))
+        if role != "route" or self.python:
+            return
+        first = parameters.named_children[0] if parameters is not None and parameters.named_children else None
+        if first is not None and first.type != "object_pattern":
+            first = first.child_by_field_name("pattern")
+        if first is not None and first.type == "object_pattern":
+            self.bind(first, CLEAN, env, Frame(), source_name="req")
+        elif names and names[0] not in ("req", "request", "ctx"):
+            env[names[0]] = Value(alias="req")
+
+    def params(self, func: Node) -> list[Param]:
+        """(name, type text, default text) of each parameter."""
+        node = func.child_by_field_name("parameters")
+        if node is None:
+            node = func.child_by_field_name("parameter")  # JS arrow function with one bare parameter
+            if node is None:
+                return []
+            return [(self.unit.text(node), None, None)]
+        if node.type == "identifier":
+            return [(self.unit.text(node), None, None)]
+        params = []
+        for param in node.named_children:
+            name_node = param.child_by_field_name("name") or param.child_by_field_name("pattern") or \
+                param.child_by_field_name("left")
+            if param.type in ("identifier", "shorthand_property_identifier_pattern"):
+                name_node = param
+            elif name_node is None and param.named_children:
+                name_node = param.named_children[0]
+            if name_node is None:
+                continue
+            type_node = param.child_by_field_name("type")
+            default = param.child_by_field_name("value") or param.child_by_field_name("right")
+            params.append((
+                self.unit.text(name_node),
+                self.unit.text(type_node).lstrip(": ").strip() if type_node is not None else None,
+                self.unit.text(default) if default is not None else None,
+            ))
+        return params
+
+    def run_body(self, func: Node, env: Env, frame: Frame) -> None:
+        body = func.child_by_field_name("body")
+        if body is None:
+            return
+        if body.type in self.grammar.blocks or body.type == "block":
+            self.exec_block(body.named_children, env, frame)
+        else:  # arrow function or lambda with an expression body
+            frame.returns.append(self.eval(body, env, frame))
+
+    def arguments(self, node: Node, env: Env, frame: Frame) -> CallArguments:
+        call = CallArguments([], [], {}, {})
+        arguments = node.child_by_field_name("arguments")
+        if arguments is None:
+            return call
+        if arguments.type in ("template_string", "generator_expression"):  # sql`...${x}`, f(x for x in y)
+            call.args.append(self.eval(arguments, env, frame))
+            call.arg_nodes.append(arguments)
+            return call
+        for arg in arguments.named_children:
+            if arg.type == "comment":
+                continue
+            if arg.type == "keyword_argument":
+                name = arg.child_by_field_name("name")
+                value_node = arg.child_by_field_name("value")
+                if name is not None and value_node is not None:
+                    call.kwargs[self.unit.text(name)] = self.eval(value_node, env, frame)
+                    call.kwarg_nodes[self.unit.text(name)] = value_node
+                continue
+            value = self.eval(arg, env, frame)
+            call.args.append(value)
+            call.arg_nodes.append(arg)
+            if arg.type in ("object", "dictionary") and value.fields is not None:
+                for key, item in value.fields.items():
+                    call.kwargs.setdefault(key, item)
+                for pair in arg.named_children:
+                    key_node = pair.child_by_field_name("key")
+                    value_node = pair.child_by_field_name("value")
+                    if key_node is not None and value_node is not None:
+                        key = string_value(self.unit, key_node) or self.unit.text(key_node)
+                        call.kwarg_nodes.setdefault(key, value_node)
+        return call
+
+    def eval_call(self, node: Node, env: Env, frame: Frame) -> Value:
+        func = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+        name = self.unit.name(func) or ""
+        receiver = CLEAN
+        if func is not None and func.type == self.grammar.attribute:
+            obj = func.child_by_field_name("object")
+            if obj is not None:
+                receiver = self.eval(obj, env, frame)
+        elif func is not None and func.type not in ("identifier",):
+            receiver = self.eval(func, env, frame)
+        self.mark_callbacks(node, name)
+        call = self.arguments(node, env, frame)
+        self.check_call_sinks(name, call, node, frame, receiver)
+        modelled = self.container_call(func, name, receiver, call.args, call.kwargs, env)
+        if modelled is not None:
+            return modelled
+        if name.endswith(".get") and receiver.fields is not None and call.args and receiver.cls is None:
+            default = call.args[1] if len(call.args) > 1 else CLEAN
+            if call.args[0].const is not UNKNOWN:
+                return receiver.fields.get(str(call.args[0].const), default)
+            return join([*receiver.fields.values(), default])  # a lookup table: one of its values
+        cleans = self.rules.sanitizer(name, self.rules.sanitizers)
+        if cleans is not None:
+            return sanitized(join([receiver, *call.values()]), cleans)
+        converter = call.kwarg_nodes.get("type")  # request.args.get("page", type=int) is a number
+        if converter is not None and self.unit.text(converter) in SAFE_PARAM_TYPES and receiver.origins:
+            return CLEAN
+        # x.strip() on input is the input's value; only a call on something clean can read new input
+        source = self.source(node, call=True) if not receiver.origins else None
+        if source is None and receiver.alias is not None and func is not None and func.type == self.grammar.attribute:
+            method = self.attribute_name(func)
+            if method is not None:  # wrapper.request.get_json()
+                source = self.member_source(f"{receiver.alias}.{self.unit.text(method)}", node, call=True)
+        if source is not None:
+            converter = call.kwarg_nodes.get("type")  # request.args.get("page", type=int) is a number
+            return CLEAN if converter is not None and self.unit.text(converter) in SAFE_PARAM_TYPES else source
+        flags = frozenset(spec.flag for matches, spec in self.rules.flags
+                          if not spec.receiver and spec.kwarg and matches(name)
+                          and constant_in(call.kwargs.get(spec.kwarg, CLEAN).const, spec.values))
+        self.flag_receiver(func, name, call, env)
+        callee = self.callee(func, name, receiver)
+        if isinstance(callee, ClassRef):
+            result = self.construct(callee, name, call.args, call.kwargs, node, frame)
+        elif callee is not None:
+            result = self.call_function(callee, name, call.args, call.kwargs, receiver if callee.method else None,
+                                        node, frame)
+        else:
+            # An unknown call passes on its receiver and positional arguments; keyword arguments are
+            # options (status=, headers=) except for string building such as "{x}".format(x=...).
+            passed = call.values() if KEYWORD_PROPAGATORS(name) else call.args
+            result = join([receiver, *passed])
+            called = name.rpartition(".")[2]
+            if called == "format":
+                result = fixed_host(result, receiver.const)
+            elif called in ("replace", "replaceAll") and len(call.args) >= 2:
+                result = _escaped(result, call.args[0].const, call.args[1].const)
+        return replace(result, flags=result.flags | flags) if flags else result
+
+    def mark_callbacks(self, node: Node, name: str) -> None:
+        """Functions passed to ``app.get(path, handler)`` are route handlers; to
+        ``addEventListener("message", handler)``, message handlers."""
+        if self.python or not name:
+            return
+        arguments = node.child_by_field_name("arguments")
+        args = arguments.named_children if arguments is not None else []
+        role = "route" if ROUTE_CALLS(name) else None
+        if name.endswith("addEventListener") and args and constant(self.unit, args[0]) == "message":
+            role = "message"
+        if role is not None:
+            for arg in args:
+                if arg.type in self.grammar.functions:
+                    self.callbacks[arg.id] = role
+                elif arg.type == "identifier":
+                    self.named_callbacks.setdefault(self.unit.text(arg), role)
+
+    def flag_receiver(self, func: Node | None, name: str, call: CallArguments, env: Env) -> None:
+        """``parser.setFeature(feature_external_ges, True)``: the variable holding the parser is marked."""
+        if func is None or func.type != self.grammar.attribute:
+            return
+        for matches, spec in self.rules.flags:
+            if not spec.receiver or not matches(name) or not all(
+                    index < len(call.args) and self._argument_is(call, index, values)
+                    for index, values in spec.args.items()):
+                continue
+            holder = self.unit.raw_name(func.child_by_field_name("object"))
+            if holder is not None and holder in env:
+                env[holder] = replace(env[holder], flags=env[holder].flags | {spec.flag})
+
+    def _argument_is(self, call: CallArguments, index: int, values: tuple[object, ...]) -> bool:
+        """A positional argument is one of ``values``: a constant, or a name ending like one."""
+        if constant_in(call.args[index].const, values):
+            return True
+        name = self.unit.name(call.arg_nodes[index]) or ""
+        return any(isinstance(v, str) and (name == v or name.endswith("." + v)) for v in values)
+
+    def local_function(self, func: Node | None) -> Node | None:
+        if func is None:
+            return None
+        if func.type == "identifier":
+            return self.functions.get(self.unit.text(func))
+        if func.type == self.grammar.attribute:
+            obj = func.child_by_field_name("object")
+            prop = self.attribute_name(func)
+            if obj is not None and prop is not None and self.unit.text(obj) in self.grammar.self_names:
+                return self.functions.get(self.unit.text(prop))
+        return None
+
+    def callee(self, func: Node | None, name: str, receiver: Value) -> Callee | None:
+        """The definition a call runs: a function or class of this file, a method of the receiver's
+        class, or a function or class imported from another module of the project."""
+        if func is None:
+            return None
+        if func.type == "identifier" and self.unit.text(func) in self.classes:
+            return self.classes[self.unit.text(func)]
+        if func.type == self.grammar.attribute and receiver.cls is not None:
+            prop = self.attribute_name(func)
+            attribute = self.unit.text(prop) if prop is not None else ""
+            method = receiver.cls.methods.get(attribute)
+            if method is not None:
+                return FunctionRef(receiver.cls.owner, method, f"{receiver.cls.name}.{attribute}", method=True)
+        local = self.local_function(func)
+        if local is not None:
+            return FunctionRef(self, local, name or "helper", method=func.type == self.grammar.attribute)
+        if self.project is not None and name and name != self.unit.raw_name(func):
+            return self.project.resolve(name, self.unit)
+        return None
+
+    def check_call_sinks(self, name: str, call: CallArguments, node: Node, frame: Frame,
+                         receiver: Value = CLEAN) -> None:
+        if not name:
+            return
+        for matches, spec in self.rules.call_sinks:
+            if not matches(name) or not self.sink_applies(spec, call, receiver):
+                continue
+            chosen = [v for i, v in enumerate(call.args) if spec.args is None or i in spec.args]
+            chosen += [v for k, v in call.kwargs.items() if k in spec.kwargs]
+            if spec.receiver:
+                chosen.append(receiver)
+            if spec.shell_argv:
+                chosen = [item for value in chosen for item in _shell_command(value)]
+            for value in chosen:
+                if (spec.unless_sequence and value.sequence) or (spec.unless_container and value.fields is not None):
+                    continue
+                if spec.origin_kinds:
+                    value = Value(frozenset(o for o in value.origins if o.kind in spec.origin_kinds or o.param))
+                if self.report(spec, value, node, frame, name):
+                    break
+
+    def sink_applies(self, spec: SinkSpec, call: CallArguments, receiver: Value = CLEAN) -> bool:
+        for option, values in spec.when_kwarg.items():
+            if not constant_in(call.kwargs.get(option, CLEAN).const, values):
+                return False
+        for option, values in spec.unless_kwarg.items():
+            if option in call.kwargs:
+                node = call.kwarg_nodes.get(option)
+                if constant_in(call.kwargs[option].const, values) or \
+                        (node is not None and (self.unit.name(node) or self.unit.text(node)) in values):
+                    return False
+        if spec.needs_flag:
+            flagged = any(spec.needs_flag in v.flags for v in [*call.values(), receiver])
+            flagged = flagged or any(
+                f.flag == spec.needs_flag and constant_in(call.kwargs.get(f.kwarg, CLEAN).const, f.values)
+                for _, f in self.rules.flags)
+            if not flagged:
+                return False
+        return True
+
+
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/bash", "/bin/zsh",
+                    "cmd", "cmd.exe", "powershell", "pwsh"})
+
+
+def _shell_command(value: Value) -> list[Value]:
+    """The command string of ``["sh", "-c", cmd, ...]`` (nothing for other argument lists)."""
+    fields = value.fields
+    if fields is None or not value.sequence or len(fields) < 3:
+        return []
+    shell, flag = fields.get("0", CLEAN).const, fields.get("1", CLEAN).const
+    if shell in SHELLS and flag in ("-c", "/c", "/C", "-Command", "-lc"):
+        return [fields["2"]]
+    return []
+
+
+def _escaped(value: Value, old: object, new: object) -> Value:
+    """``x.replace("'", "&apos;")``: a quote or bracket replaced by an entity (or an escaped form)
+    cannot end the string or tag it is put in."""
+    if isinstance(old, str) and old in ENTITY_ESCAPED and isinstance(new, str) and \
+            (new.startswith("&") or new in ("", "\\" + old, old + old)):
+        return sanitized(value, ENTITY_ESCAPED[old])
+    return value
+
+
+def _is_django_view(params: list[Param]) -> bool:
+    names = [p[0] for p in params]
+    return bool(names) and ("request" in names[:2]) and names.index("request") < len(names) - 1
