@@ -89,3 +89,18 @@ def test_state_commands_report_facts_not_findings(playbook: Path) -> None:
         for refused in (["--fail-on", "high"], ["--format", "sarif"]):
             proc = run_opskit(["deploy", command, "-p", str(playbook), *refused], {})
             assert proc.returncode == 2, (command, refused)
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["unlock", "unlock-force"])
+def test_a_garbage_lock_file_is_fixed_by_the_unlock_its_error_names(
+    playbook: Path, tmp_path: Path, force: list[str]
+) -> None:
+    lock = tmp_path / "default-state" / "api" / "default" / "deploy.lock"
+    lock.parent.mkdir(parents=True)
+    lock.write_text("\x00garbage{")
+    status = run_opskit(["deploy", "lock", "-p", str(playbook)], {})
+    assert status.returncode == 2 and "remove it with 'opskit deploy unlock'" in status.stderr
+    released = run_opskit(["deploy", "unlock", "-p", str(playbook), *force], {})
+    assert released.returncode == 0, released.stderr
+    assert "released (was held by an unreadable lock file)" in released.stdout
+    assert not lock.exists()
