@@ -185,6 +185,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 is about 4.6 million rows (default)")
     parser.add_argument("--rounds", type=int, default=1, help="rounds of the workload per measurement")
     parser.add_argument("--dsn", help="PostgreSQL server (default: the test harness's)")
+    parser.add_argument("--results", type=Path, default=HERE / "results" / "db_advisor_bench.json")
     args = parser.parse_args()
     started = time.perf_counter()
     server = server_dsn(args.dsn)
@@ -213,7 +214,7 @@ def main() -> None:
         drop(dsn, list(built))
         print(f"measured {name}: {len(ddls)} indexes")
     report = summarize(results, live, offline, args, loaded, time.perf_counter() - started)
-    atomic_write(HERE / "results" / "db_advisor_bench.json", json.dumps(report, indent=2) + "\n")
+    atomic_write(args.results, json.dumps(report, indent=2) + "\n")
 
 
 def summarize(

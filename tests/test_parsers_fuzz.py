@@ -21,7 +21,9 @@ from opskit.audit.deps.manifests import parser_for
 from opskit.audit.iac.interface import Unparseable
 from opskit.audit.interface import Scanner, ScanSettings, SourceFile
 from opskit.core.errors import OpskitError
+from opskit.db.interface import Schema
 from opskit.db.logs import FORMATS, read_workload
+from opskit.db.pgsql import understand as pg_understand
 from opskit.db.sqlparse_adapter import NotIndexable, UnparseableQuery, understand
 from opskit.deploy.playbook import load_playbook
 from opskit.monitor.checks_file import load_checks
@@ -130,6 +132,7 @@ def parse_log(data: bytes, tmp: Path, fmt: str | None = None) -> None:
 
 def parse_sql(data: bytes, tmp: Path) -> None:
     _only_own_errors(lambda: understand(data.decode("utf-8", "replace")))
+    _only_own_errors(lambda: pg_understand(data.decode("utf-8", "replace"), Schema(tables={})))  # PostgreSQL
 
 
 def parse_playbook(data: bytes, tmp: Path) -> None:

@@ -89,18 +89,32 @@ def load_config(path: Path) -> Config:
     return Config(source=path, table=data)
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # ENAMETOOLONG and the like: not a config file we can read
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def discover_config(start: Path) -> Config:
     """Find the nearest ``opskit.toml`` or ``pyproject.toml`` with ``[tool.opskit]`` at or above ``start``."""
     here = start.resolve()
-    if here.is_file():
+    if _is_file(here) or not _is_dir(here):  # a path the OS refuses (too long): the command's read says so
         here = here.parent
     for directory in (here, *here.parents):
         candidate = directory / "opskit.toml"
-        if candidate.is_file():
+        if _is_file(candidate):
             return load_config(candidate)
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and "opskit" in _read_toml(pyproject).get("tool", {}):
+        if _is_file(pyproject) and "opskit" in _read_toml(pyproject).get("tool", {}):
             return load_config(pyproject)
-        if (directory / ".git").exists():
+        if _is_dir(directory / ".git") or _is_file(directory / ".git"):
             break
     return Config()

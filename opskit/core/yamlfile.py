@@ -9,9 +9,6 @@ is counted on the node graph (memoised, linear), so an alias bomb is refused bef
 
 from __future__ import annotations
 
-import errno
-import os
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,53 +17,13 @@ from typing import Any
 import yaml
 
 from opskit.core.errors import InputError
+from opskit.core.inputs import read_input_bytes
 
 MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences accepted (real playbooks and checks files use < 10)."""
 MAX_EXPANDED_NODES = 200_000
 """Most scalars, mappings and sequences a document may hold with every alias expanded."""
 MAX_BYTES = 16 * 1024 * 1024
-
-
-def read_regular(path: Path, what: str, limit: int = MAX_BYTES) -> bytes:
-    """The bytes of a regular file; InputError (one line) for a FIFO, device, directory, huge or unreadable file.
-
-    Opened non-blocking and checked with fstat on the open descriptor, so a FIFO never blocks us.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise InputError(f"{path}: {what} not found") from None
-    except OSError as exc:
-        reason = "path too long" if exc.errno == errno.ENAMETOOLONG else (exc.strerror or str(exc))
-        raise InputError(f"{_short(path)}: cannot read {what}: {reason}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = (
-                "a FIFO"
-                if stat.S_ISFIFO(info.st_mode)
-                else "a directory"
-                if stat.S_ISDIR(info.st_mode)
-                else "not a regular file"
-            )
-            raise InputError(f"{path}: cannot read {what}: {kind}, expected a regular file")
-        if info.st_size > limit:
-            raise InputError(f"{path}: {what} is {info.st_size} bytes, more than the {limit} accepted")
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise InputError(f"{path}: {what} is more than the {limit} bytes accepted")
-    return data
-
-
-def _short(path: Path, limit: int = 120) -> str:
-    text = str(path)
-    return text if len(text) <= limit else f"{text[: limit // 2]}...{text[-limit // 2 :]}"
 
 
 @dataclass(frozen=True)
@@ -179,7 +136,7 @@ def parse_yaml(text: str, source: Path, line_key: str | None = None) -> YamlDocu
 
 def load_yaml(path: Path, what: str = "YAML file", line_key: str | None = None) -> YamlDocument:
     """Read and parse a YAML input file: regular files only, UTF-8 text, not binary."""
-    raw = read_regular(path, what)
+    raw = read_input_bytes(path, what, MAX_BYTES)  # regular files only: a FIFO never blocks us
     if b"\0" in raw[:8192]:
         raise InputError(f"{path}: binary file, expected YAML")
     try:

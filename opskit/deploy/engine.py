@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -203,6 +204,7 @@ class Deployer:
                     previous=run.draft.get("previous"),
                     pid=os.getpid(),
                     started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    host=socket.gethostname(),
                 )
                 write_journal(self.paths.journal, entry)
                 run.draft["applying"] = image

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
@@ -36,11 +37,13 @@ class JournalEntry:
     previous: str | None
     pid: int
     started_at: str
+    host: str = ""
 
     @property
     def orphaned(self) -> bool:
-        """True when the process that wrote it is gone without recording the outcome."""
-        return self.pid != os.getpid() and not pid_alive(self.pid)
+        """True when the process that wrote it (on this host) is gone without recording the outcome."""
+        here = not self.host or self.host == socket.gethostname()
+        return here and self.pid != os.getpid() and not pid_alive(self.pid)
 
     def describe(self) -> str:
         return f"{self.kind} {self.deploy_id} (pid {self.pid}, {self.started_at}) was applying {self.image}"
@@ -61,6 +64,7 @@ def read_journal(path: Path) -> JournalEntry | None:
             previous=None if data.get("previous") is None else str(data["previous"]),
             pid=int(data["pid"]),
             started_at=str(data["started_at"]),
+            host=str(data.get("host", "")),
         )
     except FileNotFoundError:
         return None

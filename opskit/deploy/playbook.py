@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from opskit.core.errors import InputError
+from opskit.core.inputs import kind_of
 from opskit.core.yamlfile import load_yaml
 from opskit.deploy.interface import (
     DEFAULT_GATE,
@@ -109,14 +110,16 @@ class _Reader:
         raw = self.get(name, str, required=required)
         try:
             path = (base / raw).resolve() if raw is not None else base
-            is_dir, is_file = path.is_dir(), path.is_file()
+            is_dir, is_file, exists = path.is_dir(), path.is_file(), path.exists()
         except (OSError, ValueError) as exc:  # ENAMETOOLONG, ELOOP, an embedded NUL
             reason = getattr(exc, "strerror", None) or str(exc)
             self.fail(self.key(name), f"unusable path ({len(raw or '')} characters): {reason}")
         if must_be_dir and not is_dir:
-            self.fail(self.key(name), f"directory {path} does not exist")
+            self.fail(self.key(name), f"{path} is not a directory" if exists else f"directory {path} does not exist")
         if not must_be_dir and not is_file:
-            self.fail(self.key(name), f"file {path} does not exist")
+            kind = kind_of(path.stat().st_mode) if exists else None
+            problem = f"{path} is {kind}, not a regular file" if kind else f"file {path} does not exist"
+            self.fail(self.key(name), problem)
         return path
 
 

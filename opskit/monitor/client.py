@@ -29,8 +29,8 @@ from urllib3.exceptions import InsecureRequestWarning, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from opskit.core.errors import InputError, OpskitError, ServiceError, UsageError
+from opskit.core.inputs import read_input_bytes
 from opskit.core.redact import mask_dsn, scrub
-from opskit.core.yamlfile import read_regular
 from opskit.monitor.answers import Malformed, check_data, instant_samples, range_series
 from opskit.monitor.durations import parse_duration
 from opskit.monitor.interface import PrometheusClient, QueryError, Reducer, Sample
@@ -52,7 +52,7 @@ def _read_token(token_env: str | None, token_file: Path | None) -> str | None:
         return token
     if token_file:
         try:
-            token = read_regular(token_file, "token file", limit=64 * 1024).decode("utf-8").strip()
+            token = read_input_bytes(token_file, "token file", 64 * 1024).decode("utf-8").strip()
         except UnicodeDecodeError:
             raise InputError(f"{token_file}: cannot read token file: not UTF-8 text") from None
         if not token:

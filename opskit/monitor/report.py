@@ -54,5 +54,15 @@ def gate_report(url: str, result: GateResult) -> Report:
         result.rounds[-1].results if result.rounds else [],
         {"reason": result.reason, "rounds": [r.to_dict() for r in result.rounds]},
         verdict=result.verdict,
-        notes=[f"gate {result.verdict}: {result.reason}"],
+        notes=[*_round_notes(result), f"gate {result.verdict}: {result.reason}"],
     )
+
+
+def _round_notes(result: GateResult) -> list[str]:
+    """Every round that did not pass, with each of its checks' reasons (an error round's error too)."""
+    notes = []
+    for r in result.rounds:
+        if r.status is not Status.PASS:
+            reasons = "; ".join(f"{c.name}: {c.reason}" for c in r.results if c.status is not Status.PASS)
+            notes.append(f"round {r.number}: {r.status.value}: {reasons}")
+    return notes

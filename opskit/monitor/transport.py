@@ -39,11 +39,11 @@ class _Watch:
     """The connections of one request in flight; ``fire`` shuts their sockets down."""
 
     def __init__(self) -> None:
-        self.connections: list[HTTPConnection] = []
+        self.connections: list[Any] = []
         self.fired = False
         self._lock = threading.Lock()
 
-    def add(self, connection: HTTPConnection) -> None:
+    def add(self, connection: Any) -> None:
         with self._lock:
             self.connections.append(connection)
             if self.fired:
@@ -56,7 +56,7 @@ class _Watch:
                 self._shut(connection)
 
     @staticmethod
-    def _shut(connection: HTTPConnection) -> None:
+    def _shut(connection: Any) -> None:
         sock = getattr(connection, "sock", None)
         if sock is not None:
             with suppress(OSError):
@@ -66,20 +66,22 @@ class _Watch:
 _CURRENT = threading.local()
 
 
-class _WatchedHTTPConnection(HTTPConnection):
+class _Registers:
+    """Mixed into urllib3's connections: each request registers its connection with this thread's watch."""
+
     def request(self, *args: Any, **kwargs: Any) -> None:
         watch = getattr(_CURRENT, "watch", None)
         if watch is not None:
             watch.add(self)
-        super().request(*args, **kwargs)
+        super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        watch = getattr(_CURRENT, "watch", None)
-        if watch is not None:
-            watch.add(self)
-        super().request(*args, **kwargs)
+class _WatchedHTTPConnection(_Registers, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Registers, HTTPSConnection):
+    pass
 
 
 class _HTTPPool(HTTPConnectionPool):

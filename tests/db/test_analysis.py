@@ -223,3 +223,24 @@ def test_of_two_duplicate_indexes_the_used_one_is_kept() -> None:
     for used, idle in (("a_idx", "b_idx"), ("b_idx", "a_idx")):
         report = unused_report([index(used, 120), index(idle, 0)], 0, None, "db")
         assert [(r["index"], r["kind"]) for r in report.data["indexes"]] == [(idle, "duplicate")]
+
+
+def test_a_view_the_workload_creates_is_seen_through_offline_and_inlined_for_pricing() -> None:
+    from opskit.db.normalize import Aggregator
+    from opskit.db.prepare import prepare
+    from opskit.db.workload import normalise
+
+    agg = Aggregator()
+    script = [
+        "CREATE VIEW revenue0 (supplier_no, total) AS SELECT l_partkey, sum(l_quantity) FROM lineitem "
+        "WHERE l_shipdate >= date '1996-01-01' GROUP BY l_partkey",
+        "SELECT supplier_no FROM revenue0 WHERE total = (SELECT max(total) FROM revenue0)",
+        "DROP VIEW revenue0",
+    ]
+    for line, sql in enumerate(script, 1):
+        agg.add(sql, None, "q15.sql", line)
+    prepared = prepare(normalise(agg.results()), NO_CATALOG)
+    ((fp, shape),) = prepared.shapes.items()
+    assert shape.tables == ("public.lineitem",)
+    assert ("l_shipdate", PredicateKind.RANGE) in {(p.column.expr, p.kind) for p in shape.predicates}
+    assert prepared.sql[fp].startswith("WITH revenue0 AS (SELECT * FROM (SELECT l_partkey")

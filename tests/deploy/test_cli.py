@@ -71,3 +71,36 @@ def test_lock_shows_the_holder_and_unlock_needs_force_for_a_live_one(playbook: P
         assert not lock.exists()
     finally:
         other.communicate("")
+
+
+def test_a_playbook_path_longer_than_the_os_allows_is_one_line(tmp_path: Path) -> None:
+    long_path = tmp_path / ("p" * 300) / "web.yml"
+    for args in (["deploy", "-p", str(long_path)], ["deploy", "status", "-p", str(long_path)]):
+        proc = run_opskit(args, {})
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.count("\n") == 1 and "playbook path is longer than the OS allows" in proc.stderr
+
+
+def test_state_commands_report_facts_not_findings(playbook: Path) -> None:
+    for command in ("status", "history", "lock", "unlock"):
+        text = run_opskit(["deploy", command, "-p", str(playbook)], {})
+        assert text.returncode == 0, (command, text.stderr)
+        assert "finding(s)" not in text.stdout and "note:" not in text.stdout
+        for refused in (["--fail-on", "high"], ["--format", "sarif"]):
+            proc = run_opskit(["deploy", command, "-p", str(playbook), *refused], {})
+            assert proc.returncode == 2, (command, refused)
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["unlock", "unlock-force"])
+def test_a_garbage_lock_file_is_fixed_by_the_unlock_its_error_names(
+    playbook: Path, tmp_path: Path, force: list[str]
+) -> None:
+    lock = tmp_path / "default-state" / "api" / "default" / "deploy.lock"
+    lock.parent.mkdir(parents=True)
+    lock.write_text("\x00garbage{")
+    status = run_opskit(["deploy", "lock", "-p", str(playbook)], {})
+    assert status.returncode == 2 and "remove it with 'opskit deploy unlock'" in status.stderr
+    released = run_opskit(["deploy", "unlock", "-p", str(playbook), *force], {})
+    assert released.returncode == 0, released.stderr
+    assert "released (was held by an unreadable lock file)" in released.stdout
+    assert not lock.exists()

@@ -128,19 +128,20 @@ def test_sigkill_mid_apply_status_tells_the_truth_no_plan_is_left_and_the_next_d
     assert not (MODULE / "errored.tfstate").exists()
 
 
-def test_sigterm_mid_apply_writes_history_and_releases_the_lock(
-    playbook: Path, tmp_path: Path, terraform_env: dict[str, str]
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_mid_apply_writes_history_and_releases_the_lock(
+    playbook: Path, tmp_path: Path, terraform_env: dict[str, str], signum: signal.Signals
 ) -> None:
     proc = start_applying(playbook, IMAGE_A, terraform_env, tmp_path / "applying")
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(signum)
     _, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 130, stderr
-    assert "interrupted by SIGTERM" in stderr
+    assert f"interrupted by {signum.name}" in stderr
     state = _state(tmp_path)
     assert not (state / "deploy.lock").exists()
     assert not (state / "journal.json").exists()
     assert list((state / "plans").iterdir()) == []
     (record,) = json.loads((state / "history.json").read_text())
     assert (record["outcome"], record["image"], record["running_verified"]) == ("interrupted", IMAGE_A, False)
-    assert record["error"] == "interrupted by SIGTERM"
+    assert record["error"] == f"interrupted by {signum.name}"
     assert _children(proc.pid) == []

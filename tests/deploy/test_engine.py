@@ -268,3 +268,19 @@ def test_a_dead_runs_plan_file_is_swept_and_its_journal_reconciled(world: World)
     outcomes = [(r.outcome, r.running_verified) for r in read_history(world.paths.history)]
     assert outcomes == [("successful", True), ("interrupted", False), ("successful", True)]
     assert any("recorded as interrupted, unverified" in line for line in world.log)
+
+
+def test_a_failed_record_write_keeps_the_real_cause_first(world: World) -> None:
+    world.deploy("v1")
+    bad = FakeBuilder().build_and_push(make_playbook(world.tmp_path, "v2").image, "t", {}, lambda line: None)
+    world.infra.fail_apply_of = bad.digest_ref
+    reports = world.paths.root / "reports"
+    for old in reports.iterdir():
+        old.unlink()
+    reports.rmdir()
+    reports.write_text("a file where the reports directory should be (as a full disk would refuse it)")
+    with pytest.raises(ServiceError) as err:
+        world.deploy("v2")
+    message = err.value.message
+    assert message.startswith("terraform apply failed (exit 1): Error: boom (and the deploy record could not be")
+    assert "Not a directory" in message and "\n" not in message

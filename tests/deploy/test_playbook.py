@@ -95,7 +95,7 @@ def test_a_fifo_as_playbook_is_a_one_line_error_not_a_hang(tmp_path: Path) -> No
             load_playbook(fifo)
     finally:
         fifo.unlink()  # other tests walk /tmp
-    assert err.value.message == f"{fifo}: cannot read playbook: a FIFO, expected a regular file"
+    assert err.value.message == f"{fifo}: playbook is a FIFO (named pipe), not a regular file"
 
 
 def test_playbook_parsing_work_is_bounded_by_the_alias_expansion_limit(tmp_path: Path) -> None:
@@ -119,3 +119,20 @@ def test_playbook_parsing_work_is_bounded_by_the_alias_expansion_limit(tmp_path:
     finally:
         yamlfile._children = real_children  # type: ignore[assignment]
     assert visits < 1000  # the document has ~330 nodes; expanded it would have 10**30
+
+
+def test_a_fifo_as_the_gates_checks_file_is_named_as_such(tmp_path: Path) -> None:
+    fifo = tmp_path / "checks.yml"
+    os.mkfifo(fifo)
+    playbook = tmp_path / "web.yml"
+    playbook.write_text(
+        f"service: web\nimage: {{repository: r/web, context: {REPO / 'examples' / 'deploy-service'}}}\n"
+        f"terraform: {{dir: {REPO / 'terraform' / 'local-docker'}}}\n"
+        f"checks: {{prometheus: {{url: 'http://127.0.0.1:9', checks: {fifo}}}}}\n"
+    )
+    try:
+        with pytest.raises(InputError) as err:
+            load_playbook(playbook)
+    finally:
+        fifo.unlink()  # other tests walk /tmp
+    assert err.value.message.endswith(f"checks.prometheus.checks: {fifo} is a FIFO (named pipe), not a regular file")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -182,3 +183,22 @@ def test_terraform_bin_runs_every_command_through_that_binary(
     proc = run_opskit(["deploy", "-p", str(playbook), "--image", IMAGE_A, "--terraform-bin", str(tofu)], env)
     assert proc.returncode == 0, proc.stderr
     assert calls.read_text().split() == ["init", "plan", "show", "apply"]
+
+
+def test_terraform_working_files_land_in_the_state_dir_not_the_module(tmp_path: Path) -> None:
+    """A terraform that cannot save its state writes errored.tfstate into its working directory."""
+    module = tmp_path / "module"
+    shutil.copytree(MODULE, module)
+    fake = tmp_path / "terraform-cannot-save"
+    fake.write_text(
+        "#!/bin/sh\necho '{\"version\": 4}' > errored.tfstate\n"
+        "echo 'Error: Failed to save state: write terraform.tfstate: no space left on device' >&2\nexit 1\n"
+    )
+    fake.chmod(0o755)
+    state = tmp_path / "state" / "terraform.tfstate"
+    tf = TerraformProvisioner(TerraformSpec(directory=module), state, tmp_path / "state" / "data", binary=str(fake))
+    with pytest.raises(ServiceError, match="no space left on device"):
+        tf.apply(tmp_path / "plan.tfplan", lambda line: None)
+    assert not (module / "errored.tfstate").exists()
+    (moved,) = (tmp_path / "state").glob("errored-*.tfstate")
+    assert oct(moved.stat().st_mode & 0o777) == "0o600"

@@ -20,6 +20,7 @@ from opskit.monitor.interface import Status
 from tests import harness
 from tests.monitor.conftest import eventually, opskit
 from tests.monitor.exporter import free_port
+from tests.monitor.hostile import answer, drip, hostile_server
 
 pytestmark = pytest.mark.alertmanager
 
@@ -146,7 +147,35 @@ def test_unreachable_alertmanager_is_one_failed_check_and_exit_1() -> None:
 @pytest.mark.parametrize(("state", "expected"), [("ready", Status.PASS), ("settling", Status.WARN),
                                                  ("failed", Status.FAIL)])
 def test_cluster_states(state: str, expected: Status) -> None:
-    snapshot = Snapshot("http://am", (200, "OK"), {"cluster": {"status": state, "peers": []},
-                                                   "config": {"original": "route: {}"}}, [], "")
+    snapshot = Snapshot("http://am", (200, "OK"), state, 0, "route: {}", [], "")
     cluster = next(r for r in judge(snapshot, datetime.now(UTC)) if r.name == "alertmanager-cluster")
     assert cluster.status is expected
+
+
+@pytest.mark.parametrize(
+    "routes",
+    [
+        {"/api/v2/status": [1, 2], "/api/v2/silences": {"a": 1}, "/metrics": "no metrics here"},
+        {"/api/v2/status": {"cluster": "x", "config": ["y"]}, "/api/v2/silences": [1, {"status": "x"}],
+         "/metrics": 'alertmanager_notifications_failed_total{integration="webhook"} NaN-ish\n'},
+        {"/api/v2/status": {"config": {"original": "receivers: [1, {webhook_configs: 2}]"}},
+         "/api/v2/silences": [{"status": {"state": "active"}, "endsAt": "soon", "matchers": "x"}], "/metrics": ""},
+    ],
+    ids=["wrong-types", "wrong-members", "odd-config"],
+)
+def test_odd_answers_are_judged_not_crashed_on(routes: dict[str, object]) -> None:
+    with hostile_server() as server:
+        for path, doc in routes.items():
+            server.routes[path] = answer(200, doc)
+        result = opskit("monitor", "check", "--alertmanager", server.url, "--format", "json")
+    assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+    assert {c["id"] for c in json.loads(result.stdout)["checks"]} >= {"monitor.alertmanager.cluster"}
+
+
+def test_a_dripping_alertmanager_is_cut_off_at_the_timeout() -> None:
+    with hostile_server() as server:
+        server.routes["/-/healthy"] = drip(0.5)
+        result = opskit("monitor", "check", "--alertmanager", server.url, "--timeout", "2", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    (healthy,) = json.loads(result.stdout)["checks"]
+    assert "no complete answer within 2s" in healthy["reason"]

@@ -128,10 +128,10 @@ def test_fifos_as_checks_or_token_file_are_one_line_errors(tmp_path: Path) -> No
 
 
 def _fifo_errors(checks: Path, token: Path) -> None:
-    with pytest.raises(InputError, match="checks.yml: cannot read checks file: a FIFO, expected a regular file"):
+    with pytest.raises(InputError, match=r"checks.yml: checks file is a FIFO \(named pipe\), not a regular file"):
         load_checks(checks)
     result = opskit("monitor", "check", "--url", "http://127.0.0.1:9", "--token-file", str(token))
     assert result.returncode == 2
-    assert result.stderr == f"opskit: error: {token}: cannot read token file: a FIFO, expected a regular file\n"
+    assert result.stderr == f"opskit: error: {token}: token file is a FIFO (named pipe), not a regular file\n"
     gate = opskit("monitor", "gate", "--url", "http://127.0.0.1:9", "--checks", str(checks))
     assert gate.returncode == 2 and "a FIFO" in gate.stderr and gate.stderr.count("\n") == 1

@@ -130,6 +130,9 @@ def test_a_malformed_answer_mid_gate_is_an_error_round_not_a_crash(server: Hosti
     assert report.verdict == "inconclusive"
     assert [r["status"] for r in report.data["rounds"]] == ["error", "error"]
     assert "malformed answer" in report.data["rounds"][0]["checks"][0]["reason"]
+    rounds = [note for note in report.notes if note.startswith("round ")]
+    assert [note.split(": ", 2)[:2] for note in rounds] == [["round 1", "error"], ["round 2", "error"]]
+    assert all("malformed answer: data.result[0] is str" in note for note in rounds)
 
 
 @pytest.mark.parametrize("headers_too", [False, True], ids=["body", "headers"])

@@ -239,4 +239,22 @@ def crc32_base62_ok(token: str) -> bool:
     return len(body) == 36 and base62(zlib.crc32(body[:30].encode()), 6) == body[30:]
 
 
-CHECKSUMS = {"crc32-base62": crc32_base62_ok}
+def crc32_hex_le_ok(token: str) -> bool:
+    """Grafana service-account tokens: ``glsa_<32>_<8 hex>``, the hex being the little-endian CRC32
+    of everything before the last underscore."""
+    body, _, checksum = token.rpartition("_")
+    try:
+        return bytes.fromhex(checksum) == zlib.crc32(body.encode()).to_bytes(4, "little")
+    except ValueError:
+        return False
+
+
+def crc32_hex_ok(token: str) -> bool:
+    """Atlassian API tokens (``ATATT3...=<8 hex>``): the hex is the CRC32 of everything before it."""
+    try:
+        return int(token[-8:], 16) == zlib.crc32(token[:-8].encode())
+    except ValueError:
+        return False
+
+
+CHECKSUMS = {"crc32-base62": crc32_base62_ok, "crc32-hex-le": crc32_hex_le_ok, "crc32-hex": crc32_hex_ok}

@@ -11,6 +11,7 @@ import requests
 from opskit.core.errors import ServiceError
 from opskit.core.redact import scrub
 from opskit.monitor.client import _read_token, _split_credentials
+from opskit.monitor.transport import AnswerTooLarge, BoundedAdapter
 
 
 class AlertmanagerClient:
@@ -36,6 +37,9 @@ class AlertmanagerClient:
         if basic_auth:
             self._session.auth = basic_auth
         self._timeout = timeout
+        bounded = BoundedAdapter(deadline=timeout)  # one deadline per request, a cap on every body
+        for prefix in ("http://", "https://"):
+            self._session.mount(prefix, bounded)
 
     def get(self, path: str) -> requests.Response:
         where = f"{self.url}{path}"
@@ -44,7 +48,9 @@ class AlertmanagerClient:
         except requests.exceptions.SSLError:
             raise ServiceError(f"{where}: TLS verification failed (give --ca-bundle, or --insecure)") from None
         except requests.exceptions.Timeout:
-            raise ServiceError(f"{where}: no answer within {self._timeout:g}s") from None
+            raise ServiceError(f"{where}: no complete answer within {self._timeout:g}s") from None
+        except AnswerTooLarge as exc:
+            raise ServiceError(f"{where}: {exc}") from None
         except requests.exceptions.ConnectionError as exc:
             reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
             raise ServiceError(f"{where}: unreachable ({reason})") from None

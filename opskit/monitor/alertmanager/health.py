@@ -24,22 +24,58 @@ SILENCE_WARNING = timedelta(days=1)
 
 
 @dataclass(frozen=True)
+class Silence:
+    id: str
+    active: bool
+    ends: datetime | None
+    matchers: str  # name="value",name=~"regexp"
+    created_by: str
+
+
+@dataclass(frozen=True)
 class Snapshot:
+    """What the Alertmanager said, already reduced to typed fields (odd shapes become empty)."""
+
     url: str
     healthy: tuple[int, str]
-    status: Mapping[str, Any]
-    silences: Sequence[Mapping[str, Any]]
+    cluster: str  # ready, settling, disabled, ... or "?"
+    peers: int
+    config: str  # the loaded configuration as YAML text ("" if none)
+    silences: Sequence[Silence]
     metrics: str
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _silence(raw: Mapping[str, Any]) -> Silence:
+    try:
+        ends: datetime | None = datetime.fromisoformat(str(raw.get("endsAt", "")).replace("Z", "+00:00"))
+    except ValueError:
+        ends = None
+    matchers = ",".join(
+        f"{m.get('name')}{'=~' if m.get('isRegex') else '='}{m.get('value')}"
+        for m in raw.get("matchers") or [] if isinstance(m, dict)
+    )
+    active = _mapping(raw.get("status")).get("state") == "active"
+    return Silence(str(raw.get("id", "?")), active, ends, matchers, str(raw.get("createdBy", "?")))
 
 
 def fetch(client: AlertmanagerClient) -> Snapshot:
     health = client.get("/-/healthy")
     metrics = client.get("/metrics")
+    status = _mapping(client.json("/api/v2/status"))
+    cluster = _mapping(status.get("cluster"))
+    peers = cluster.get("peers")
+    silences = client.json("/api/v2/silences")
     return Snapshot(
         url=client.url,
         healthy=(health.status_code, health.text.strip()[:200]),
-        status=client.json("/api/v2/status") or {},
-        silences=client.json("/api/v2/silences") or [],
+        cluster=str(cluster.get("status", "?")),
+        peers=len(peers) if isinstance(peers, list) else 0,
+        config=str(_mapping(status.get("config")).get("original") or ""),
+        silences=[_silence(s) for s in silences if isinstance(s, dict)] if isinstance(silences, list) else [],
         metrics=metrics.text if metrics.status_code == 200 else "",
     )
 
@@ -68,11 +104,14 @@ def _samples(text: str, name: str) -> list[tuple[dict[str, str], float]]:
 
 def _receivers_by_integration(original: str) -> dict[str, list[str]]:
     try:
-        config = yaml.safe_load(original) or {}
-    except yaml.YAMLError:
+        config = yaml.load(original, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except (yaml.YAMLError, RecursionError):
         return {}
     found: dict[str, list[str]] = defaultdict(list)
-    for receiver in config.get("receivers", []) if isinstance(config, dict) else []:
+    receivers = config.get("receivers") if isinstance(config, dict) else None
+    for receiver in receivers if isinstance(receivers, list) else []:
+        if not isinstance(receiver, dict):
+            continue
         for key in receiver:
             if key.endswith("_configs"):
                 found[key[: -len("_configs")]].append(str(receiver.get("name")))
@@ -84,7 +123,7 @@ def judge_receivers(snapshot: Snapshot) -> CheckResult:
     totals: dict[tuple[str, str], float] = {}
     for labels, value in _samples(snapshot.metrics, "alertmanager_notifications_total"):
         totals[(labels.get("receiver_name", ""), labels.get("integration", ""))] = value
-    by_integration = _receivers_by_integration(str(snapshot.status.get("config", {}).get("original", "")))
+    by_integration = _receivers_by_integration(snapshot.config)
     failing = []
     for labels, failed in _samples(snapshot.metrics, "alertmanager_notifications_failed_total"):
         if failed <= 0:
@@ -103,18 +142,9 @@ def judge_receivers(snapshot: Snapshot) -> CheckResult:
 def judge_silences(snapshot: Snapshot, now: datetime) -> CheckResult:
     expiring = []
     for silence in snapshot.silences:
-        if silence.get("status", {}).get("state") != "active":
-            continue
-        try:
-            ends = datetime.fromisoformat(str(silence.get("endsAt", "")).replace("Z", "+00:00"))
-        except ValueError:
-            continue
-        if ends - now <= SILENCE_WARNING:
-            matchers = ",".join(f"{m.get('name')}{'=~' if m.get('isRegex') else '='}{m.get('value')}"
-                                for m in silence.get("matchers", []))
-            hours = max(0.0, (ends - now).total_seconds() / 3600)
-            expiring.append(f"{silence.get('id')} {{{matchers}}} by {silence.get('createdBy', '?')} "
-                            f"ends in {hours:.1f}h")
+        if silence.active and silence.ends is not None and silence.ends - now <= SILENCE_WARNING:
+            hours = max(0.0, (silence.ends - now).total_seconds() / 3600)
+            expiring.append(f"{silence.id} {{{silence.matchers}}} by {silence.created_by} ends in {hours:.1f}h")
     if expiring:
         return _result(snapshot.url, "silences", "Silences expiring within a day", Status.WARN,
                        f"{len(expiring)} expiring: " + "; ".join(sorted(expiring)), "/api/v2/silences")
@@ -128,13 +158,12 @@ def judge(snapshot: Snapshot, now: datetime) -> list[CheckResult]:
     code, body = snapshot.healthy
     results = [_result(url, "healthy", "Alertmanager healthy", Status.PASS if code == 200 else Status.FAIL,
                        f"HTTP {code}" + (f": {body}" if body else ""), "/-/healthy")]
-    cluster = snapshot.status.get("cluster", {}) or {}
-    state = str(cluster.get("status", "?"))
-    peers = len(cluster.get("peers") or [])
+    state = snapshot.cluster
     verdict = {"ready": Status.PASS, "disabled": Status.PASS, "settling": Status.WARN}.get(state, Status.FAIL)
-    results.append(_result(url, "cluster", "Cluster status", verdict, f"{state} ({peers} peer(s))", "/api/v2/status"))
+    results.append(_result(url, "cluster", "Cluster status", verdict, f"{state} ({snapshot.peers} peer(s))",
+                           "/api/v2/status"))
     reloads = _plain(snapshot.metrics, "alertmanager_config_last_reload_successful")
-    loaded = bool(snapshot.status.get("config", {}).get("original")) and all(v == 1 for v in reloads)
+    loaded = bool(snapshot.config) and all(v == 1 for v in reloads)
     results.append(_result(url, "config", "Configuration loaded", Status.PASS if loaded else Status.FAIL,
                            "config loaded, last reload succeeded" if loaded else "last config reload FAILED",
                            "/api/v2/status"))

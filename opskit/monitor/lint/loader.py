@@ -93,10 +93,15 @@ def _is_group_list(node: yaml.Node) -> bool:
 
 
 def _group_lists(root: yaml.Node) -> Iterator[yaml.SequenceNode]:
-    """Every ``groups:`` list of rule groups anywhere in a document (iterative, any depth)."""
+    """Every ``groups:`` list of rule groups anywhere in a document (iterative, any depth; each node
+    once, so aliases cannot make the walk exponential)."""
     stack = [root]
+    seen: set[int] = set()
     while stack:
         node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         for key, _, value in _pairs(node):
             if key == "groups" and _is_group_list(value):
                 assert isinstance(value, yaml.SequenceNode)
@@ -113,6 +118,13 @@ class _FileLoader:
         self.rules: list[Rule] = []
         self.groups: list[Group] = []
         self.problems: list[Problem] = []
+        self.done: set[int] = set()  # group and rule nodes read: an alias repeated is read once
+
+    def first_time(self, node: yaml.Node) -> bool:
+        if id(node) in self.done:
+            return False
+        self.done.add(id(node))
+        return True
 
     def problem(self, node: yaml.Node, message: str) -> None:
         line, column = self.source.mark(node)
@@ -127,6 +139,8 @@ class _FileLoader:
             return None
 
     def group(self, node: yaml.Node) -> None:
+        if not self.first_time(node):
+            return
         fields = {key: value for key, _, value in _pairs(node)}
         name = (_scalar(fields["name"]) if "name" in fields else None) or ""
         if not name:
@@ -138,7 +152,7 @@ class _FileLoader:
         if not isinstance(rules, yaml.SequenceNode):
             self.problem(rules or node, f"group {name!r}: rules must be a list")
             return
-        for item in rules.value:
+        for item in (item for item in rules.value if self.first_time(item)):
             self.rule(item, name, interval)
 
     def rule(self, node: yaml.Node, group: str, interval: float | None) -> None:

@@ -77,3 +77,27 @@ def test_a_token_whose_checksum_fails_is_reported_with_low_confidence() -> None:
     assert [(f.confidence, f.properties["checksum"]) for f in findings] == [
         (Confidence.HIGH, "valid"), (Confidence.LOW, "invalid")]
     assert all(f.severity is Severity.CRITICAL for f in findings)
+
+
+def test_grafana_service_account_checksum_is_the_little_endian_crc32_of_the_token() -> None:
+    import zlib
+
+    from opskit.audit.secrets.filters import crc32_hex_le_ok
+
+    body = "glsa_" + fakes.body(32)
+    checksum = zlib.crc32(body.encode()).to_bytes(4, "little").hex()
+    assert crc32_hex_le_ok(f"{body}_{checksum}")
+    assert not crc32_hex_le_ok(f"{body}_{checksum[::-1]}") or checksum == checksum[::-1]
+    assert not crc32_hex_le_ok(f"{body}_zzzzzzzz")
+
+
+def test_atlassian_token_checksum_is_the_crc32_of_the_rest_in_hex() -> None:
+    import zlib
+
+    from opskit.audit.secrets.filters import crc32_hex_ok
+
+    head = "ATATT3xFfGF0" + fakes.body(171) + "="
+    token = head + format(zlib.crc32(head.encode()), "08X")
+    assert crc32_hex_ok(token) and crc32_hex_ok(token[:-8] + token[-8:].lower())
+    assert not crc32_hex_ok(token[:-8] + format(zlib.crc32(head.encode()) ^ 1, "08X"))
+    assert not crc32_hex_ok(token[:-8] + "ZZZZZZZZ")

@@ -159,3 +159,12 @@ def test_other_yaml_beside_rule_files_is_left_alone(tmp_path: Path) -> None:
     (tmp_path / "alertmanager.yml").write_text("route: {receiver: x}\nreceivers: [{name: x}]\n")
     loaded = load_files([tmp_path])
     assert (loaded.rules, loaded.problems) == ([], [])
+
+
+def test_aliases_are_read_once_so_a_bomb_stays_linear() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]  # 10**9 leaves
+    lines += ["r: &r {record: 'a:b:c', expr: x}", "rs: &rs [" + ", ".join(["*r"] * 1000) + "]",
+              "groups: [" + ", ".join(["{name: g, rules: *rs}"] * 1000) + "]"]
+    loaded = load_text("bomb.yml", "\n".join(lines) + "\n")
+    assert len(loaded.rules) == 1  # one rule node, however often it is referred to

@@ -52,8 +52,12 @@ class QueryCost(LiveCheck):
                               parsed.rule, None, "expr")
                 continue
             data = answer.data
-            stats = data.get("stats", {}) if isinstance(data, dict) else {}
-            samples = int(stats.get("samples", {}).get("totalQueryableSamples", 0) or 0)
+            stats = data.get("stats") if isinstance(data, dict) else None
+            counted = stats.get("samples") if isinstance(stats, dict) else None
+            try:
+                samples = int(counted.get("totalQueryableSamples", 0) or 0) if isinstance(counted, dict) else 0
+            except (TypeError, ValueError):
+                samples = 0
             over = []
             if series > limits.max_series:
                 over.append(f"{series:g} series (limit {limits.max_series})")

@@ -31,13 +31,17 @@ def server_settings(settings: Settings, fetch: Fetcher) -> tuple[Settings, float
     metadata = answers[METADATA].data
     if isinstance(metadata, dict):
         for name, entries in sorted(metadata.items()):
-            kinds = {e.get("type") for e in entries if isinstance(e, dict)}
+            kinds = {e.get("type") for e in entries if isinstance(e, dict)} if isinstance(entries, list) else set()
             if len(kinds) == 1:
                 types[name] = str(kinds.pop())
     jobs: dict[str, float] = {}
     targets = answers[TARGETS].data
-    for target in (targets or {}).get("activeTargets", []) if isinstance(targets, dict) else []:
-        job = target.get("labels", {}).get("job")
+    active = targets.get("activeTargets") if isinstance(targets, dict) else None
+    for target in active if isinstance(active, list) else []:
+        if not isinstance(target, dict):
+            continue
+        labels = target.get("labels")
+        job = labels.get("job") if isinstance(labels, dict) else None
         interval = _seconds(target.get("scrapeInterval"), 0.0)
         if job and interval:
             jobs[job] = max(jobs.get(job, 0.0), interval)
@@ -45,10 +49,11 @@ def server_settings(settings: Settings, fetch: Fetcher) -> tuple[Settings, float
     config = answers[CONFIG].data
     if isinstance(config, dict):
         try:
-            loaded = yaml.safe_load(config.get("yaml", "")) or {}
-        except yaml.YAMLError:
+            loaded = yaml.load(str(config.get("yaml", "")), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+        except (yaml.YAMLError, RecursionError):
             loaded = {}
-        glob = loaded.get("global", {}) if isinstance(loaded, dict) else {}
+        glob = loaded.get("global") if isinstance(loaded, dict) else None
+        glob = glob if isinstance(glob, dict) else {}
         scrape = _seconds(glob.get("scrape_interval", "1m"), scrape)
         evaluation = _seconds(glob.get("evaluation_interval", "1m"), evaluation)
     runtime = answers[RUNTIME].data

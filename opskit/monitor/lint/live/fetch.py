@@ -30,12 +30,22 @@ class Answer:
     data: Any = None
     error: str | None = None
 
+    def series(self) -> list[dict[str, Any]]:
+        """The result series of a query answer; anything not shaped like one is left out."""
+        result = self.data.get("result") if isinstance(self.data, dict) else None
+        return [item for item in result if isinstance(item, dict)] if isinstance(result, list) else []
+
     def vector_count(self) -> float | None:
-        """The value of a one-series answer such as ``count(x)``; 0 when empty, None on error."""
+        """The value of a one-series answer such as ``count(x)``; 0 when empty, None on error or nonsense."""
         if self.error is not None or not isinstance(self.data, dict):
             return None
-        result = self.data.get("result") or []
-        return float(result[0]["value"][1]) if result else 0.0
+        series = self.series()
+        if not series:
+            return 0.0
+        try:
+            return float(series[0]["value"][1])
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
 
 
 class Fetcher:

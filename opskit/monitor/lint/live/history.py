@@ -50,6 +50,17 @@ def count_firings(times: Sequence[float], step: float, hold: float) -> int:
     return firings
 
 
+def _times(series: dict[str, Any]) -> list[float]:
+    """Timestamps of a range-query series; malformed points are skipped."""
+    times = []
+    for point in series.get("values") or []:
+        try:
+            times.append(float(point[0]))
+        except (TypeError, ValueError, IndexError, KeyError):
+            continue
+    return times
+
+
 def _step(parsed: ParsedRule, settings: Settings, limits: LiveLimits) -> float:
     interval = parsed.rule.group_interval or settings.evaluation_interval
     return max(interval, limits.history / MAX_POINTS)
@@ -71,9 +82,9 @@ def replays(live: Live) -> list[Replay]:
     for parsed in alerts:
         step = _step(parsed, settings, limits)
         answer = answers[_request(parsed, settings, limits)]
-        result = answer.data.get("result", []) if isinstance(answer.data, dict) else []
+        result = answer.series()
         hold = parsed.rule.for_seconds or 0.0
-        firings = sum(count_firings([float(t) for t, _ in series.get("values", [])], step, hold) for series in result)
+        firings = sum(count_firings(_times(series), step, hold) for series in result)
         out.append(Replay(parsed.rule.name, parsed.rule.path, firings, len(result), limits.history, step, answer.error))
     return out
 

@@ -19,13 +19,17 @@ class SlowGroup(LiveCheck):
     def run(self, live: Live) -> Iterator[Problem]:
         groups, settings, fetch = live.groups, live.settings, live.fetch
         data = fetch([RULES])[RULES].data
-        server = {g.get("name"): g for g in (data or {}).get("groups", [])} if isinstance(data, dict) else {}
+        listed = data.get("groups") if isinstance(data, dict) else None
+        server = {g.get("name"): g for g in listed if isinstance(g, dict)} if isinstance(listed, list) else {}
         for group in groups:
             found = server.get(group.name)
             if not found:
                 continue
-            took = float(found.get("evaluationTime", 0) or 0)
-            interval = float(found.get("interval", 0) or 0) or group.interval or settings.evaluation_interval
+            try:
+                took = float(found.get("evaluationTime", 0) or 0)
+                interval = float(found.get("interval", 0) or 0) or group.interval or settings.evaluation_interval
+            except (TypeError, ValueError):
+                continue
             if took > interval:
                 yield Problem(
                     self.id,
