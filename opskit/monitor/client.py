@@ -15,8 +15,8 @@ import ast
 import json
 import os
 import statistics
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -135,39 +135,8 @@ class HttpPrometheusClient(PrometheusClient):
     def _scrub(self, text: str) -> str:
         return scrub(text, self._secrets)
 
-    @contextmanager
-    def _calling(self, endpoint: str) -> Iterator[None]:
-        """Turn transport failures into one ServiceError line naming the endpoint."""
-        where = f"{self.url}{endpoint}"
-        try:
-            yield
-        except requests.exceptions.SSLError:
-            hint = "give the CA: --ca-bundle, or ca_bundle in a playbook's gate"
-            raise ServiceError(f"{where}: TLS verification failed ({hint})") from None
-        except requests.exceptions.ConnectTimeout:
-            raise ServiceError(f"{where}: unreachable (connect timed out after {self._timeout[1]:g}s)") from None
-        except requests.exceptions.Timeout:
-            raise ServiceError(f"{where}: no complete answer within {self._timeout[1]:g}s") from None
-        except AnswerTooLarge as exc:
-            raise ServiceError(f"{where}: {exc}") from None
-        except Malformed as exc:
-            raise ServiceError(f"{where}: malformed answer: {exc} (is this a Prometheus?)") from None
-        except RecursionError:
-            raise ServiceError(f"{where}: malformed answer: JSON nested too deeply (is this a Prometheus?)") from None
-        except requests.exceptions.ConnectionError as exc:
-            cause = getattr(exc.args[0], "reason", None) if exc.args else None
-            if isinstance(cause, ReadTimeoutError):  # read retries off: urllib3 wraps the timeout
-                raise ServiceError(f"{where}: no answer within {self._timeout[1]:g}s") from None
-            text = str(exc)
-            if "refused" in text.lower():
-                reason = "connection refused"
-            elif "NameResolutionError" in text or "Failed to resolve" in text:
-                reason = "host name not found"
-            else:
-                reason = "cannot connect"
-            raise ServiceError(f"{where}: unreachable ({reason})") from None
-        except requests.exceptions.RequestException as exc:
-            raise ServiceError(self._scrub(f"{where}: request failed: {type(exc).__name__}")) from None
+    def _calling(self, endpoint: str) -> AbstractContextManager[None]:
+        return failures_as_service_errors(f"{self.url}{endpoint}", self._timeout[1], self._secrets)
 
     def _check_status(self, endpoint: str, status: int, body: Any) -> None:
         where = f"{self.url}{endpoint}"
@@ -240,6 +209,44 @@ class HttpPrometheusClient(PrometheusClient):
         if resp.status_code in (401, 403):
             self._check_status(path, resp.status_code, resp.content)
         return resp.status_code, resp.text.strip()[:200]
+
+
+@contextmanager
+def failures_as_service_errors(
+    where: str, timeout: float, secrets: Sequence[str], server: str = "Prometheus"
+) -> Iterator[None]:
+    """Turn transport failures of a request to ``where`` into one ServiceError line naming it.
+
+    Shared by the Prometheus and Alertmanager clients, which speak through the same bounded transport."""
+    try:
+        yield
+    except requests.exceptions.SSLError:
+        hint = "give the CA: --ca-bundle, or ca_bundle in a playbook's gate"
+        raise ServiceError(f"{where}: TLS verification failed ({hint})") from None
+    except requests.exceptions.ConnectTimeout:
+        raise ServiceError(f"{where}: unreachable (connect timed out after {timeout:g}s)") from None
+    except requests.exceptions.Timeout:
+        raise ServiceError(f"{where}: no complete answer within {timeout:g}s") from None
+    except AnswerTooLarge as exc:
+        raise ServiceError(f"{where}: {exc}") from None
+    except Malformed as exc:
+        raise ServiceError(f"{where}: malformed answer: {exc} (is this a {server}?)") from None
+    except RecursionError:
+        raise ServiceError(f"{where}: malformed answer: JSON nested too deeply (is this a {server}?)") from None
+    except requests.exceptions.ConnectionError as exc:
+        cause = getattr(exc.args[0], "reason", None) if exc.args else None
+        if isinstance(cause, ReadTimeoutError):  # read retries off: urllib3 wraps the timeout
+            raise ServiceError(f"{where}: no answer within {timeout:g}s") from None
+        text = str(exc)
+        if "refused" in text.lower():
+            reason = "connection refused"
+        elif "NameResolutionError" in text or "Failed to resolve" in text:
+            reason = "host name not found"
+        else:
+            reason = "cannot connect"
+        raise ServiceError(f"{where}: unreachable ({reason})") from None
+    except requests.exceptions.RequestException as exc:
+        raise ServiceError(scrub(f"{where}: request failed: {type(exc).__name__}", secrets)) from None
 
 
 def _parse_library_error(text: str) -> tuple[int, Any]:

@@ -9,9 +9,8 @@ from typing import Any
 import requests
 
 from opskit.core.errors import ServiceError
-from opskit.core.redact import scrub
-from opskit.monitor.client import _read_token, _split_credentials
-from opskit.monitor.transport import AnswerTooLarge, BoundedAdapter
+from opskit.monitor.client import _read_token, _split_credentials, failures_as_service_errors
+from opskit.monitor.transport import BoundedAdapter
 
 
 class AlertmanagerClient:
@@ -43,19 +42,8 @@ class AlertmanagerClient:
 
     def get(self, path: str) -> requests.Response:
         where = f"{self.url}{path}"
-        try:
+        with failures_as_service_errors(where, self._timeout, self._secrets, server="Alertmanager"):
             resp = self._session.get(where, timeout=self._timeout, verify=self._verify)
-        except requests.exceptions.SSLError:
-            raise ServiceError(f"{where}: TLS verification failed (give --ca-bundle, or --insecure)") from None
-        except requests.exceptions.Timeout:
-            raise ServiceError(f"{where}: no complete answer within {self._timeout:g}s") from None
-        except AnswerTooLarge as exc:
-            raise ServiceError(f"{where}: {exc}") from None
-        except requests.exceptions.ConnectionError as exc:
-            reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
-            raise ServiceError(f"{where}: unreachable ({reason})") from None
-        except requests.exceptions.RequestException as exc:
-            raise ServiceError(scrub(f"{where}: request failed: {type(exc).__name__}", self._secrets)) from None
         if resp.status_code in (401, 403):
             raise ServiceError(f"{where}: {resp.status_code} (check the token or basic auth credentials)")
         return resp
