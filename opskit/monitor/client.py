@@ -42,7 +42,7 @@ CONNECT_RETRIES = 2  # attempts after the first when the connection cannot be ma
 STATUS_RETRIES = 2  # attempts after the first on 502/503/504
 
 
-def _read_token(token_env: str | None, token_file: Path | None) -> str | None:
+def read_token(token_env: str | None, token_file: Path | None) -> str | None:
     if token_env and token_file:
         raise UsageError("give either --token-env or --token-file, not both")
     if token_env:
@@ -61,7 +61,7 @@ def _read_token(token_env: str | None, token_file: Path | None) -> str | None:
     return None
 
 
-def _split_credentials(url: str, basic_auth: tuple[str, str] | None) -> tuple[str, tuple[str, str] | None]:
+def split_credentials(url: str, basic_auth: tuple[str, str] | None) -> tuple[str, tuple[str, str] | None]:
     """``https://user:pw@host`` becomes ``https://host`` plus basic auth, so no report shows the password."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -96,7 +96,7 @@ class HttpPrometheusClient(PrometheusClient):
         verify: bool = True,
         timeout: float = 10.0,
     ) -> None:
-        url, basic_auth = _split_credentials(url, basic_auth)
+        url, basic_auth = split_credentials(url, basic_auth)
         if token and basic_auth:
             raise UsageError("give either a bearer token or basic auth, not both")
         if ca_bundle is not None and not ca_bundle.is_file():
@@ -276,7 +276,7 @@ def connect(
     """A client for ``url`` that has answered once: ServiceError if unreachable or refusing us."""
     client = HttpPrometheusClient(
         url,
-        token=_read_token(token_env, token_file),
+        token=read_token(token_env, token_file),
         basic_auth=basic_auth,
         ca_bundle=ca_bundle,
         verify=verify,

@@ -9,7 +9,7 @@ from typing import Any
 import requests
 
 from opskit.core.errors import ServiceError
-from opskit.monitor.client import _read_token, _split_credentials, failures_as_service_errors
+from opskit.monitor.client import failures_as_service_errors, read_token, split_credentials
 from opskit.monitor.transport import BoundedAdapter
 
 
@@ -25,9 +25,9 @@ class AlertmanagerClient:
         verify: bool = True,
         timeout: float = 10.0,
     ) -> None:
-        plain, basic_auth = _split_credentials(url, basic_auth)
+        plain, basic_auth = split_credentials(url, basic_auth)
         self.url = plain.rstrip("/")
-        token = _read_token(token_env, token_file)
+        token = read_token(token_env, token_file)
         self._secrets = [s for s in (token, basic_auth[1] if basic_auth else None) if s]
         self._session = requests.Session()
         self._verify: bool | str = str(ca_bundle) if ca_bundle else verify
