@@ -1,4 +1,5 @@
-"""The one wrapper around the Docker SDK: build with streamed output, push, return the registry digest.
+"""The one wrapper around the Docker SDK: build with streamed output, push, return the registry digest;
+or find the digest of an image already pushed under the tag.
 
 The engine comes from the environment (``DOCKER_HOST`` etc., as the docker CLI). Registry
 credentials come from the env vars the playbook names and are scrubbed from every line this
@@ -29,6 +30,7 @@ _TRANSPORT_ERRORS = (
     urllib3.exceptions.HTTPError,
 )
 _STEP = re.compile(r"^Step (\d+)/(\d+) :")
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 
 
 class DockerImageBuilder(ImageBuilder):
@@ -76,6 +78,21 @@ class DockerImageBuilder(ImageBuilder):
         return BuiltImage(
             repository=spec.repository, tag=tag, digest_ref=f"{spec.repository}@{digest}", image_id=image_id
         )
+
+    def pushed_image(self, spec: ImageSpec, tag: str) -> BuiltImage | None:
+        ref = f"{spec.repository}:{tag}"
+        try:
+            found = self._client().inspect_distribution(ref, auth_config=self._auth())
+        except docker.errors.NotFound:
+            return None
+        except docker.errors.APIError as exc:
+            raise ServiceError(f"registry lookup of {ref} failed: {self._clean(exc.explanation or str(exc))}") from None
+        except _TRANSPORT_ERRORS as exc:
+            raise ServiceError(f"registry lookup of {ref} failed: {self._clean(str(exc))}") from None
+        digest = found.get("Descriptor", {}).get("digest") if isinstance(found, dict) else None
+        if not isinstance(digest, str) or not _DIGEST.fullmatch(digest):
+            raise ServiceError(f"registry lookup of {ref} answered no sha256 digest")
+        return BuiltImage(repository=spec.repository, tag=tag, digest_ref=f"{spec.repository}@{digest}", image_id="")
 
     def _stream(self, chunks: Iterable[Any], what: str) -> Iterator[dict[str, Any]]:
         """Decoded chunks; engine errors become ServiceError, in-band errors are left to the caller."""

@@ -37,6 +37,7 @@ from opskit.deploy.history import (
 from opskit.deploy.hooks import HookFailed, run_hooks
 from opskit.deploy.interface import (
     Adapters,
+    BuiltImage,
     DeployOptions,
     LineSink,
     PlanSummary,
@@ -321,10 +322,22 @@ class Deployer:
         }
         run.draft.update({"commit": commit, "tag": tag})
         with run.timed("build_push"):
-            built = self.adapters.builder.build_and_push(self.playbook.image, tag, labels, self.log)
-        self.log(f"pushed {built.digest_ref}")
+            built = self._pushed_for_commit(tag, commit)
+            if built is None:
+                built = self.adapters.builder.build_and_push(self.playbook.image, tag, labels, self.log)
+                self.log(f"pushed {built.digest_ref}")
         run.draft["image"] = built.digest_ref
         return built.digest_ref
+
+    def _pushed_for_commit(self, tag: str, commit: str) -> BuiltImage | None:
+        """The image already pushed for this commit, so --plan-only and the deploy after it (or a rerun
+        on a cold build cache) use one digest; only when the tag names the commit."""
+        if "{commit}" not in self.playbook.image.tag:
+            return None
+        found = self.adapters.builder.pushed_image(self.playbook.image, tag)
+        if found is not None:
+            self.log(f"reused {found.digest_ref}: tag {tag} already pushed for commit {commit[:12]}, not rebuilt")
+        return found
 
     def _plan_only(self, run: _Run, options: DeployOptions) -> DeployRecord:
         image = self._image(run, options)

@@ -216,6 +216,11 @@ class ImageBuilder(ABC):
     def check_ready(self) -> None:  # noqa: B027 (a builder without an engine has nothing to check)
         """Raise ServiceError when the build engine does not answer (checked before any hook runs)."""
 
+    def pushed_image(self, spec: ImageSpec, tag: str) -> BuiltImage | None:
+        """The image the registry already holds as ``repository:tag``, reused instead of a rebuild whose
+        ``created`` time (and so digest) would differ; None when there is none (or no registry to ask)."""
+        return None
+
     @abstractmethod
     def build_and_push(self, spec: ImageSpec, tag: str, labels: Mapping[str, str], log: LineSink) -> BuiltImage: ...
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import shutil
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
 
 from opskit.core.errors import InputError, ServiceError
 from opskit.deploy.docker_adapter import DockerImageBuilder
-from opskit.deploy.interface import ImageSpec, RegistrySpec
+from opskit.deploy.engine import Deployer
+from opskit.deploy.interface import Adapters, DeployOptions, ImageSpec, Playbook, RegistrySpec, TerraformSpec
 from tests.deploy.conftest import REPO
+from tests.deploy.fakes import FakeHealth, FakeInfra
 
 pytestmark = pytest.mark.docker
 
@@ -94,3 +97,60 @@ def test_the_same_commit_builds_the_same_digest(engine: None, context: Path, reg
     planned = builder.build_and_push(spec, "5a5e5a5e5a5e", labels, lambda line: None)
     deployed = builder.build_and_push(spec, "5a5e5a5e5a5e", labels, lambda line: None)
     assert planned.digest_ref == deployed.digest_ref
+
+
+def test_plan_only_and_the_deploy_after_a_cold_cache_apply_one_digest(
+    engine: None, context: Path, registry: str, tmp_path: Path
+) -> None:
+    """A rebuild on a cold cache gets a new ``created`` time, so the deploy reuses the image --plan-only
+    pushed for the commit instead of building; a new commit builds anew."""
+    import docker
+
+    repository = f"{registry}/opskit-test/reuse-{uuid.uuid4().hex[:10]}"
+    playbook = Playbook(
+        source=tmp_path / "reuse.yml",
+        service="reuse",
+        env="default",
+        image=ImageSpec(repository=repository, context=context, network_mode="none"),
+        registry=RegistrySpec(),
+        terraform=TerraformSpec(directory=REPO / "terraform" / "local-docker"),
+        state_dir=tmp_path / "state",
+    )
+    commit = [uuid.uuid4().hex + "0" * 8]
+    infra, lines = FakeInfra(), []
+    adapters = Adapters(
+        DockerImageBuilder(RegistrySpec(), show_progress=False),
+        infra,
+        FakeHealth(infra, set()),
+        git_commit=lambda pb: (commit[0], "git@x"),
+    )
+    client = docker.from_env().api
+    try:
+        planned = Deployer(playbook, adapters, lines.append).deploy(DeployOptions(plan_only=True))
+        assert f"pushed {planned.image}" in lines
+        client.remove_image(f"{repository}:{commit[0][:12]}", force=True)  # with it the build's cached layers
+        lines.clear()
+        deployed = Deployer(playbook, adapters, lines.append).deploy(DeployOptions())
+        assert deployed.image == planned.image == infra.running
+        tag = commit[0][:12]
+        assert f"reused {planned.image}: tag {tag} already pushed for commit {tag}, not rebuilt" in lines
+        assert not any(line.startswith(("Step ", "pushed ")) for line in lines)
+        assert client.images(name=repository) == []  # nothing was built
+
+        commit[0] = uuid.uuid4().hex + "1" * 8
+        lines.clear()
+        rebuilt = Deployer(playbook, adapters, lines.append).deploy(DeployOptions())
+        assert rebuilt.image != planned.image and f"pushed {rebuilt.image}" in lines
+        assert not any(line.startswith("reused ") for line in lines)
+    finally:
+        for image in client.images(name=repository):
+            client.remove_image(image["Id"], force=True)
+
+
+def test_registry_lookup_finds_nothing_or_fails_as_a_service_error(engine: None, context: Path, registry: str) -> None:
+    builder = DockerImageBuilder(RegistrySpec(), show_progress=False)
+    never = ImageSpec(repository=f"{registry}/opskit-test/never-{uuid.uuid4().hex[:10]}", context=context)
+    assert builder.pushed_image(never, "t") is None
+    nowhere = ImageSpec(repository="127.0.0.1:1/opskit-test/nowhere", context=context)
+    with pytest.raises(ServiceError, match=r"^registry lookup of 127.0.0.1:1/opskit-test/nowhere:t failed: .*refused"):
+        builder.pushed_image(nowhere, "t")
