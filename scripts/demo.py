@@ -3,13 +3,14 @@
 audit and db run offline; then the harness starts Docker, a registry, Prometheus and Terraform's
 provider mirror (reusing any already running), the demo service is deployed, a broken release of
 it is rolled back by opskit by itself, and ``monitor check`` asks the bundled Prometheus. At the
-end the demo removes its container and stops the services it started, and only those.
+end the demo removes its container and deploy state and stops the services it started, and only those.
 Usage: python scripts/demo.py [OPSKIT]   (default: the ``opskit`` next to this Python)
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from tests.harness.services import ServiceError, ServiceUnavailable, start, stop
 SERVICES = ("docker", "registry", "prometheus", "terraform")
 PLAYBOOK, BROKEN = "playbooks/demo-local.yml", "playbooks/demo-local-broken.yml"
 CONTAINER = "opskit-demo-staging"
+DEPLOY_STATE = REPO / ".opskit" / "deploy" / "demo" / "staging"  # state_dir of the playbooks, service, env
 
 
 def step(title: str, opskit: Sequence[str], args: Sequence[str], env: dict[str, str], expect: Sequence[int]) -> None:
@@ -65,6 +67,8 @@ def main(argv: list[str]) -> int:
     finally:
         if "DOCKER_HOST" in env:
             subprocess.run(["docker", "rm", "-f", CONTAINER], env=env, capture_output=True, check=False)
+            # the container is gone, so its Terraform state and history go too (local-docker cannot see drift)
+            shutil.rmtree(DEPLOY_STATE, ignore_errors=True)
         targets = facts.get("prometheus", {}).get("targets_dir")
         if targets:
             Path(targets, "opskit-demo.json").unlink(missing_ok=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ pytestmark = [pytest.mark.docker, pytest.mark.terraform, pytest.mark.prometheus]
 
 REPO = Path(__file__).resolve().parents[1]
 CONTAINER = "opskit-demo-staging"  # named in playbooks/demo-local.yml
+DEPLOY_STATE = REPO / ".opskit" / "deploy" / "demo" / "staging"
 # The README's playbooks name a fixed container and port: runs of these tests on one machine (several
 # work trees share the services) take turns.
 TURN = Path("/tmp/opskit-demo-playbook.lock")
@@ -40,6 +42,7 @@ def demo_env(docker_host: str, registry: str, terraform_env: dict[str, str], pro
             yield env
         finally:
             subprocess.run(["docker", "rm", "-f", CONTAINER], env=env, capture_output=True, check=False)
+            shutil.rmtree(DEPLOY_STATE, ignore_errors=True)  # state that names a removed container would lie
             (prometheus.targets_dir / "opskit-demo.json").unlink(missing_ok=True)
 
 

@@ -20,7 +20,7 @@ from opskit.deploy.lock import read_holder, release
 from opskit.deploy.playbook import load_playbook
 from opskit.deploy.record import DeployRecord
 from opskit.deploy.report import deploy_report, history_report, status_report
-from opskit.deploy.source import git_commit
+from opskit.deploy.source import context_clean, git_commit
 from opskit.deploy.terraform_adapter import TerraformProvisioner
 from opskit.deploy.verify import ServiceVerifier
 
@@ -57,6 +57,7 @@ def _deployer(target: Target, playbook: Playbook, out: Reporter) -> Deployer:
         provisioner=_provisioner(target, playbook),
         verifier=ServiceVerifier(playbook.http_checks, playbook.gate),
         git_commit=git_commit,
+        context_clean=context_clean,
     )
     return Deployer(playbook, adapters, out.log)
 

@@ -334,6 +334,9 @@ class Deployer:
         on a cold build cache) use one digest; only when the tag names the commit."""
         if "{commit}" not in self.playbook.image.tag:
             return None
+        if not self.adapters.context_clean(self.playbook):
+            self.log("build context has uncommitted changes: building, not reusing the image pushed for the commit")
+            return None
         found = self.adapters.builder.pushed_image(self.playbook.image, tag)
         if found is not None:
             self.log(f"reused {found.digest_ref}: tag {tag} already pushed for commit {commit[:12]}, not rebuilt")

@@ -266,3 +266,5 @@ class Adapters:
     provisioner: Provisioner
     verifier: Verifier
     git_commit: Callable[[Playbook], tuple[str, str]]  # (commit, source) of the build context
+    # True when the build context has no uncommitted changes, so the image pushed for its commit is its image
+    context_clean: Callable[[Playbook], bool] = lambda _playbook: False

@@ -28,3 +28,8 @@ def git_commit(playbook: Playbook) -> tuple[str, str]:
         raise InputError(f"{context}: not in a git checkout with a commit; pass --commit SHA")
     origin = _git(context, "remote", "get-url", "origin")
     return commit, mask_dsn(origin) if origin else str(context)
+
+
+def context_clean(playbook: Playbook) -> bool:
+    """No uncommitted change (tracked or untracked) under the build context; False when git cannot tell."""
+    return _git(playbook.image.context, "status", "--porcelain", "--", ".") == ""

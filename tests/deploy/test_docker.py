@@ -4,9 +4,11 @@ push failures (including in-band push errors) as one-line errors without the reg
 from __future__ import annotations
 
 import shutil
+import subprocess
 import urllib.request
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -14,6 +16,7 @@ from opskit.core.errors import InputError, ServiceError
 from opskit.deploy.docker_adapter import DockerImageBuilder
 from opskit.deploy.engine import Deployer
 from opskit.deploy.interface import Adapters, DeployOptions, ImageSpec, Playbook, RegistrySpec, TerraformSpec
+from opskit.deploy.source import context_clean
 from tests.deploy.conftest import REPO
 from tests.deploy.fakes import FakeHealth, FakeInfra
 
@@ -117,12 +120,14 @@ def test_plan_only_and_the_deploy_after_a_cold_cache_apply_one_digest(
         state_dir=tmp_path / "state",
     )
     commit = [uuid.uuid4().hex + "0" * 8]
+    clean = [True]
     infra, lines = FakeInfra(), []
     adapters = Adapters(
         DockerImageBuilder(RegistrySpec(), show_progress=False),
         infra,
         FakeHealth(infra, set()),
         git_commit=lambda pb: (commit[0], "git@x"),
+        context_clean=lambda pb: clean[0],
     )
     client = docker.from_env().api
     try:
@@ -142,6 +147,12 @@ def test_plan_only_and_the_deploy_after_a_cold_cache_apply_one_digest(
         rebuilt = Deployer(playbook, adapters, lines.append).deploy(DeployOptions())
         assert rebuilt.image != planned.image and f"pushed {rebuilt.image}" in lines
         assert not any(line.startswith("reused ") for line in lines)
+
+        clean[0] = False  # the same commit with uncommitted changes: the pushed image is not this code
+        lines.clear()
+        Deployer(playbook, adapters, lines.append).deploy(DeployOptions())
+        assert not any(line.startswith("reused ") for line in lines)
+        assert any(line.startswith("build context has uncommitted changes") for line in lines)
     finally:
         for image in client.images(name=repository):
             client.remove_image(image["Id"], force=True)
@@ -154,3 +165,19 @@ def test_registry_lookup_finds_nothing_or_fails_as_a_service_error(engine: None,
     nowhere = ImageSpec(repository="127.0.0.1:1/opskit-test/nowhere", context=context)
     with pytest.raises(ServiceError, match=r"^registry lookup of 127.0.0.1:1/opskit-test/nowhere:t failed: .*refused"):
         builder.pushed_image(nowhere, "t")
+
+
+def test_context_is_clean_only_without_uncommitted_changes(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM scratch\n")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c")
+    playbook = SimpleNamespace(image=SimpleNamespace(context=tmp_path / "app"))
+    assert context_clean(playbook)  # type: ignore[arg-type]
+    (tmp_path / "app" / "new.txt").write_text("x\n")
+    assert not context_clean(playbook)  # type: ignore[arg-type]
+    assert not context_clean(SimpleNamespace(image=SimpleNamespace(context=tmp_path.parent)))  # type: ignore[arg-type]
