@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -13,9 +12,9 @@ from opskit.audit.files import FileFilter
 from opskit.audit.interface import SourceFile
 from opskit.audit.trees import GitTree
 from opskit.core.errors import InputError
+from opskit.core.unidiff import HUNK, new_path
 
 _COMMIT = "\x1eopskit-commit\x1f"
-_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 _DIFF_OPTIONS = ["-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--relative"]
 
 
@@ -31,16 +30,6 @@ def _git(target: Path, args: list[str]) -> subprocess.Popen[bytes]:
         raise InputError(f"{target}: not inside a git work tree (needed for --staged and --history)")
     return subprocess.Popen(["git", "-C", str(target), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def _unquote(path: str) -> str:
-    """A path from a ``+++`` header: git appends a tab to names with spaces, and quotes names with
-    other special or non-ASCII bytes as C strings with octal escapes (ASCII only, so this is exact)."""
-    path = path.rstrip("\t")
-    if not (path.startswith('"') and path.endswith('"')):
-        return path
-    raw = path[1:-1].encode("ascii", "backslashreplace").decode("unicode_escape")
-    return raw.encode("latin-1", "replace").decode("utf-8", "replace")
 
 
 class _FileText:
@@ -85,14 +74,12 @@ def parse_patch(lines: Iterable[str], selection: FileFilter, origin: dict[str, s
             yield from flush()
             current, in_header = None, True
         elif in_header and line.startswith("+++ "):
-            name = line[4:]
-            if name != "/dev/null":
-                path = _unquote(name)
-                path = path[2:] if path.startswith("b/") else path
+            path = new_path(line)
+            if path is not None:
                 current = _FileText(path) if selection.selects(path) else None
         elif line.startswith("@@"):
             in_header = False
-            hunk = _HUNK.match(line)
+            hunk = HUNK.match(line)
             next_line = int(hunk.group(1)) if hunk else 0
         elif not in_header and current is not None and line.startswith("+"):
             current.add(next_line, line[1:])

@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
 from opskit.core.errors import InputError
-
-_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+from opskit.core.unidiff import HUNK, new_path
 
 
 def parse_changed_lines(diff: str, root: Path) -> dict[Path, set[int]]:
@@ -18,11 +16,10 @@ def parse_changed_lines(diff: str, root: Path) -> dict[Path, set[int]]:
     current: set[int] | None = None
     for line in diff.splitlines():
         if line.startswith("+++ "):
-            name = line[4:].rstrip("\t")
-            current = None if name == "/dev/null" else changed.setdefault(
-                (root / (name[2:] if name.startswith("b/") else name)).resolve(), set())
+            name = new_path(line)
+            current = None if name is None else changed.setdefault((root / name).resolve(), set())
         elif line.startswith("@@") and current is not None:
-            hunk = _HUNK.match(line)
+            hunk = HUNK.match(line)
             if hunk:
                 start, count = int(hunk.group(1)), int(hunk.group(2) or 1)
                 current.update(range(start, start + count))
