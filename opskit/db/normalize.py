@@ -96,6 +96,13 @@ class Aggregator:
             entry.sample, entry.sample_params, entry.sample_ms = text, params, duration_ms
             entry.line, entry.source = line, source
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the text cache: it only speeds up this process, and shipping it back
+        from a parallel reader's worker cost more than the worker saved."""
+        state = dict(self.__dict__)
+        state["_by_text"] = {}
+        return state
+
     def add_stats(self, stats: QueryStats) -> None:
         """Fold in an already aggregated row (pg_stat_statements)."""
         key = normalize(stats.sample)

@@ -141,7 +141,22 @@ def test_bad_inputs_are_one_line_errors(tmp_path: Path) -> None:
         read_workload([str(bad_json)])
 
 
-def test_parallel_read_matches_sequential(tmp_path: Path) -> None:
+class _CountingBar:
+    def __init__(self) -> None:
+        self.total: float | None = None
+        self.done = 0.0
+
+    def advance(self, amount: float = 1) -> None:
+        self.done += amount
+
+    def set_total(self, total: float | None) -> None:
+        self.total = total
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_parallel_read_matches_sequential(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """The parent reads the first range and workers the others; the merge keeps exact line
+    numbers, samples and durations, and the progress bar ends at the file's size."""
     sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
     from db_workload import generate
 
@@ -150,15 +165,12 @@ def test_parallel_read_matches_sequential(tmp_path: Path) -> None:
         generate(handle.write, 3 << 20, seed=3)
     from opskit.db.logs.postgres import StderrLog
 
-    StderrLog.parallel_threshold = 1 << 20
-    try:
-        parallel = {q.fingerprint: q for q in read_workload([str(log)], jobs=2).results()}
-    finally:
-        StderrLog.parallel_threshold = 64 << 20
+    monkeypatch.setattr(StderrLog, "parallel_threshold", 1 << 20)
+    bar = _CountingBar()
+    parallel = {q.fingerprint: q for q in read_workload([str(log)], jobs=jobs, bar=bar).results()}
     sequential = {q.fingerprint: q for q in read_workload([str(log)], jobs=1).results()}
-    assert parallel.keys() == sequential.keys()
-    for fp, q in sequential.items():
-        assert (parallel[fp].calls, parallel[fp].total_ms, parallel[fp].line) == (q.calls, q.total_ms, q.line)
+    assert parallel == sequential
+    assert bar.total == bar.done == log.stat().st_size
 
 
 def test_empty_log_has_no_statements(tmp_path: Path) -> None:

@@ -10,8 +10,6 @@ import re
 from opskit.core.errors import InputError
 from opskit.db.interface import LogReader, LogSource, QueryStats, StatementSink
 from opskit.db.logs.sources import read_chunks, read_lines, valid_text
-from opskit.db.pgsql.parse import split_script
-from opskit.db.sqlparse_adapter import split_statements
 
 _PGSS_TIME_COLUMNS = ("total_exec_time", "total_time")
 
@@ -129,5 +127,8 @@ class SqlFile(LogReader):
 
     def read(self, source: LogSource, sink: StatementSink) -> None:
         text = "".join(read_chunks(source))
+        from opskit.db.pgsql.parse import split_script  # the parsers load only for .sql scripts
+        from opskit.db.sqlparse_adapter import split_statements
+
         for line, statement in split_script(text) or split_statements(text):
             sink.add(statement, None, source.display, line)

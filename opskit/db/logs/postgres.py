@@ -13,7 +13,7 @@ import json
 import multiprocessing
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, wait
 from dataclasses import replace
 from typing import Any
@@ -172,6 +172,23 @@ def _count_bytes(n: int) -> None:
         _bytes_done.value += n
 
 
+def _scan(
+    source: LogSource,
+    sink: StatementSink,
+    pid_pattern: re.Pattern[str] | None,
+    start: int = 0,
+    end: int | None = None,
+) -> int:
+    """Feed the statements of ``source`` (or of its byte range [start, end)) into ``sink``;
+    return the number of lines read. Line numbers count from the start of the range."""
+    sessions = _Sessions(sink, source.display)
+    lines = 0
+    for chunk in _entry_chunks(read_chunks(source, start=start, end=end)):
+        lines += scan_stderr(chunk, sink, sessions, pid_pattern, source.display, lines + 1)
+    sessions.flush()
+    return lines
+
+
 def _scan_range(
     path: str, start: int, end: int, pid_pattern: re.Pattern[str] | None
 ) -> tuple[Aggregator, int]:
@@ -183,12 +200,7 @@ def _scan_range(
         on_read=_count_bytes if _bytes_done is not None else None,
         on_damage=lambda a, b: agg.damaged(path, a, b),
     )
-    sessions = _Sessions(agg, path)
-    lines = 0
-    for chunk in _entry_chunks(read_chunks(source, start=start, end=end)):
-        lines += scan_stderr(chunk, agg, sessions, pid_pattern, path, lines + 1)
-    sessions.flush()
-    return agg, lines
+    return agg, _scan(source, agg, pid_pattern, start, end)
 
 
 def _split_points(path: str, parts: int) -> list[int]:
@@ -231,37 +243,50 @@ class StderrLog(LogReader):
         plain = source.compression is None and source.data is None
         if plain and self.jobs > 1 and os.path.getsize(source.path) >= self.parallel_threshold:
             self._read_parallel(source, sink, pid_pattern)
-            return
-        sessions = _Sessions(sink, source.display)
-        lines = 0
-        for chunk in _entry_chunks(read_chunks(source)):
-            lines += scan_stderr(chunk, sink, sessions, pid_pattern, source.display, lines + 1)
-        sessions.flush()
+        else:
+            _scan(source, sink, pid_pattern)
 
     def _read_parallel(
         self, source: LogSource, sink: StatementSink, pid_pattern: re.Pattern[str] | None
     ) -> None:
+        """The first byte range is read here while worker processes read the others; their
+        aggregates are merged in file order, so line numbers stay exact."""
         points = _split_points(source.path, self.jobs)
         ranges = list(zip(points, points[1:], strict=False))
         counter = multiprocessing.Value("q", 0)
-        reported = 0
-        with ProcessPoolExecutor(len(ranges), initializer=_share_counter, initargs=(counter,)) as pool:
-            futures = [pool.submit(_scan_range, source.path, a, b, pid_pattern) for a, b in ranges]
+        progress = _WorkerProgress(source.on_read, counter)
+        with ProcessPoolExecutor(
+            max(1, len(ranges) - 1), initializer=_share_counter, initargs=(counter,)
+        ) as pool:
+            futures = [pool.submit(_scan_range, source.path, a, b, pid_pattern) for a, b in ranges[1:]]
+            offset = _scan(replace(source, on_read=progress.own), sink, pid_pattern, *ranges[0])
             while wait(futures, timeout=0.2).not_done:
-                reported = _report(source, counter.value, reported)
-            offset = 0
+                progress.report()
             for future in futures:
                 agg, lines = future.result()
                 sink.merge(agg, offset)  # type: ignore[attr-defined]
                 offset += lines
-        _report(source, counter.value, reported)
+        progress.report()
 
 
-def _report(source: LogSource, done: int, reported: int) -> int:
-    """Advance the progress bar by the bytes the workers read since the last report."""
-    if source.on_read is not None and done > reported:
-        source.on_read(done - reported)
-    return max(done, reported)
+class _WorkerProgress:
+    """Advances the progress bar by the bytes read here and by the workers (a shared counter)."""
+
+    def __init__(self, on_read: Callable[[int], None] | None, counter: Any) -> None:
+        self.on_read = on_read
+        self.counter = counter
+        self.reported = 0
+
+    def own(self, n: int) -> None:
+        if self.on_read is not None:
+            self.on_read(n)
+        self.report()
+
+    def report(self) -> None:
+        done = self.counter.value
+        if self.on_read is not None and done > self.reported:
+            self.on_read(done - self.reported)
+        self.reported = max(done, self.reported)
 
 
 def _first(lines: Iterator[str], n: int) -> list[str]:
