@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from opskit.audit.archives import ARCHIVE_MAX_BYTES, is_archive
 from opskit.audit.interface import FileRef
 from opskit.core.errors import InputError
+from opskit.core.git import git_output, git_toplevel
 from opskit.core.inputs import check_path_length, kind_of, regular_file_problem
 
 SKIP_DIRS = frozenset(
@@ -67,30 +67,12 @@ def _glob(relpath: str, pattern: str) -> bool:
     return any(fnmatch.fnmatchcase("/".join(parts[i:]), pattern) for i in range(1, len(parts)))
 
 
-def git_toplevel(path: Path) -> Path | None:
-    """The git work tree containing ``path``, or None outside git."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(path), "rev-parse", "--show-toplevel"],
-            capture_output=True, text=True, check=False,
-        )
-    except OSError:
-        return None
-    return Path(out.stdout.strip()) if out.returncode == 0 else None
-
-
 def _git_files(root: Path) -> list[str] | None:
     """Tracked and untracked-but-not-ignored files under ``root`` (honours .gitignore)."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            capture_output=True, check=False,
-        )
-    except OSError:
+    out = git_output(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    if out is None:
         return None
-    if out.returncode != 0:
-        return None
-    return sorted({p for p in out.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
+    return sorted({p for p in out.decode("utf-8", "surrogateescape").split("\0") if p})
 
 
 def _walk(root: Path, skip_vendored: bool) -> Iterator[str]:

@@ -12,6 +12,7 @@ from opskit.audit.files import FileFilter
 from opskit.audit.interface import SourceFile
 from opskit.audit.trees import GitTree
 from opskit.core.errors import InputError
+from opskit.core.git import work_tree
 from opskit.core.unidiff import HUNK, new_path
 
 _COMMIT = "\x1eopskit-commit\x1f"
@@ -21,13 +22,7 @@ _DIFF_OPTIONS = ["-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-
 def _git(target: Path, args: list[str]) -> subprocess.Popen[bytes]:
     if not target.is_dir():
         target = target.parent
-    try:
-        check = subprocess.run(["git", "-C", str(target), "rev-parse", "--is-inside-work-tree"],
-                               capture_output=True, text=True, check=False)
-    except OSError:
-        raise InputError("git is not installed (needed for --staged and --history)") from None
-    if check.returncode != 0:
-        raise InputError(f"{target}: not inside a git work tree (needed for --staged and --history)")
+    work_tree(target, "--staged and --history")
     return subprocess.Popen(["git", "-C", str(target), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 

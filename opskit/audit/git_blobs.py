@@ -7,10 +7,9 @@ staged or committed version in full and keeps the findings on the added lines.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable
 
-GIT_TIMEOUT_SECONDS = 30
+from opskit.core.git import TIMEOUT_SECONDS, git_output
 
 
 def _spec(commit: str, path: str) -> str:
@@ -24,10 +23,8 @@ def read_blobs(root: str, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, 
     if not keys:
         return {}
     request = "".join(_spec(commit, path) + "\n" for commit, path in keys).encode("utf-8", "surrogateescape")
-    try:
-        out = subprocess.run(["git", "-C", root, "cat-file", "--batch"], input=request, capture_output=True,
-                             check=False, timeout=GIT_TIMEOUT_SECONDS * 4).stdout
-    except (OSError, subprocess.TimeoutExpired):
+    out = git_output(root, "cat-file", "--batch", stdin=request, timeout=TIMEOUT_SECONDS * 4)
+    if out is None:
         return {}
     blobs: dict[tuple[str, str], str] = {}
     pos = 0
@@ -48,10 +45,5 @@ def read_blobs(root: str, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, 
 
 def read_blob(root: str, commit: str, path: str) -> str | None:
     """``path`` (relative to ``root``) as staged (``commit == "staged"``) or at ``commit``; None if absent."""
-    spec = _spec(commit, path)
-    try:
-        out = subprocess.run(["git", "-C", root, "show", spec], capture_output=True, check=False,
-                             timeout=GIT_TIMEOUT_SECONDS)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return out.stdout.decode("utf-8", "replace") if out.returncode == 0 else None
+    out = git_output(root, "show", _spec(commit, path))
+    return None if out is None else out.decode("utf-8", "replace")

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from opskit.audit.files import _glob, git_toplevel
+from opskit.audit.files import _glob
 from opskit.audit.interface import SourceFile
 from opskit.core.errors import InputError
 from opskit.core.findings import Finding
+from opskit.core.git import git_toplevel
 
 IGNORE_FILE = ".opskitignore"
 _INLINE = re.compile(r"opskit:\s*ignore(?:\[([^\]]*)\])?")

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import os
 import posixpath
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from opskit.audit.git_blobs import read_blob
 from opskit.audit.interface import FileRef, FileTree
+from opskit.core.git import git_output
 
 MAX_BYTES = 2 * 1024 * 1024  # a companion file larger than this is treated as absent
-GIT_TIMEOUT_SECONDS = 30
 
 
 def _decode(data: bytes) -> str | None:
@@ -66,14 +65,6 @@ class GitTree(FileTree):
     root: str
     commit: str
 
-    def _git(self, *args: str) -> bytes | None:
-        try:
-            out = subprocess.run(["git", "-C", self.root, *args], capture_output=True, check=False,
-                                 timeout=GIT_TIMEOUT_SECONDS)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return out.stdout if out.returncode == 0 else None
-
     def read(self, path: str) -> str | None:
         text = read_blob(self.root, self.commit, path)
         return None if text is None or len(text) > MAX_BYTES or "\0" in text[:8192] else text
@@ -81,9 +72,9 @@ class GitTree(FileTree):
     def listdir(self, directory: str) -> Sequence[str]:
         prefix = f"{directory}/" if directory else "."
         if self.commit == "staged":
-            data = self._git("ls-files", "-z", "--", prefix)
+            data = git_output(self.root, "ls-files", "-z", "--", prefix)
         else:  # entries as "<mode> <type> <object>\t<path>": files only, not subdirectories
-            data = self._git("ls-tree", "-z", self.commit, "--", prefix)
+            data = git_output(self.root, "ls-tree", "-z", self.commit, "--", prefix)
         if data is None:
             return []
         entries = [e for e in data.decode("utf-8", "surrogateescape").split("\0") if e]

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from opskit.core.errors import InputError
+from opskit.core.git import work_tree
 from opskit.core.unidiff import HUNK, new_path
 
 
@@ -36,15 +37,7 @@ def _merge_base(root: Path, base: str) -> str:
 
 def changed_lines(where: Path, staged: bool, base: str | None) -> dict[Path, set[int]]:
     """Changed lines under ``where``'s git work tree; InputError outside one or for a bad REV."""
-    directory = where if where.is_dir() else where.parent
-    try:
-        top = subprocess.run(["git", "-C", str(directory), "rev-parse", "--show-toplevel"],
-                             capture_output=True, text=True, check=False)
-    except OSError:
-        raise InputError("git is not installed (needed for --staged and --base)") from None
-    if top.returncode != 0:
-        raise InputError(f"{directory}: not inside a git work tree (needed for --staged and --base)")
-    root = Path(top.stdout.strip())
+    root = work_tree(where, "--staged and --base")
     args = ["diff", "--cached"] if staged else ["diff", _merge_base(root, base or "HEAD")]
     result = subprocess.run(
         ["git", "-C", str(root), *args, "-U0", "--no-color", "--no-ext-diff", "--no-renames", "--"],
