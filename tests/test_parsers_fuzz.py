@@ -21,10 +21,10 @@ from opskit.audit.deps.manifests import parser_for
 from opskit.audit.iac.interface import Unparseable
 from opskit.audit.interface import Scanner, ScanSettings, SourceFile
 from opskit.core.errors import OpskitError
-from opskit.db.interface import Schema
+from opskit.db.interface import NotIndexable, Schema, UnparseableQuery
 from opskit.db.logs import FORMATS, read_workload
+from opskit.db.mysql.understand import understand
 from opskit.db.pgsql import understand as pg_understand
-from opskit.db.sqlparse_adapter import NotIndexable, UnparseableQuery, understand
 from opskit.deploy.playbook import load_playbook
 from opskit.monitor.checks_file import load_checks
 from opskit.monitor.lint.loader import load_text

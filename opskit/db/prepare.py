@@ -15,7 +15,7 @@ from opskit.core.redact import mask_dsn
 from opskit.db import pgsql
 from opskit.db.candidates import TableNeeds, needs, resolve
 from opskit.db.interface import NotIndexable, QueryShape, QueryStats, Schema, UnparseableQuery
-from opskit.db.sqlparse_adapter import understand as understand_mysql
+from opskit.db.mysql.understand import understand as understand_mysql
 from opskit.db.workload import Dialect, Workload
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from opskit.core.errors import InputError
 from opskit.db.interface import ExistingIndex, Schema, TableInfo
-from opskit.db.sqlparse_adapter import table_name
+from opskit.db.mysql.scope import table_name
 
 _NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
 _QUALIFIED = rf"{_NAME}(?:\.{_NAME})?"

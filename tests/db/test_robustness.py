@@ -17,7 +17,7 @@ from opskit.db import pgsql
 from opskit.db.bounds import MAX_NESTING
 from opskit.db.interface import NotIndexable, Schema, UnparseableQuery
 from opskit.db.logs import read_workload
-from opskit.db.sqlparse_adapter import understand as understand_mysql
+from opskit.db.mysql.understand import understand as understand_mysql
 from tests.db.test_shapes import SHAPES
 
 ROOT = Path(__file__).parents[2]

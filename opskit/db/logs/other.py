@@ -127,8 +127,8 @@ class SqlFile(LogReader):
 
     def read(self, source: LogSource, sink: StatementSink) -> None:
         text = "".join(read_chunks(source))
-        from opskit.db.pgsql.parse import split_script  # the parsers load only for .sql scripts
-        from opskit.db.sqlparse_adapter import split_statements
+        from opskit.db.mysql.split import split_statements  # the parsers load only for .sql scripts
+        from opskit.db.pgsql.parse import split_script
 
         for line, statement in split_script(text) or split_statements(text):
             sink.add(statement, None, source.display, line)
