@@ -9,7 +9,7 @@ is counted on the node graph (memoised, linear), so an alias bomb is refused bef
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,15 +47,15 @@ class _Loader(yaml.SafeLoader):
         return mapping
 
 
-def _check_depth(text: str, source: Path) -> None:
-    """Refuse nesting deeper than MAX_DEPTH, counted on the event stream (no recursion)."""
+def _check_depth(text: str, source: Path, max_depth: int = MAX_DEPTH) -> None:
+    """Refuse nesting deeper than ``max_depth``, counted on the event stream (no recursion)."""
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
-            if depth > MAX_DEPTH:
+            if depth > max_depth:
                 line = event.start_mark.line + 1 if event.start_mark else 0
-                raise InputError(f"{source}:{line}: nested more than {MAX_DEPTH} levels deep")
+                raise InputError(f"{source}:{line}: nested more than {max_depth} levels deep")
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
 
@@ -110,18 +110,38 @@ def _key_lines(root: yaml.Node) -> dict[str, int]:
     return out
 
 
+def _each_node(loader: _Loader) -> Iterator[yaml.Node | None]:
+    while loader.check_node():
+        yield loader.get_node()
+
+
 def parse_yaml(text: str, source: Path, line_key: str | None = None) -> YamlDocument:
     """Parse ``text`` (from ``source``) with every bound checked; InputError names file and line."""
+    documents = _parse(text, source, line_key, single=True)
+    return documents[0] if documents else YamlDocument(source, None, {})
+
+
+def parse_yaml_documents(text: str, source: Path, max_depth: int = MAX_DEPTH) -> list[YamlDocument]:
+    """Every document of a ``---``-separated stream (Kubernetes manifests), each bounded like ``parse_yaml``;
+    CRD schemas nest deeper than playbooks, hence ``max_depth``."""
+    return _parse(text, source, None, single=False, max_depth=max_depth)
+
+
+def _parse(text: str, source: Path, line_key: str | None, single: bool, max_depth: int = MAX_DEPTH
+           ) -> list[YamlDocument]:
+    documents: list[YamlDocument] = []
     try:
-        _check_depth(text, source)
+        _check_depth(text, source, max_depth)
         loader = _Loader(text)
         loader.line_key = line_key
         try:
-            node = loader.get_single_node()
-            if node is None:
-                return YamlDocument(source, None, {})
-            _expanded_size(node, source)
-            data = loader.construct_document(node)
+            nodes = [loader.get_single_node()] if single else _each_node(loader)
+            for node in nodes:
+                if node is None:
+                    break
+                _expanded_size(node, source)
+                data = loader.construct_document(node)
+                documents.append(YamlDocument(source, data, _key_lines(node)))
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
@@ -131,7 +151,7 @@ def parse_yaml(text: str, source: Path, line_key: str | None = None) -> YamlDocu
         raise InputError(f"{where}: invalid YAML: {problem}") from None
     except RecursionError:  # a bound above should have caught it; never a traceback
         raise InputError(f"{source}: YAML nested too deeply") from None
-    return YamlDocument(source, data, _key_lines(node))
+    return documents
 
 
 def load_yaml(path: Path, what: str = "YAML file", line_key: str | None = None) -> YamlDocument:

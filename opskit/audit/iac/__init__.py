@@ -1,5 +1,6 @@
-"""``opskit audit --only iac``: Dockerfile, Terraform and config checks, rules as YAML data in ``rules/``."""
+"""``opskit audit --only iac``: Dockerfile, Terraform, config, Kubernetes and compose checks, rules as YAML
+data in ``rules/``."""
 
-from opskit.audit.iac.scanner import ConfigScanner, DockerfileScanner, TerraformScanner
+from opskit.audit.iac.scanner import ConfigScanner, DockerfileScanner, KubernetesScanner, TerraformScanner
 
-SCANNERS = [DockerfileScanner, TerraformScanner, ConfigScanner]
+SCANNERS = [DockerfileScanner, TerraformScanner, ConfigScanner, KubernetesScanner]

@@ -51,6 +51,7 @@ def _rule(kind: str, entry: Mapping[str, Any]) -> Rule:
     return Rule(
         id=f"{PREFIX}{entry['id']}",
         former_id=entry.get("former_id"),
+        checkov=tuple(entry.get("checkov", ())),
         title=entry["title"],
         severity=Severity.parse(entry["severity"]),
         confidence=Confidence(entry.get("confidence", "high")),

@@ -36,6 +36,7 @@ class Rule:
     params: Mapping[str, Any] = field(default_factory=dict, hash=False)
     examples: tuple[Example, ...] = ()
     former_id: str | None = None  # the id before the ``iac.`` prefix: fingerprints and ignores keep using it
+    checkov: tuple[str, ...] = ()  # checkov's ids for the same weakness (CKV_K8S_16), for users and the bench
 
 
 @dataclass(frozen=True)

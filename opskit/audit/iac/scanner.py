@@ -15,6 +15,7 @@ from opskit.audit.iac.catalog import load_rules
 from opskit.audit.iac.config import ConfigChecker
 from opskit.audit.iac.dockerfile import DockerfileChecker
 from opskit.audit.iac.interface import Checker, Hit, Rule, Unparseable
+from opskit.audit.iac.kubernetes import KubernetesChecker
 from opskit.audit.iac.terraform import TerraformChecker
 from opskit.audit.interface import Scanner, ScanResult, ScanSettings, SourceFile
 from opskit.audit.trees import MemoryTree
@@ -113,3 +114,8 @@ class ConfigScanner(IacScanner):
     name = "iac-config"
     checker_class = ConfigChecker
 
+
+
+class KubernetesScanner(IacScanner):
+    name = "iac-kubernetes"
+    checker_class = KubernetesChecker

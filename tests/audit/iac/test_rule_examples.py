@@ -8,11 +8,17 @@ import pytest
 
 from opskit.audit.iac.catalog import load_rules
 from opskit.audit.iac.interface import Example, Rule
-from opskit.audit.iac.scanner import ConfigScanner, DockerfileScanner, IacScanner, TerraformScanner
+from opskit.audit.iac.scanner import (
+    ConfigScanner,
+    DockerfileScanner,
+    IacScanner,
+    KubernetesScanner,
+    TerraformScanner,
+)
 from opskit.audit.interface import ScanSettings, SourceFile
 from opskit.audit.trees import WorkTree
 
-SCANNERS: list[type[IacScanner]] = [DockerfileScanner, TerraformScanner, ConfigScanner]
+SCANNERS: list[type[IacScanner]] = [DockerfileScanner, TerraformScanner, ConfigScanner, KubernetesScanner]
 
 
 def _cases() -> list[tuple[type[IacScanner], Rule, int, Example]]:
