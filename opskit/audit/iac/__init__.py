@@ -1,6 +1,12 @@
 """``opskit audit --only iac``: Dockerfile, Terraform, config, Kubernetes and compose checks, rules as YAML
 data in ``rules/``."""
 
-from opskit.audit.iac.scanner import ConfigScanner, DockerfileScanner, KubernetesScanner, TerraformScanner
+from opskit.audit.iac.scanner import (
+    ComposeScanner,
+    ConfigScanner,
+    DockerfileScanner,
+    KubernetesScanner,
+    TerraformScanner,
+)
 
-SCANNERS = [DockerfileScanner, TerraformScanner, ConfigScanner, KubernetesScanner]
+SCANNERS = [DockerfileScanner, TerraformScanner, ConfigScanner, KubernetesScanner, ComposeScanner]

@@ -69,7 +69,7 @@ class Unparseable(Exception):
 class Checker(ABC):
     """Pure checks for one kind of file over its text and the other files of its snapshot that matter."""
 
-    kind: ClassVar[str]  # "dockerfile", "terraform", "config": also the name of its rule file
+    kind: ClassVar[str]  # "dockerfile", "terraform", "config", "kubernetes", "compose": its rule file
     context_globs: ClassVar[tuple[str, ...]] = ()  # other files anywhere in the tree that results depend on
 
     def __init__(self, rules: Mapping[str, Rule]) -> None:

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from opskit.audit.files import FileFilter, discover_files
 from opskit.audit.iac.catalog import load_rules
+from opskit.audit.iac.compose import ComposeChecker
 from opskit.audit.iac.config import ConfigChecker
 from opskit.audit.iac.dockerfile import DockerfileChecker
 from opskit.audit.iac.interface import Checker, Hit, Rule, Unparseable
@@ -119,3 +120,8 @@ class ConfigScanner(IacScanner):
 class KubernetesScanner(IacScanner):
     name = "iac-kubernetes"
     checker_class = KubernetesChecker
+
+
+class ComposeScanner(IacScanner):
+    name = "iac-compose"
+    checker_class = ComposeChecker

@@ -80,4 +80,6 @@ class Reporter:
             resource: str = "") -> Hit:
         line = at.line()
         snippet = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+        if any(secret not in snippet for secret in secrets):  # quoted, escaped or on a later line: show it
+            snippet = f"{re.split(r'[:=]', snippet, maxsplit=1)[0]}: {' '.join(secrets)}"  # (the scanner masks it)
         return Hit(rule_id, line, message, offending=offending, snippet=snippet, secrets=secrets, resource=resource)

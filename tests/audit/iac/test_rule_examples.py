@@ -9,6 +9,7 @@ import pytest
 from opskit.audit.iac.catalog import load_rules
 from opskit.audit.iac.interface import Example, Rule
 from opskit.audit.iac.scanner import (
+    ComposeScanner,
     ConfigScanner,
     DockerfileScanner,
     IacScanner,
@@ -18,7 +19,8 @@ from opskit.audit.iac.scanner import (
 from opskit.audit.interface import ScanSettings, SourceFile
 from opskit.audit.trees import WorkTree
 
-SCANNERS: list[type[IacScanner]] = [DockerfileScanner, TerraformScanner, ConfigScanner, KubernetesScanner]
+SCANNERS: list[type[IacScanner]] = [DockerfileScanner, TerraformScanner, ConfigScanner, KubernetesScanner,
+                                     ComposeScanner]
 
 
 def _cases() -> list[tuple[type[IacScanner], Rule, int, Example]]:
