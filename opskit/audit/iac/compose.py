@@ -16,6 +16,7 @@ from opskit.audit.interface import FileTree
 
 _COMPOSE_NAME = re.compile(r"^(?:docker-)?compose[\w.-]*\.ya?ml$")
 _SERVICES = re.compile(r"^services\s*:", re.MULTILINE)
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
 _PORT = re.compile(r"^(?P<first>\d+)(?:-(?P<last>\d+))?$")
 HOST_NAMESPACES = ("network_mode", "pid", "ipc", "userns_mode", "uts")
 ALL_INTERFACES = frozenset({None, "", "0.0.0.0", "::", "[::]"})
@@ -26,7 +27,7 @@ def published_ports(entry: Node) -> tuple[str | None, range] | None:
     if isinstance(entry.value, dict):
         host_ip, container = entry.get("host_ip").value, str(entry.get("target").value)
     elif isinstance(entry.value, (str, int)) and not isinstance(entry.value, bool):
-        spec = str(entry.value).split("/", 1)[0]
+        spec = _VARIABLE.sub("$VAR", str(entry.value)).split("/", 1)[0]  # ${PORT:-5432} holds a colon
         host_ip = None
         if spec.startswith("["):  # [::1]:5432:5432
             host_ip, _, spec = spec[1:].partition("]:")

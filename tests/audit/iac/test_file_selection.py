@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from opskit.audit.iac.scanner import ConfigScanner, DockerfileScanner, IacScanner, TerraformScanner
+from opskit.audit.iac.scanner import (
+    ComposeScanner,
+    ConfigScanner,
+    DockerfileScanner,
+    IacScanner,
+    KubernetesScanner,
+    TerraformScanner,
+)
 from opskit.audit.interface import ScanSettings
 
 
@@ -32,6 +39,12 @@ from opskit.audit.interface import ScanSettings
         (ConfigScanner, "mysite/settings/base.py", True),
         (ConfigScanner, "app/views.py", False),
         (ConfigScanner, ".envrc", False),
+        (KubernetesScanner, "deploy/app.yaml", True),  # every YAML file: manifests are recognised by content
+        (KubernetesScanner, "chart/templates/NOTES.txt", False),
+        (KubernetesScanner, "deploy/app.json", False),
+        (ComposeScanner, "docker-compose.override.yml", True),
+        (ComposeScanner, "stack.YAML", True),
+        (ComposeScanner, "docker-compose.env", False),
     ],
 )
 def test_wants(scanner: type[IacScanner], path: str, wanted: bool) -> None:
