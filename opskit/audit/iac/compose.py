@@ -89,7 +89,8 @@ class ComposeChecker(Checker):
             source = volume.get("source").value if isinstance(volume.value, dict) else \
                 str(volume.value).split(":", 1)[0]
             if self._policy.is_socket(source):
-                yield hit("compose-runtime-socket", volume, f"mounts the container runtime socket {source}: "
+                at = volume.get("source") if isinstance(volume.value, dict) else volume
+                yield hit("compose-runtime-socket", at, f"mounts the container runtime socket {source}: "
                           "whoever controls the container controls the host.", f"socket {source}")
         added = [item for item in service.get("cap_add").items() if self._policy.is_dangerous(item.value)]
         if added:
