@@ -14,6 +14,9 @@ Azure, GCP — plus one hardened project, and Dockerfiles in the styles of real 
 * Dockerfiles: the findings of hadolint's security-relevant rule families (``HADOLINT_FAMILIES``);
   one is covered when opskit reports a rule of the family in the same file within the instruction.
 
+Kubernetes manifests (against checkov ``--framework kubernetes``) and compose files (against the
+``# planted:`` labels in the files) are paired in ``bench/iac_bench_k8s.py``, whose docstring says how.
+
 Speed: the corpus copied ``--copies`` times (so start-up cost does not dominate), each tool run
 once on the same files; wall and CPU seconds, and the ratio to opskit.
 checkov pins versions that conflict with the project's virtualenv (and installs its own ``hcl2``
@@ -39,6 +42,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from iac_bench_k8s import compose_coverage, kubernetes_coverage, print_compose, print_kubernetes
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "bench" / "corpus" / "iac"
@@ -258,8 +263,8 @@ def run_opskit(target: Path) -> tuple[float, float, list[dict[str, Any]]]:
     return seconds, cpu, json.loads(output)["findings"]
 
 
-def run_checkov(checkov: str, target: Path) -> tuple[float, float, list[dict[str, Any]]]:
-    seconds, cpu, output = timed([checkov, "-d", str(target), "--framework", "terraform", "-o", "json", "--quiet",
+def run_checkov(checkov: str, target: Path, framework: str = "terraform") -> tuple[float, float, list[dict[str, Any]]]:
+    seconds, cpu, output = timed([checkov, "-d", str(target), "--framework", framework, "-o", "json", "--quiet",
                                   "--compact", "--skip-download"])
     reports = json.loads(output) if output.strip() else []
     failed = [c for r in (reports if isinstance(reports, list) else [reports]) for c in r["results"]["failed_checks"]]
@@ -367,12 +372,17 @@ def main() -> int:
         print("checkov not found (python3 -m venv .venv-checkov && .venv-checkov/bin/pip install checkov): "
               "the Terraform comparison is skipped", file=sys.stderr)
     tf_base, docker_base = CORPUS / "terraform", CORPUS / "docker"
+    k8s_base, compose_base = CORPUS / "kubernetes", CORPUS / "compose"
     dockerfiles = sorted(docker_base.rglob("Dockerfile"))
     report: dict[str, Any] = {}
     if args.checkov:
         _, _, checkov_failed = run_checkov(args.checkov, tf_base)
         _, _, opskit_tf = run_opskit(tf_base)
         report["terraform"] = terraform_coverage(checkov_failed, opskit_tf, tf_base)
+        _, _, checkov_k8s = run_checkov(args.checkov, k8s_base, "kubernetes")
+        _, _, opskit_k8s = run_opskit(k8s_base)
+        report["kubernetes"] = kubernetes_coverage(checkov_k8s, opskit_k8s)
+    report["compose"] = compose_coverage(run_opskit(compose_base)[2], compose_base)
     _, _, hadolint_found = run_hadolint(dockerfiles)
     _, _, opskit_docker = run_opskit(docker_base)
     report["dockerfiles"] = docker_coverage(hadolint_found, opskit_docker, docker_base)
@@ -382,6 +392,9 @@ def main() -> int:
     try:
         replicate(tf_base, work / "terraform", args.copies)
         replicate(docker_base, work / "docker", args.copies)
+        if args.checkov:
+            replicate(k8s_base, work / "kubernetes", args.copies)
+            report["kubernetes"]["speed"] = k8s_speed(args.checkov, work / "kubernetes")
         tf_files = count(p for p in (work / "terraform").rglob("*") if p.suffix in (".tf", ".tfvars"))
         copies_docker = sorted((work / "docker").rglob("Dockerfile"))
         for tool, corpus, files, run in (
@@ -410,11 +423,24 @@ def main() -> int:
     return 0
 
 
+def k8s_speed(checkov: str, target: Path) -> dict[str, Any]:
+    """Both tools once over the copied manifests (kept apart from ``speed``, whose rows predate them)."""
+    ours_s, ours_cpu, _ = run_opskit(target)
+    peer_s, peer_cpu, _ = run_checkov(checkov, target, "kubernetes")
+    return {"files": count(p for p in target.rglob("*") if p.suffix in (".yaml", ".yml")),
+            "opskit_seconds": round(ours_s, 3), "opskit_cpu": round(ours_cpu, 3),
+            "checkov_seconds": round(peer_s, 3), "checkov_cpu": round(peer_cpu, 3),
+            "wall_ratio": round(peer_s / ours_s, 2), "cpu_ratio": round(peer_cpu / ours_cpu, 2)}
+
+
 def print_report(report: Mapping[str, Any]) -> None:
     tf, docker = report.get("terraform"), report["dockerfiles"]
     if tf:
         print_terraform(tf)
     print_docker(docker)
+    if report.get("kubernetes"):
+        print_kubernetes(report["kubernetes"])
+    print_compose(report["compose"])
     print(f"{'tool':10s} {'corpus':12s} {'files':>6s} {'wall s':>8s} {'cpu s':>8s} {'findings':>9s}")
     for row in report["speed"]["rows"]:
         print(f"{row['tool']:10s} {row['corpus']:12s} {row['files']:6d} {row['seconds']:8.2f} "
