@@ -43,7 +43,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from iac_bench_k8s import compose_coverage, kubernetes_coverage, print_compose, print_kubernetes
+from iac_bench_k8s import (
+    compose_coverage,
+    kubernetes_coverage,
+    print_compose,
+    print_kubernetes,
+    print_left_out_and_missed,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "bench" / "corpus" / "iac"
@@ -453,10 +459,7 @@ def print_terraform(tf: Mapping[str, Any]) -> None:
     print(f"Terraform: {tf['covered']}/{tf['security_pairs']} of checkov's security (resource, check) pairs "
           f"covered ({tf['coverage']:.1%}); false positives on the hardened project: "
           f"{len(tf['false_positives_on_hardened'])}; opskit pairs beyond checkov: {len(tf['beyond_checkov'])}")
-    for reason, number in sorted(tf["excluded_not_security"].items()):
-        print(f"  left out, not security: {number:3d}  {reason}")
-    for line in tf["missed"]:
-        print(f"  missed: {line}")
+    print_left_out_and_missed(tf["excluded_not_security"], tf["missed"], "left out, not security")
 
 
 def print_docker(docker: Mapping[str, Any]) -> None:

@@ -126,15 +126,19 @@ def compose_coverage(opskit: list[dict[str, Any]], base: Path) -> dict[str, Any]
             "false_positives_on_hardened": hardened}
 
 
+def print_left_out_and_missed(excluded: Mapping[str, int], missed: Sequence[str], left_out: str) -> None:
+    for reason, number in sorted(excluded.items()):
+        print(f"  {left_out}: {number:3d}  {reason}")
+    for line in missed:
+        print(f"  missed: {line}")
+
+
 def print_kubernetes(k8s: Mapping[str, Any]) -> None:
     print(f"Kubernetes: {k8s['covered']}/{k8s['security_pairs']} of checkov's security (object, check) pairs "
           f"covered ({k8s['coverage']:.1%}); false positives on the hardened files: "
           f"{len(k8s['false_positives_on_hardened'])} (checkov: {k8s['checkov_on_hardened']['findings']}); "
           f"opskit pairs beyond checkov: {len(k8s['beyond_checkov'])}")
-    for reason, number in sorted(k8s["excluded"].items()):
-        print(f"  left out: {number:3d}  {reason}")
-    for line in k8s["missed"]:
-        print(f"  missed: {line}")
+    print_left_out_and_missed(k8s["excluded"], k8s["missed"], "left out")
     speed = k8s.get("speed")
     if speed:
         print(f"  speed, {speed['files']} files: opskit {speed['opskit_seconds']:.2f} s wall / "

@@ -6,21 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from opskit.audit.iac import SCANNERS as PACKAGE_SCANNERS
 from opskit.audit.iac.catalog import load_rules
 from opskit.audit.iac.interface import Example, Rule
-from opskit.audit.iac.scanner import (
-    ComposeScanner,
-    ConfigScanner,
-    DockerfileScanner,
-    IacScanner,
-    KubernetesScanner,
-    TerraformScanner,
-)
+from opskit.audit.iac.scanner import IacScanner
 from opskit.audit.interface import ScanSettings, SourceFile
 from opskit.audit.trees import WorkTree
 
-SCANNERS: list[type[IacScanner]] = [DockerfileScanner, TerraformScanner, ConfigScanner, KubernetesScanner,
-                                     ComposeScanner]
+SCANNERS: list[type[IacScanner]] = list(PACKAGE_SCANNERS)  # every family's rules, new ones included
 
 
 def _cases() -> list[tuple[type[IacScanner], Rule, int, Example]]:
