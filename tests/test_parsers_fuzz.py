@@ -60,6 +60,9 @@ SEEDS = {
     "package-lock": [_seed("examples", "sample-service", "package-lock.json")],
     "requirements": [_seed("examples", "sample-service", "requirements.txt")],
     "rule-file": [_seed("examples", "monitor", "rules.yml")],
+    "kubernetes": [_seed("bench", "corpus", "iac", "kubernetes", "helm-wordpress", "rendered.yaml"),
+                   _seed("bench", "corpus", "iac", "kubernetes", "raw-manifests", "flow-style.yaml")],
+    "compose": [_seed("bench", "corpus", "iac", "compose", "elastic", "docker-compose.yml")],
 }
 
 
@@ -184,6 +187,8 @@ PARSERS: dict[str, Callable[[bytes, Path], None]] = {
     "package-lock": _manifest("package-lock.json"),
     "requirements": _manifest("requirements.txt"),
     "rule-file": parse_rule_file,
+    "kubernetes": _scan("iac", "iac-kubernetes", "deploy.yaml"),
+    "compose": _scan("iac", "iac-compose", "docker-compose.yml"),
 }
 
 
@@ -232,6 +237,11 @@ PATHOLOGICAL: list[tuple[str, str, Callable[[], bytes]]] = [
     ("secrets", "megabyte-line", lambda: b"token = '" + b"Ab3" * 400_000 + b"'\n"),
     ("requirements", "long-run-of-spaces", lambda: b"flask==" + b" " * 400_000 + b"x --hash=sha256:00\n"),
     ("rule-file", "nested-flow-sequences", lambda: b"groups: " + b"[" * 20_000 + b"]" * 20_000 + b"\n"),
+    ("kubernetes", "nested-flow-sequences", lambda: b"apiVersion: v1\nkind: Pod\nspec: " + b"[" * 20_000
+     + b"]" * 20_000 + b"\n"),
+    ("compose", "alias-bomb", lambda: b"a: &a [x,x,x,x,x,x,x,x,x]\n" + b"".join(
+        b"%c: &%c [%s]\n" % (98 + i, 98 + i, b",".join([b"*%c" % (97 + i)] * 9)) for i in range(9))
+     + b"services: {web: {image: *j}}\n"),
     ("package-lock", "nested-objects", lambda: b'{"packages": ' + b'{"a":' * 20_000 + b"1" + b"}" * 20_001),
 ]
 

@@ -53,7 +53,7 @@ class Hit:
     offending: str
     snippet: str
     secrets: tuple[str, ...] = ()
-    resource: str = ""  # the Terraform resource address the weakness belongs to, when there is one
+    resource: str = ""  # the Terraform address or Kubernetes/compose object (Deployment/web) it belongs to
     origins: tuple[str, ...] = ()  # where the values behind it were set (a variable default, a tfvars line)
 
 
