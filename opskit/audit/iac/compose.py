@@ -38,7 +38,7 @@ def published_ports(entry: Node) -> tuple[str | None, range] | None:
     else:
         return None
     match = _PORT.match(container.strip())
-    if not match:
+    if not match or not isinstance(host_ip, (str, type(None))):
         return None
     first = int(match["first"])
     return host_ip, range(first, int(match["last"] or first) + 1)
@@ -105,7 +105,7 @@ class ComposeChecker(Checker):
             published = published_ports(entry)
             if published is None or published[0] not in ALL_INTERFACES:
                 continue
-            exposed = [port for port in published[1] if port in self._databases]
+            exposed = [port for port in sorted(self._databases) if port in published[1]]  # a range may be huge
             if exposed:
                 what = self._databases[exposed[0]]
                 at = entry.get("published") if isinstance(entry.value, dict) else entry

@@ -107,7 +107,7 @@ class PodChecks:
         non_root = _merged(context, pod_context, "runAsNonRoot")
         if non_root.value is True:
             return
-        if user.value == 0:
+        if user.value == 0 and not isinstance(user.value, bool):
             yield self._hit("k8s-runs-as-root", user, pod, f"{what} runs as user 0 (root).", f"{what} root")
         elif not (isinstance(user.value, int) and not isinstance(user.value, bool) and user.value > 0):
             yield self._hit("k8s-runs-as-root", non_root, pod, f"{what} may run as root: neither runAsNonRoot: "
@@ -126,7 +126,7 @@ class PodChecks:
 
     def _seccomp(self, pod: Pod, container: Node, what: str, context: Node, pod_context: Node) -> Iterator[Hit]:
         profile = _merged(context, pod_context, "seccompProfile").get("type")
-        if profile.value in CONFINED_SECCOMP:
+        if profile.text() in CONFINED_SECCOMP:
             return
         if profile.value is None:
             annotations = pod.metadata.get("annotations").value

@@ -53,7 +53,7 @@ class KubernetesChecker(Checker):
             return []
         report = Reporter(text.splitlines())
         pods = PodChecks(self._policy, report)
-        tokenless = {obj.get("metadata", "name").value for obj in objects
+        tokenless = {obj.get("metadata", "name").text() for obj in objects
                      if obj.get("kind").value == "ServiceAccount" and obj.get("automountServiceAccountToken").value
                      is False}
         hits: list[Hit] = []
@@ -64,7 +64,7 @@ class KubernetesChecker(Checker):
                 keys = POD_SPEC_PATHS[kind]
                 spec = obj.get(*keys)
                 if isinstance(spec.value, dict):
-                    account = spec.get("serviceAccountName").value or spec.get("serviceAccount").value or "default"
+                    account = spec.get("serviceAccountName").text() or spec.get("serviceAccount").text() or "default"
                     template = obj.get(*keys[:-1], "metadata")  # a Pod's own metadata, else its template's
                     hits.extend(pods.check(Pod(spec, template, owner, account in tokenless)))
             elif kind in ("Role", "ClusterRole") and group == RBAC_GROUP:

@@ -119,3 +119,21 @@ def test_invalid_compose_file_is_a_one_line_note() -> None:
     result = scan("services:\n  web:\n    image: [unclosed\n")
     assert result.findings == []
     assert len(result.notes) == 1 and result.notes[0].startswith("docker-compose.yml:")
+
+
+def test_values_of_unexpected_types_are_skipped_not_crashed_on() -> None:
+    result = scan("""\
+        services:
+          db:
+            image: [postgres]
+            ports: [{target: 5432, host_ip: [0.0.0.0]}, "1-99999999:1-99999999", [5432], true]
+            environment: [[A, b], 7, "=x"]
+            volumes: [{source: [1]}, 5]
+            cap_add: {SYS_ADMIN: true}
+            security_opt: [[seccomp, unconfined]]
+            network_mode: [host]
+          2: {image: redis}
+          empty:
+        """)
+    assert result.notes == []
+    assert rules(result) == [("compose-database-port-exposed", 4), ("compose-image-unpinned", 10)]

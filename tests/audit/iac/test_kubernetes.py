@@ -261,3 +261,36 @@ def test_work_is_linear_in_a_huge_list(monkeypatch: pytest.MonkeyPatch) -> None:
     assert found(result, "k8s-privileged-container") == [(11 + entries, "Pod/big")]
     assert calls["secret"] == entries
     assert calls["get"] < 4 * entries + 200  # a few lookups per entry, nothing per pair of entries
+
+
+def test_values_of_unexpected_types_are_skipped_not_crashed_on() -> None:
+    result = scan("""\
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: [not, a, name]}
+        automountServiceAccountToken: false
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: {odd: 1}}
+        spec:
+          serviceAccountName: [a]
+          hostNetwork: "true"
+          volumes: [{hostPath: {path: [1]}}, "x"]
+          securityContext: {runAsUser: false, seccompProfile: {type: [RuntimeDefault]}}
+          containers:
+            - name: [x]
+              image: 7
+              env: {A: b}
+              securityContext: {capabilities: {add: SYS_ADMIN, drop: [[ALL]]}, privileged: "true"}
+              resources: {limits: [memory]}
+            - "just a string"
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: r}
+        rules: [{verbs: "*", resources: [{a: 1}, secrets]}, 7]
+        """)
+    assert result.notes == []
+    assert "iac.k8s-privileged-container" not in {f.rule_id for f in result.findings}  # "true" is not true
+    assert "iac.k8s-runs-as-root" in {f.rule_id for f in result.findings}  # runAsUser: false is no user
