@@ -11,6 +11,8 @@ from typing import Any
 from opskit.audit.iac.catalog import load_rules
 from opskit.audit.iac.secret_names import SecretNames
 
+_URL = re.compile(r"^[a-z][\w+.-]*://", re.IGNORECASE)
+_URL_PASSWORD = re.compile(r"^[a-z][\w+.-]*://[^/@\s]*:[^/@\s]+@", re.IGNORECASE)
 _REFERENCE = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|\{\{.*?\}\}|^\$\w+$")  # ${VAR}, $(VAR), {{ .Values.x }}
 
 
@@ -49,4 +51,6 @@ class ContainerPolicy:
         text = str(value).strip()
         if not text or name not in self.secret_names or _REFERENCE.search(text):
             return None
+        if _URL.match(text) and not _URL_PASSWORD.match(text) and "webhook" not in name.lower():
+            return None  # a database URL without a password in it: postgres://app@db/app
         return None if any(p.search(text) for p in self.placeholders) else text

@@ -3,6 +3,7 @@ and each container's security context merged over the pod's, as the kubelet merg
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from opskit.audit.iac.dockerfile import image_is_pinned
 from opskit.audit.iac.interface import Hit
 from opskit.audit.iac.yaml_tree import Node, Reporter
 
+_TEMPLATED = re.compile(r"\{\{|\$")  # Helm, envsubst or CI variables: the image is set at deploy time
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 HOST_NAMESPACES = ("hostNetwork", "hostPID", "hostIPC")
 CONFINED_SECCOMP = frozenset({"RuntimeDefault", "Localhost"})
@@ -91,7 +93,7 @@ class PodChecks:
             yield self._hit("k8s-no-resource-limits", limits.get("memory"), pod, f"{what} has no memory limit: "
                             "a leak or a flood of requests can exhaust the node.", f"{what} limits")
         image = container.get("image")
-        if image.text() and "{{" not in image.value and not image_is_pinned(image.value.strip()):
+        if image.text() and not _TEMPLATED.search(image.value) and not image_is_pinned(image.value.strip()):
             yield self._hit("k8s-image-unpinned", image, pod, f"{what} runs {image.value}, a moving tag.",
                             f"{what} image {image.value}")
         for variable in container.get("env").items():
