@@ -86,8 +86,8 @@ def run_audit(request: AuditRequest, out: Output) -> Report:
     scanners = build_scanners(request.only, settings)
     items, notes = _sources(request)
     # Lockfiles are skipped for the other scanners, so the deps scanner gets its own pass over them.
-    # (Image layers and staged changes reach it in the main pass; history does not: see docs/audit-deps.md.)
-    deps = [s for s in scanners if s.name == "deps"] if not (request.image or request.staged) else []
+    # (Image layers reach it in the main pass; history does not: see docs/audit-deps.md.)
+    deps = [s for s in scanners if s.name == "deps"] if not request.image else []
     scanners = [s for s in scanners if s not in deps]
     items = items if scanners else []
     cache = ResultCache(request.cache_dir or default_cache_dir(), root, salt=repr(settings))
@@ -125,6 +125,12 @@ def _deps_pass(request: AuditRequest, scanner: Scanner, settings: ScanSettings, 
     if request.history or request.target == "-":
         asked = "deps" in request.only  # a plain history run should not repeat this note every time
         return RunOutcome(notes=["deps: not run on history or stdin (it reads manifests as files)"] * asked)
+    if request.staged:  # the added lines of staged manifests and lockfiles, each read whole from the index
+        from opskit.audit import git
+
+        selection = replace(request.selection, keep_lock_files=True)
+        staged = [s for s in git.staged_sources(Path(request.target), selection) if scanner.wants(s.path)]
+        return run_scanners(staged, [scanner], {}, jobs=request.jobs)
     from opskit.audit.deps.discovery import manifest_sources
 
     items, notes = manifest_sources(Path(request.target), request.selection, scanner.wants)

@@ -91,9 +91,9 @@ def parse_pyproject(text: str, path: str, siblings: Siblings) -> ParsedManifest:
     return ParsedManifest(packages)
 
 
-def _package_lines(text: str) -> dict[tuple[str, str], int]:
-    """(canonical name, version) -> line of ``name =`` in each ``[[package]]`` table."""
-    found: dict[tuple[str, str], int] = {}
+def _package_lines(text: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """(canonical name, version) -> lines of ``name =`` and ``version =`` in each ``[[package]]`` table."""
+    found: dict[tuple[str, str], tuple[int, int]] = {}
     in_package = False
     name: tuple[str, int] | None = None
     for number, raw in enumerate(text.splitlines(), 1):
@@ -106,7 +106,7 @@ def _package_lines(text: str) -> dict[tuple[str, str], int]:
         if key and key.group(1) == "name":
             name = (canonicalize_name(key.group(2)), number)
         elif key and name is not None:
-            found.setdefault((name[0], key.group(2)), name[1])
+            found.setdefault((name[0], key.group(2)), (name[1], number))
     return found
 
 
@@ -130,8 +130,9 @@ def parse_toml_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
             continue
         name, version = str(entry["name"]), str(entry["version"])
         key = canonicalize_name(name)
-        packages.append(Package(Ecosystem.PYPI, name, version, lines.get((key, version)),
-                                None if direct is None else key in direct, declared=(direct or {}).get(key) or None))
+        name_line, version_line = lines.get((key, version), (None, None))
+        packages.append(Package(Ecosystem.PYPI, name, version, name_line, None if direct is None else key in direct,
+                                declared=(direct or {}).get(key) or None, version_line=version_line))
         graph.setdefault(key, set()).update(_dependency_names(entry))
     return ParsedManifest(with_via(packages, graph))
 
