@@ -28,6 +28,7 @@ CASES = [
     ("poetry/poetry.lock", "poetry", PY, Ecosystem.PYPI),
     ("pdm/pdm.lock", "pdm", PY, Ecosystem.PYPI),
     ("uv/uv.lock", "uv", PY, Ecosystem.PYPI),
+    ("pylock/pylock.toml", "pip lock (PEP 751)", PY, Ecosystem.PYPI),
     ("npm/package-lock.json", "npm 11 (lockfile v3)", NPM, Ecosystem.NPM),
     ("npm-v1/package-lock.json", "npm 6 (lockfile v1)", NPM, Ecosystem.NPM),
     ("shrinkwrap/npm-shrinkwrap.json", "npm shrinkwrap", NPM, Ecosystem.NPM),
@@ -63,6 +64,11 @@ def test_reads_packages_direct_flags_and_lines(fixture: str, tool: str, expected
             assert package.declared in ("4.17.15", "0.5.1", "==2.19.0", "==2.10"), (package, tool)
         assert package.line is not None, package
         assert package.name.lower() in lines[package.line - 1].lower(), (package, lines[package.line - 1])
+
+
+def test_pep_751_names_a_lock_pylock_dot_name_dot_toml() -> None:
+    assert parser_for("app/pylock.dev.toml") is parser_for("pylock.toml") is not None
+    assert parser_for("pylock.a.b.toml") is None and parser_for("mypylock.toml") is None
 
 
 def test_pip_freeze_output() -> None:

@@ -82,6 +82,8 @@ def parser_for(path: str) -> Parser | None:
         return None  # a manifest shipped inside an installed package describes that package's own build
     if name in by_name:
         return by_name[name]
+    if pyproject.PYLOCK.match(name):
+        return pyproject.parse_toml_lock
     if name == "package.json":
         return npm.parse_package_json
     tail = "/".join(path.rsplit("/", 2)[-2:])
