@@ -58,6 +58,8 @@ SEEDS = {
     "secrets": [_seed("examples", "sample-service", ".env"), _seed("examples", "sample-service", "config",
                                                                      "settings.yaml")],
     "package-lock": [_seed("examples", "sample-service", "package-lock.json")],
+    "bun-lock": [_seed("tests", "audit", "deps", "fixtures", "lockfiles", "bun", "bun.lock")],
+    "pylock": [_seed("tests", "audit", "deps", "fixtures", "lockfiles", "pylock", "pylock.toml")],
     "requirements": [_seed("examples", "sample-service", "requirements.txt")],
     "rule-file": [_seed("examples", "monitor", "rules.yml")],
 }
@@ -182,6 +184,8 @@ PARSERS: dict[str, Callable[[bytes, Path], None]] = {
     "javascript": _scan("code", "code-rules", "server.js"),
     "secrets": _scan("secrets", "secrets", ".env"),
     "package-lock": _manifest("package-lock.json"),
+    "bun-lock": _manifest("bun.lock"),
+    "pylock": _manifest("pylock.toml"),
     "requirements": _manifest("requirements.txt"),
     "rule-file": parse_rule_file,
 }
@@ -233,6 +237,9 @@ PATHOLOGICAL: list[tuple[str, str, Callable[[], bytes]]] = [
     ("requirements", "long-run-of-spaces", lambda: b"flask==" + b" " * 400_000 + b"x --hash=sha256:00\n"),
     ("rule-file", "nested-flow-sequences", lambda: b"groups: " + b"[" * 20_000 + b"]" * 20_000 + b"\n"),
     ("package-lock", "nested-objects", lambda: b'{"packages": ' + b'{"a":' * 20_000 + b"1" + b"}" * 20_001),
+    ("bun-lock", "megabyte-line-of-commas-and-quotes", lambda: b'{"packages": {"a": [' + b'",\\"' * 300_000
+     + b", ]}, }"),
+    ("bun-lock", "nested-arrays", lambda: b'{"packages": ' + b"[" * 20_000 + b"," + b"]" * 20_000 + b"}"),
 ]
 
 

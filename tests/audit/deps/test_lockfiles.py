@@ -35,6 +35,7 @@ CASES = [
     ("yarn-v1/yarn.lock", "yarn 1", NPM, Ecosystem.NPM),
     ("yarn-berry/yarn.lock", "yarn 4 (berry)", NPM, Ecosystem.NPM),
     ("pnpm/pnpm-lock.yaml", "pnpm", NPM, Ecosystem.NPM),
+    ("bun/bun.lock", "bun 1 (text lockfile)", NPM, Ecosystem.NPM),
 ]
 
 
@@ -96,7 +97,8 @@ def test_each_format_reports_the_planted_advisories(fixture: str, osv_records: P
 
 @pytest.mark.parametrize("fixture", ["npm/package-lock.json", "shrinkwrap/npm-shrinkwrap.json",
                                      "npm-v1/package-lock.json", "yarn-v1/yarn.lock", "yarn-berry/yarn.lock",
-                                     "pnpm/pnpm-lock.yaml", "poetry/poetry.lock", "pdm/pdm.lock", "uv/uv.lock"])
+                                     "pnpm/pnpm-lock.yaml", "bun/bun.lock", "poetry/poetry.lock", "pdm/pdm.lock",
+                                     "uv/uv.lock"])
 def test_transitive_packages_name_the_direct_dependency_that_pulls_them_in(fixture: str) -> None:
     via = {p.key[1]: p.via for p in _read(LOCKFILES / fixture).packages if p.direct is False}  # type: ignore[attr-defined]
     python = fixture.startswith(("poetry", "pdm", "uv"))

@@ -10,7 +10,7 @@ from opskit.audit.deps.manifests import Siblings, load_json, with_via
 from opskit.audit.deps.manifests.jsonlines import key_lines
 
 DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
-LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml")
+LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock")
 
 
 def declared_ranges(manifest: Mapping[str, Any]) -> dict[str, str]:
