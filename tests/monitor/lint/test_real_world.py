@@ -32,3 +32,14 @@ def test_mixin_style_rules_raise_no_false_alarm() -> None:
         ("Watchdog", "alerts/comparison", "low"),  # vector(1) on purpose
         ("Watchdog", "alerts/for", "low"),
     ]
+
+
+def test_node_and_kube_state_mixin_rules_raise_no_false_alarm() -> None:
+    """Counters without ``_total`` (node_vmstat_pgmajfault is untyped) are not called gauges offline."""
+    report = lint(LintRequest([FIXTURE.parent / "mixin-node-style.yml"], settings=Settings()))
+    found = sorted((str(f.properties["rule"]), f.rule_id) for f in report.findings)
+    assert found == [
+        ("NodeHighNumberConntrackEntriesUsed", "alerts/for"),
+        ("Watchdog", "alerts/comparison"),
+        ("Watchdog", "alerts/for"),
+    ]
