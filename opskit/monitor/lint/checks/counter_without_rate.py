@@ -21,12 +21,14 @@ class CounterWithoutRate(Check):
     bad = (
         "- alert: A\n  expr: http_requests_total{code=\"500\"} > 100\n",
         "- record: job:errors:sum\n  expr: sum by (job) (errors_total)\n",
+        "- alert: A\n  expr: rpc_duration_seconds_count > 100\n",
     )
     good = (
         "- alert: A\n  expr: increase(http_requests_total{code=\"500\"}[10m]) > 100\n",
         "- alert: A\n  expr: absent(errors_total{job=\"x\"})\n",
         "- record: job:targets:count\n  expr: count by (job) (scrapes_total)\n",
         "- alert: A\n  expr: (ceph_pg_total - ceph_pg_active) > 0\n",  # a total of parts: a gauge
+        "- alert: A\n  expr: sum(pg_stat_activity_count) > 80\n",  # _count without a unit: not a histogram's
     )
 
     def run(self, parsed: ParsedRule, settings: Settings) -> Iterator[Problem]:
