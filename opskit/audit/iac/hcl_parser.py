@@ -7,6 +7,7 @@ the library's serializer, whose heredoc handling is quadratic in the length of a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import hcl2
@@ -24,6 +25,7 @@ class Attribute:
     expr: Any = field(compare=False, repr=False)  # the parser's expression node
     line: int
     end_line: int
+    origin: str = ""  # "override.tf:3" when an override file set it (``line`` is then the original block's)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,72 @@ def parse_hcl(text: str) -> Block:
         raise Unparseable(f"HCL syntax error at column {exc.column}", exc.line) from None
     except Exception as exc:  # the parser's other failures (duplicate keys, deep nesting) are input errors too
         raise Unparseable(_safe_message(exc)) from None
+
+
+def template_parts(text: str) -> tuple[Any, ...]:
+    """A string of Terraform's JSON syntax as the template it is: literal text and the expression
+    node of each ``${...}``; None for a ``%{...}`` directive or an expression that does not parse.
+    One pass over the text (each expression is parsed once, and the parses are cached)."""
+    parts: list[Any] = []
+    literal: list[str] = []
+    i = 0
+    while i < len(text):
+        opener = text.find("{", i)
+        if opener < 0:
+            literal.append(text[i:])
+            break
+        sign = text[opener - 1] if opener > i else ""
+        if sign not in ("$", "%"):
+            literal.append(text[i:opener + 1])
+            i = opener + 1
+            continue
+        if opener - 2 >= i and text[opener - 2] == sign:  # $${ and %%{ stand for the text ${ and %{
+            literal.append(text[i:opener - 1] + "{")
+            i = opener + 1
+            continue
+        literal.append(text[i:opener - 1])
+        end = _closing_brace(text, opener + 1)
+        if literal:
+            parts.append("".join(literal))
+            literal = []
+        parts.append(_expression(text[opener + 1:end].strip()) if sign == "$" and end < len(text) else None)
+        i = end + 1
+    if literal:
+        parts.append("".join(literal))
+    return tuple(p for p in parts if p != "")
+
+
+def _closing_brace(text: str, start: int) -> int:
+    """The index of the ``}`` that closes an interpolation opened before ``start`` (skipping braces
+    and quotes inside quoted strings), or len(text) when none does."""
+    depth, quoted, i = 0, False, start
+    while i < len(text):
+        char = text[i]
+        if quoted:
+            if char == "\\":
+                i += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return len(text)
+
+
+@lru_cache(maxsize=4096)
+def _expression(source: str) -> Any:
+    try:
+        body = hcl2.parses(f"x = {source}\n", discard_comments=True).body
+    except Exception:  # an expression the HCL parser refuses is Unknown, as a value of the file
+        return None
+    attributes = [child for child in body.children if isinstance(child, AttributeRule)]
+    return attributes[0].expression if len(attributes) == 1 else None
 
 
 def static_text(node: Any) -> str:

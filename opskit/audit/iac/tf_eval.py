@@ -15,6 +15,8 @@ from typing import Any
 
 from hcl2.rules import containers, expressions, for_expressions, functions, indexing, literal_rules, strings
 
+from opskit.audit.iac.hcl_parser import template_parts
+from opskit.audit.iac.json_located import JsonNode
 from opskit.audit.iac.tf_functions import FUNCTIONS
 from opskit.audit.iac.tf_values import (
     MAX_TEXT,
@@ -78,6 +80,11 @@ def evaluate(node: Any, scope: Scope, depth: int = 0) -> Any:
     return handler(node, scope, depth + 1) if handler else UNKNOWN
 
 
+def constant(node: Any) -> Any:
+    """The value of an expression that needs no variables (a module source, a provider alias)."""
+    return evaluate(node, Scope({}, lambda name, scope: UNKNOWN, Budget(100)))
+
+
 def _expr_term(node: expressions.ExprTermRule, scope: Scope, depth: int) -> Any:
     return evaluate(node.expression, scope, depth)
 
@@ -120,9 +127,8 @@ def _unescape(text: str) -> str:
 
 
 def _string(node: strings.StringRule, scope: Scope, depth: int) -> Any:
-    parts = node.string_parts
     values: list[Any] = []
-    for part in parts:
+    for part in node.string_parts:
         content = part.content
         if isinstance(content, strings.InterpolationRule):
             values.append(evaluate(content.expression, scope, depth))
@@ -130,14 +136,43 @@ def _string(node: strings.StringRule, scope: Scope, depth: int) -> Any:
             values.append(_unescape(content.value))
         else:
             values.append(UNKNOWN)  # %{if}/%{for} template directives
-    if len(parts) == 1 and isinstance(parts[0].content, strings.InterpolationRule):
-        return values[0]  # "${x}" is x itself, of any type
+    whole = len(values) == 1 and isinstance(node.string_parts[0].content, strings.InterpolationRule)
+    return _joined(values, whole)
+
+
+def _joined(values: list[Any], whole: bool) -> Any:
+    """A template's value from its parts' values: ``"${x}"`` alone (``whole``) is x itself, of any type."""
+    if whole:
+        return values[0]
     texts = [to_text(v) for v in values]
     if any(t is None for t in texts):
         return Unknown(frozenset(r for v in values for r in refs_of(v)))
     if sum(len(t) for t in texts if t is not None) > MAX_TEXT:
         return UNKNOWN
     return "".join(t for t in texts if t is not None)
+
+
+def _json(node: JsonNode, scope: Scope, depth: int) -> Any:
+    """A value of Terraform's JSON syntax: objects, arrays, literals, and strings that are templates."""
+    if node.is_object:
+        result = {}
+        for member in node.members:
+            key = to_text(_template(member.key, scope, depth))
+            if key is not None:
+                result[key] = evaluate(member.value, scope, depth)
+        return bounded(result)
+    if node.is_array:
+        return bounded([evaluate(item, scope, depth) for item in node.value])
+    return _template(node.value, scope, depth) if isinstance(node.value, str) else node.value
+
+
+def _template(text: str, scope: Scope, depth: int) -> Any:
+    if "{" not in text:
+        return text
+    parts = template_parts(text)
+    values = [p if isinstance(p, str) else evaluate(p, scope, depth) for p in parts]
+    return _joined(values, len(parts) == 1 and not isinstance(parts[0], str)) if values else ""
+
 
 def _heredoc(node: strings.HeredocTemplateRule, scope: Scope, depth: int) -> Any:
     """The body between the marker lines, as written (an interpolation stays as its ``${...}`` text);
@@ -408,4 +443,5 @@ _HANDLERS: dict[type, Callable[[Any, Scope, int], Any]] = {
     indexing.AttrSplatExprTermRule: _reference,
     indexing.FullSplatExprTermRule: _reference,
     functions.FunctionCallRule: _call,
+    JsonNode: _json,
 }
