@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from json.decoder import scanstring  # type: ignore[attr-defined]  # the C scanner, untyped in typeshed
 from typing import Any
 
 from opskit.audit.iac.interface import Unparseable
@@ -88,7 +89,7 @@ def parse_json(text: str) -> JsonNode:
         value: JsonNode | None = None
         if punct == '"':
             try:
-                string, pos = json.decoder.scanstring(text, pos)
+                string, pos = scanstring(text, pos)
             except json.JSONDecodeError as exc:
                 raise Unparseable(f"JSON syntax error: {exc.msg}", line) from None
             if expect == "key":
