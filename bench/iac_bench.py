@@ -177,6 +177,9 @@ CHECKOV_TO_OPSKIT: Mapping[str, tuple[str, ...]] = {
     "CKV_AZURE_140": ("tf-azure-local-auth",), "CKV_AZURE_139": ("tf-public-network-access",),
     "CKV_AZURE_104": ("tf-public-network-access",), "CKV_AZURE_124": ("tf-public-network-access",),
     "CKV_AWS_122": ("tf-public-network-access",), "CKV_AWS_316": ("tf-container-privileged",),
+    "CKV2_AZURE_2": ("tf-azure-defender-off",), "CKV_AZURE_24": ("tf-no-audit-logging",),
+    "CKV2_AWS_53": ("tf-http-hardening-off",), "CKV_AZURE_172": ("tf-kms-no-rotation",),
+    "CKV2_AWS_47": ("tf-waf-no-known-bad-inputs", "tf-no-waf"),  # no web ACL at all has no Log4j rule either
 }
 
 # checkov checks that are not about a security weakness, with the reason they are left out.

@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 
-from opskit.audit.iac import tf_iam, tf_network, tf_secrets, tf_storage
+from opskit.audit.iac import tf_iam, tf_network, tf_secrets, tf_storage, tf_waf
 from opskit.audit.iac.interface import Checker, Hit, Rule
 from opskit.audit.iac.secret_names import SecretNames
 from opskit.audit.iac.tf_eval import Budget, Scope, evaluate
@@ -46,6 +46,7 @@ CHECKS: Mapping[str, Check] = {
     "iac.tf-no-tls-in-transit": tf_network.check_force_ssl_off,
     "iac.tf-container-privileged": tf_secrets.check_privileged_containers,
     "iac.tf-db-insecure-flag": tf_network.check_database_flags,
+    "iac.tf-waf-no-known-bad-inputs": tf_waf.check_known_bad_inputs,
 }
 CREDENTIALS = "iac.tf-hardcoded-credentials"
 
