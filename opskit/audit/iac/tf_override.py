@@ -63,9 +63,11 @@ def _locals_over(merged: Sequence[tuple[str, Block]], path: str, override: Block
     return [(path, dataclasses.replace(override, attributes=kept))] if kept else []
 
 
-def _relocated(block: Block, line: int, path: str) -> Block:
-    """``block`` with every line moved to ``line`` and each argument's origin recorded."""
-    attributes = {name: dataclasses.replace(a, line=line, end_line=line, origin=a.origin or f"{path}:{a.line}")
+def _relocated(block: Block, line: int, path: str, origin: str = "") -> Block:
+    """``block`` with every line moved to ``line`` and where each argument was written recorded: its own
+    line at the top level, the line of the nested block it sits in below."""
+    attributes = {name: dataclasses.replace(a, line=line, end_line=line, origin=origin or f"{path}:{a.line}")
                   for name, a in block.attributes.items()}
     return dataclasses.replace(block, line=line, end_line=line, attributes=attributes,
-                               blocks=tuple(_relocated(b, line, path) for b in block.blocks))
+                               blocks=tuple(_relocated(b, line, path, origin or f"{path}:{b.line}")
+                                            for b in block.blocks))
