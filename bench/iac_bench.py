@@ -273,7 +273,7 @@ def timed(command: Sequence[str], env: Mapping[str, str] | None = None) -> tuple
 
 def run_opskit(target: Path) -> tuple[float, float, list[dict[str, Any]]]:
     env = {**os.environ, "PYTHONPATH": os.environ.get("OPSKIT_BENCH_SOURCE", str(ROOT))}  # another tree: before/after
-    seconds, cpu, output = timed([sys.executable, "-m", "opskit", "audit", "--only", "iac", "--format", "json",
+    seconds, cpu, output = timed([sys.executable, "-P", "-m", "opskit", "audit", "--only", "iac", "--format", "json",
                                   "--no-cache", str(target)], env)
     return seconds, cpu, json.loads(output)["findings"]
 
