@@ -47,14 +47,6 @@ class JsonNode:
     def members(self) -> tuple[Member, ...]:
         return self.value if self.is_object else ()
 
-    def plain(self) -> Any:
-        """The value as plain Python data (objects as dicts, later keys winning)."""
-        if self.is_object:
-            return {m.key: m.value.plain() for m in self.value}
-        if self.is_array:
-            return [item.plain() for item in self.value]
-        return self.value
-
 
 @dataclass
 class _Open:

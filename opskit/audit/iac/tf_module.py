@@ -1,9 +1,10 @@
 """A Terraform root module and its local modules, evaluated statically into resource instances.
 
-Like ``terraform plan`` it merges every ``.tf`` file of a directory, reads variable defaults,
-``terraform.tfvars`` and ``*.auto.tfvars``, locals, module inputs, ``count``/``for_each`` and
-``dynamic`` blocks; unlike it, what is only known at apply time stays Unknown. Each value
-remembers where the variables it was computed from were set, for the finding's message.
+Like ``terraform plan`` it merges every ``.tf`` and ``.tf.json`` file of a directory (overrides
+applied, see ``tf_files``), reads variable defaults, ``terraform.tfvars`` and ``*.auto.tfvars``,
+locals, module inputs, ``count``/``for_each`` and ``dynamic`` blocks; unlike it, what is only known
+at apply time stays Unknown. Each value remembers where the variables it was computed from were
+set, for the finding's message.
 """
 
 from __future__ import annotations

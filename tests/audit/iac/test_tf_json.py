@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from opskit.audit.iac import json_located
+from opskit.audit.iac import json_located, tf_eval, tf_module
 from opskit.audit.iac.interface import Unparseable
-from opskit.audit.iac.json_located import MAX_NESTING, parse_json
+from opskit.audit.iac.json_located import MAX_NESTING, JsonNode, parse_json
 from opskit.audit.iac.scanner import TerraformScanner
+from opskit.audit.iac.tf_values import is_known
 from opskit.audit.interface import ScanSettings, SourceFile
 from opskit.audit.trees import MemoryTree
 from tests.audit.iac.helpers import FIXTURES, scan_tree
@@ -144,3 +145,38 @@ def test_reading_json_is_linear_in_a_one_megabyte_line_and_deep_nesting(monkeypa
     counting.calls = 0
     assert parse_json("\n" * 500_000 + "[" * 50 + "]" * 50).line == 500_001
     assert counting.calls == 101
+
+
+def plain(node: JsonNode) -> Any:
+    if node.is_object:
+        return {member.key: plain(member.value) for member in node.members}
+    return [plain(item) for item in node.value] if node.is_array else node.value
+
+
+@pytest.mark.parametrize("text", ['{"a": [1, -2.5e3, true, false, null, "x\\u00e9\\n"], "b": {}, "c": []}',
+                                  '[{"k": {"l": [[], {}]}}, "\\"quoted\\"", 0]', ' 7 ', '"just a string"',
+                                  '{"a": 1, "a": 2}'])
+def test_the_reader_gives_what_the_standard_library_gives(text: str) -> None:
+    assert plain(parse_json(text)) == json.loads(text)
+
+
+@pytest.mark.parametrize(("template", "value"), [
+    ("${var.n}", [1, 2]),  # one interpolation alone keeps its type
+    ("n-${var.n[1]}-$${literal}-%%{directive}", "n-2-${literal}-%{directive}"),
+    ("{${var.s}}", "{x}"),
+    ("${upper(\"a}b\")}", "A}B"),
+])
+def test_json_strings_are_templates(template: str, value: Any) -> None:
+    files = {"main.tf.json": json.dumps({"variable": {"n": {"default": [1, 2]}, "s": {"default": "x"}},
+                                         "output": {"o": {"value": template}}})}
+    [output] = [b for _, b in tf_module.read_directory(MemoryTree(files), "", {}, root=True).blocks
+                if b.type == "output"]
+    variables = {"n": tf_eval.Value([1, 2], ""), "s": tf_eval.Value("x", "")}
+    scope = tf_eval.Scope(variables, lambda name, scope: None, tf_eval.Budget(1000))
+    assert tf_eval.evaluate(output.attributes["value"].expr, scope) == value
+
+
+def test_a_template_directive_is_unknown() -> None:
+    scope = tf_eval.Scope({}, lambda name, scope: None, tf_eval.Budget(1000))
+    node = parse_json('"%{ if true }yes%{ endif }"')
+    assert not is_known(tf_eval.evaluate(node, scope))
