@@ -180,3 +180,9 @@ def test_a_template_directive_is_unknown() -> None:
     scope = tf_eval.Scope({}, lambda name, scope: None, tf_eval.Budget(1000))
     node = parse_json('"%{ if true }yes%{ endif }"')
     assert not is_known(tf_eval.evaluate(node, scope))
+
+
+def test_a_json_tfvars_file_given_with_var_file_is_checked_for_secrets() -> None:
+    text = '{\n  "region": "eu-west-1",\n  "db_password": "hunter2-hunter2-x"\n}\n'
+    [(rule, line, message)] = scan({"prod.tfvars.json": text}, "prod.tfvars.json")
+    assert (rule, line) == ("iac.tf-hardcoded-credentials", 3) and "hunter2-hunter2-x" not in message
