@@ -1,6 +1,7 @@
 """Thin adapter over ``python-hcl2``: Terraform files as plain blocks and attributes with line numbers.
 
-Attributes keep the parser's expression node; ``tf_eval`` gives it a value. Nothing here calls
+Attributes keep the parser's expression node; ``tf_eval`` gives it a value, with the text helpers
+here (escapes, heredoc bodies, and the ``${...}`` templates of Terraform's JSON syntax). Nothing here calls
 the library's serializer, whose heredoc handling is quadratic in the length of a line.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 import hcl2
 from hcl2.rules.base import AttributeRule, BlockRule, BodyRule
 from hcl2.rules.literal_rules import TokenRule
-from hcl2.rules.strings import StringPartRule, StringRule
+from hcl2.rules.strings import HeredocTemplateRule, HeredocTrimTemplateRule, StringPartRule, StringRule
 from lark.exceptions import UnexpectedInput
 
 from opskit.audit.iac.interface import Unparseable
@@ -52,6 +53,42 @@ def parse_hcl(text: str) -> Block:
         raise Unparseable(f"HCL syntax error at column {exc.column}", exc.line) from None
     except Exception as exc:  # the parser's other failures (duplicate keys, deep nesting) are input errors too
         raise Unparseable(_safe_message(exc)) from None
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def unescape(text: str) -> str:
+    """A quoted string's literal text: backslash escapes, and ``$${``/``%%{`` for ``${``/``%{``."""
+    if "\\" not in text and "$${" not in text and "%%{" not in text:
+        return text
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            out.append(_ESCAPES.get(text[i + 1], text[i:i + 2]))
+            i += 2
+        elif text.startswith(("$${", "%%{"), i):
+            out.append(text[i + 1:i + 3])
+            i += 3
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
+def heredoc_text(node: HeredocTemplateRule | HeredocTrimTemplateRule) -> str:
+    """The body between the marker lines, as written (an interpolation stays as its ``${...}`` text);
+    ``<<-`` removes the common indentation. Linear in the text."""
+    raw = str(node.heredoc.value).rstrip("\r\n")
+    first, _, rest = raw.partition("\n")
+    body_lines = rest.split("\n")[:-1]  # the last line holds the closing marker
+    if first.startswith("<<-"):
+        indents = [len(line) - len(line.lstrip(" \t")) for line in body_lines if line.strip()]
+        cut = min(indents, default=0)
+        body_lines = [line[cut:] for line in body_lines]
+    return "\n".join(line.rstrip("\r") for line in body_lines)
 
 
 def template_parts(text: str) -> tuple[Any, ...]:
