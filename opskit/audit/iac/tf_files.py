@@ -43,8 +43,10 @@ def read_directory(tree: FileTree, directory: str, texts: Mapping[str, str], roo
     listed = tree.listdir(directory)
     extra = [p for p in texts if posixpath.dirname(p) == directory and p not in listed]  # stdin, tests
     overrides: list[tuple[str, Block]] = []
-    for path in sorted(_wanted(listed, root)) + sorted(_wanted(extra, root)):
-        text = texts[path] if path in texts else tree.read(path)
+    paths = sorted(_wanted(listed, root)) + sorted(_wanted(extra, root))
+    stored = tree.read_many([p for p in paths if p not in texts])
+    for path in paths:
+        text = texts[path] if path in texts else stored[path]
         if text is None:
             continue
         files.size += len(text)
