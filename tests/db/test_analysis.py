@@ -186,6 +186,21 @@ def test_views_from_a_schema_dump_are_seen_through() -> None:
     }
 
 
+def test_a_schema_dump_keeps_the_case_of_quoted_columns() -> None:
+    from opskit.db.candidates import generate
+    from opskit.db.schema import parse_schema_dump
+
+    schema = parse_schema_dump(
+        'CREATE TABLE public."Post" (\n    id integer NOT NULL,\n    "authorId" integer NOT NULL,\n'
+        "    Title text\n);\n",
+        "schema.sql",
+    )
+    assert schema.columns("public.Post") == ("id", "authorId", "title")
+    shape = understand('SELECT id FROM "Post" WHERE "authorId" = $1', schema)
+    wanted = generate({"q": shape}, schema).wanted
+    assert 'post_authorid_idx ON public."Post" ("authorId")' in [c.label() for c in wanted]  # not "unknown column"
+
+
 def test_ddl_quotes_names_that_need_it() -> None:
     got = ddls('SELECT "Name" FROM app."Customers" c WHERE c."Region" = 3')
     assert 'customers_region_idx ON app."Customers" ("Region")' in got

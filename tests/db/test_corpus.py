@@ -29,15 +29,15 @@ def test_labels_name_columns_of_the_schema() -> None:
     for case in load_cases():
         for label in case.expected:
             table, _, column = label.partition(".")
-            assert column.lower() in schema.columns(f"public.{table}"), (case.name, label)
+            assert column in schema.columns(f"public.{table}"), (case.name, label)
 
 
 def test_recall_and_false_candidates_stay_within_their_floors(outcomes: list) -> None:
     total = figures(outcomes)
-    assert total.recall >= 0.90, total
+    assert total.recall >= 0.95, total
     assert total.unparseable == 0, [o.case.name for o in outcomes if not o.parsed]
     assert total.dropped == 0, total
-    assert total.false_candidates <= 51, total
+    assert total.false_candidates <= 58, total
 
 
 def test_a_missing_label_counts_as_missed_and_an_extra_column_as_false() -> None:
