@@ -245,12 +245,19 @@ def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
     bundles: set[tuple[IndexCandidate, ...]] = set()
     advisory: dict[IndexCandidate, set[str]] = {}
     ordered: set[IndexCandidate] = set()
+    needed: set[IndexCandidate] = set()
+    pointless: dict[IndexCandidate, ExistingIndex] = {}  # wanted only by lookups of one row by a unique key
     for fp, shape in shapes.items():
         for n in needs(shape, schema):
             if schema.tables and n.table not in schema.tables:
                 continue
+            lookup = _point_lookup(n, schema)
             for candidate in candidates_for(n):
                 wanted.setdefault(candidate, set()).add(fp)
+                if lookup is None:
+                    needed.add(candidate)
+                else:
+                    pointless.setdefault(candidate, lookup)
                 if n.limit and n.sort and candidate.keys[-len(n.sort) :] == n.sort[: len(candidate.keys)]:
                     ordered.add(candidate)
             for key in n.gin:
@@ -261,8 +268,14 @@ def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
     rejected = []
     for candidate, fps in sorted(wanted.items(), key=lambda kv: kv[0].label()):
         cover = covering_index(candidate, schema.indexes)
+        unique = _unique_prefix(candidate, schema)
         if cover is not None:
             rejected.append(Rejection(candidate, f"covered by existing index {cover.name}"))
+        elif unique is not None:
+            rejected.append(Rejection(candidate, f"leads with the unique key of {unique.name}: one row at most"))
+        elif candidate in pointless and candidate not in needed:
+            lookup = pointless[candidate]
+            rejected.append(Rejection(candidate, f"its queries find one row by the unique key of {lookup.name}"))
         elif _unknown_columns(candidate, schema):
             rejected.append(Rejection(candidate, f"column not in {candidate.table}"))
         else:
@@ -270,6 +283,25 @@ def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
     gin = {c: fps for c, fps in sorted(advisory.items(), key=lambda kv: kv[0].label())}
     bundled = sorted(bundles, key=lambda b: [c.label() for c in b])
     return Candidates(kept, rejected, bundled, gin, {c for c in ordered if c in kept})
+
+
+def _unique_keys(table: str, schema: Schema) -> list[ExistingIndex]:
+    return [ix for ix in schema.indexes_on(table) if ix.unique and ix.where is None]
+
+
+def _point_lookup(n: TableNeeds, schema: Schema) -> ExistingIndex | None:
+    """The unique index whose keys the equalities cover: the table answers with one row at most."""
+    equal = {normalize_expr(k.expr) for k in n.equality}
+    return next((ix for ix in _unique_keys(n.table, schema) if set(ix.keys) <= equal), None)
+
+
+def _unique_prefix(candidate: IndexCandidate, schema: Schema) -> ExistingIndex | None:
+    """A unique index whose keys the candidate's leading keys already are: the keys after add nothing."""
+    keys = [normalize_expr(k.expr) for k in candidate.keys]
+    for ix in _unique_keys(candidate.table, schema):
+        if len(ix.keys) < len(keys) and set(keys[: len(ix.keys)]) == set(ix.keys):
+            return ix
+    return None
 
 
 def _unknown_columns(candidate: IndexCandidate, schema: Schema) -> bool:

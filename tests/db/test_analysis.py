@@ -259,3 +259,38 @@ def test_a_view_the_workload_creates_is_seen_through_offline_and_inlined_for_pri
     assert shape.tables == ("public.lineitem",)
     assert ("l_shipdate", PredicateKind.RANGE) in {(p.column.expr, p.kind) for p in shape.predicates}
     assert prepared.sql[fp].startswith("WITH revenue0 AS (SELECT * FROM (SELECT l_partkey")
+
+
+UNIQUE_SCHEMA = (
+    "CREATE TABLE public.sessions (\n    key text NOT NULL,\n    user_id bigint,\n    expires timestamp,\n"
+    "    tenant integer NOT NULL\n);\n\n"
+    "CREATE TABLE public.logins (\n    id bigint NOT NULL,\n    session_key text NOT NULL,\n    at timestamp\n);\n\n"
+    "ALTER TABLE ONLY public.sessions\n    ADD CONSTRAINT sessions_pkey PRIMARY KEY (key);\n"
+    "CREATE UNIQUE INDEX sessions_tenant_user ON public.sessions USING btree (tenant, user_id);\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sql", "kept", "reason"),
+    [
+        # a lookup of one row by a unique key needs no other index
+        ("SELECT * FROM sessions WHERE key = $1 AND expires > now()", (), "its queries find one row"),
+        ("SELECT * FROM sessions WHERE tenant = 1 AND user_id = 2 AND expires > now()", (), "one row"),
+        # keys after a unique key's columns add nothing
+        ("SELECT * FROM logins l JOIN sessions s ON s.key = l.session_key WHERE s.expires > 5", ("expires",), "uniq"),
+        # negatives: part of a unique key is no lookup of one row
+        ("SELECT * FROM sessions WHERE tenant = 1 AND expires > now()", ("tenant", "expires"), None),
+        ("SELECT * FROM sessions WHERE user_id = 2", ("user_id",), None),
+    ],
+)
+def test_unique_keys_make_other_indexes_useless(sql: str, kept: tuple[str, ...], reason: str | None) -> None:
+    from opskit.db.candidates import generate
+    from opskit.db.schema import parse_schema_dump
+
+    schema = parse_schema_dump(UNIQUE_SCHEMA, "schema.sql")
+    found = generate({"q": understand_with(sql, schema)}, schema)
+    on_sessions = {k for c in found.wanted if c.table == "public.sessions" for k in c.columns}
+    assert set(kept) <= on_sessions
+    if reason is not None:
+        assert on_sessions == set(kept)
+        assert any(reason in r.reason for r in found.rejected), found.rejected
