@@ -50,7 +50,7 @@ class TableNeeds:
     disjuncts: tuple[tuple[IndexKey, ...], ...] = ()  # per OR branch: its keys, for a BitmapOr
     nulls: tuple[IndexKey, ...] = ()  # columns tested IS [NOT] NULL (btree indexes NULLs)
     rare: tuple[tuple[str, str], ...] = ()  # (column, "col = 'value'") for a rare value of a skewed column
-    gin: tuple[IndexKey, ...] = ()  # jsonb/array containment, LIKE '%infix%' and ILIKE (pg_trgm)
+    gin: tuple[IndexKey, ...] = ()  # jsonb/array containment, LIKE '%infix%' and ILIKE (pg_trgm), OR branches too
 
 
 def resolve(shape: QueryShape, schema: Schema) -> QueryShape:
@@ -116,7 +116,7 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
                     )
                 ),
                 rare=tuple(dict.fromkeys(rare for p in equality if (rare := _rare(p, info)))),
-                gin=tuple(dict.fromkeys(_key_for(p, c_collation) for p in mine if p.kind in _GIN)),
+                gin=tuple(dict.fromkeys(_key_for(p, c_collation) for p in ours if p.kind in _GIN)),  # OR too
                 disjuncts=tuple(
                     _unique(_key(p.column) for p in sorted(branch, key=lambda p: p.kind not in _EQUALITY))
                     for _group, branch in sorted(branches.items())

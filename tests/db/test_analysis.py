@@ -294,3 +294,16 @@ def test_unique_keys_make_other_indexes_useless(sql: str, kept: tuple[str, ...],
     if reason is not None:
         assert on_sessions == set(kept)
         assert any(reason in r.reason for r in found.rejected), found.rejected
+
+
+@pytest.mark.parametrize(
+    ("sql", "gin"),
+    [
+        ("SELECT id FROM users WHERE name ILIKE '%ann%' OR email ILIKE '%ann%'", {"name", "email"}),
+        ("SELECT id FROM users WHERE upper(name) LIKE upper('%ann%') OR id = 3", {"upper(name)"}),
+        ("SELECT id FROM users WHERE name LIKE 'ann%' OR email = 'x'", set()),  # prefix and equality: btree
+    ],
+)
+def test_every_or_branch_with_a_pattern_gets_a_gin_index(sql: str, gin: set[str]) -> None:
+    (n,) = needs(understand(sql))
+    assert {k.expr for k in n.gin} == gin
