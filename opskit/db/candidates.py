@@ -72,8 +72,12 @@ def resolve(shape: QueryShape, schema: Schema) -> QueryShape:
     )
 
 
-def _key(col: ColumnRef, descending: bool = False) -> IndexKey:
-    return IndexKey(col.expr, descending, col.is_expression)
+def _key(col: ColumnRef) -> IndexKey:
+    return IndexKey(col.expr, is_expression=col.is_expression)
+
+
+def _sort_key(sort: SortKey) -> IndexKey:
+    return replace(_key(sort.column), descending=sort.descending, nulls_reversed=sort.nulls_reversed)
 
 
 def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
@@ -105,7 +109,7 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
                 equality=tuple(dict.fromkeys(_key(p.column) for p in equality)),
                 ranges=tuple(dict.fromkeys(_key_for(p, c_collation) for p in mine if p.kind in _RANGES)),
                 joins=tuple(dict.fromkeys(_key(c) for c in join_cols)),
-                sort=tuple(_key(k.column, k.descending) for k in sort) if len(sort) == len(order) else (),
+                sort=tuple(_sort_key(k) for k in sort) if len(sort) == len(order) else (),
                 constants=tuple(p.constant for p in mine if p.constant),
                 selected=tuple(dict.fromkeys(c.expr for c in shape.selected if c.table == table)),
                 select_star=shape.select_star,
@@ -335,8 +339,9 @@ def usefulness(candidate: IndexCandidate, n: TableNeeds) -> tuple[int, int, int,
     sort = 0
     if n.sort and not ranged:
         tail = rest[: len(n.sort)]
-        same = [(k.expr, k.descending) for k in tail] == [(k.expr, k.descending) for k in n.sort]
-        flipped = [(k.expr, not k.descending) for k in tail] == [(k.expr, k.descending) for k in n.sort]
+        wanted = [(k.expr, k.descending, k.nulls_reversed) for k in n.sort]
+        same = [(k.expr, k.descending, k.nulls_reversed) for k in tail] == wanted
+        flipped = [(k.expr, not k.descending, k.nulls_reversed) for k in tail] == wanted  # a backward scan
         sort = int(same or flipped)
     if not (matched or ranged or sort):
         return (0, 0, 0, 0)

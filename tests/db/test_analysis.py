@@ -307,3 +307,27 @@ def test_unique_keys_make_other_indexes_useless(sql: str, kept: tuple[str, ...],
 def test_every_or_branch_with_a_pattern_gets_a_gin_index(sql: str, gin: set[str]) -> None:
     (n,) = needs(understand(sql))
     assert {k.expr for k in n.gin} == gin
+
+
+@pytest.mark.parametrize(
+    ("sql", "order", "limit"),
+    [
+        # a top-N subquery, a correlated latest-row subquery, a window: the order an index can deliver
+        ("SELECT * FROM (SELECT * FROM posts WHERE a = 1 ORDER BY b DESC NULLS LAST LIMIT 10) p",
+         "b DESC NULLS LAST", True),
+        ("SELECT id, (SELECT c.at FROM comments c WHERE c.post_id = p.id ORDER BY c.at DESC LIMIT 1) FROM posts p",
+         "at DESC", True),
+        ("SELECT user_id, row_number() OVER (PARTITION BY user_id ORDER BY at DESC) FROM events WHERE k = 1",
+         "user_id, at DESC", False),
+        ("SELECT rank() OVER w FROM events WINDOW w AS (PARTITION BY kind ORDER BY at NULLS FIRST)",
+         "kind, at NULLS FIRST", False),
+        # negatives: the top ORDER BY wins; an inner ORDER BY without LIMIT orders nothing that is kept
+        ("SELECT * FROM (SELECT * FROM posts ORDER BY b LIMIT 5) p ORDER BY p.a", "a", False),
+        ("SELECT * FROM (SELECT * FROM posts WHERE a = 1 ORDER BY b) p", "", False),
+        ("SELECT * FROM (SELECT * FROM posts ORDER BY a, random() LIMIT 3) p", "", False),
+    ],
+)  # fmt: skip
+def test_the_order_rows_are_asked_in(sql: str, order: str, limit: bool) -> None:
+    shape = understand(sql)
+    keys = [IndexKey(k.column.expr, k.descending, nulls_reversed=k.nulls_reversed).sql() for k in shape.order_by]
+    assert (", ".join(keys), shape.limit) == (order, limit)
