@@ -180,7 +180,7 @@ def candidates_for(n: TableNeeds) -> set[IndexCandidate]:
     designs: set[tuple[IndexKey, ...]] = set()
     for key in (*n.equality, *n.ranges, *n.joins):
         designs.add((key,))
-    if n.sort and not n.equality and not n.ranges:
+    if n.sort and n.limit and not n.equality and not n.ranges:  # a whole table in order: a sort is as good
         designs.add(_unique(n.sort))
     if len(n.equality) + len(n.ranges) >= 2 or (n.equality and n.ranges):
         designs.add(_unique((*n.equality, *n.ranges[:1])))

@@ -331,3 +331,17 @@ def test_the_order_rows_are_asked_in(sql: str, order: str, limit: bool) -> None:
     shape = understand(sql)
     keys = [IndexKey(k.column.expr, k.descending, nulls_reversed=k.nulls_reversed).sql() for k in shape.order_by]
     assert (", ".join(keys), shape.limit) == (order, limit)
+
+
+@pytest.mark.parametrize(
+    ("sql", "designs"),
+    [
+        ("SELECT id FROM posts ORDER BY created_at DESC LIMIT 20", {("created_at",)}),  # stops after 20 rows
+        ("SELECT id FROM posts ORDER BY created_at DESC", set()),  # the whole table: a sort is as good
+        ("SELECT state, count(*) FROM posts GROUP BY state", set()),
+        ("SELECT id FROM posts WHERE a = 1 ORDER BY created_at", {("a",), ("a", "created_at")}),
+    ],
+)
+def test_an_order_alone_earns_an_index_only_under_a_limit(sql: str, designs: set[tuple[str, ...]]) -> None:
+    (n,) = needs(understand(sql))
+    assert {tuple(c.columns) for c in candidates_for(n) if not c.include} == designs
