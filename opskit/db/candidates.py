@@ -186,7 +186,7 @@ def candidates_for(n: TableNeeds) -> set[IndexCandidate]:
         designs.add(_unique((*n.equality, *n.ranges[:1])))
     if n.equality and len(n.equality) > 1:
         designs.add(_unique(n.equality))
-    if n.sort and (n.equality or n.joins):
+    if n.sort and n.equality:  # (a join key and the sort: below)
         designs.add(_unique((*n.equality, *n.sort)))
     for join in n.joins:
         if n.equality or n.ranges:
