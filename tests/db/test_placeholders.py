@@ -67,3 +67,10 @@ def test_work_is_linear_in_the_number_of_tokens(monkeypatch: pytest.MonkeyPatch)
     out = number_placeholders(sql)
     assert out.endswith(f"${n})") and "%s" not in out
     assert calls <= 3 * n + 10  # one look per token at most
+
+
+def test_a_statement_past_the_length_bound_is_left_for_the_guard_to_refuse() -> None:
+    from opskit.db.bounds import MAX_LENGTH
+
+    sql = "select id from t where a = %s or b = '" + "x" * MAX_LENGTH + "'"
+    assert number_placeholders(sql) is sql

@@ -14,6 +14,8 @@ from typing import Any
 import pglast
 from pglast.parser import scan
 
+from opskit.db.bounds import MAX_LENGTH
+
 _MAX_PARAM = re.compile(r"\$(\d+)")
 _PREFIX_OPS = {"=", "<", ">", "<=", ">=", "<>", "!=", "+", "-", "*", "/"}  # ``=?`` scans as one operator
 _BEFORE_VALUE = {  # tokens a value follows: after them ``?`` is a placeholder, not jsonb's operator
@@ -26,7 +28,7 @@ _BEFORE_VALUE = {  # tokens a value follows: after them ``?`` is a placeholder, 
 
 def number_placeholders(sql: str) -> str:
     """``sql`` with ``%s``, ``%(name)s`` and placeholder ``?`` as ``$n`` (one number per name)."""
-    if "?" not in sql and "%" not in sql:
+    if ("?" not in sql and "%" not in sql) or len(sql) > MAX_LENGTH:  # too long: the guard refuses it later
         return sql
     try:
         tokens = scan(sql)
