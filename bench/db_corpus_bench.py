@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from opskit.core.atomic import atomic_write  # noqa: E402
-from tests.db.corpus import figures, load_cases, load_schema, score  # noqa: E402
+from tests.db.corpus import SETS, figures, load_cases, load_schema, score  # noqa: E402
 
 
 def main() -> int:
@@ -30,7 +30,8 @@ def main() -> int:
     parser.add_argument("--quiet", action="store_true", help="figures only, no per-statement lines")
     args = parser.parse_args()
     schema = load_schema()
-    outcomes = [score(case, schema) for case in load_cases()]
+    sets = {name: [score(case, schema) for case in load_cases(name)] for name in SETS}
+    outcomes = [o for found in sets.values() for o in found]
     rows = []
     for o in outcomes:
         state = "unparseable" if not o.parsed else ("dropped" if not o.kept else "ok")
@@ -50,14 +51,16 @@ def main() -> int:
             if o.false:
                 line += f"  false {len(o.false)}"
             print(line)
-    total = figures(outcomes)
-    summary = {**asdict(total), "recall": round(total.recall, 3)}
-    print(
-        f"\n{total.statements} statements, {total.labelled} labelled columns: recall {total.recall:.1%} "
-        f"({total.reached}/{total.labelled}), unparseable {total.unparseable}, dropped "
-        f"{total.dropped}, parsed but nothing reached {total.silent}, "
-        f"false candidates {total.false_candidates}, negatives without one {total.clean_negatives}/{total.negatives}"
-    )
+    summary = {}
+    for name, found in [*sets.items(), ("all", outcomes)]:
+        total = figures(found)
+        summary[name] = {**asdict(total), "recall": round(total.recall, 3)}
+        print(
+            f"\n{name}: {total.statements} statements, {total.labelled} labelled columns: recall "
+            f"{total.recall:.1%} ({total.reached}/{total.labelled}), unparseable {total.unparseable}, dropped "
+            f"{total.dropped}, parsed but nothing reached {total.silent}, false candidates "
+            f"{total.false_candidates}, negatives without one {total.clean_negatives}/{total.negatives}"
+        )
     out = ROOT / "bench" / "results" / "db_corpus_bench.json"
     atomic_write(out, json.dumps({"figures": summary, "statements": rows}, indent=2) + "\n")
     return 0

@@ -17,11 +17,11 @@ def outcomes() -> list:
     return [score(case, schema) for case in load_cases()]
 
 
-def test_the_corpus_is_varied_and_half_labelled_columns() -> None:
+def test_the_corpus_is_varied_with_negatives() -> None:
     cases = load_cases()
-    assert len(cases) >= 80
+    assert len(cases) >= 120
     assert len({c.name for c in cases}) == len(cases)
-    assert sum(not c.expected for c in cases) >= 20  # statements that deserve no index
+    assert sum(not c.expected for c in cases) >= 25  # statements that deserve no index
 
 
 def test_labels_name_columns_of_the_schema() -> None:
@@ -37,7 +37,7 @@ def test_recall_and_false_candidates_stay_within_their_floors(outcomes: list) ->
     assert total.recall >= 0.99, total
     assert total.unparseable == 0, [o.case.name for o in outcomes if not o.parsed]
     assert total.dropped == 0, total
-    assert total.false_candidates <= 24, total
+    assert total.false_candidates <= 34, total
     assert total.clean_negatives == total.negatives, [o.case.name for o in outcomes if not o.case.expected and o.false]
 
 
