@@ -5,6 +5,17 @@ sublinks, CTEs and views are read exactly as the server reads them.
 """
 
 from opskit.db.pgsql.parse import Outline, Work, guard, inline_views, outline, parse, script_slices
+from opskit.db.pgsql.placeholders import number_placeholders
 from opskit.db.pgsql.understand import understand
 
-__all__ = ["Outline", "Work", "guard", "inline_views", "outline", "parse", "script_slices", "understand"]
+__all__ = [
+    "Outline",
+    "Work",
+    "guard",
+    "inline_views",
+    "number_placeholders",
+    "outline",
+    "parse",
+    "script_slices",
+    "understand",
+]
