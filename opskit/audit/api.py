@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -54,24 +54,34 @@ def build_scanners(families: Sequence[str], settings: ScanSettings) -> list[Scan
     return scanners
 
 
-def _sources(request: AuditRequest) -> tuple[Sequence[FileRef | SourceFile], list[str]]:
+Items = Sequence[FileRef | SourceFile]
+
+
+def _sources(request: AuditRequest) -> tuple[Iterable[Items], list[str], int | None]:
+    """What to scan, in chunks (an image's layers come a chunk at a time, in bounded memory), the
+    notes about what was skipped (an image's grow while its chunks are read), and the file count
+    when known up front."""
     from opskit.audit import git
 
     if request.image:
         from opskit.audit.deps.manifests import parser_for
-        from opskit.audit.image import image_sources
+        from opskit.audit.image import image_source_chunks
 
-        return image_sources(request.image, request.selection, lambda p: parser_for(p) is not None)
+        notes: list[str] = []
+        chunks = image_source_chunks(request.image, request.selection, lambda p: parser_for(p) is not None, notes)
+        return chunks, notes, None
+    items: Items
     if request.target == "-":
-        return [SourceFile(path="<stdin>", text=sys.stdin.read())], []
-    target = Path(request.target)
-    if request.staged:
-        return git.staged_sources(target, request.selection), []
-    if request.history:
-        return git.history_sources(target, request.selection, since=request.since), []
-    refs, notes = discover_files(target, request.selection)
-    items, archive_notes = expand_archives(refs, request.selection.archive_depth, request.selection.max_size)
-    return items, notes + archive_notes
+        items, notes = [SourceFile(path="<stdin>", text=sys.stdin.read())], []
+    elif request.staged:
+        items, notes = git.staged_sources(Path(request.target), request.selection), []
+    elif request.history:
+        items, notes = git.history_sources(Path(request.target), request.selection, since=request.since), []
+    else:
+        refs, notes = discover_files(Path(request.target), request.selection)
+        items, archive_notes = expand_archives(refs, request.selection.archive_depth, request.selection.max_size)
+        notes += archive_notes
+    return [items], notes, len(items)
 
 
 def run_audit(request: AuditRequest, out: Output) -> Report:
@@ -84,18 +94,19 @@ def run_audit(request: AuditRequest, out: Output) -> Report:
     root = request.target if Path(request.target).is_dir() else str(Path(request.target).parent)
     settings = ScanSettings(show_secrets=request.show_secrets, root=root, extra={"deps": request.deps})
     scanners = build_scanners(request.only, settings)
-    items, notes = _sources(request)
     # Lockfiles are skipped for the other scanners, so the deps scanner gets its own pass over them.
-    # (Image layers and staged changes reach it in the main pass; history does not: see docs/audit-deps.md.)
-    deps = [s for s in scanners if s.name == "deps"] if not (request.image or request.staged) else []
+    # (Image layers reach it in the main pass; history does not: see docs/audit-deps.md.)
+    deps = [s for s in scanners if s.name == "deps"] if not request.image else []
     scanners = [s for s in scanners if s not in deps]
-    items = items if scanners else []
+    chunks, notes, total = _sources(request) if scanners else ([], [], 0)
     cache = ResultCache(request.cache_dir or default_cache_dir(), root, salt=repr(settings))
     # Cached findings are stored as shown; with --show-secrets they hold secrets, so no cache then.
     use_cache = request.use_cache and not request.show_secrets
     entries = cache.load() if use_cache else {}
-    with progress("auditing", total=len(items), enabled=out.show_progress) as bar:
-        outcome = run_scanners(items, scanners, entries, jobs=request.jobs, on_progress=bar.advance)
+    outcome = RunOutcome()
+    with progress("auditing", total=total, enabled=out.show_progress) as bar:
+        for chunk in chunks:
+            _merge_outcome(outcome, run_scanners(chunk, scanners, entries, jobs=request.jobs, on_progress=bar.advance))
     if use_cache and not (request.staged or request.history or request.target == "-" or request.image):
         cache.save(outcome.cache)
     for scanner in deps:
@@ -125,6 +136,12 @@ def _deps_pass(request: AuditRequest, scanner: Scanner, settings: ScanSettings, 
     if request.history or request.target == "-":
         asked = "deps" in request.only  # a plain history run should not repeat this note every time
         return RunOutcome(notes=["deps: not run on history or stdin (it reads manifests as files)"] * asked)
+    if request.staged:  # the added lines of staged manifests and lockfiles, each read whole from the index
+        from opskit.audit import git
+
+        selection = replace(request.selection, keep_lock_files=True)
+        staged = [s for s in git.staged_sources(Path(request.target), selection) if scanner.wants(s.path)]
+        return run_scanners(staged, [scanner], {}, jobs=request.jobs)
     from opskit.audit.deps.discovery import manifest_sources
 
     items, notes = manifest_sources(Path(request.target), request.selection, scanner.wants)
@@ -138,6 +155,7 @@ def _deps_pass(request: AuditRequest, scanner: Scanner, settings: ScanSettings, 
 
 
 def _merge_outcome(outcome: RunOutcome, other: RunOutcome) -> None:
+    outcome.cache.update(other.cache)
     outcome.findings.extend(other.findings)
     outcome.notes.extend(other.notes)
     outcome.files_scanned += other.files_scanned

@@ -21,7 +21,8 @@ SKIP_DIRS = frozenset(
 )
 LOCK_FILES = frozenset(
     {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock", "Cargo.lock",
-     "go.sum", "composer.lock", "Gemfile.lock", "uv.lock", "pdm.lock", "packages.lock.json"}
+     "go.sum", "composer.lock", "Gemfile.lock", "uv.lock", "pdm.lock", "packages.lock.json", "pylock.toml",
+     "bun.lock"}
 )
 BINARY_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".webp", ".svgz", ".pdf", ".zip", ".gz", ".bz2",

@@ -21,6 +21,7 @@ from opskit.audit.interface import SourceFile
 from opskit.core.errors import InputError, ServiceError
 
 SPOOL_BYTES = 64 << 20  # image tarballs larger than this are spooled to a temp file
+CHUNK_BYTES = 32 << 20  # text handed to the scanners at a time
 
 
 def _save(name: str, sink: IO[bytes]) -> None:
@@ -135,20 +136,31 @@ def iter_layer_files(
                         yield SourceFile(path=path, text=to_text(data), origin=where), None
 
 
-def image_sources(name: str, selection: FileFilter, also: Callable[[str], bool]) -> tuple[list[SourceFile], list[str]]:
-    """Text files of every layer that ``selection`` selects or ``also`` wants (installed-package metadata)."""
-    sources: list[SourceFile] = []
-    notes: list[str] = []
+def image_source_chunks(
+    name: str, selection: FileFilter, also: Callable[[str], bool], notes: list[str], chunk_bytes: int | None = None,
+) -> Iterator[list[SourceFile]]:
+    """Text files of every layer that ``selection`` selects or ``also`` wants (installed-package
+    metadata), in chunks of about ``chunk_bytes`` of text: an image of gigabytes is scanned in
+    bounded memory. Notes about skipped files are appended to ``notes``."""
+    limit = chunk_bytes or CHUNK_BYTES
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         _save(name, spool)
         spool.seek(0)
+        chunk: list[SourceFile] = []
+        size = 0
         try:
             for source, note in iter_layer_files(spool, name, lambda p: selection.selects(p) or also(p),
                                                  selection.max_size):
-                if source is not None:
-                    sources.append(source)
                 if note:
                     notes.append(note)
+                if source is None:
+                    continue
+                chunk.append(source)
+                size += len(source.text)
+                if size >= limit:
+                    yield chunk
+                    chunk, size = [], 0
         except (tarfile.TarError, KeyError, ValueError, IndexError) as exc:
             raise InputError(f"--image {name}: unreadable image archive: {exc}") from None
-    return sources, notes
+        if chunk:
+            yield chunk

@@ -31,6 +31,10 @@ class FileTree(ABC):
     def listdir(self, directory: str) -> Sequence[str]:
         """Paths of the files directly in ``directory`` (relative to the scan root, "" for the root)."""
 
+    def read_many(self, paths: Sequence[str]) -> dict[str, str | None]:
+        """Several files at once (a module's files): a snapshot in git reads them in one request."""
+        return {path: self.read(path) for path in paths}
+
 
 @dataclass(frozen=True)
 class SourceFile:

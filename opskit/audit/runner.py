@@ -119,11 +119,19 @@ def _scan_whole_files(scanner: Scanner, sources: Sequence[SourceFile], blobs: di
     result = scanner.scan(wholes)
     notes.extend(result.notes)
     for finding in drop_inline_suppressed(result.findings, wholes):
-        if finding.location.line in added.get(finding.location.path, ()):
+        if _touches(finding, added.get(finding.location.path, set())):
             as_dict = finding.to_dict()
             as_dict["properties"].update({k: origin[k] for k in ("commit", "author", "date") if k in origin})
             as_dict["properties"]["scanner"] = scanner.name
             findings.append(as_dict)
+
+
+def _touches(finding: Finding, added: set[int]) -> bool:
+    """Whether a finding's lines (a lockfile entry from its name to its version) include an added one."""
+    first = finding.location.line
+    if first is None:
+        return False
+    return any(line in added for line in range(first, max(first, finding.location.end_line or first) + 1))
 
 
 def _skip_note(item: FileRef, exc: InputError | OSError) -> str:

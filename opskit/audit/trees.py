@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from opskit.audit.git_blobs import read_blob
+from opskit.audit.git_blobs import read_blob, read_blobs
 from opskit.audit.interface import FileRef, FileTree
 from opskit.core.git import git_output
 
@@ -58,6 +58,11 @@ class WorkTree(FileTree):
                 if os.path.isfile(os.path.join(self.base, directory, n))]
 
 
+def _usable(text: str | None) -> str | None:
+    """A companion file's text, or None when it is too large or binary (treated as absent)."""
+    return None if text is None or len(text) > MAX_BYTES or "\0" in text[:8192] else text
+
+
 @dataclass(frozen=True)
 class GitTree(FileTree):
     """Files as staged (``commit == "staged"``) or at a commit, in the repository at ``root``."""
@@ -66,8 +71,12 @@ class GitTree(FileTree):
     commit: str
 
     def read(self, path: str) -> str | None:
-        text = read_blob(self.root, self.commit, path)
-        return None if text is None or len(text) > MAX_BYTES or "\0" in text[:8192] else text
+        return _usable(read_blob(self.root, self.commit, path))
+
+    def read_many(self, paths: Sequence[str]) -> dict[str, str | None]:
+        """One ``git cat-file --batch`` for all of them, not a ``git show`` per file."""
+        blobs = read_blobs(self.root, ((self.commit, path) for path in paths))
+        return {path: _usable(blobs.get((self.commit, path))) for path in paths}
 
     def listdir(self, directory: str) -> Sequence[str]:
         prefix = f"{directory}/" if directory else "."

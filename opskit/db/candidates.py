@@ -50,7 +50,7 @@ class TableNeeds:
     disjuncts: tuple[tuple[IndexKey, ...], ...] = ()  # per OR branch: its keys, for a BitmapOr
     nulls: tuple[IndexKey, ...] = ()  # columns tested IS [NOT] NULL (btree indexes NULLs)
     rare: tuple[tuple[str, str], ...] = ()  # (column, "col = 'value'") for a rare value of a skewed column
-    gin: tuple[IndexKey, ...] = ()  # jsonb/array containment, LIKE '%infix%' and ILIKE (pg_trgm)
+    gin: tuple[IndexKey, ...] = ()  # jsonb/array containment, LIKE '%infix%' and ILIKE (pg_trgm), OR branches too
 
 
 def resolve(shape: QueryShape, schema: Schema) -> QueryShape:
@@ -72,8 +72,12 @@ def resolve(shape: QueryShape, schema: Schema) -> QueryShape:
     )
 
 
-def _key(col: ColumnRef, descending: bool = False) -> IndexKey:
-    return IndexKey(col.expr, descending, col.is_expression)
+def _key(col: ColumnRef) -> IndexKey:
+    return IndexKey(col.expr, is_expression=col.is_expression)
+
+
+def _sort_key(sort: SortKey) -> IndexKey:
+    return replace(_key(sort.column), descending=sort.descending, nulls_reversed=sort.nulls_reversed)
 
 
 def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
@@ -105,7 +109,7 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
                 equality=tuple(dict.fromkeys(_key(p.column) for p in equality)),
                 ranges=tuple(dict.fromkeys(_key_for(p, c_collation) for p in mine if p.kind in _RANGES)),
                 joins=tuple(dict.fromkeys(_key(c) for c in join_cols)),
-                sort=tuple(_key(k.column, k.descending) for k in sort) if len(sort) == len(order) else (),
+                sort=tuple(_sort_key(k) for k in sort) if len(sort) == len(order) else (),
                 constants=tuple(p.constant for p in mine if p.constant),
                 selected=tuple(dict.fromkeys(c.expr for c in shape.selected if c.table == table)),
                 select_star=shape.select_star,
@@ -116,7 +120,7 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
                     )
                 ),
                 rare=tuple(dict.fromkeys(rare for p in equality if (rare := _rare(p, info)))),
-                gin=tuple(dict.fromkeys(_key_for(p, c_collation) for p in mine if p.kind in _GIN)),
+                gin=tuple(dict.fromkeys(_key_for(p, c_collation) for p in ours if p.kind in _GIN)),  # OR too
                 disjuncts=tuple(
                     _unique(_key(p.column) for p in sorted(branch, key=lambda p: p.kind not in _EQUALITY))
                     for _group, branch in sorted(branches.items())
@@ -176,13 +180,13 @@ def candidates_for(n: TableNeeds) -> set[IndexCandidate]:
     designs: set[tuple[IndexKey, ...]] = set()
     for key in (*n.equality, *n.ranges, *n.joins):
         designs.add((key,))
-    if n.sort and not n.equality and not n.ranges:
+    if n.sort and n.limit and not n.equality and not n.ranges:  # a whole table in order: a sort is as good
         designs.add(_unique(n.sort))
     if len(n.equality) + len(n.ranges) >= 2 or (n.equality and n.ranges):
         designs.add(_unique((*n.equality, *n.ranges[:1])))
     if n.equality and len(n.equality) > 1:
         designs.add(_unique(n.equality))
-    if n.sort and (n.equality or n.joins):
+    if n.sort and n.equality:  # (a join key and the sort: below)
         designs.add(_unique((*n.equality, *n.sort)))
     for join in n.joins:
         if n.equality or n.ranges:
@@ -245,12 +249,19 @@ def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
     bundles: set[tuple[IndexCandidate, ...]] = set()
     advisory: dict[IndexCandidate, set[str]] = {}
     ordered: set[IndexCandidate] = set()
+    needed: set[IndexCandidate] = set()
+    pointless: dict[IndexCandidate, ExistingIndex] = {}  # wanted only by lookups of one row by a unique key
     for fp, shape in shapes.items():
         for n in needs(shape, schema):
             if schema.tables and n.table not in schema.tables:
                 continue
+            lookup = _point_lookup(n, schema)
             for candidate in candidates_for(n):
                 wanted.setdefault(candidate, set()).add(fp)
+                if lookup is None:
+                    needed.add(candidate)
+                else:
+                    pointless.setdefault(candidate, lookup)
                 if n.limit and n.sort and candidate.keys[-len(n.sort) :] == n.sort[: len(candidate.keys)]:
                     ordered.add(candidate)
             for key in n.gin:
@@ -261,8 +272,14 @@ def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
     rejected = []
     for candidate, fps in sorted(wanted.items(), key=lambda kv: kv[0].label()):
         cover = covering_index(candidate, schema.indexes)
+        unique = _unique_prefix(candidate, schema)
         if cover is not None:
             rejected.append(Rejection(candidate, f"covered by existing index {cover.name}"))
+        elif unique is not None:
+            rejected.append(Rejection(candidate, f"leads with the unique key of {unique.name}: one row at most"))
+        elif candidate in pointless and candidate not in needed:
+            lookup = pointless[candidate]
+            rejected.append(Rejection(candidate, f"its queries find one row by the unique key of {lookup.name}"))
         elif _unknown_columns(candidate, schema):
             rejected.append(Rejection(candidate, f"column not in {candidate.table}"))
         else:
@@ -270,6 +287,25 @@ def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
     gin = {c: fps for c, fps in sorted(advisory.items(), key=lambda kv: kv[0].label())}
     bundled = sorted(bundles, key=lambda b: [c.label() for c in b])
     return Candidates(kept, rejected, bundled, gin, {c for c in ordered if c in kept})
+
+
+def _unique_keys(table: str, schema: Schema) -> list[ExistingIndex]:
+    return [ix for ix in schema.indexes_on(table) if ix.unique and ix.where is None]
+
+
+def _point_lookup(n: TableNeeds, schema: Schema) -> ExistingIndex | None:
+    """The unique index whose keys the equalities cover: the table answers with one row at most."""
+    equal = {normalize_expr(k.expr) for k in n.equality}
+    return next((ix for ix in _unique_keys(n.table, schema) if set(ix.keys) <= equal), None)
+
+
+def _unique_prefix(candidate: IndexCandidate, schema: Schema) -> ExistingIndex | None:
+    """A unique index whose keys the candidate's leading keys already are: the keys after add nothing."""
+    keys = [normalize_expr(k.expr) for k in candidate.keys]
+    for ix in _unique_keys(candidate.table, schema):
+        if len(ix.keys) < len(keys) and set(keys[: len(ix.keys)]) == set(ix.keys):
+            return ix
+    return None
 
 
 def _unknown_columns(candidate: IndexCandidate, schema: Schema) -> bool:
@@ -303,8 +339,9 @@ def usefulness(candidate: IndexCandidate, n: TableNeeds) -> tuple[int, int, int,
     sort = 0
     if n.sort and not ranged:
         tail = rest[: len(n.sort)]
-        same = [(k.expr, k.descending) for k in tail] == [(k.expr, k.descending) for k in n.sort]
-        flipped = [(k.expr, not k.descending) for k in tail] == [(k.expr, k.descending) for k in n.sort]
+        wanted = [(k.expr, k.descending, k.nulls_reversed) for k in n.sort]
+        same = [(k.expr, k.descending, k.nulls_reversed) for k in tail] == wanted
+        flipped = [(k.expr, not k.descending, k.nulls_reversed) for k in tail] == wanted  # a backward scan
         sort = int(same or flipped)
     if not (matched or ranged or sort):
         return (0, 0, 0, 0)

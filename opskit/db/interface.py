@@ -135,6 +135,7 @@ class Predicate:
 class SortKey:
     column: ColumnRef
     descending: bool = False
+    nulls_reversed: bool = False  # NULLS FIRST with ASC, NULLS LAST with DESC: not PostgreSQL's default
 
 
 @dataclass(frozen=True)
@@ -160,12 +161,16 @@ class IndexKey:
     descending: bool = False
     is_expression: bool = False
     opclass: str | None = None  # text_pattern_ops for LIKE 'prefix%', gin_trgm_ops for infix patterns
+    nulls_reversed: bool = False  # as SortKey's: the key says NULLS FIRST/LAST
 
     def sql(self) -> str:
         body = f"({self.expr})" if self.is_expression else quote_ident(self.expr)
         if self.opclass:
             body += f" {self.opclass}"
-        return f"{body} DESC" if self.descending else body
+        body = f"{body} DESC" if self.descending else body
+        if self.nulls_reversed:
+            body += " NULLS LAST" if self.descending else " NULLS FIRST"
+        return body
 
 
 _PLAIN_IDENT = re.compile(r"[a-z_][a-z0-9_$]*")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from opskit.core.errors import InputError
 from opskit.db.interface import ExistingIndex, Schema, TableInfo
-from opskit.db.mysql.scope import table_name
+from opskit.db.mysql.scope import ident, table_name
 
 _NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
 _QUALIFIED = rf"{_NAME}(?:\.{_NAME})?"
@@ -147,7 +147,7 @@ def parse_schema_dump(text: str, display: str) -> Schema:
                 continue
             col = _COLUMN.match(line)
             if col:
-                columns.append(normalize_expr(col.group("name")))
+                columns.append(ident(col.group("name")))  # "createdAt" keeps its case
         name = qualified(m.group("name"))
         tables[name] = TableInfo(name=name, columns=tuple(columns))
     if not tables:

@@ -53,7 +53,9 @@ class Workload:
 
 
 def parseable(sql: str) -> str:
-    """``interval $2`` (what pg_stat_statements writes) as ``$2::interval``, which PostgreSQL accepts."""
+    """What PostgreSQL accepts: drivers' ``%s``, ``%(name)s`` and ``?`` as ``$n``, and ``interval $2``
+    (what pg_stat_statements writes) as ``$2::interval``."""
+    sql = pgsql.number_placeholders(sql)
     return _TYPED_PARAM.sub(lambda m: f"{m[2]}::{m[1]}", sql) if "$" in sql else sql
 
 

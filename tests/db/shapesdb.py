@@ -47,14 +47,15 @@ ANALYZE;
 """
 
 
-def create(server_dsn: str) -> str:
-    """(Re)create the shapes database with data; return its DSN."""
+def create(server_dsn: str, database: str = DATABASE, scripts: tuple[str, ...] = (SCHEMA,)) -> str:
+    """(Re)create the shapes database (or another, from its scripts, each on its own connection)."""
     with psycopg.connect(server_dsn, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
-    dsn = database_dsn(server_dsn, DATABASE)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(SCHEMA)
+        conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {database}")
+    dsn = database_dsn(server_dsn, database)
+    for script in scripts:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(script)
     with psycopg.connect(dsn, autocommit=True) as conn:  # after the loader flushed its counters
         conn.execute("SELECT pg_stat_reset()")  # the bulk load is history: read-mostly from here on
     return dsn

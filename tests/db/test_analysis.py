@@ -186,6 +186,21 @@ def test_views_from_a_schema_dump_are_seen_through() -> None:
     }
 
 
+def test_a_schema_dump_keeps_the_case_of_quoted_columns() -> None:
+    from opskit.db.candidates import generate
+    from opskit.db.schema import parse_schema_dump
+
+    schema = parse_schema_dump(
+        'CREATE TABLE public."Post" (\n    id integer NOT NULL,\n    "authorId" integer NOT NULL,\n'
+        "    Title text\n);\n",
+        "schema.sql",
+    )
+    assert schema.columns("public.Post") == ("id", "authorId", "title")
+    shape = understand('SELECT id FROM "Post" WHERE "authorId" = $1', schema)
+    wanted = generate({"q": shape}, schema).wanted
+    assert 'post_authorid_idx ON public."Post" ("authorId")' in [c.label() for c in wanted]  # not "unknown column"
+
+
 def test_ddl_quotes_names_that_need_it() -> None:
     got = ddls('SELECT "Name" FROM app."Customers" c WHERE c."Region" = 3')
     assert 'customers_region_idx ON app."Customers" ("Region")' in got
@@ -244,3 +259,90 @@ def test_a_view_the_workload_creates_is_seen_through_offline_and_inlined_for_pri
     assert shape.tables == ("public.lineitem",)
     assert ("l_shipdate", PredicateKind.RANGE) in {(p.column.expr, p.kind) for p in shape.predicates}
     assert prepared.sql[fp].startswith("WITH revenue0 AS (SELECT * FROM (SELECT l_partkey")
+
+
+UNIQUE_SCHEMA = (
+    "CREATE TABLE public.sessions (\n    key text NOT NULL,\n    user_id bigint,\n    expires timestamp,\n"
+    "    tenant integer NOT NULL\n);\n\n"
+    "CREATE TABLE public.logins (\n    id bigint NOT NULL,\n    session_key text NOT NULL,\n    at timestamp\n);\n\n"
+    "ALTER TABLE ONLY public.sessions\n    ADD CONSTRAINT sessions_pkey PRIMARY KEY (key);\n"
+    "CREATE UNIQUE INDEX sessions_tenant_user ON public.sessions USING btree (tenant, user_id);\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sql", "kept", "reason"),
+    [
+        # a lookup of one row by a unique key needs no other index
+        ("SELECT * FROM sessions WHERE key = $1 AND expires > now()", (), "its queries find one row"),
+        ("SELECT * FROM sessions WHERE tenant = 1 AND user_id = 2 AND expires > now()", (), "one row"),
+        # keys after a unique key's columns add nothing
+        ("SELECT * FROM logins l JOIN sessions s ON s.key = l.session_key WHERE s.expires > 5", ("expires",), "uniq"),
+        # negatives: part of a unique key is no lookup of one row
+        ("SELECT * FROM sessions WHERE tenant = 1 AND expires > now()", ("tenant", "expires"), None),
+        ("SELECT * FROM sessions WHERE user_id = 2", ("user_id",), None),
+    ],
+)
+def test_unique_keys_make_other_indexes_useless(sql: str, kept: tuple[str, ...], reason: str | None) -> None:
+    from opskit.db.candidates import generate
+    from opskit.db.schema import parse_schema_dump
+
+    schema = parse_schema_dump(UNIQUE_SCHEMA, "schema.sql")
+    found = generate({"q": understand_with(sql, schema)}, schema)
+    on_sessions = {k for c in found.wanted if c.table == "public.sessions" for k in c.columns}
+    assert set(kept) <= on_sessions
+    if reason is not None:
+        assert on_sessions == set(kept)
+        assert any(reason in r.reason for r in found.rejected), found.rejected
+
+
+@pytest.mark.parametrize(
+    ("sql", "gin"),
+    [
+        ("SELECT id FROM users WHERE name ILIKE '%ann%' OR email ILIKE '%ann%'", {"name", "email"}),
+        ("SELECT id FROM users WHERE upper(name) LIKE upper('%ann%') OR id = 3", {"upper(name)"}),
+        ("SELECT id FROM users WHERE name LIKE 'ann%' OR email = 'x'", set()),  # prefix and equality: btree
+    ],
+)
+def test_every_or_branch_with_a_pattern_gets_a_gin_index(sql: str, gin: set[str]) -> None:
+    (n,) = needs(understand(sql))
+    assert {k.expr for k in n.gin} == gin
+
+
+@pytest.mark.parametrize(
+    ("sql", "order", "limit"),
+    [
+        # a top-N subquery, a correlated latest-row subquery, a window: the order an index can deliver
+        ("SELECT * FROM (SELECT * FROM posts WHERE a = 1 ORDER BY b DESC NULLS LAST LIMIT 10) p",
+         "b DESC NULLS LAST", True),
+        ("SELECT id, (SELECT c.at FROM comments c WHERE c.post_id = p.id ORDER BY c.at DESC LIMIT 1) FROM posts p",
+         "at DESC", True),
+        ("SELECT user_id, row_number() OVER (PARTITION BY user_id ORDER BY at DESC) FROM events WHERE k = 1",
+         "user_id, at DESC", False),
+        ("SELECT rank() OVER w FROM events WINDOW w AS (PARTITION BY kind ORDER BY at NULLS FIRST)",
+         "kind, at NULLS FIRST", False),
+        # negatives: the top ORDER BY wins; an inner ORDER BY without LIMIT orders nothing that is kept
+        ("SELECT * FROM (SELECT * FROM posts ORDER BY b LIMIT 5) p ORDER BY p.a", "a", False),
+        ("SELECT * FROM (SELECT * FROM posts WHERE a = 1 ORDER BY b) p", "", False),
+        ("SELECT * FROM (SELECT * FROM posts ORDER BY a, random() LIMIT 3) p", "", False),
+    ],
+)  # fmt: skip
+def test_the_order_rows_are_asked_in(sql: str, order: str, limit: bool) -> None:
+    shape = understand(sql)
+    keys = [IndexKey(k.column.expr, k.descending, nulls_reversed=k.nulls_reversed).sql() for k in shape.order_by]
+    assert (", ".join(keys), shape.limit) == (order, limit)
+
+
+@pytest.mark.parametrize(
+    ("sql", "designs"),
+    [
+        ("SELECT id FROM posts ORDER BY created_at DESC LIMIT 20", {("created_at",)}),  # stops after 20 rows
+        ("SELECT id FROM posts ORDER BY created_at DESC", set()),  # the whole table: a sort is as good
+        ("SELECT state, count(*) FROM posts GROUP BY state", set()),
+        ("SELECT id FROM posts WHERE a = 1 ORDER BY created_at", {("a",), ("a", "created_at")}),
+        ("SELECT p.id FROM posts p JOIN blogs b ON b.id = p.blog_id ORDER BY p.at", {("blog_id",), ("blog_id", "at")}),
+    ],
+)
+def test_an_order_alone_earns_an_index_only_under_a_limit(sql: str, designs: set[tuple[str, ...]]) -> None:
+    n = needs(understand(sql))[0]
+    assert {tuple(c.columns) for c in candidates_for(n) if not c.include} == designs

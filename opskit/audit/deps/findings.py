@@ -84,7 +84,8 @@ def _where(package: Package, path: str, lines: Sequence[str] | None) -> Location
     snippet = None
     if lines is not None and package.declared_in is None and package.line and 0 < package.line <= len(lines):
         snippet = lines[package.line - 1].strip()[:200]
-    return Location(path=package.declared_in or path, line=package.line, snippet=snippet)
+    end_line = package.version_line if package.line and (package.version_line or 0) > package.line else None
+    return Location(path=package.declared_in or path, line=package.line, end_line=end_line, snippet=snippet)
 
 
 def _relation(package: Package) -> str:

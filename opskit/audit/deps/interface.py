@@ -39,6 +39,7 @@ class Package:
     declared_in: str | None = None  # another file it was read from (a ``-r`` include), else the scanned one
     declared: str | None = None  # a direct dependency's range in its manifest ("^4.17.15", ">=2,<3")
     via: tuple[str, ...] = ()  # for a transitive dependency: the direct dependencies that pull it in
+    version_line: int | None = None  # a lockfile entry's version line, when not ``line`` itself
 
     @property
     def key(self) -> tuple[Ecosystem, str]:

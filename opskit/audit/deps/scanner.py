@@ -56,7 +56,7 @@ class DepsScanner(Scanner):
     def _siblings(self, source: SourceFile) -> Siblings:
         """Reads files next to the manifest from the work tree (not for image layers or git history)."""
         folder = os.path.dirname(source.path)
-        bases = [] if source.origin else [Path(self.settings.root, folder), Path(folder)]
+        bases = [] if source.origin else [Path(self.settings.root, folder)]
 
         def read(relative: str) -> str | None:
             for base in bases:

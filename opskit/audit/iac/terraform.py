@@ -12,12 +12,13 @@ import posixpath
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 
-from opskit.audit.iac import tf_iam, tf_network, tf_secrets, tf_storage
-from opskit.audit.iac.hcl_parser import parse_hcl
+from opskit.audit.iac import tf_iam, tf_network, tf_secrets, tf_storage, tf_waf
 from opskit.audit.iac.interface import Checker, Hit, Rule
 from opskit.audit.iac.secret_names import SecretNames
 from opskit.audit.iac.tf_eval import Budget, Scope, evaluate
 from opskit.audit.iac.tf_expect import check_targets
+from opskit.audit.iac.tf_files import CONFIG_SUFFIXES, VARS_SUFFIXES, is_auto_vars
+from opskit.audit.iac.tf_json import parse_terraform
 from opskit.audit.iac.tf_module import Module, ResourceHit, load_module
 from opskit.audit.iac.tf_secrets import is_literal
 from opskit.audit.interface import FileTree
@@ -45,14 +46,14 @@ CHECKS: Mapping[str, Check] = {
     "iac.tf-no-tls-in-transit": tf_network.check_force_ssl_off,
     "iac.tf-container-privileged": tf_secrets.check_privileged_containers,
     "iac.tf-db-insecure-flag": tf_network.check_database_flags,
+    "iac.tf-waf-no-known-bad-inputs": tf_waf.check_known_bad_inputs,
 }
 CREDENTIALS = "iac.tf-hardcoded-credentials"
-AUTO_TFVARS = ("terraform.tfvars", ".auto.tfvars")
 
 
 class TerraformChecker(Checker):
     kind = "terraform"
-    context_globs = ("*.tf", "*.tfvars")
+    context_globs = ("*.tf", "*.tfvars", "*.tf.json", "*.tfvars.json")
 
     def __init__(self, rules: Mapping[str, Rule]) -> None:
         super().__init__(rules)
@@ -69,14 +70,14 @@ class TerraformChecker(Checker):
         self._memo: dict[tuple[FileTree, str], list[ResourceHit]] = {}
 
     def wants(self, path: str) -> bool:
-        return path.endswith((".tf", ".tfvars"))
+        return path.endswith((*CONFIG_SUFFIXES, *VARS_SUFFIXES))
 
     def reset(self) -> None:
         self._memo.clear()
 
     def check(self, path: str, text: str, tree: FileTree) -> list[Hit]:
         name = posixpath.basename(path)
-        if name.endswith(".tfvars") and not (name == AUTO_TFVARS[0] or name.endswith(AUTO_TFVARS[1])):
+        if name.endswith(VARS_SUFFIXES) and not is_auto_vars(name):
             return self._loose_tfvars(path, text)
         directory = posixpath.dirname(path)
         lines = text.splitlines()
@@ -117,7 +118,7 @@ class TerraformChecker(Checker):
 
     def _loose_tfvars(self, path: str, text: str) -> list[Hit]:
         """A tfvars file Terraform does not load by itself (``-var-file``): its secret-named values."""
-        top = parse_hcl(text)
+        top = parse_terraform(path, text)
         lines = text.splitlines()
         rule = self.rules[CREDENTIALS]
         scope = Scope({}, lambda name, outer: None, Budget(10_000 + 20 * len(text)))

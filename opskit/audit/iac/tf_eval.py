@@ -15,15 +15,17 @@ from typing import Any
 
 from hcl2.rules import containers, expressions, for_expressions, functions, indexing, literal_rules, strings
 
+from opskit.audit.iac.hcl_parser import heredoc_text, template_parts, unescape
+from opskit.audit.iac.json_located import JsonNode
 from opskit.audit.iac.tf_functions import FUNCTIONS
 from opskit.audit.iac.tf_values import (
-    MAX_TEXT,
     UNKNOWN,
     Ref,
     Unknown,
     as_bool,
     bounded,
     is_known,
+    joined,
     refs_of,
     to_text,
 )
@@ -78,6 +80,11 @@ def evaluate(node: Any, scope: Scope, depth: int = 0) -> Any:
     return handler(node, scope, depth + 1) if handler else UNKNOWN
 
 
+def constant(node: Any) -> Any:
+    """The value of an expression that needs no variables (a module source, a provider alias)."""
+    return evaluate(node, Scope({}, lambda name, scope: UNKNOWN, Budget(100)))
+
+
 def _expr_term(node: expressions.ExprTermRule, scope: Scope, depth: int) -> Any:
     return evaluate(node.expression, scope, depth)
 
@@ -97,59 +104,40 @@ def _number(node: literal_rules.TokenRule, scope: Scope, depth: int) -> Any:
             return UNKNOWN
 
 
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-
-
-def _unescape(text: str) -> str:
-    if "\\" not in text and "$${" not in text and "%%{" not in text:
-        return text
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\" and i + 1 < len(text):
-            out.append(_ESCAPES.get(text[i + 1], text[i:i + 2]))
-            i += 2
-        elif text.startswith(("$${", "%%{"), i):
-            out.append(text[i + 1:i + 3])
-            i += 3
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
-
-
 def _string(node: strings.StringRule, scope: Scope, depth: int) -> Any:
-    parts = node.string_parts
     values: list[Any] = []
-    for part in parts:
+    for part in node.string_parts:
         content = part.content
         if isinstance(content, strings.InterpolationRule):
             values.append(evaluate(content.expression, scope, depth))
         elif hasattr(content, "value") and isinstance(content.value, str):
-            values.append(_unescape(content.value))
+            values.append(unescape(content.value))
         else:
             values.append(UNKNOWN)  # %{if}/%{for} template directives
-    if len(parts) == 1 and isinstance(parts[0].content, strings.InterpolationRule):
-        return values[0]  # "${x}" is x itself, of any type
-    texts = [to_text(v) for v in values]
-    if any(t is None for t in texts):
-        return Unknown(frozenset(r for v in values for r in refs_of(v)))
-    if sum(len(t) for t in texts if t is not None) > MAX_TEXT:
-        return UNKNOWN
-    return "".join(t for t in texts if t is not None)
+    whole = len(values) == 1 and isinstance(node.string_parts[0].content, strings.InterpolationRule)
+    return joined(values, whole)
 
-def _heredoc(node: strings.HeredocTemplateRule, scope: Scope, depth: int) -> Any:
-    """The body between the marker lines, as written (an interpolation stays as its ``${...}`` text);
-    ``<<-`` removes the common indentation. Linear in the text."""
-    raw = str(node.heredoc.value).rstrip("\r\n")
-    first, _, rest = raw.partition("\n")
-    body_lines = rest.split("\n")[:-1]  # the last line holds the closing marker
-    if first.startswith("<<-"):
-        indents = [len(line) - len(line.lstrip(" \t")) for line in body_lines if line.strip()]
-        cut = min(indents, default=0)
-        body_lines = [line[cut:] for line in body_lines]
-    return "\n".join(line.rstrip("\r") for line in body_lines)
+
+def _json(node: JsonNode, scope: Scope, depth: int) -> Any:
+    """A value of Terraform's JSON syntax: objects, arrays, literals, and strings that are templates."""
+    if node.is_object:
+        result = {}
+        for member in node.members:
+            key = to_text(_template(member.key, scope, depth))
+            if key is not None:
+                result[key] = evaluate(member.value, scope, depth)
+        return bounded(result)
+    if node.is_array:
+        return bounded([evaluate(item, scope, depth) for item in node.value])
+    return _template(node.value, scope, depth) if isinstance(node.value, str) else node.value
+
+
+def _template(text: str, scope: Scope, depth: int) -> Any:
+    if "{" not in text:
+        return text
+    parts = template_parts(text)
+    values = [p if isinstance(p, str) else evaluate(p, scope, depth) for p in parts]
+    return joined(values, len(parts) == 1 and not isinstance(parts[0], str)) if values else ""
 
 
 def _tuple(node: containers.TupleRule, scope: Scope, depth: int) -> Any:
@@ -394,8 +382,8 @@ _HANDLERS: dict[type, Callable[[Any, Scope, int], Any]] = {
     literal_rules.FloatLitRule: _number,
     literal_rules.IdentifierRule: _reference,
     strings.StringRule: _string,
-    strings.HeredocTemplateRule: _heredoc,
-    strings.HeredocTrimTemplateRule: _heredoc,
+    strings.HeredocTemplateRule: lambda n, s, d: heredoc_text(n),
+    strings.HeredocTrimTemplateRule: lambda n, s, d: heredoc_text(n),
     containers.TupleRule: _tuple,
     containers.ObjectRule: _object,
     expressions.ConditionalRule: _conditional,
@@ -408,4 +396,5 @@ _HANDLERS: dict[type, Callable[[Any, Scope, int], Any]] = {
     indexing.AttrSplatExprTermRule: _reference,
     indexing.FullSplatExprTermRule: _reference,
     functions.FunctionCallRule: _call,
+    JsonNode: _json,
 }

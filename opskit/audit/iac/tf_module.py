@@ -1,9 +1,10 @@
 """A Terraform root module and its local modules, evaluated statically into resource instances.
 
-Like ``terraform plan`` it merges every ``.tf`` file of a directory, reads variable defaults,
-``terraform.tfvars`` and ``*.auto.tfvars``, locals, module inputs, ``count``/``for_each`` and
-``dynamic`` blocks; unlike it, what is only known at apply time stays Unknown. Each value
-remembers where the variables it was computed from were set, for the finding's message.
+Like ``terraform plan`` it merges every ``.tf`` and ``.tf.json`` file of a directory (overrides
+applied, see ``tf_files``), reads variable defaults, ``terraform.tfvars`` and ``*.auto.tfvars``,
+locals, module inputs, ``count``/``for_each`` and ``dynamic`` blocks; unlike it, what is only known
+at apply time stays Unknown. Each value remembers where the variables it was computed from were
+set, for the finding's message.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from opskit.audit.iac.hcl_parser import Attribute, Block, parse_hcl, static_text
-from opskit.audit.iac.interface import Unparseable
-from opskit.audit.iac.tf_eval import Budget, Scope, Value, chain, evaluate
+from opskit.audit.iac.hcl_parser import Attribute, Block, static_text
+from opskit.audit.iac.tf_eval import Budget, Scope, Value, chain, constant, evaluate
+from opskit.audit.iac.tf_files import ModuleFiles, read_directory
 from opskit.audit.iac.tf_values import UNKNOWN, Ref, Unknown, is_known, to_text
 from opskit.audit.interface import FileTree
 
@@ -124,44 +125,6 @@ class Module:
                 and any(target.named_by(body.get(name)) for body in r.body.find(*blocks))]
 
 
-@dataclass
-class _Files:
-    """The parsed ``.tf`` files of one directory, blocks in file order."""
-
-    blocks: list[tuple[str, Block]] = field(default_factory=list)
-    tfvars: list[tuple[str, Block]] = field(default_factory=list)
-    size: int = 0
-
-
-def _read_directory(tree: FileTree, directory: str, override: Mapping[str, str], root: bool) -> _Files:
-    files = _Files()
-    for path in tree.listdir(directory):
-        name = posixpath.basename(path)
-        is_tf = name.endswith(".tf")
-        is_vars = root and (name == "terraform.tfvars" or name.endswith(".auto.tfvars"))
-        if not (is_tf or is_vars):
-            continue
-        text = override[path] if path in override else tree.read(path)
-        if text is None:
-            continue
-        files.size += len(text)
-        try:
-            top = parse_hcl(text)
-        except Unparseable:
-            if path in override:
-                raise
-            continue  # reported when that file itself is scanned
-        if is_tf:
-            files.blocks.extend((path, block) for block in top.blocks)
-        else:
-            files.tfvars.append((path, top))
-    for path, text in override.items():  # the scanned file, when the tree does not list it (stdin, tests)
-        if posixpath.dirname(path) == directory and path not in tree.listdir(directory) and path.endswith(".tf"):
-            files.size += len(text)
-            files.blocks.extend((path, block) for block in parse_hcl(text).blocks)
-    return files
-
-
 class _Loader:
     """Evaluates one root module and, recursively, the local modules it calls."""
 
@@ -169,18 +132,18 @@ class _Loader:
         self.tree = tree
         self.override = override
         self.budget = Budget(BASE_STEPS)
-        self.directories: dict[str, _Files] = {}  # each module directory is read and parsed once
+        self.directories: dict[str, ModuleFiles] = {}  # each module directory is read and parsed once
         self.module_calls = 0
 
     def load(self, directory: str) -> Module:
         module = Module(directory)
-        files = _read_directory(self.tree, directory, self.override, root=True)
+        files = read_directory(self.tree, directory, self.override, root=True)
         self.budget.steps += STEPS_PER_BYTE * files.size
         variables = self._variables(files, None, module)
         self._instantiate(module, directory, files, variables, prefix="", call=None, stack=(directory,))
         return module
 
-    def _variables(self, files: _Files, inputs: Mapping[str, Value] | None,
+    def _variables(self, files: ModuleFiles, inputs: Mapping[str, Value] | None,
                    root: Module | None = None) -> dict[str, Value]:
         """Variable values: defaults, then tfvars files, then module inputs. In the root module each
         default and tfvars value is also recorded as a pseudo-resource, so checks can report it."""
@@ -191,22 +154,22 @@ class _Loader:
             if block.type == "variable" and block.labels:
                 default = block.attributes.get("default")
                 if default is not None:
-                    origin = f'variable "{block.labels[0]}" default ({path}:{default.line})'
                     assigned.append(("variable", path, default, block.labels[0]))
-                    variables[block.labels[0]] = Value(evaluate(default.expr, scope), origin)
+                    variables[block.labels[0]] = Value(evaluate(default.expr, scope),
+                                                       _origin("variable", block.labels[0], path, default))
                 else:
                     variables[block.labels[0]] = Value(UNKNOWN, "")
         for path, top in files.tfvars:
             for attribute in top.attributes.values():
                 assigned.append(("tfvars", path, attribute, attribute.name))
-                variables[attribute.name] = Value(evaluate(attribute.expr, scope), f"{path}:{attribute.line}")
+                variables[attribute.name] = Value(evaluate(attribute.expr, scope),
+                                                  _origin("tfvars", attribute.name, path, attribute))
         for name, value in (inputs or {}).items():
             variables[name] = value
         if root is not None:
             for mode, path, attribute, name in assigned:
                 value = evaluate(attribute.expr, scope)
-                origin = f'variable "{name}" default ({path}:{attribute.line})' if mode == "variable" \
-                    else f"{path}:{attribute.line}"
+                origin = _origin(mode, name, path, attribute)
                 body = Body(mode, attribute.line, {"value": Setting("value", value, attribute.line, (origin,))})
                 root.resources.append(Resource(mode, mode, name, None, path, attribute.line, body))
         return variables
@@ -231,20 +194,20 @@ class _Loader:
 
         return Scope(variables, local, self.budget)
 
-    def _instantiate(self, module: Module, directory: str, files: _Files, variables: Mapping[str, Value],
+    def _instantiate(self, module: Module, directory: str, files: ModuleFiles, variables: Mapping[str, Value],
                      prefix: str, call: tuple[str, int] | None, stack: tuple[str, ...]) -> Scope:
         local_defs = {a.name: a for _, b in files.blocks if b.type == "locals" for a in b.attributes.values()}
         scope = self._scope(variables, local_defs)
         outputs: dict[str, Scope] = {}
         scope.module_outputs = lambda name, output: self._output(outputs, files_of.get(name), name, output)
-        files_of: dict[str, tuple[_Files, Block]] = {}
+        files_of: dict[str, tuple[ModuleFiles, Block]] = {}
         for path, block in files.blocks:
             if block.type == "module" and block.labels:
                 source = _local_source(directory, block)
                 if source is None or source in stack or len(stack) >= MAX_MODULE_DEPTH:
                     continue
                 if source not in self.directories:
-                    self.directories[source] = _read_directory(self.tree, source, {}, root=False)
+                    self.directories[source] = read_directory(self.tree, source, {}, root=False)
                     self.budget.steps += STEPS_PER_BYTE * self.directories[source].size
                 child_files = self.directories[source]
                 files_of[block.labels[0]] = (child_files, block)
@@ -271,7 +234,7 @@ class _Loader:
                         self._body(block, instance), prefix.rstrip("."), call))
         return scope
 
-    def _output(self, scopes: Mapping[str, Scope], found: tuple[_Files, Block] | None, name: str,
+    def _output(self, scopes: Mapping[str, Scope], found: tuple[ModuleFiles, Block] | None, name: str,
                 output: str) -> Any:
         if found is None or name not in scopes:
             return UNKNOWN
@@ -315,7 +278,8 @@ class _Loader:
             inner = scope.child()
             inner.origins = set()
             value = evaluate(attribute.expr, inner)
-            settings[attribute.name] = Setting(attribute.name, value, attribute.line, tuple(sorted(inner.origins)))
+            origins = inner.origins | {attribute.origin} if attribute.origin else inner.origins
+            settings[attribute.name] = Setting(attribute.name, value, attribute.line, tuple(sorted(origins)))
         blocks: list[Body] = []
         for child in block.blocks:
             if child.type == "dynamic" and child.labels:
@@ -343,6 +307,12 @@ class _Loader:
                         for k, s in body.settings.items()}
             bodies.append(Body(block.labels[0], block.line, settings, body.blocks))
         return bodies
+
+
+def _origin(mode: str, name: str, path: str, attribute: Attribute) -> str:
+    """Where a variable's value was set: ``variable "x" default (variables.tf:3)`` or ``prod.tfvars:2``."""
+    where = attribute.origin or f"{path}:{attribute.line}"
+    return f'variable "{name}" default ({where})' if mode == "variable" else where
 
 
 def _traced(attribute: Attribute, scope: Scope) -> tuple[Any, frozenset[str]]:
@@ -377,7 +347,7 @@ def _local_source(directory: str, block: Block) -> str | None:
     attribute = block.attributes.get("source")
     if attribute is None:
         return None
-    source = evaluate(attribute.expr, Scope({}, lambda n, s: UNKNOWN, Budget(100)))
+    source = constant(attribute.expr)
     if not isinstance(source, str) or not source.startswith(("./", "../")):
         return None
     path = posixpath.normpath(posixpath.join(directory, source))

@@ -86,7 +86,7 @@ def check_open_admin_ports(module: Module, rule: Rule) -> Iterator[ResourceHit]:
             continue
         kind, body = resource.type, resource.body
         if kind in ("aws_security_group", "aws_default_security_group"):
-            for ingress in [*body.children("ingress"), *_attribute_blocks(body, "ingress")]:
+            for ingress in _rule_blocks(body, "ingress"):
                 yield from _aws_rule(rule, resource, ingress, "protocol", ("cidr_blocks", "ipv6_cidr_blocks"),
                                      ("from_port", "to_port"))
         elif kind == "aws_security_group_rule" and body.get("type") == "ingress":
@@ -143,11 +143,13 @@ def _gcp_firewall(rule: Rule, resource: Resource, body: Body) -> Iterator[Resour
                    ranges)
 
 
-def _attribute_blocks(body: Body, name: str) -> list[Body]:
-    """``ingress = [{...}, ...]`` (attribute syntax) as blocks, every value at the attribute's line."""
+def _rule_blocks(body: Body, name: str) -> list[Body]:
+    """The ``ingress``/``egress`` blocks, or ``ingress = [{...}, ...]`` (attribute syntax) as blocks with
+    every value at the attribute's line. Never both: Terraform refuses that, and a ``.tf.json`` body
+    gives both views of the same rules."""
     setting = body.settings.get(name)
-    if setting is None:
-        return []
+    if body.children(name) or setting is None:
+        return body.children(name)
     return [Body(name, setting.line, {k: Setting(k, v, setting.line, setting.origins) for k, v in item.items()})
             for item in _as_list(setting.value) if isinstance(item, dict)]
 
@@ -158,7 +160,7 @@ def check_open_egress(module: Module, rule: Rule) -> Iterator[ResourceHit]:
                                    "aws_vpc_security_group_egress_rule"):
         body = resource.body
         if resource.type == "aws_security_group":
-            rules = [*body.children("egress"), *_attribute_blocks(body, "egress")]
+            rules = _rule_blocks(body, "egress")
         elif resource.type == "aws_security_group_rule":
             rules = [body] if body.get("type") == "egress" else []
         else:
@@ -180,8 +182,7 @@ def check_default_security_group(module: Module, rule: Rule) -> Iterator[Resourc
     """The default group of a VPC should allow nothing: resources launched without a group get it."""
     defaults = list(module.of_type("aws_default_security_group"))
     for group in defaults:
-        rules = [*group.body.children("ingress"), *group.body.children("egress"),
-                 *_attribute_blocks(group.body, "ingress"), *_attribute_blocks(group.body, "egress")]
+        rules = [*_rule_blocks(group.body, "ingress"), *_rule_blocks(group.body, "egress")]
         if rules:
             yield ResourceHit(rule.id, group, rules[0].line, f"{group.full_address} keeps rules on the VPC's "
                               "default security group, so anything launched without a group gets them.",

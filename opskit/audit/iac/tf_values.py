@@ -66,6 +66,18 @@ def to_text(value: Any) -> str | None:
     return None
 
 
+def joined(values: list[Any], whole: bool) -> Any:
+    """A template's value from its parts' values: ``"${x}"`` alone (``whole``) is x itself, of any type."""
+    if whole:
+        return values[0]
+    texts = [to_text(v) for v in values]
+    if any(t is None for t in texts):
+        return Unknown(frozenset(r for v in values for r in refs_of(v)))
+    if sum(len(t) for t in texts if t is not None) > MAX_TEXT:
+        return UNKNOWN
+    return "".join(t for t in texts if t is not None)
+
+
 def bounded(value: Any) -> Any:
     """``value`` unless it is too large to be a real configuration value (strings or lists doubled by
     locals that refer to each other): then Unknown, so memory and work stay bounded."""

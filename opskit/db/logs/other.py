@@ -127,8 +127,26 @@ class SqlFile(LogReader):
 
     def read(self, source: LogSource, sink: StatementSink) -> None:
         text = "".join(read_chunks(source))
-        from opskit.db.mysql.split import split_statements  # the parsers load only for .sql scripts
-        from opskit.db.pgsql.parse import split_script
+        from opskit.db.mysql.split import script_slices as sqlparse_slices  # loaded only for scripts
+        from opskit.db.pgsql.parse import script_slices
 
-        for line, statement in split_script(text) or split_statements(text):
+        for line, statement in numbered_statements(text, script_slices(text) or sqlparse_slices(text)):
             sink.add(statement, None, source.display, line)
+
+
+_LEADING_COMMENTS = re.compile(r"(?:\s*(?:--[^\n]*(?:\n|$)|/\*.*?\*/))*\s*", re.S)
+
+
+def numbered_statements(text: str, slices: list[slice]) -> list[tuple[int, str]]:
+    """Each statement of a script without its leading comments, with the line it starts on
+    (lines are counted onwards from the previous statement, so this stays linear)."""
+    out, line, counted = [], 1, 0
+    for piece in slices:
+        lead = _LEADING_COMMENTS.match(text, piece.start, piece.stop)
+        start = max(counted, lead.end() if lead else piece.start)
+        body = text[start : piece.stop].strip()
+        if body:
+            line += text.count("\n", counted, start)
+            counted = start
+            out.append((line, body))
+    return out

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 import sqlparse
 
-_LEADING_COMMENTS = re.compile(r"(?:\s*(?:--[^\n]*(?:\n|$)|/\*.*?\*/))*\s*", re.S)
 
-
-def split_statements(text: str) -> Iterator[tuple[int, str]]:
-    """Each statement of a SQL script (leading comments dropped) with the line it starts on.
-
-    Lines are counted incrementally, so a script of many statements stays linear.
-    """
-    at, line, counted = 0, 1, 0
+def script_slices(text: str) -> list[slice]:
+    """Where each statement of a script lies (sqlparse returns the statements' text: each is
+    found again in ``text``, searching onwards, so a script of many statements stays linear)."""
+    out, at = [], 0
     for raw in sqlparse.split(text, strip_semicolon=True):
         found = text.find(raw, at)
-        lead = _LEADING_COMMENTS.match(raw)
-        skipped = lead.end() if lead else 0
-        body = raw[skipped:].strip()
-        start = max(counted, (found if found >= 0 else at) + skipped)
+        start = found if found >= 0 else at
+        out.append(slice(start, start + len(raw)))
         if found >= 0:
             at = found + len(raw)
-        if body:
-            line += text.count("\n", counted, start)
-            counted = start
-            yield line, body
+    return out

@@ -6,7 +6,6 @@ of ~40k terms, so ``bounds.guard`` refuses statements past fixed bounds first, i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -43,29 +42,15 @@ def parse(sql: str) -> tuple[Any, ...]:
         raise UnparseableQuery("cannot parse: not valid UTF-8 text") from None
 
 
-_LEADING_COMMENTS = re.compile(r"(?:\s*(?:--[^\n]*(?:\n|$)|/\*.*?\*/))*\s*", re.S)
-
-
-def split_script(text: str) -> list[tuple[int, str]] | None:
-    """Each statement of a script with the line it starts on, cut by PostgreSQL's own scanner
-    (fast, linear); None when the scanner cannot (an unterminated string: sqlparse then cuts)."""
+def script_slices(text: str) -> list[slice] | None:
+    """Where each statement of a script lies, cut by PostgreSQL's own scanner (fast, linear);
+    None when the scanner cannot (an unterminated string: sqlparse then cuts)."""
     try:
         slices = pglast.split(text, with_parser=False, only_slices=True)
     except (pglast.parser.ParseError, UnicodeEncodeError):
         return None
-    out, line, counted = [], 1, 0
-    for piece in slices:
-        if not isinstance(piece, slice):
-            return None
-        raw = text[piece]
-        lead = _LEADING_COMMENTS.match(raw)
-        start = piece.start + (lead.end() if lead else 0)
-        body = text[start : piece.stop].strip()
-        if body:
-            line += text.count("\n", counted, start)
-            counted = start
-            out.append((line, body))
-    return out
+    out = [piece for piece in slices if isinstance(piece, slice)]
+    return out if len(out) == len(slices) else None
 
 
 def one(sql: str) -> Any:

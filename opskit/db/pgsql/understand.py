@@ -20,9 +20,9 @@ from opskit.db.interface import (
     Predicate,
     PredicateKind,
     QueryShape,
-    SortKey,
     UnparseableQuery,
 )
+from opskit.db.pgsql.ordering import has_limit, sort_keys, target, window_orders
 from opskit.db.pgsql.parse import KINDS, Work, nodes, nodes_shallow, one
 from opskit.db.pgsql.predicates import PredicateWalk
 from opskit.db.pgsql.scope import Level, Rel, owner, renamed
@@ -140,7 +140,6 @@ class _Walker(PredicateWalk):
             self.where(stmt.whereClause, 0)
             self._sublinks(stmt.havingClause)
             out = Rel("", opaque=not level)
-            targets: dict[str, Any] = {}
             for position, res in enumerate(stmt.targetList or ()):
                 self._sublinks(res.val)
                 if isinstance(res.val, ast.ColumnRef) and isinstance(res.val.fields[-1], ast.A_Star):
@@ -151,30 +150,27 @@ class _Walker(PredicateWalk):
                 name = res.name or _output_name(res.val) or f"?column?{position}"
                 column = self._key(res.val)
                 out.outputs.setdefault(name, column)
-                targets[name] = res.val
                 if top and isinstance(res.val, ast.ColumnRef) and column is not None:
                     self.shape.selected.append(column)
-            if top:
-                self._top_clauses(stmt, list(stmt.targetList or ()), targets)
+            self._orders(stmt, top)
             return out
         finally:
             self.levels.pop()
             if pushed:
                 self.ctes.pop()
 
-    def _top_clauses(self, stmt: Any, target_list: list[Any], targets: dict[str, Any]) -> None:
-        for item in stmt.groupClause or ():
-            column = self._key(_target(item, target_list, targets))
-            if column is not None:
-                self.shape.group_by.append(column)
-        for sort in stmt.sortClause or ():
-            column = self._key(_target(sort.node, target_list, targets))
-            if column is None:
-                break  # an unindexable key breaks the order for the keys after it
-            self.shape.order_by.append(SortKey(column, sort.sortby_dir == 2))  # SORTBY_DESC
-        count = stmt.limitCount
-        if count is not None and not (isinstance(count, ast.A_Const) and count.isnull):
-            self.shape.limit = True
+    def _orders(self, stmt: Any, top: bool) -> None:
+        target_list = list(stmt.targetList or ())
+        if top:
+            for item in stmt.groupClause or ():
+                column = self._key(target(item, target_list))
+                if column is not None:
+                    self.shape.group_by.append(column)
+            self.shape.order_by.extend(sort_keys(stmt.sortClause, self._key, target_list))
+            self.shape.limit = self.shape.limit or has_limit(stmt)
+        elif has_limit(stmt) and (keys := sort_keys(stmt.sortClause, self._key, target_list, whole=True)):
+            self.shape.inner_orders.append((keys, True))
+        self.shape.inner_orders.extend((keys, False) for keys in window_orders(stmt, self._key))
 
     # FROM
 
@@ -343,19 +339,6 @@ def _output_name(node: Any) -> str | None:
     if isinstance(node, ast.FuncCall):
         return str(node.funcname[-1].sval)
     return None
-
-
-def _target(node: Any, target_list: list[Any], targets: dict[str, Any]) -> Any:
-    """``ORDER BY 2`` and ``ORDER BY alias`` mean the select list's entry."""
-    if isinstance(node, ast.A_Const) and isinstance(node.val, ast.Integer):
-        index = int(node.val.ival or 0) - 1
-        return target_list[index].val if 0 <= index < len(target_list) else None
-    if isinstance(node, ast.ColumnRef) and len(node.fields) == 1 and isinstance(node.fields[0], ast.String):
-        named = node.fields[0].sval
-        for res in target_list:
-            if res.name == named:
-                return res.val
-    return node
 
 
 _AGGREGATES = {

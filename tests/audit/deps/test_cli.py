@@ -147,3 +147,37 @@ def test_staged_run_reports_pins_added_in_the_index(tmp_path: Path) -> None:
     assert code == 1, output
     got = {(f["rule_id"], f["location"]["line"]) for f in json.loads(output)["findings"]}
     assert got == {("GHSA-x84v-xcm2-53pg", 2), ("GHSA-j8r2-6x86-q33q", 2), ("GHSA-9wx4-h78v-vm56", 2)}
+
+
+def test_staged_run_reads_lockfiles_whole_and_reports_pins_on_added_lines(tmp_path: Path) -> None:
+    """Pre-commit: ``npm install`` rewrote package-lock.json with a vulnerable lodash; the staged lockfile
+    (not the work tree's) is read whole and the pin's added line is reported."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+                       check=True, capture_output=True)
+
+    lock = SAMPLE / "package-lock.json"
+    safe = lock.read_text().replace('"4.17.15"', '"4.17.21"')
+    git("init", "-q")
+    shutil.copy(SAMPLE / "package.json", repo / "package.json")
+    (repo / "package-lock.json").write_text(safe)
+    git("add", ".")
+    git("commit", "-q", "-m", "safe lodash")
+    (repo / "package-lock.json").write_text(lock.read_text())
+    git("add", "package-lock.json")
+    (repo / "package-lock.json").write_text(safe)  # the work tree differs from the index: the index counts
+    code, output = _run(str(repo), "--staged", "--only", "deps", "--vuln-db", str(SAMPLE.parent / "osv"),
+                        "--format", "json", "--no-cache")
+    assert code == 0, output
+    findings = json.loads(output)["findings"]
+    lines = lock.read_text().splitlines()
+    entry = lines.index('    "node_modules/lodash": {') + 1
+    assert lines[entry].strip() == '"version": "4.17.15",'  # the added line: the entry's version
+    locations = {(f["location"]["path"], f["location"]["line"], f["location"]["end_line"]) for f in findings}
+    assert locations == {("package-lock.json", entry, entry + 1)}
+    assert {f["rule_id"] for f in findings} == {"GHSA-29mw-wpgm-hmr9", "GHSA-35jh-r3h4-6jhm", "GHSA-p6mc-m468-83gw"}

@@ -91,3 +91,28 @@ def test_missing_image_is_a_one_line_usage_error(docker_host: str, monkeypatch: 
     monkeypatch.setenv("DOCKER_HOST", docker_host)
     result = CliRunner().invoke(cli, ["audit", "--image", f"opskit-test-no-such-{uuid.uuid4().hex[:8]}:x"])
     assert result.exit_code == 2 and "no such image" in result.output
+
+
+def test_layers_reach_the_scanners_in_bounded_chunks_with_the_same_findings(
+    image: tuple[str, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An image of gigabytes must not be held in memory: files come in chunks of about CHUNK_BYTES of
+    text, and cutting them smaller changes nothing in the report."""
+    from opskit.audit import image as image_module
+    from opskit.audit.files import FileFilter
+
+    tag, _ = image
+    notes: list[str] = []
+    chunks = list(image_module.image_source_chunks(tag, FileFilter(), lambda p: False, notes, chunk_bytes=40))
+    sizes = [sum(len(s.text) for s in chunk) for chunk in chunks]
+    assert len(chunks) > 2 and all(size - len(chunk[-1].text) < 40 for size, chunk in zip(sizes, chunks, strict=True))
+
+    def audit() -> list[dict]:
+        args = ["audit", "--image", tag, "--vuln-db", str(OSV), "--format", "json", "--cache-dir", str(tmp_path)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["findings"]
+
+    whole = audit()
+    monkeypatch.setattr(image_module, "CHUNK_BYTES", 40)
+    assert audit() == whole and whole

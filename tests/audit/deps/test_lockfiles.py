@@ -28,12 +28,14 @@ CASES = [
     ("poetry/poetry.lock", "poetry", PY, Ecosystem.PYPI),
     ("pdm/pdm.lock", "pdm", PY, Ecosystem.PYPI),
     ("uv/uv.lock", "uv", PY, Ecosystem.PYPI),
+    ("pylock/pylock.toml", "pip lock (PEP 751)", PY, Ecosystem.PYPI),
     ("npm/package-lock.json", "npm 11 (lockfile v3)", NPM, Ecosystem.NPM),
     ("npm-v1/package-lock.json", "npm 6 (lockfile v1)", NPM, Ecosystem.NPM),
     ("shrinkwrap/npm-shrinkwrap.json", "npm shrinkwrap", NPM, Ecosystem.NPM),
     ("yarn-v1/yarn.lock", "yarn 1", NPM, Ecosystem.NPM),
     ("yarn-berry/yarn.lock", "yarn 4 (berry)", NPM, Ecosystem.NPM),
     ("pnpm/pnpm-lock.yaml", "pnpm", NPM, Ecosystem.NPM),
+    ("bun/bun.lock", "bun 1 (text lockfile)", NPM, Ecosystem.NPM),
 ]
 
 
@@ -65,6 +67,11 @@ def test_reads_packages_direct_flags_and_lines(fixture: str, tool: str, expected
         assert package.name.lower() in lines[package.line - 1].lower(), (package, lines[package.line - 1])
 
 
+def test_pep_751_names_a_lock_pylock_dot_name_dot_toml() -> None:
+    assert parser_for("app/pylock.dev.toml") is parser_for("pylock.toml") is not None
+    assert parser_for("pylock.a.b.toml") is None and parser_for("mypylock.toml") is None
+
+
 def test_pip_freeze_output() -> None:
     parsed = _read(LOCKFILES / "pip" / "requirements-freeze.txt")
     assert {(p.name, p.version) for p in parsed.packages} == {  # type: ignore[attr-defined]
@@ -90,7 +97,8 @@ def test_each_format_reports_the_planted_advisories(fixture: str, osv_records: P
 
 @pytest.mark.parametrize("fixture", ["npm/package-lock.json", "shrinkwrap/npm-shrinkwrap.json",
                                      "npm-v1/package-lock.json", "yarn-v1/yarn.lock", "yarn-berry/yarn.lock",
-                                     "pnpm/pnpm-lock.yaml", "poetry/poetry.lock", "pdm/pdm.lock", "uv/uv.lock"])
+                                     "pnpm/pnpm-lock.yaml", "bun/bun.lock", "poetry/poetry.lock", "pdm/pdm.lock",
+                                     "uv/uv.lock"])
 def test_transitive_packages_name_the_direct_dependency_that_pulls_them_in(fixture: str) -> None:
     via = {p.key[1]: p.via for p in _read(LOCKFILES / fixture).packages if p.direct is False}  # type: ignore[attr-defined]
     python = fixture.startswith(("poetry", "pdm", "uv"))

@@ -77,8 +77,8 @@ def test_modules_calling_each_other_many_times_stop_at_a_bound(monkeypatch: pyte
     from opskit.audit.iac import tf_module
     from opskit.audit.trees import MemoryTree
 
-    reads = Counter(tf_module._read_directory)
-    monkeypatch.setattr(tf_module, "_read_directory", reads)
+    reads = Counter(tf_module.read_directory)
+    monkeypatch.setattr(tf_module, "read_directory", reads)
     files = {"main.tf": "".join(f'module "m{i}" {{\n  source = "./l1"\n}}\n' for i in range(10))}
     for level in range(1, 9):
         calls = "".join(f'module "m{i}" {{\n  source = "./l{level + 1}"\n}}\n' for i in range(10)) if level < 8 else ""

@@ -6,6 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from opskit.audit.interface import FileRef
 from opskit.audit.trees import GitTree, MemoryTree, WorkTree
 
@@ -34,7 +36,7 @@ def test_work_tree_does_not_open_a_fifo(tmp_path: Path) -> None:
     assert tree.read("pipe.tf") is None and tree.listdir("") == []
 
 
-def test_git_tree_reads_the_index_and_each_commit(tmp_path: Path) -> None:
+def test_git_tree_reads_the_index_and_each_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = tmp_path / "repo"
     (repo / "infra" / "mod").mkdir(parents=True)
     git(repo, "init", "-q")
@@ -53,6 +55,13 @@ def test_git_tree_reads_the_index_and_each_commit(tmp_path: Path) -> None:
     assert old.listdir("infra") == ["infra/main.tf"]
     assert old.read("infra/vars.tf") is None
     assert GitTree(str(repo / "infra"), first).listdir("") == ["main.tf"]  # paths relative to the scan root
+    many = {"infra/main.tf": "two", "infra/vars.tf": "v", "infra/none.tf": None}
+    calls: list[list[str]] = []
+    real_run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: calls.append(cmd) or real_run(cmd, **kw))
+    assert staged.read_many(list(many)) == many
+    assert old.read_many(["infra/main.tf", "infra/vars.tf"]) == {"infra/main.tf": "one", "infra/vars.tf": None}
+    assert [cmd[3] for cmd in calls] == ["cat-file", "cat-file"]  # one git process per module, not one per file
 
 
 def test_memory_trees_are_told_apart_by_identity() -> None:

@@ -60,7 +60,7 @@ def with_via(packages: Iterable[Package], graph: Mapping[str, Iterable[str]]) ->
 
 def parser_for(path: str) -> Parser | None:
     """The reader for a file of this path, or None when the deps scanner does not read it."""
-    from opskit.audit.deps.manifests import installed, npm, pipfile, pnpm, pyproject, requirements, yarn
+    from opskit.audit.deps.manifests import bun, installed, npm, pipfile, pnpm, pyproject, requirements, yarn
 
     name = path.rsplit("/", 1)[-1]
     by_name: dict[str, Parser] = {
@@ -73,6 +73,7 @@ def parser_for(path: str) -> Parser | None:
         "npm-shrinkwrap.json": npm.parse_package_lock,
         "yarn.lock": yarn.parse_yarn_lock,
         "pnpm-lock.yaml": pnpm.parse_pnpm_lock,
+        "bun.lock": bun.parse_bun_lock,
     }
     if _NODE_MODULE.search(path):
         return installed.parse_node_module
@@ -82,6 +83,8 @@ def parser_for(path: str) -> Parser | None:
         return None  # a manifest shipped inside an installed package describes that package's own build
     if name in by_name:
         return by_name[name]
+    if pyproject.PYLOCK.match(name):
+        return pyproject.parse_toml_lock
     if name == "package.json":
         return npm.parse_package_json
     tail = "/".join(path.rsplit("/", 2)[-2:])

@@ -10,7 +10,7 @@ from opskit.audit.deps.manifests import Siblings, load_json, with_via
 from opskit.audit.deps.manifests.jsonlines import key_lines
 
 DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
-LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml")
+LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock")
 
 
 def declared_ranges(manifest: Mapping[str, Any]) -> dict[str, str]:
@@ -46,7 +46,8 @@ def parse_package_lock(text: str, path: str, siblings: Siblings) -> ParsedManife
             top_level = key.count("node_modules/") == 1 and key.startswith("node_modules/")
             is_direct = None if direct is None else top_level and name in direct
             packages.append(Package(Ecosystem.NPM, name, str(entry["version"]), lines.get(("packages", key)),
-                                    is_direct, declared=direct.get(name) if is_direct and direct else None))
+                                    is_direct, declared=direct.get(name) if is_direct and direct else None,
+                                    version_line=lines.get(("packages", key, "version"))))
             graph.setdefault(name.lower(), set()).update(n.lower() for n in declared_ranges(entry))
         return ParsedManifest(with_via(packages, graph))
     direct = package_json_ranges(siblings)
@@ -71,7 +72,8 @@ def _walk_v1(
                 continue  # git, file: and link: sources
             is_direct = None if direct is None else len(at) == 1 and name in direct
             found.append(Package(Ecosystem.NPM, name, version, lines.get((*at, name)), is_direct,
-                                 declared=direct.get(name) if is_direct and direct else None))
+                                 declared=direct.get(name) if is_direct and direct else None,
+                                 version_line=lines.get((*at, name, "version"))))
             graph.setdefault(name.lower(), set()).update(n.lower() for n in entry.get("requires") or {})
             if isinstance(entry.get("dependencies"), dict):
                 stack.append((entry["dependencies"], (*at, name, "dependencies")))

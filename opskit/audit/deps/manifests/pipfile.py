@@ -37,5 +37,6 @@ def parse_pipfile_lock(text: str, path: str, siblings: Siblings) -> ParsedManife
             key = canonicalize_name(name)
             declared = (direct or {}).get(key) or None
             packages.append(Package(Ecosystem.PYPI, name, version.lstrip("="), lines.get((section, name)),
-                                    None if direct is None else key in direct, declared=declared))
+                                    None if direct is None else key in direct, declared=declared,
+                                    version_line=lines.get((section, name, "version"))))
     return ParsedManifest(tuple(packages))

@@ -1,8 +1,9 @@
-"""TOML manifests and locks: ``pyproject.toml`` (PEP 621 and Poetry), ``poetry.lock``, ``uv.lock``, ``pdm.lock``.
+"""TOML manifests and locks: ``pyproject.toml`` (PEP 621 and Poetry), ``poetry.lock``, ``uv.lock``,
+``pdm.lock`` and PEP 751's ``pylock.toml`` (``pip lock``).
 
-The three locks share one shape (``[[package]]`` tables with ``name`` and ``version``); which
-packages are direct comes from ``uv.lock``'s root package or, for Poetry and PDM, from the
-``pyproject.toml`` beside the lock.
+The locks share one shape (``[[package]]`` tables, ``[[packages]]`` in PEP 751, with ``name`` and
+``version``); which packages are direct comes from ``uv.lock``'s root package or, for the others,
+from the ``pyproject.toml`` beside the lock.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from opskit.audit.deps.manifests import Siblings, load_toml, with_via
 
 _TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*$")
 _KEY = re.compile(r'^\s*(name|version)\s*=\s*"([^"]*)"')
-LOCKS = ("poetry.lock", "uv.lock", "pdm.lock")
+LOCKS = ("poetry.lock", "uv.lock", "pdm.lock", "pylock.toml")
+PYLOCK = re.compile(r"^pylock\.(?:[^.]+\.)?toml$")  # PEP 751: pylock.toml or pylock.<name>.toml
+_PACKAGE_TABLES = frozenset({"[[package]]", "[[packages]]"})
 _POETRY_PIN = re.compile(r"^={0,2}\s*(\d[^,<>=!~^*\s]*)$")
 
 
@@ -91,22 +94,22 @@ def parse_pyproject(text: str, path: str, siblings: Siblings) -> ParsedManifest:
     return ParsedManifest(packages)
 
 
-def _package_lines(text: str) -> dict[tuple[str, str], int]:
-    """(canonical name, version) -> line of ``name =`` in each ``[[package]]`` table."""
-    found: dict[tuple[str, str], int] = {}
+def _package_lines(text: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """(canonical name, version) -> lines of ``name =`` and ``version =`` in each ``[[package]]`` table."""
+    found: dict[tuple[str, str], tuple[int, int]] = {}
     in_package = False
     name: tuple[str, int] | None = None
     for number, raw in enumerate(text.splitlines(), 1):
         table = _TABLE.match(raw)
         if table:
-            in_package = raw.strip() == "[[package]]"
+            in_package = raw.strip() in _PACKAGE_TABLES
             name = None
             continue
         key = _KEY.match(raw) if in_package else None
         if key and key.group(1) == "name":
             name = (canonicalize_name(key.group(2)), number)
         elif key and name is not None:
-            found.setdefault((name[0], key.group(2)), name[1])
+            found.setdefault((name[0], key.group(2)), (name[1], number))
     return found
 
 
@@ -114,7 +117,8 @@ def parse_toml_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
     doc, error = load_toml(text, path)
     if doc is None:
         return ParsedManifest(notes=(error or "",))
-    entries = [p for p in doc.get("package") or () if isinstance(p, dict) and p.get("name") and p.get("version")]
+    listed = doc.get("package") or doc.get("packages") or ()
+    entries = [p for p in listed if isinstance(p, dict) and p.get("name") and p.get("version")]
     roots = [p for p in entries if (p.get("source") or {}).keys() & {"virtual", "editable", "directory"}]
     manifest = siblings("pyproject.toml")
     manifest_doc = load_toml(manifest, "pyproject.toml")[0] if manifest is not None else None
@@ -130,8 +134,9 @@ def parse_toml_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
             continue
         name, version = str(entry["name"]), str(entry["version"])
         key = canonicalize_name(name)
-        packages.append(Package(Ecosystem.PYPI, name, version, lines.get((key, version)),
-                                None if direct is None else key in direct, declared=(direct or {}).get(key) or None))
+        name_line, version_line = lines.get((key, version), (None, None))
+        packages.append(Package(Ecosystem.PYPI, name, version, name_line, None if direct is None else key in direct,
+                                declared=(direct or {}).get(key) or None, version_line=version_line))
         graph.setdefault(key, set()).update(_dependency_names(entry))
     return ParsedManifest(with_via(packages, graph))
 

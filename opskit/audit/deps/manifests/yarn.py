@@ -8,6 +8,7 @@ Read line by line: an unindented header lists the specifiers an entry resolves
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from opskit.audit.deps.interface import Ecosystem, Package, ParsedManifest
 from opskit.audit.deps.manifests import Siblings, with_via
@@ -65,10 +66,9 @@ def parse_yarn_lock(text: str, path: str, siblings: Siblings) -> ParsedManifest:
             continue
         version = _VERSION.match(raw)
         if version and header is not None:
-            packages.append(Package(Ecosystem.NPM, header[0], version.group(1), header[1]))
+            packages.append(Package(Ecosystem.NPM, header[0], version.group(1), header[1], version_line=number))
             header = None
     direct = workspace_deps if berry and workspace_deps else package_json_ranges(siblings)
     if direct is not None:
-        packages = [Package(p.ecosystem, p.name, p.version, p.line, p.name in direct, declared=direct.get(p.name))
-                    for p in packages]
+        packages = [replace(p, direct=p.name in direct, declared=direct.get(p.name)) for p in packages]
     return ParsedManifest(with_via(packages, graph))

@@ -6,10 +6,23 @@ from opskit.core.findings import Confidence
 from opskit.monitor.lint.interface import Settings
 
 COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
+# A histogram's or summary's ``_count`` follows its unit (``request_duration_seconds_count``).
+BASE_UNITS = frozenset({"seconds", "bytes", "meters", "volts", "amperes", "joules", "grams", "celsius", "ratio",
+                        "size", "duration", "latency", "milliseconds", "microseconds", "items", "rows"})
+# Words that name a level, not a running count (the naming guide's units and states). Without
+# metadata a name with none of them and no counter suffix is "unknown": many real counters lack
+# ``_total`` (node_vmstat_pgmajfault, mysql_global_status_questions, SNMP's ifHCInOctets).
+GAUGE_WORDS = frozenset(
+    {"info", "ratio", "percent", "percentage", "celsius", "temperature", "timestamp", "up", "limit", "capacity",
+     "available", "free", "size", "used", "usage", "utilization", "utilisation", "current", "ready", "replicas",
+     "depth", "length", "inflight", "active", "pending", "running", "waiting", "queued", "busy", "lag", "open",
+     "max", "min", "level", "goroutines", "threads", "load1", "load5", "load15", "boot", "start", "enabled"}
+)
 
 
 def metric_kind(name: str | None, settings: Settings) -> str:
-    """``counter``, ``gauge`` or ``unknown`` (recorded series ``a:b:c`` and nameless selectors)."""
+    """``counter``, ``gauge`` or ``unknown`` (recorded series ``a:b:c``, nameless selectors, and names
+    that follow neither convention)."""
     if not name:
         return "unknown"
     known = settings.metric_types.get(name)
@@ -23,7 +36,11 @@ def metric_kind(name: str | None, settings: Settings) -> str:
         return "unknown"
     if ":" in name:
         return "unknown"
-    return "counter" if name.endswith(COUNTER_SUFFIXES) else "gauge"
+    if name.endswith("_count") and name.removesuffix("_count").rsplit("_", 1)[-1] not in BASE_UNITS:
+        return "unknown"  # pg_stat_activity_count is a gauge; a histogram's _count follows a unit
+    if name.endswith(COUNTER_SUFFIXES):
+        return "counter"
+    return "gauge" if GAUGE_WORDS.intersection(name.lower().split("_")) else "unknown"
 
 
 def known(name: str | None, settings: Settings) -> bool:

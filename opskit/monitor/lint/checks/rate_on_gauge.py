@@ -15,11 +15,15 @@ class RateOnGauge(Check):
     bad = (
         "- alert: A\n  expr: rate(node_memory_free_bytes[5m]) > 0\n",
         "- record: job:queue:increase1h\n  expr: sum(increase(queue_depth{job=\"q\"}[1h]))\n",
+        "- alert: A\n  expr: irate(kube_deployment_status_replicas_available[5m]) < 0\n",
+        "- alert: A\n  expr: rate(ceph_osd_up[5m]) * 60 > 1\n",
     )
     good = (
         "- alert: A\n  expr: rate(http_requests_total[5m]) > 0\n",
         "- record: a:b:rate5m\n  expr: rate(request_duration_seconds_bucket[5m])\n",
         "- alert: A\n  expr: deriv(queue_depth[10m]) > 0\n",
+        "- alert: A\n  expr: rate(node_vmstat_pgmajfault[5m]) > 500\n",  # a counter without _total
+        "- record: a:questions:rate5m\n  expr: rate(mysql_global_status_questions[5m])\n",
     )
 
     def run(self, parsed: ParsedRule, settings: Settings) -> Iterator[Problem]:

@@ -1,0 +1,5 @@
+resource "aws_instance" "worker" {
+  metadata_options {
+    http_tokens = "optional"
+  }
+}

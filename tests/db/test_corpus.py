@@ -1,0 +1,49 @@
+"""The held-out corpus of ORM- and tool-generated SQL (offline): floors on what the advisor reaches.
+
+The figures are bench/db_corpus_bench.py's; the floors sit just under them so a change that makes
+the advisor understand less of real-world SQL fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.db.corpus import Case, figures, load_cases, load_schema, score
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> list:
+    schema = load_schema()
+    return [score(case, schema) for case in load_cases()]
+
+
+def test_the_corpus_is_varied_with_negatives() -> None:
+    cases = load_cases()
+    assert len(cases) >= 120
+    assert len({c.name for c in cases}) == len(cases)
+    assert sum(not c.expected for c in cases) >= 25  # statements that deserve no index
+
+
+def test_labels_name_columns_of_the_schema() -> None:
+    schema = load_schema()
+    for case in load_cases():
+        for label in case.expected:
+            table, _, column = label.partition(".")
+            assert column in schema.columns(f"public.{table}"), (case.name, label)
+
+
+def test_recall_and_false_candidates_stay_within_their_floors(outcomes: list) -> None:
+    total = figures(outcomes)
+    assert total.recall >= 0.99, total
+    assert total.unparseable == 0, [o.case.name for o in outcomes if not o.parsed]
+    assert total.dropped == 0, total
+    assert total.false_candidates <= 34, total
+    assert total.clean_negatives == total.negatives, [o.case.name for o in outcomes if not o.case.expected and o.false]
+
+
+def test_a_missing_label_counts_as_missed_and_an_extra_column_as_false() -> None:
+    schema = load_schema()
+    case = Case("probe", "SELECT id FROM events WHERE name = 'x' AND user_id = 3", frozenset({"events.name"}))
+    outcome = score(case, schema)
+    assert outcome.reached == {"events.name"}
+    assert outcome.false  # the candidates on user_id
