@@ -51,7 +51,7 @@ async def raw(request: web.Request) -> web.FileResponse:
 async def thumb(request: web.Request) -> web.Response:
     size = THUMB_SIZES.get(request.query.get("size", "small"), "64x64")
     name = os.path.basename(request.match_info["name"])
-    subprocess.run("convert %s -resize %s /tmp/thumb.png" % (os.path.join(MEDIA, name), size), shell=True)  # ok: 78
+    subprocess.run("convert %s -resize %s /tmp/thumb.png" % (os.path.join(MEDIA, name), size), shell=True)  # bad: 78
     return web.FileResponse("/tmp/thumb.png")
 
 
