@@ -18,8 +18,10 @@ FLASK_ROUTE = globs(["*.route"])
 NEST_PARAMETERS = {"Query": "query", "Body": "body", "Param": "path", "Headers": "header", "Req": "query",
                    "Request": "query", "Cookies": "cookie", "UploadedFile": "body"}  # decorator -> input kind
 NEST_PIPES = frozenset({"ParseIntPipe", "ParseFloatPipe", "ParseBoolPipe", "ParseUUIDPipe", "ParseEnumPipe"})
-CONVERTED = re.compile(r"<(?:int|float|uuid):(\w+)>|\{(\w+):(?:int|float|uuid)\}")  # Flask, Starlette paths
+# Path parameters converted to numbers or UUIDs: Flask <int:id>, Starlette {id:int}, Sanic <id:int>
+CONVERTED = re.compile(r"<(?:int|float|uuid):(\w+)>|\{(\w+):(?:int|float|uuid)\}|<(\w+):(?:int|float|uuid|number)>")
 TORNADO_IMPORT = re.compile(rb"(?m)^\s*(?:from|import)\s+tornado\b")
+FALCON_IMPORT = re.compile(rb"(?m)^\s*(?:from|import)\s+falcon\b")
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 ROUTE_CALLS = globs(["*.get", "*.post", "*.put", "*.patch", "*.delete", "*.del", "*.all", "*.use", "*.head",
                      "*.options", "*.route.*"])
@@ -83,7 +85,7 @@ class Entries(State):
             route = "flask" if any(FLASK_ROUTE(n) for n in names) else "api"
         env = dict(closure)
         params = self.params(func)
-        untrusted = route is not None or (self.python and _is_django_view(params)) or self._tornado_method(func)
+        untrusted = route is not None or (self.python and _is_django_view(params)) or self._resource_method(func)
         converted = {name for d in decorators or () for found in CONVERTED.findall(self._route_path(d))
                      for name in found if name}
         after_request = not any(name in ("request", "req") for name, _, _ in params)
@@ -113,17 +115,20 @@ class Entries(State):
             arguments.named_children else None
         return path if isinstance(path, str) else ""
 
-    def _tornado_method(self, func: Node) -> bool:
-        """A Tornado handler's ``get``/``post``/...: its arguments after ``self`` are the URL's groups."""
+    def _resource_method(self, func: Node) -> bool:
+        """A Tornado handler's ``get``/``post``/... or a Falcon resource's ``on_get``/...: its arguments
+        after ``self`` (Falcon: after ``req, resp``) are the URL's fields."""
         name = func.child_by_field_name("name")
         holder = func.parent.parent if func.parent is not None and func.parent.type == "decorated_definition" \
             else func.parent
         owner = holder.parent if holder is not None else None
-        if not self.python or name is None or self.unit.text(name) not in HTTP_METHODS or owner is None or \
-                owner.type != "class_definition":
+        if not self.python or name is None or owner is None or owner.type != "class_definition":
             return False
+        method = self.unit.text(name)
+        if method.startswith("on_") and method[3:] in HTTP_METHODS:
+            return FALCON_IMPORT.search(self.unit.source) is not None
         bases = owner.child_by_field_name("superclasses")
-        return bases is not None and "Handler" in self.unit.text(bases) and \
+        return method in HTTP_METHODS and bases is not None and "Handler" in self.unit.text(bases) and \
             TORNADO_IMPORT.search(self.unit.source) is not None
 
     def bind_handler_parameters(self, func: Node, names: list[str], env: Env) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from opskit.audit.code.syntax import UNKNOWN, constant
-from opskit.audit.code.taint.state import State
+from opskit.audit.code.taint.state import Frame, State
 from opskit.audit.code.taint.values import HOST_CWES, Env, sanitized
 
 Guard = tuple[str, bool, frozenset[int]]  # guarded name, safe when the condition is true, CWEs
@@ -106,8 +106,8 @@ class Guards(State):
                     return holder, safe_when_true, HOST_CWES
         name = self.unit.raw_name(node)
         if name is not None and name not in env and node.type in (self.grammar.attribute, self.grammar.subscript):
-            read = self.source(node)
-            if read is not None:
+            read = self.source(node) or self.eval(node, env, Frame())  # req.query.to, body.next
+            if read.origins:
                 env[name] = read
         if name is None or name not in env or not env[name].origins:
             return None
