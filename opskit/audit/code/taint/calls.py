@@ -253,8 +253,11 @@ def _shell_command(value: Value) -> list[Value]:
 
 
 def _escaped(value: Value, old: object, new: object) -> Value:
-    """``x.replace("'", "&apos;")``: a quote or bracket replaced by an entity (or an escaped form)
-    cannot end the string or tag it is put in."""
+    r"""``x.replace("'", "&apos;")``: a quote or bracket replaced by an entity (or an escaped form)
+    cannot end the string or tag it is put in; ``x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')`` puts a
+    backslash before each regex metacharacter (the escapeRegExp idiom)."""
+    if new in ("\\$&", "\\\\$&"):  # the replacement as folded, with or without its escape undone
+        return sanitized(value, frozenset({1333}))
     if isinstance(old, str) and old in ENTITY_ESCAPED and isinstance(new, str) and \
             (new.startswith("&") or new in ("", "\\" + old, old + old)):
         return sanitized(value, ENTITY_ESCAPED[old])
