@@ -2,8 +2,10 @@
 
 Accuracy: the labelled corpus in ``bench/code_corpus`` (Django, FastAPI, Pyramid, a Flask blueprint
 with a service module, Lambda handlers, Express with services, Koa, Next.js API routes, browser code;
-see its README) is scanned by each tool. A ``bad: CWE`` line reported by a tool is a true positive, an
-``ok: CWE`` line reported is a false alarm. Recall and the false-alarm rate are printed side by side.
+see its README) and the held-out corpora in ``bench/corpus/code-heldout*`` (written apart from the
+rules; ``--mistakes`` lists opskit's misses and false alarms) are scanned by each tool. A ``bad: CWE``
+line reported by a tool is a true positive, an ``ok: CWE`` line reported is a false alarm. Recall
+and the false-alarm rate are printed side by side.
 opskit's hints (bandit injection findings with no tainted flow, severity info) are not alarms: they
 are not counted by ``--fail-on``. semgrep runs offline with the local rules in ``bench/semgrep_rules.yaml``
 when ``semgrep`` is on PATH (or ``$SEMGREP``); it is not a dependency (its pins conflict with moto's).
