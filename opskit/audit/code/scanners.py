@@ -29,6 +29,7 @@ CWE_URL = "https://cwe.mitre.org/data/definitions/{}.html"
 _LEVELS = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high"}
 # Injection weaknesses: a bandit finding of these with no tainted flow behind it is only a hint.
 INJECTION_CWES = frozenset({77, 78, 79, 89, 90, 94, 95, 502, 643, 611, 22, 1336, 943})
+BUILT_STRING_CWES = frozenset({89})  # bandit reports these where the string is built (B608), not at the sink
 MINIFIED_LINE = 300  # average bytes per line above which a file is taken as minified
 _QUOTED_PASSWORD = re.compile(r"password: '(.*?)'")
 
@@ -58,7 +59,7 @@ class BanditScanner(Scanner):
         run = bandit_adapter.run_bandit(data, self.bandit)
         lines: dict[int, list[bytes]] = {}
         ordinals = _ordinals((i.file, i.line, i.test_id) for i in run.issues)
-        flows: dict[int, set[int] | None] = {}
+        flows: dict[int, tuple[set[int], set[int]] | None] = {}
         for issue in run.issues:
             if issue.cwe in INJECTION_CWES and issue.file not in flows:
                 flows[issue.file] = self._flow_lines(files[issue.file])
@@ -66,7 +67,8 @@ class BanditScanner(Scanner):
             _bandit_finding(issue, data[issue.file][0], lines.setdefault(issue.file, data[issue.file][1].splitlines()),
                             self.owasp, ordinal,
                             hint=issue.cwe in INJECTION_CWES and (found := flows.get(issue.file)) is not None
-                            and issue.line not in found)
+                            and issue.line not in found[0]
+                            and not (issue.cwe in BUILT_STRING_CWES and issue.line in found[1]))
             for issue, ordinal in zip(run.issues, ordinals, strict=True)
         ]
         findings = _one_per_weakness(findings, [str(files[i.file].origin.get("commit", "")) for i in run.issues])
@@ -75,14 +77,14 @@ class BanditScanner(Scanner):
         return ScanResult(findings=findings, notes=notes)
 
 
-    def _flow_lines(self, source: SourceFile) -> set[int] | None:
-        """Lines where opskit's taint analysis finds untrusted input reaching a sink or being stored
-        (``query = "..." % name``); None when it cannot read the file (bandit's findings then stand)."""
+    def _flow_lines(self, source: SourceFile) -> tuple[set[int], set[int]] | None:
+        """Lines where opskit's taint analysis finds untrusted input reaching a sink, and where it is
+        stored (``query = "..." % name``); None when it cannot read the file (bandit's findings then stand)."""
         data = source.text.encode("utf-8", "surrogateescape")
         if _minified(data):
             return None
         if not self.taint.wants_source(data, "python"):
-            return set()  # no input is read in this file: nothing can flow here from it (and no parse)
+            return set(), set()  # no input is read in this file: nothing can flow here from it (and no parse)
         try:
             unit = parse(source.path, source.text)
         except Unparseable:
@@ -92,7 +94,7 @@ class BanditScanner(Scanner):
         hits, notes, stored = _taint(self.taint, unit, None if source.origin else self.project)
         if notes:
             return None  # the analysis stopped early or skipped deep code: no verdict
-        return {hit.line for hit in hits if hit.path is None} | stored  # sinks reached, strings built from input
+        return {hit.line for hit in hits if hit.path is None}, stored
 
 
 TaintResult = tuple[list[Hit], list[str], set[int]]  # hits, notes, lines where input is stored

@@ -59,3 +59,13 @@ def test_a_query_string_built_from_input_is_not_a_hint() -> None:
     findings = BanditScanner(ScanSettings()).scan([SourceFile("q.py", source)]).findings
     assert [(f.rule_id, f.location.line, f.severity) for f in findings if f.rule_id == "bandit.B608"] == [
         ("bandit.B608", 8, Severity.MEDIUM)]
+
+
+def test_input_stored_on_a_safe_call_line_leaves_a_hint() -> None:
+    """Input passed to an argument list (no shell) is stored on the line, but reaches no sink there."""
+    source = ('import subprocess\n\nfrom flask import request\n\n\ndef dig():\n'
+              '    out = subprocess.run(["dig", request.args["host"]], capture_output=True).stdout\n'
+              '    shell = subprocess.run("dig " + request.args["host"], shell=True).stdout\n    return out + shell\n')
+    findings = BanditScanner(ScanSettings()).scan([SourceFile("d.py", source)]).findings
+    assert {(f.rule_id, f.location.line, f.severity) for f in findings if f.location.line in (7, 8)} == {
+        ("bandit.B603", 7, Severity.INFO), ("bandit.B602", 8, Severity.HIGH)}

@@ -20,6 +20,8 @@ class Bindings(State):
             self.tainted_lines.add(target.start_point[0] + 1)
         if kind in ("identifier", "shorthand_property_identifier_pattern"):
             env[self.unit.text(target)] = value
+        elif kind == "as_pattern_target" and len(target.named_children) == 1:  # with open(p) as f
+            self.bind(target.named_children[0], value, env, frame)
         elif kind in ("pattern_list", "tuple_pattern", "list_pattern", "array_pattern", "tuple", "list",
                       "list_splat_pattern", "rest_pattern", "as_pattern_target"):
             for index, child in enumerate(target.named_children):

@@ -18,7 +18,9 @@ from opskit.audit.code.taint.summaries import Summaries
 from opskit.audit.code.taint.values import CLEAN, Env, Value, fixed_host, join, sanitized
 
 KEYWORD_PROPAGATORS = globs(["*.format", "*.format_map", "dict", "*.update", "*.replace", "*.substitute",
-                             "*.safe_substitute"])
+                             "*.safe_substitute", "tarfile.open", "tarfile.TarFile*", "gzip.GzipFile", "gzip.open",
+                             "io.TextIOWrapper", "io.BufferedReader"])  # keywords that carry data: fileobj=upload
+CONSTRUCTOR = re.compile(r"[\w$@/.-]+\.[A-Z]\w*")  # httpx.AsyncClient, jinja2.Environment, pg.Client
 ENTITY_ESCAPED = {"'": frozenset({89, 643, 90, 79}), '"': frozenset({89, 643, 90, 79}), "<": frozenset({79})}
 
 
@@ -81,9 +83,13 @@ class Calls(Entries, Summaries, Containers):
                 receiver = self.eval(obj, env, frame)
         elif func is not None and func.type not in ("identifier",):
             receiver = self.eval(func, env, frame)
+        method = self.attribute_name(func) if func is not None and func.type == self.grammar.attribute else None
         self.mark_callbacks(node, name)
         call = self.arguments(node, env, frame)
         self.check_call_sinks(name, call, node, frame, receiver)
+        if receiver.alias is not None and method is not None and not name.startswith(receiver.alias + "."):
+            typed = f"{receiver.alias}.{self.unit.text(method)}"  # client.get(url), client = httpx.Client()
+            self.check_call_sinks(typed, call, node, frame, receiver)
         modelled = self.container_call(func, name, receiver, call.args, call.kwargs, env)
         if modelled is not None:
             return modelled
@@ -100,15 +106,13 @@ class Calls(Entries, Summaries, Containers):
             return CLEAN
         # x.strip() on input is the input's value; only a call on something clean can read new input
         source = self.source(node, call=True) if not receiver.origins else None
-        if source is None and receiver.alias is not None and func is not None and func.type == self.grammar.attribute:
-            method = self.attribute_name(func)
-            if method is not None:  # wrapper.request.get_json()
-                source = self.member_source(f"{receiver.alias}.{self.unit.text(method)}", node, call=True)
+        if source is None and receiver.alias is not None and method is not None:  # wrapper.request.get_json()
+            source = self.member_source(f"{receiver.alias}.{self.unit.text(method)}", node, call=True)
         if source is not None:
             converter = call.kwarg_nodes.get("type")  # request.args.get("page", type=int) is a number
             return CLEAN if converter is not None and self.unit.text(converter) in SAFE_PARAM_TYPES else source
         flags = frozenset(spec.flag for matches, spec in self.rules.flags
-                          if not spec.receiver and matches(name) and (spec.kwarg or spec.args)
+                          if not spec.receiver and matches(name)
                           and (not spec.kwarg or constant_in(call.kwargs.get(spec.kwarg, CLEAN).const, spec.values))
                           and all(index < len(call.args) and self._argument_is(call, index, values)
                                   for index, values in spec.args.items()))
@@ -124,6 +128,8 @@ class Calls(Entries, Summaries, Containers):
             # options (status=, headers=) except for string building such as "{x}".format(x=...).
             passed = call.values() if KEYWORD_PROPAGATORS(name) else call.args
             result = join([receiver, *passed])
+            if not result.origins and CONSTRUCTOR.fullmatch(name):  # an instance of an imported class
+                result = Value(alias=name, flags=result.flags)
             called = name.rpartition(".")[2]
             if called == "format":
                 result = fixed_host(result, receiver.const)
@@ -247,8 +253,11 @@ def _shell_command(value: Value) -> list[Value]:
 
 
 def _escaped(value: Value, old: object, new: object) -> Value:
-    """``x.replace("'", "&apos;")``: a quote or bracket replaced by an entity (or an escaped form)
-    cannot end the string or tag it is put in."""
+    r"""``x.replace("'", "&apos;")``: a quote or bracket replaced by an entity (or an escaped form)
+    cannot end the string or tag it is put in; ``x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')`` puts a
+    backslash before each regex metacharacter (the escapeRegExp idiom)."""
+    if new in ("\\$&", "\\\\$&"):  # the replacement as folded, with or without its escape undone
+        return sanitized(value, frozenset({1333}))
     if isinstance(old, str) and old in ENTITY_ESCAPED and isinstance(new, str) and \
             (new.startswith("&") or new in ("", "\\" + old, old + old)):
         return sanitized(value, ENTITY_ESCAPED[old])

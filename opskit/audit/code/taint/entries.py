@@ -15,7 +15,14 @@ from opskit.audit.code.taint.statements import ROUTE_DECORATORS
 from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value
 
 FLASK_ROUTE = globs(["*.route"])
-NEST_PARAMETERS = frozenset({"Query", "Body", "Param", "Headers", "Req", "Request", "Cookies", "UploadedFile"})
+NEST_PARAMETERS = {"Query": "query", "Body": "body", "Param": "path", "Headers": "header", "Req": "query",
+                   "Request": "query", "Cookies": "cookie", "UploadedFile": "body"}  # decorator -> input kind
+NEST_PIPES = frozenset({"ParseIntPipe", "ParseFloatPipe", "ParseBoolPipe", "ParseUUIDPipe", "ParseEnumPipe"})
+# Path parameters converted to numbers or UUIDs: Flask <int:id>, Starlette {id:int}, Sanic <id:int>
+CONVERTED = re.compile(r"<(?:int|float|uuid):(\w+)>|\{(\w+):(?:int|float|uuid)\}|<(\w+):(?:int|float|uuid|number)>")
+TORNADO_IMPORT = re.compile(rb"(?m)^\s*(?:from|import)\s+tornado\b")
+FALCON_IMPORT = re.compile(rb"(?m)^\s*(?:from|import)\s+falcon\b")
+HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 ROUTE_CALLS = globs(["*.get", "*.post", "*.put", "*.patch", "*.delete", "*.del", "*.all", "*.use", "*.head",
                      "*.options", "*.route.*"])
 SAFE_PARAM_TYPES = frozenset({"int", "float", "bool", "UUID", "uuid.UUID", "datetime", "date", "Decimal"})
@@ -78,7 +85,9 @@ class Entries(State):
             route = "flask" if any(FLASK_ROUTE(n) for n in names) else "api"
         env = dict(closure)
         params = self.params(func)
-        untrusted = route is not None or (self.python and _is_django_view(params))
+        untrusted = route is not None or (self.python and _is_django_view(params)) or self._resource_method(func)
+        converted = {name for d in decorators or () for found in CONVERTED.findall(self._route_path(d))
+                     for name in found if name}
         after_request = not any(name in ("request", "req") for name, _, _ in params)
         for name, type_text, default in params:
             if name in ("request", "req"):
@@ -88,6 +97,7 @@ class Entries(State):
             safe = (
                 name in FRAMEWORK_PARAMS
                 or type_text in SAFE_PARAM_TYPES
+                or name in converted
                 or (type_text and FRAMEWORK_TYPES.search(type_text))
                 or (default is not None and re.match(r"(?:fastapi\.)?(?:Depends|Security)\b", default))
             )
@@ -97,6 +107,29 @@ class Entries(State):
                 env[name] = CLEAN
         self.bind_handler_parameters(func, [p[0] for p in params], env)
         self.run_body(func, env, Frame(route=route))
+
+    def _route_path(self, decorator: Node) -> str:
+        """The path a route decorator names (``@app.route("/r/<int:id>")``), or ""."""
+        arguments = decorator.child_by_field_name("arguments")
+        path = constant(self.unit, arguments.named_children[0]) if arguments is not None and \
+            arguments.named_children else None
+        return path if isinstance(path, str) else ""
+
+    def _resource_method(self, func: Node) -> bool:
+        """A Tornado handler's ``get``/``post``/... or a Falcon resource's ``on_get``/...: its arguments
+        after ``self`` (Falcon: after ``req, resp``) are the URL's fields."""
+        name = func.child_by_field_name("name")
+        holder = func.parent.parent if func.parent is not None and func.parent.type == "decorated_definition" \
+            else func.parent
+        owner = holder.parent if holder is not None else None
+        if not self.python or name is None or owner is None or owner.type != "class_definition":
+            return False
+        method = self.unit.text(name)
+        if method.startswith("on_") and method[3:] in HTTP_METHODS:
+            return FALCON_IMPORT.search(self.unit.source) is not None
+        bases = owner.child_by_field_name("superclasses")
+        return method in HTTP_METHODS and bases is not None and "Handler" in self.unit.text(bases) and \
+            TORNADO_IMPORT.search(self.unit.source) is not None
 
     def bind_handler_parameters(self, func: Node, names: list[str], env: Env) -> None:
         """What the caller of a handler passes: an AWS Lambda ``event``, a ``message`` event's data, and
@@ -110,13 +143,15 @@ class Entries(State):
             env[names[0]] = Value(fields={"data": data})
         parameters = func.child_by_field_name("parameters")
         for param in parameters.named_children if parameters is not None and not self.python else []:
-            decorators = [self.unit.raw_name(d.named_children[0]) or "" for d in param.named_children
-                          if d.type == "decorator" and d.named_children]
+            calls = [d.named_children[0] for d in param.named_children if d.type == "decorator" and d.named_children]
+            decorators = [self.unit.raw_name(d) or "" for d in calls]
             pattern = param.child_by_field_name("pattern")
-            if pattern is not None and pattern.type == "identifier" and any(
-                    d in NEST_PARAMETERS for d in decorators):  # NestJS: find(@Query('q') q: string)
-                env[self.unit.text(pattern)] = Value(frozenset({Origin(f"@{decorators[0]}() parameter", "query",
-                                                                       line, path=self.unit.path)}))
+            kind = next((NEST_PARAMETERS[d] for d in decorators if d in NEST_PARAMETERS), None)
+            if pattern is not None and pattern.type == "identifier" and kind is not None:  # find(@Query('q') q)
+                piped = any(self.unit.raw_name(a.child_by_field_name("constructor") or a) in NEST_PIPES
+                            for d in calls for a in (d.child_by_field_name("arguments") or d).named_children)
+                env[self.unit.text(pattern)] = CLEAN if piped else Value(frozenset({Origin(
+                    f"@{decorators[0]}() parameter", kind, line, path=self.unit.path)}))
         if role != "route" or self.python:
             return
         first = parameters.named_children[0] if parameters is not None and parameters.named_children else None

@@ -60,12 +60,12 @@ class Expressions(State):
         return Value(alias=imported) if imported is not None else CLEAN
 
     def eval_attribute(self, node: Node, env: Env, frame: Frame) -> Value:
+        raw = self.unit.raw_name(node)
+        if raw is not None and raw in env:  # also input read as written after a guard checked it
+            return env[raw]
         source = self.source(node)
         if source is not None:
             return source
-        raw = self.unit.raw_name(node)
-        if raw is not None and raw in env:
-            return env[raw]
         obj = node.child_by_field_name("object")
         if obj is None:
             return CLEAN
@@ -83,6 +83,9 @@ class Expressions(State):
         return tainted(base)
 
     def eval_subscript(self, node: Node, env: Env, frame: Frame) -> Value:
+        raw = self.unit.raw_name(node)
+        if raw is not None and raw in env:
+            return env[raw]
         source = self.source(node)
         if source is not None:
             return source
@@ -204,7 +207,8 @@ class Expressions(State):
         test = self.eval(cond_node, env, frame)
         if test.const is not UNKNOWN:
             return self.eval(then_node if truthy(test.const) else else_node, env, frame)
-        return merge(self.eval(then_node, env, frame), self.eval(else_node, env, frame))
+        then_env, else_env = self.split_on(cond_node, env)  # ALLOWED.includes(x) ? x : "default"
+        return merge(self.eval(then_node, then_env, frame), self.eval(else_node, else_env, frame))
 
     def eval_container(self, node: Node, env: Env, frame: Frame) -> Value:
         items = [c for c in node.named_children if c.type != "comment"]

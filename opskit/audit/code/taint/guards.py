@@ -7,8 +7,8 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from opskit.audit.code.syntax import UNKNOWN, constant
-from opskit.audit.code.taint.state import State
-from opskit.audit.code.taint.values import HOST_CWES, Env
+from opskit.audit.code.taint.state import Frame, State
+from opskit.audit.code.taint.values import HOST_CWES, Env, sanitized
 
 Guard = tuple[str, bool, frozenset[int]]  # guarded name, safe when the condition is true, CWEs
 ALL: frozenset[int] = frozenset()
@@ -92,21 +92,36 @@ class Guards(State):
         return None
 
     def _guarded(self, node: Node, safe_when_true: bool, cwes: frozenset[int], env: Env) -> Guard | None:
-        """The name a check is about: the variable itself, or ``x`` in ``urlparse(x).netloc``."""
+        """The name a check is about: the variable itself, a member read as written (``req.query.sort``,
+        bound in ``env`` from then on), or ``x`` in ``urlparse(x).netloc`` and ``new URL(x).hostname``."""
         if node.type == self.grammar.attribute:
             part = self.attribute_name(node)
             obj = node.child_by_field_name("object")
-            if part is not None and obj is not None and self.unit.text(part) in HOST_PARTS and \
-                    obj.type in self.grammar.calls:
-                arguments = obj.child_by_field_name("arguments")
-                inner = arguments.named_children[0] if arguments is not None and arguments.named_children else None
-                guarded = self.unit.raw_name(inner) if inner is not None else None
-                if guarded is not None and guarded in env:
-                    return guarded, safe_when_true, HOST_CWES
+            if part is not None and obj is not None and self.unit.text(part) in HOST_PARTS:
+                if obj.type in self.grammar.calls:
+                    arguments = obj.child_by_field_name("arguments")
+                    obj = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+                holder = self.unit.raw_name(obj) if obj is not None else None
+                if holder is not None and holder in env and env[holder].origins:
+                    return holder, safe_when_true, HOST_CWES
         name = self.unit.raw_name(node)
+        if name is not None and name not in env and node.type in (self.grammar.attribute, self.grammar.subscript):
+            read = self.source(node) or self.eval(node, env, Frame())  # req.query.to, body.next
+            if read.origins:
+                env[name] = read
         if name is None or name not in env or not env[name].origins:
             return None
         return name, safe_when_true, cwes
+
+    def split_on(self, condition: Node, env: Env) -> tuple[Env, Env]:
+        """The environments where ``condition`` holds and where it does not, its guard applied."""
+        guard = self.guard(condition, env)
+        then_env, else_env = dict(env), dict(env)
+        if guard is not None:
+            name, positive, cwes = guard
+            target = then_env if positive else else_env
+            target[name] = sanitized(target[name], cwes)
+        return then_env, else_env
 
     def _check_call(self, node: Node, positive: bool, env: Env) -> Guard | None:
         func = node.child_by_field_name("function")
@@ -129,7 +144,7 @@ class Guards(State):
                 inner = candidate.child_by_field_name("arguments")
                 if inner is not None and inner.named_children:
                     candidate = inner.named_children[-1]
-            guarded = self.unit.raw_name(candidate)
-            if guarded is not None and guarded in env and env[guarded].origins:
-                return guarded, positive, cwes
+            found = self._guarded(candidate, positive, cwes, env)
+            if found is not None:
+                return found
         return None

@@ -201,6 +201,10 @@ class State(ABC):
     def guard(self, condition: Node, env: Env) -> tuple[str, bool, frozenset[int]] | None:
         """The name a condition checks, whether it holds when the condition is true, and for which CWEs."""
 
+    @abstractmethod
+    def split_on(self, condition: Node, env: Env) -> tuple[Env, Env]:
+        """The environments where a condition holds and where it does not."""
+
     def here(self, node: Node, message: str) -> Step:
         return Step(self.unit.path, node.start_point[0] + 1, node.start_point[1] + 1, message)
 

@@ -12,7 +12,7 @@ from opskit.audit.code.matching import globs
 from opskit.audit.code.syntax import UNKNOWN, constant
 from opskit.audit.code.taint.folding import truthy
 from opskit.audit.code.taint.state import Frame, State
-from opskit.audit.code.taint.values import CLEAN, Env, Value, merge, same, sanitized, tainted
+from opskit.audit.code.taint.values import CLEAN, Env, Value, merge, same, tainted
 
 ROUTE_DECORATORS = globs(["*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.api_route",
                           "*.websocket", "*.head", "*.options"])
@@ -119,18 +119,12 @@ class Statements(State):
         consequence = node.child_by_field_name("consequence")
         alternatives = node.children_by_field_name("alternative")
         test = self.eval(condition, env, frame) if condition is not None else CLEAN
-        guard = self.guard(condition, env) if condition is not None else None
         if test.const is not UNKNOWN:
             if truthy(test.const):
                 return self.exec_branch(consequence, env, frame)
             return self.exec_alternatives(alternatives, env, frame)
         self.step(len(env))
-        then_env, else_env = dict(env), dict(env)
-        if guard is not None:
-            name, positive, cwes = guard
-            target = then_env if positive else else_env
-            if name in target:
-                target[name] = sanitized(target[name], cwes)
+        then_env, else_env = self.split_on(condition, env) if condition is not None else (dict(env), dict(env))
         then_done = self.exec_branch(consequence, then_env, frame)
         else_done = self.exec_alternatives(alternatives, else_env, frame)
         self.step(len(then_env) + len(else_env))
@@ -262,8 +256,8 @@ class Statements(State):
     def exec_try(self, node: Node, env: Env, frame: Frame) -> bool:
         """The body, then every handler, ``else`` and ``finally`` clause; a try never counts as leaving."""
         for child in node.named_children:
-            body = child.child_by_field_name("body") if child.type != "block" else child
-            if child.type == "block":
+            body = child.child_by_field_name("body")
+            if child.type in ("block", "statement_block"):  # Python's and JS's try body
                 self.exec_block(child.named_children, env, frame)
             elif body is not None:
                 self.exec_branch(body, env, frame)
