@@ -9,6 +9,9 @@ UI strings, publishable keys, Maven coordinates, dummy sequences, credential wor
 unrelated identifiers. Each is rendered into a file of a varied type (source in many languages,
 YAML, JSON, XML, .env, INI, properties, TOML, shell, Dockerfile, Terraform, logs, Markdown).
 Every value is random and fake; the corpus is written to a temporary directory at bench time.
+
+The held-out corpus (``bench/corpus/secrets-heldout``, ``load_heldout``) is committed files instead:
+whole config and source files in the styles of other projects, several labelled lines per file.
 """
 
 # ruff: noqa: E501  (sample templates are one line each, so each reads as the file it renders)
@@ -28,14 +31,18 @@ HEX = "0123456789abcdef"
 B64 = ALNUM + "+/"
 URLSAFE = ALNUM + "_-"
 BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+# Held out: files in the styles of many real projects, written before the rules were changed for them.
+HELDOUT = Path(__file__).resolve().parent / "corpus" / "secrets-heldout"
+LABELS = "LABELS.tsv"
 
 
 @dataclass(frozen=True)
 class Sample:
     path: str
     text: str
-    lines: tuple[int, int] | None  # 1-based first and last line of the secret; None: a negative
+    lines: tuple[int, int] | None  # 1-based first and last line labelled; None: the whole file
     shape: str
+    positive: bool = True  # a secret to find; else a negative: any finding on its lines is a false alarm
 
 
 class _Random:
@@ -391,12 +398,27 @@ def build(seed: int = 11, per_token: int = 4, per_generic: int = 12, per_special
             add(shape, path, text, secret)
     for _ in range(per_negative):
         for shape, path, text in _negatives(r):
-            samples.append(Sample(f"neg/{len(samples):04d}/{path}", text, None, shape))
+            samples.append(Sample(f"neg/{len(samples):04d}/{path}", text, None, shape, positive=False))
+    return samples
+
+
+def load_heldout(root: Path = HELDOUT) -> list[Sample]:
+    """The committed held-out corpus: its files, labelled line by line in ``LABELS.tsv``
+    (``path<TAB>first-last<TAB>pos|neg<TAB>shape``); unlabelled lines count for nothing."""
+    samples, texts = [], {}
+    for row in (root / LABELS).read_text(encoding="utf-8").splitlines():
+        if not row.strip() or row.startswith("#"):
+            continue
+        path, span, kind, shape = row.split("\t")
+        first, _, last = span.partition("-")
+        if path not in texts:
+            texts[path] = (root / path).read_text(encoding="utf-8")
+        samples.append(Sample(path, texts[path], (int(first), int(last)), shape, positive=kind == "pos"))
     return samples
 
 
 def write(samples: list[Sample], root: Path) -> None:
-    for sample in samples:
+    for sample in {s.path: s for s in samples}.values():  # several labelled spans may share a file
         target = root / sample.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(sample.text, encoding="utf-8")
