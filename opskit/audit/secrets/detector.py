@@ -21,7 +21,7 @@ BEFORE = 320  # characters before a keyword hit that a match may start at (keys,
 AFTER = 1600  # characters after a hit that a single-line match may reach
 MULTILINE_SPAN = 64 * 1024
 MAX_DEPTH = 2
-_CALL_ARGUMENT = re.compile(r"\(\s?[\"']\Z")  # a key that is the first argument of a call
+_CALL_ARGUMENT = re.compile(r"\(\s?\\?[\"']\Z")  # a key that is the first argument of a call
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -127,6 +127,8 @@ class KeywordDetector(Detector):
         groups = match.groupdict()
         if not secret or filters.is_placeholder(secret, allow) or filters.is_dummy(secret):
             return False
+        if secret == groups.get("user"):  # postgres://postgres:postgres@..., a default, not a secret
+            return False
         if rule.entropy is not None and not filters.entropy_ok(secret, rule.entropy):
             return False
         if rule.validate and not filters.VALIDATORS[rule.validate](secret):
@@ -140,13 +142,13 @@ class KeywordDetector(Detector):
         quoted = bool(groups.get("q"))
         op = groups.get("op") or ""
         prose_key = key.isalpha() and key[1:].islower()
-        if op and not op.strip(" \t\"'") and (prose_key or not any(c.isdigit() for c in secret)):
+        if op and not op.strip(" \t\"'\\") and (prose_key or not any(c.isdigit() for c in secret)):
             return False  # a bare quoted value needs an identifier (acme_token 'k3y'), not prose (pass "x" on)
         if lock or (code and not quoted and "q" in groups):
             return False
         if op.endswith(","):  # 'X', 'Y' in a list are names; define('X', 'Y') sets X
             key_start = match.start("key")
-            if not _CALL_ARGUMENT.search(match.string, max(0, key_start - 3), key_start):
+            if not _CALL_ARGUMENT.search(match.string, max(0, key_start - 4), key_start):
                 return False
         return not (
             filters.is_reference(secret)
@@ -156,6 +158,7 @@ class KeywordDetector(Detector):
             or filters.after_hash_prefix(match.string, start)
             or secret.lower() == key.lower()
             or filters.key_names_setting(key, allow)
+            or filters.is_public(secret, allow)
         )
 
     def _decoded(self, text: str, path: str, depth: int, plain: set[str], work: Work) -> list[SecretMatch]:

@@ -40,7 +40,8 @@ _REFERENCE = re.compile(
     r"|[A-Z][A-Z_]*|[A-Z]+(?:_[A-Z0-9]+)+"  # DB_PASSWORD: the name of an environment variable
     r"|[A-Za-z][a-z]*(?:[_-][A-Za-z][a-z]*)*"  # words: some_name, Access-Control-Allow-Credentials
     r"|[A-Z]?[a-z]*(?:[A-Z][a-z]+)+\d{0,2}"  # camelCase: a name, not a random value
-    r"|(?:[A-Z][A-Z0-9]{0,4})?(?:[A-Z][a-z]+\d{0,2})+[A-Z]{0,5}"  # PascalCase with acronyms: DBClusters, S3AccessPoints
+    # PascalCase with acronyms (DBClusters, S3AccessPoints); words of 3+ letters, so X6Jhw7Hd11 stays a value
+    r"|(?:[A-Z][A-Z0-9]{0,4})?(?:[A-Z][a-z]{2,}\d{0,2})+[A-Z]{0,5}"
     r"|[a-z][a-z0-9]*(?:_[a-z0-9]+)+"  # snake_case names: v4auth_header
     r"|[A-Za-z_][\w.-]*:[A-Za-z_][\w.]*"  # package.module:function (entry points)
     r"|[$%].*|.*\$\{.*|[&*@][A-Za-z_][\w.-]*|![A-Za-z]+"  # $VAR, %(x)s, YAML &anchor *alias !vault, @ref
@@ -109,6 +110,12 @@ def is_placeholder(value: str, allow: Allowlist) -> bool:
     if any(known in value for known in allow.known_examples):
         return True
     return any(word in lowered for word in allow.placeholder_words)
+
+
+def is_public(value: str, allow: Allowlist) -> bool:
+    """Published by design: a Stripe publishable key, a Google OAuth client ID (``allowlist.public_markers``)."""
+    lowered = value.lower()
+    return any(marker in lowered for marker in allow.public_markers)
 
 
 def is_uuid(value: str) -> bool:

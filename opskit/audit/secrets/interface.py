@@ -55,6 +55,7 @@ class Allowlist:
     placeholder_words: tuple[str, ...] = ()
     placeholder_values: frozenset[str] = frozenset()
     key_words: frozenset[str] = frozenset()
+    public_markers: tuple[str, ...] = ()  # substrings of values that are public by design (pk_live_)
 
 
 @dataclass(frozen=True)

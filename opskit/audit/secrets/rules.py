@@ -33,13 +33,15 @@ _KEYED = (
     r"(?P<secret>(?>{secret}))(?:[\x60'\"\s;,]|\\[nr]|$)"
 )
 # A generic credential assignment: any identifier holding one of the rule's words, then an
-# assignment (``=``, ``:``, ``:=``, ``=>``, ``<-``, `` - ``), a call argument (``'KEY', '...'``)
-# or a bare quoted value after a space; the value runs to its quote, a backslash or the end of the
-# word, possessively (no backtracking: a dense line costs the same per character as a sparse one).
+# assignment (``=``, ``:``, ``:=``, ``=>``, ``<-``, `` - ``; also after a subscript's ``']``), a
+# call argument (``'KEY', '...'``) or a bare quoted value after a space; quotes may be escaped
+# (``\"`` inside a JSON string, as in notebooks) and the literal wrapped as bytes (``b'...'``,
+# Go's ``[]byte("...")``). The value runs to its quote, a backslash or the end of the word,
+# possessively (no backtracking: a dense line costs the same per character as a sparse one).
 _GENERIC = (
     r"(?i)(?<![A-Za-z0-9_.:/-])(?=[A-Za-z0-9_.-]{{0,40}}?(?:{words}))(?P<key>[A-Za-z0-9_.-]{{1,80}}+)"
-    r"(?P<op>[\"']?\s{{0,32}}(?::=|=>|->|\?=|=(?!=)|:(?!:)|<-|-(?=\s))|[\"']\s{{0,32}},"
-    r"|[\"']?[ \t]{{1,3}}(?=[\"'\x60]))\s{{0,32}}(?P<q>[\"'\x60]?)"
+    r"(?P<op>\\?[\"']?\]?\s{{0,32}}(?::=|=>|->|\?=|=(?!=)|:(?!:)|<-|-(?=\s))|\\?[\"']\s{{0,32}},"
+    r"|\\?[\"']?[ \t]{{1,3}}(?=\\?[\"'\x60]))\s{{0,32}}(?:\[\]byte\(|b(?=[\"']))?(?P<q>(?:\\?[\"'\x60])?)"
     r"(?P<secret>[^\s\"'\x60;,<>(){{}}\[\]|\\]{{{minimum},1000}}+)(?P=q)(?=$|[\s\"'\x60;,)}}\]<>\\])"
 )
 
@@ -146,6 +148,7 @@ def parse_ruleset(
             placeholder_words=tuple(str(w).lower() for w in allow.get("placeholder_words", ())),
             placeholder_values=frozenset(str(v).lower() for v in allow.get("placeholder_values", ())),
             key_words=frozenset(str(w).lower() for w in allow.get("key_words", ())),
+            public_markers=tuple(str(w).lower() for w in allow.get("public_markers", ())),
         ),
         cwe=int(data.get("cwe", 798)),
     )
