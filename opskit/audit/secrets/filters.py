@@ -50,6 +50,8 @@ _REFERENCE = re.compile(
     r"|\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)$"  # dates and timestamps
 )
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+# A format string ("VS%0.1f", "%s:%d") or a nested setting ("uuid=7f46...;storage=user"), not a literal secret.
+_TEMPLATE = re.compile(r"%[-+ 0#]?\d{0,3}(?:\.\d{0,3}[sdfx]|[sdfx](?![A-Za-z0-9]))|^[a-z][a-z0-9_]{0,30}=[^=]")
 # A Vault token (s., b., r. and 24 characters; hvs., hvb., hvr.) is not an attribute access a.b.
 _DOTTED_TOKEN = re.compile(r"^(?:[sbr]\.[A-Za-z0-9]{24}|hv[sbr]\.[A-Za-z0-9_-]{20,})$")
 _MAVEN = re.compile(r"^[A-Za-z][\w.-]*:[A-Za-z][\w.-]*(?::[\w.-]+){1,3}$")  # group:artifact:version
@@ -138,7 +140,7 @@ def is_reference(value: str) -> bool:
     literal secret; a dotted token such as a Vault ``s.xxxx`` is not an attribute reference."""
     if _DOTTED_TOKEN.match(value):
         return False
-    return bool(_REFERENCE.match(value) or _MAVEN.match(value))
+    return bool(_REFERENCE.match(value) or _MAVEN.match(value) or _TEMPLATE.search(value))
 
 
 def is_expression(value: str) -> bool:
