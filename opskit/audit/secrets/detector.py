@@ -119,7 +119,8 @@ class KeywordDetector(Detector):
             SecretMatch(rule=rule, secret=item.secret, start=item.start, end=item.end, encoding=item.encoding)
             for item in EXTRACTORS[rule.extractor or ""](text)
             if not (filters.is_placeholder(item.secret, allow) or filters.is_dummy(item.secret)
-                    or filters.is_reference(item.secret) or filters.key_names_setting(item.key, allow))
+                    or filters.is_reference(item.secret) or filters.key_names_setting(item.key, allow)
+                    or (rule.entropy is not None and not filters.entropy_ok(item.secret, rule.entropy)))
         ]
 
     def _accept(self, rule: Rule, match: re.Match[str], secret: str, start: int, code: bool, lock: bool) -> bool:
@@ -141,15 +142,16 @@ class KeywordDetector(Detector):
             return True
         quoted = bool(groups.get("q"))
         op = groups.get("op") or ""
-        prose_key = key.isalpha() and key[1:].islower()
+        key_start = match.start("key") if key else 0
+        symbol = key_start > 0 and match.string[key_start - 1] == ":"  # :password (a symbol), not prose
+        prose_key = key.isalpha() and key[1:].islower() and not symbol
         if op and not op.strip(" \t\"'\\") and (prose_key or not any(c.isdigit() for c in secret)):
             return False  # a bare quoted value needs an identifier (acme_token 'k3y'), not prose (pass "x" on)
         if lock or (code and not quoted and "q" in groups):
             return False
-        if op.endswith(","):  # 'X', 'Y' in a list are names; define('X', 'Y') sets X
-            key_start = match.start("key")
-            if not _CALL_ARGUMENT.search(match.string, max(0, key_start - 4), key_start):
-                return False
+        # 'X', 'Y' in a list are names; define('X', 'Y') sets X
+        if op.endswith(",") and not _CALL_ARGUMENT.search(match.string, max(0, key_start - 4), key_start):
+            return False
         return not (
             filters.is_reference(secret)
             or (filters.is_uuid(secret) and filters.uuid_names_id(key))

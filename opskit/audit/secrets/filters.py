@@ -46,7 +46,7 @@ _REFERENCE = re.compile(
     r"|[A-Za-z_][\w.-]*:[A-Za-z_][\w.]*"  # package.module:function (entry points)
     r"|[$%].*|.*\$\{.*|[&*@][A-Za-z_][\w.-]*|![A-Za-z]+"  # $VAR, %(x)s, YAML &anchor *alias !vault, @ref
     r"|\d+(?:\.\d+)*"  # numbers and versions
-    r"|(?:[./~]|[A-Za-z]:\\).*|.*://.*|arn:.*"  # paths, URLs and ARNs
+    r"|(?:[./~]|[A-Za-z]:\\|[a-z]{2,12}:/).*|.*://.*|arn:.*"  # paths (also hash:/etc/x, classpath:/x), URLs, ARNs
     r"|\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)$"  # dates and timestamps
 )
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
