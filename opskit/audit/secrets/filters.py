@@ -36,7 +36,8 @@ _TEST_FILE = re.compile(r"(?:^test_.*|.*_test\.\w+|.*\.(?:test|spec)\.\w+|.*Test
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # Things a generic assignment may hold that are not the credential itself.
 _REFERENCE = re.compile(
-    r"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"  # self.password, config.db.token, process.env.X
+    # self.password, config.db2.token, process.env.X: names, not HLN9sOL4gj3Ut.n0 (digits inside a part)
+    r"^(?:(?:[A-Za-z_$][A-Za-z_$]*\d{0,3}|[A-Z][A-Z0-9_]*)(?:\.(?:[A-Za-z_$][A-Za-z_$]*\d{0,3}|[A-Z][A-Z0-9_]*))+"
     r"|[A-Z][A-Z_]*|[A-Z]+(?:_[A-Z0-9]+)+"  # DB_PASSWORD: the name of an environment variable
     r"|[A-Za-z][a-z]*(?:[_-][A-Za-z][a-z]*)*"  # words: some_name, Access-Control-Allow-Credentials
     r"|[A-Z]?[a-z]*(?:[A-Z][a-z]+)+\d{0,2}"  # camelCase: a name, not a random value
@@ -46,7 +47,9 @@ _REFERENCE = re.compile(
     r"|[A-Za-z_][\w.-]*:[A-Za-z_][\w.]*"  # package.module:function (entry points)
     r"|[$%].*|.*\$\{.*|[&*@][A-Za-z_][\w.-]*|![A-Za-z]+"  # $VAR, %(x)s, YAML &anchor *alias !vault, @ref
     r"|\d+(?:\.\d+)*"  # numbers and versions
-    r"|(?:[./~]|[A-Za-z]:\\|[a-z]{2,12}:/).*|.*://.*|arn:.*"  # paths (also hash:/etc/x, classpath:/x), URLs, ARNs
+    # paths (also hash:/etc/x, classpath:/x, dotfiles: .env, .acme.io), URLs, ARNs
+    r"|(?:/|~/|\.{1,2}/|[A-Za-z]:\\|[a-z]{2,12}:/).*|\.[a-z][a-z0-9_-]{0,30}(?:\.[a-z0-9-]{1,10})*|.*://.*|arn:.*"
+    r"|[\w-]{1,64}\.[a-z]{1,4}|.*\."  # file names (pr28639a.o, app.py) and prose ending a sentence
     r"|\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)$"  # dates and timestamps
 )
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
