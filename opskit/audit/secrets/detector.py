@@ -19,7 +19,6 @@ from opskit.audit.secrets.structured import EXTRACTORS
 
 BEFORE = 320  # characters before a keyword hit that a match may start at (keys, token bodies before a suffix)
 AFTER = 1600  # characters after a hit that a single-line match may reach
-MULTILINE_SPAN = 64 * 1024
 MAX_DEPTH = 2
 _CALL_ARGUMENT = re.compile(r"\(\s?\\?[\"']\Z")  # a key that is the first argument of a call
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -77,7 +76,7 @@ class KeywordDetector(Detector):
                 work.boundary_chars += (start - searched_from) + (line_end - end)
             for index in owners:
                 if self.rules[index].multiline:
-                    lo, hi = line_start, min(size, line_start + MULTILINE_SPAN)
+                    lo, hi = line_start, min(size, line_start + self.rules[index].span)
                 else:
                     lo, hi = max(line_start, start - BEFORE), min(line_end, end + AFTER)
                 spans = windows.setdefault(index, [])

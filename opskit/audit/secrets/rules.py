@@ -107,6 +107,7 @@ def _rule(raw: dict[str, Any], origin: str) -> Rule:
             kind=kind,
             entropy=float(raw["entropy"]) if raw.get("entropy") is not None else None,
             multiline=bool(raw.get("multiline", False)),
+            span=int(raw.get("span", Rule.span)),
             validate=validate,
             supersedes=tuple(str(r) for r in raw.get("supersedes", ())),
             extractor=raw.get("extractor"),
