@@ -1,11 +1,11 @@
 """Benchmark: opskit's secrets scanner against detect-secrets and credsweeper, accuracy and speed, in one run.
 
-Accuracy, on three labelled corpora written to a temporary directory and scanned by each tool:
+Accuracy, on four labelled corpora written to a temporary directory and scanned by each tool:
 the generated one of ``secrets_corpus.py`` (credentials from providers' documented formats and
 the generic shapes real code holds, in many file types, and negatives that scanners wrongly
-flag; written with the rules, so an upper bound) and two held-out ones in
-``bench/corpus/secrets-heldout*`` (whole files in other projects' styles, labelled line by line;
-the first written before the rules were changed for it, the second after, never tuned to). A
+flag; written with the rules, so an upper bound) and three held-out ones in
+``bench/corpus/secrets-heldout*`` (whole files in other projects' styles, labelled line by line,
+each written before the rule changes it showed; the third has driven none). A
 positive counts as found when the tool reports a finding on the secret's line(s); a negative is
 a false alarm when the tool reports anything on its lines (a generated negative: anywhere in its
 file). Reported per tool: recall, false alarms (share of negatives), precision and F1, and for
@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from secrets_corpus import HELDOUT, HELDOUT_2, Sample, build, load_heldout, write  # noqa: E402
+from secrets_corpus import HELDOUT, HELDOUT_2, HELDOUT_3, Sample, build, load_heldout, write  # noqa: E402
 
 from opskit.core.atomic import atomic_write  # noqa: E402
 
@@ -236,8 +236,9 @@ def main() -> int:
         print("detect-secrets not installed: pip install -e '.[bench]'", file=sys.stderr)
         return 2
     corpora = {"labelled": ("generated corpus", build()),
-               "heldout": ("held-out corpus (drove the fixes)", load_heldout(HELDOUT)),
-               "heldout2": ("second held-out corpus (written after the fixes)", load_heldout(HELDOUT_2))}
+               "heldout": ("held-out corpus 1 (drove the first fixes)", load_heldout(HELDOUT)),
+               "heldout2": ("held-out corpus 2 (drove the second fixes)", load_heldout(HELDOUT_2)),
+               "heldout3": ("held-out corpus 3 (never tuned to)", load_heldout(HELDOUT_3))}
     work = Path(tempfile.mkdtemp(prefix="opskit-secrets-bench-"))
     results = json.loads(RESULTS.read_text()) if args.no_speed and RESULTS.exists() else {}
     try:
