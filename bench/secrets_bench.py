@@ -5,7 +5,7 @@ the generated one of ``secrets_corpus.py`` (credentials from providers' document
 the generic shapes real code holds, in many file types, and negatives that scanners wrongly
 flag; written with the rules, so an upper bound) and three held-out ones in
 ``bench/corpus/secrets-heldout*`` (whole files in other projects' styles, labelled line by line,
-each written before the rule changes it showed; the third has driven none). A
+each written before the rule changes it showed; the last has driven none). A
 positive counts as found when the tool reports a finding on the secret's line(s); a negative is
 a false alarm when the tool reports anything on its lines (a generated negative: anywhere in its
 file). Reported per tool: recall, false alarms (share of negatives), precision and F1, and for
@@ -238,7 +238,7 @@ def main() -> int:
     corpora = {"labelled": ("generated corpus", build()),
                "heldout": ("held-out corpus 1 (drove the first fixes)", load_heldout(HELDOUT)),
                "heldout2": ("held-out corpus 2 (drove the second fixes)", load_heldout(HELDOUT_2)),
-               "heldout3": ("held-out corpus 3 (never tuned to)", load_heldout(HELDOUT_3))}
+               "heldout3": ("held-out corpus 3 (drove the third fixes)", load_heldout(HELDOUT_3))}
     work = Path(tempfile.mkdtemp(prefix="opskit-secrets-bench-"))
     results = json.loads(RESULTS.read_text()) if args.no_speed and RESULTS.exists() else {}
     try:

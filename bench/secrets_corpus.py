@@ -32,7 +32,7 @@ B64 = ALNUM + "+/"
 URLSAFE = ALNUM + "_-"
 BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 # Held out: files in the styles of many real projects, each written before the rule changes it then
-# showed were needed (the first and second drove two rounds of changes; the third has driven none).
+# showed were needed (each drove one round of changes; the last, HELDOUT_4, none).
 HELDOUT = Path(__file__).resolve().parent / "corpus" / "secrets-heldout"
 HELDOUT_2 = HELDOUT.with_name("secrets-heldout-2")
 HELDOUT_3 = HELDOUT.with_name("secrets-heldout-3")

@@ -47,6 +47,7 @@ _REFERENCE = re.compile(
     r"|[A-Za-z_][\w.-]*:[A-Za-z_][\w.]*"  # package.module:function (entry points)
     r"|[$%].*|.*\$\{.*|[&*@][A-Za-z_][\w.-]*|![A-Za-z]+"  # $VAR, %(x)s, YAML &anchor *alias !vault, @ref
     r"|\d+(?:\.\d+)*"  # numbers and versions
+    r"|[A-Z][A-Za-z0-9]{0,40}[!?]|-[A-Za-z].*"  # a GraphQL or nullable type (String!), an option (-PSK-AES)
     # paths (also hash:/etc/x, classpath:/x, dotfiles: .env, .acme.io), URLs, ARNs
     r"|(?:/|~/|\.{1,2}/|[A-Za-z]:\\|[a-z]{2,12}:/).*|\.[a-z][a-z0-9_-]{0,30}(?:\.[a-z0-9-]{1,10})*|.*://.*|arn:.*"
     r"|[\w-]{1,64}\.[a-z]{1,4}|.*\."  # file names (pr28639a.o, app.py) and prose ending a sentence

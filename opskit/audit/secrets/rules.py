@@ -37,16 +37,16 @@ _KEYED = (
 # ``:=``, ``=>``, ``<-``, `` - ``; also after a subscript's ``']`` or a type: ``: &str =``,
 # `` string =``), a call argument (``'KEY', '...'``) or a bare quoted value after a space; quotes
 # may be escaped (``\"`` inside a JSON string, as in notebooks) or tripled, the literal wrapped as
-# bytes (``b'...'``, Go's ``[]byte("...")``) or the first of a list (``"apiKeys": ["..."``). The
-# value runs to its quote, a backslash or the end of the word, possessively (no backtracking: a
-# dense line costs the same per character as a sparse one).
+# bytes (``b'...'``, Go's ``[]byte("...")``), prefixed (Objective-C's and C#'s ``@"..."``) or the
+# first of a list (``"apiKeys": ["..."``). The value runs to its quote, a backslash or the end of
+# the word, possessively (no backtracking: a dense line costs the same per character as a sparse one).
 _GENERIC = (
     r"(?i)(?:(?<![A-Za-z0-9_.:/-])|(?<=env:)|(?<=::)|(?<=[\s{{(\[,]:))"
     r"(?=[A-Za-z0-9_.-]{{0,40}}?(?:{words}))(?P<key>[A-Za-z0-9_.-]{{1,80}}+)"
     r"(?P<op>(?::[ \t]{{1,4}}&?(?:'\w{{1,20}}[ \t]{{1,4}})?[\w\[\]<>.?]{{1,40}}|[ \t]{{1,4}}[A-Za-z][\w.]{{0,30}})"
     r"[ \t]{{1,4}}=(?![=>])"
     r"|\\?[\"']?\]?\s{{0,32}}(?::=|=>|->|\?=|=(?!=)|:(?!:)|<-|-(?=\s))|\\?[\"']\s{{0,32}},"
-    r"|\\?[\"']?[ \t]{{1,3}}(?=\\?[\"'\x60]))\s{{0,32}}(?:\[\]byte\(|\[[ \t]{{0,8}}(?=[\"'])|b(?=[\"']))?"
+    r"|\\?[\"']?[ \t]{{1,3}}(?=\\?[\"'\x60]))\s{{0,32}}(?:\[\]byte\(|\[[ \t]{{0,8}}(?=[\"'])|[b@](?=[\"']))?"
     r"(?P<q>(?:\"\"\"|\\?[\"'\x60])?)"
     r"(?P<secret>[^\s\"'\x60;,<>(){{}}\[\]|\\]{{{minimum},1000}}+)(?P=q)(?=$|[\s\"'\x60;,)}}\]<>\\])"
 )
