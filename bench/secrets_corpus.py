@@ -36,6 +36,7 @@ BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 HELDOUT = Path(__file__).resolve().parent / "corpus" / "secrets-heldout"
 HELDOUT_2 = HELDOUT.with_name("secrets-heldout-2")
 HELDOUT_3 = HELDOUT.with_name("secrets-heldout-3")
+HELDOUT_4 = HELDOUT.with_name("secrets-heldout-4")
 LABELS = "LABELS.tsv"
 
 
