@@ -37,7 +37,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from secrets_corpus import HELDOUT, HELDOUT_2, HELDOUT_3, HELDOUT_4, Sample, build, load_heldout, write  # noqa: E402
+from secrets_corpus import Sample, build, write  # noqa: E402
+from secrets_heldout import HELDOUT, HELDOUT_2, HELDOUT_3, HELDOUT_4, load_heldout  # noqa: E402
 
 from opskit.core.atomic import atomic_write  # noqa: E402
 

@@ -10,8 +10,7 @@ unrelated identifiers. Each is rendered into a file of a varied type (source in 
 YAML, JSON, XML, .env, INI, properties, TOML, shell, Dockerfile, Terraform, logs, Markdown).
 Every value is random and fake; the corpus is written to a temporary directory at bench time.
 
-The held-out corpora (``bench/corpus/secrets-heldout*``, ``load_heldout``) are committed files instead:
-whole config and source files in the styles of other projects, several labelled lines per file.
+The held-out corpora are committed files instead (``secrets_heldout.py``).
 """
 
 # ruff: noqa: E501  (sample templates are one line each, so each reads as the file it renders)
@@ -31,13 +30,6 @@ HEX = "0123456789abcdef"
 B64 = ALNUM + "+/"
 URLSAFE = ALNUM + "_-"
 BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
-# Held out: files in the styles of many real projects, each written before the rule changes it then
-# showed were needed (each drove one round of changes; the last, HELDOUT_4, none).
-HELDOUT = Path(__file__).resolve().parent / "corpus" / "secrets-heldout"
-HELDOUT_2 = HELDOUT.with_name("secrets-heldout-2")
-HELDOUT_3 = HELDOUT.with_name("secrets-heldout-3")
-HELDOUT_4 = HELDOUT.with_name("secrets-heldout-4")
-LABELS = "LABELS.tsv"
 
 
 @dataclass(frozen=True)
@@ -403,21 +395,6 @@ def build(seed: int = 11, per_token: int = 4, per_generic: int = 12, per_special
     for _ in range(per_negative):
         for shape, path, text in _negatives(r):
             samples.append(Sample(f"neg/{len(samples):04d}/{path}", text, None, shape, positive=False))
-    return samples
-
-
-def load_heldout(root: Path) -> list[Sample]:
-    """The committed held-out corpus: its files, labelled line by line in ``LABELS.tsv``
-    (``path<TAB>first-last<TAB>pos|neg<TAB>shape``); unlabelled lines count for nothing."""
-    samples, texts = [], {}
-    for row in (root / LABELS).read_text(encoding="utf-8").splitlines():
-        if not row.strip() or row.startswith("#"):
-            continue
-        path, span, kind, shape = row.split("\t")
-        first, _, last = span.partition("-")
-        if path not in texts:
-            texts[path] = (root / path).read_text(encoding="utf-8")
-        samples.append(Sample(path, texts[path], (int(first), int(last)), shape, positive=kind == "pos"))
     return samples
 
 
