@@ -1,18 +1,22 @@
 """Benchmark: opskit's secrets scanner against detect-secrets and credsweeper, accuracy and speed, in one run.
 
-Accuracy: the labelled corpus of ``secrets_corpus.py`` (credentials from providers' documented
-formats and the generic shapes real code holds, in many file types, and negatives that scanners
-wrongly flag) is written to a temporary directory and scanned by each tool. A positive counts as
-found when the tool reports a finding on the secret's line(s); a negative is a false alarm when
-the tool reports anything in it. Reported per tool: recall, false alarms (share of negatives),
-precision and F1, and for opskit the shapes it misses.
+Accuracy, on five labelled corpora written to a temporary directory and scanned by each tool:
+the generated one of ``secrets_corpus.py`` (credentials from providers' documented formats and
+the generic shapes real code holds, in many file types, and negatives that scanners wrongly
+flag; written with the rules, so an upper bound) and four held-out ones in
+``bench/corpus/secrets-heldout*`` (whole files in other projects' styles, labelled line by line,
+each written before the rule changes it showed; the last has driven none). A
+positive counts as found when the tool reports a finding on the secret's line(s); a negative is
+a false alarm when the tool reports anything on its lines (a generated negative: anywhere in its
+file). Reported per tool: recall, false alarms (share of negatives), precision and F1, and for
+opskit the shapes it misses.
 
 Speed: the packages of this virtualenv's site-packages (third-party code no one here wrote) are
 copied, text files only, to about ``--mb`` MB; each tool scans that same tree (opskit best of 3,
 no cache). Peak memory is the summed RSS of the process tree; CPU time is the tree's, which other
 jobs on a shared machine do not inflate. Nothing printed or saved holds a secret: only counts.
 
-Run: ``.venv/bin/python bench/secrets_bench.py [--mb 10] [--no-credsweeper]``; writes
+Run: ``.venv/bin/python bench/secrets_bench.py [--mb 10] [--no-credsweeper] [--no-speed]``; writes
 ``bench/results/secrets_bench.json``.
 """
 
@@ -34,6 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from secrets_corpus import Sample, build, write  # noqa: E402
+from secrets_heldout import HELDOUT, HELDOUT_2, HELDOUT_3, HELDOUT_4, load_heldout  # noqa: E402
 
 from opskit.core.atomic import atomic_write  # noqa: E402
 
@@ -157,17 +162,16 @@ def score(tool: str, samples: list[Sample], hits: Hits) -> tuple[Accuracy, Count
     by_file: dict[str, set[int]] = {}
     for path, line in hits:
         by_file.setdefault(path, set()).add(line)
-    positives = [s for s in samples if s.lines]
-    negatives = [s for s in samples if not s.lines]
-    missed: Counter[str] = Counter()
-    found = 0
-    for sample in positives:
-        first, last = sample.lines or (0, 0)
-        if any(first <= line <= last for line in by_file.get(sample.path, ())):
-            found += 1
-        else:
-            missed[sample.shape] += 1
-    alarms = Counter(s.shape for s in negatives if by_file.get(s.path))
+    positives = [s for s in samples if s.positive]
+    negatives = [s for s in samples if not s.positive]
+
+    def hit(sample: Sample) -> bool:
+        first, last = sample.lines or (1, sys.maxsize)
+        return any(first <= line <= last for line in by_file.get(sample.path, ()))
+
+    missed = Counter(s.shape for s in positives if not hit(s))
+    found = len(positives) - sum(missed.values())
+    alarms = Counter(s.shape for s in negatives if hit(s))
     false_alarms = sum(alarms.values())
     recall = found / len(positives)
     precision = found / (found + false_alarms) if found + false_alarms else 0.0
@@ -197,63 +201,82 @@ def build_tree(target: Path, limit: int) -> tuple[int, int]:
     return files, size
 
 
+def measure(samples: list[Sample], tools: list[str], root: Path) -> tuple[list[Accuracy], dict[str, dict[str, int]]]:
+    """Every tool's accuracy on ``samples`` written under ``root``, and the shapes each misses."""
+    write(samples, root)
+    accuracy, misses = [], {}
+    for tool in tools:
+        hits, _ = TOOLS[tool](root)
+        result, missed = score(tool, samples, hits)
+        accuracy.append(result)
+        misses[tool] = dict(sorted(missed.items()))
+    return accuracy, misses
+
+
+def report(title: str, samples: list[Sample], accuracy: list[Accuracy], misses: dict[str, dict[str, int]]) -> dict:
+    """Prints one corpus's table; returns its part of the results file."""
+    positives = [s for s in samples if s.positive]
+    print(f"{title}: {len({s.path for s in samples})} files, {len(positives)} positives in"
+          f" {len({s.shape for s in positives})} shapes, {len(samples) - len(positives)} negatives")
+    print(f"{'tool':<16}{'recall':>8}{'false alarms':>14}{'precision':>11}{'F1':>7}")
+    for row in accuracy:
+        print(f"{row.tool:<16}{row.recall:>8.3f}{row.false_alarm_rate:>14.3f}{row.precision:>11.3f}{row.f1:>7.3f}")
+    print(f"opskit misses: {misses['opskit'] or 'none'}\n")
+    return {"samples": len(samples), "shapes": dict(sorted(Counter(s.shape for s in samples).items())),
+            "accuracy": [asdict(a) for a in accuracy], "misses": misses}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=10, help="speed tree size in MB (default 10)")
     parser.add_argument("--no-credsweeper", action="store_true", help="leave credsweeper out (it is slow)")
+    parser.add_argument("--no-speed", action="store_true", help="accuracy only (keeps the saved speed figures)")
     args = parser.parse_args()
     tools = [t for t in TOOLS if (BIN / t).exists() and not (t == "credsweeper" and args.no_credsweeper)]
     if "detect-secrets" not in tools:
         print("detect-secrets not installed: pip install -e '.[bench]'", file=sys.stderr)
         return 2
-    samples = build()
+    corpora = {"labelled": ("generated corpus", build()),
+               "heldout": ("held-out corpus 1 (drove the first fixes)", load_heldout(HELDOUT)),
+               "heldout2": ("held-out corpus 2 (drove the second fixes)", load_heldout(HELDOUT_2)),
+               "heldout3": ("held-out corpus 3 (drove the third fixes)", load_heldout(HELDOUT_3)),
+               "heldout4": ("held-out corpus 4 (never tuned to)", load_heldout(HELDOUT_4))}
     work = Path(tempfile.mkdtemp(prefix="opskit-secrets-bench-"))
-    accuracy: list[Accuracy] = []
-    speed: list[Speed] = []
-    misses: dict[str, dict[str, int]] = {}
+    results = json.loads(RESULTS.read_text()) if args.no_speed and RESULTS.exists() else {}
     try:
-        labelled = work / "labelled"
-        write(samples, labelled)
-        for tool in tools:
-            hits, _ = TOOLS[tool](labelled)
-            result, missed = score(tool, samples, hits)
-            accuracy.append(result)
-            misses[tool] = dict(sorted(missed.items()))
-        tree = work / "site-packages"
-        files, size = build_tree(tree, int(args.mb * 1e6))
-        for tool in tools:
-            runs = [TOOLS[tool](tree) for _ in range(3 if tool == "opskit" else 1)]
-            hits, (seconds, cpu, rss) = min(runs, key=lambda run: run[1][0])
-            speed.append(Speed(tool, seconds, cpu, size / 1e6 / seconds, rss, len(hits)))
+        for key, (title, samples) in corpora.items():
+            accuracy, misses = measure(samples, tools, work / key)
+            results[key] = report(title, samples, accuracy, misses)
+        if not args.no_speed:
+            results.update(speed(tools, work / "site-packages", args.mb))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    load = os.getloadavg()[0]
-    shapes = Counter(s.shape for s in samples)
-    print(f"labelled corpus: {len(samples)} files, {sum(s.lines is not None for s in samples)} positives in"
-          f" {len({s.shape for s in samples if s.lines})} shapes, {sum(s.lines is None for s in samples)} negatives")
-    print(f"{'tool':<16}{'recall':>8}{'false alarms':>14}{'precision':>11}{'F1':>7}")
-    for row in accuracy:
-        print(f"{row.tool:<16}{row.recall:>8.3f}{row.false_alarm_rate:>14.3f}{row.precision:>11.3f}{row.f1:>7.3f}")
-    print(f"opskit misses: {misses['opskit'] or 'none'}")
-    print(f"\nspeed tree: {files} files, {size / 1e6:.1f} MB of {SITE_PACKAGES} on {os.cpu_count()} cores,"
-          f" load {load:.1f}")
-    print(f"{'tool':<16}{'seconds':>10}{'cpu s':>10}{'MB/s':>10}{'peak MiB':>10}{'findings':>10}")
-    for row in speed:
-        print(f"{row.tool:<16}{row.seconds:>10.2f}{row.cpu_seconds:>10.2f}{row.mb_per_second:>10.2f}"
-              f"{row.peak_rss_mib:>10.0f}{row.findings:>10}")
-    ratios = {row.tool: speed[0].mb_per_second / row.mb_per_second for row in speed[1:]}
-    cpu_ratios = {row.tool: row.cpu_seconds / speed[0].cpu_seconds for row in speed[1:]}
-    for tool, ratio in ratios.items():
-        print(f"throughput ratio opskit / {tool}: {ratio:.1f}x (CPU time ratio {cpu_ratios[tool]:.1f}x)")
-    atomic_write(RESULTS, json.dumps({
-        "cpus": os.cpu_count(), "load_average": load,
-        "labelled": {"samples": len(samples), "shapes": dict(sorted(shapes.items())),
-                     "accuracy": [asdict(a) for a in accuracy], "misses": misses},
-        "speed_tree": {"files": files, "bytes": size}, "speed": [asdict(s) for s in speed],
-        "ratios": ratios, "cpu_ratios": cpu_ratios,
-    }, indent=2) + "\n")
+    atomic_write(RESULTS, json.dumps(results, indent=2) + "\n")
     print(f"written to {RESULTS.relative_to(ROOT)}")
     return 0
+
+
+def speed(tools: list[str], tree: Path, mb: float) -> dict:
+    """Every tool on the same copy of site-packages; prints the table, returns the results' speed part."""
+    files, size = build_tree(tree, int(mb * 1e6))
+    rows: list[Speed] = []
+    for tool in tools:
+        runs = [TOOLS[tool](tree) for _ in range(3 if tool == "opskit" else 1)]
+        hits, (seconds, cpu, rss) = min(runs, key=lambda run: run[1][0])
+        rows.append(Speed(tool, seconds, cpu, size / 1e6 / seconds, rss, len(hits)))
+    load = os.getloadavg()[0]
+    print(f"speed tree: {files} files, {size / 1e6:.1f} MB of {SITE_PACKAGES} on {os.cpu_count()} cores,"
+          f" load {load:.1f}")
+    print(f"{'tool':<16}{'seconds':>10}{'cpu s':>10}{'MB/s':>10}{'peak MiB':>10}{'findings':>10}")
+    for row in rows:
+        print(f"{row.tool:<16}{row.seconds:>10.2f}{row.cpu_seconds:>10.2f}{row.mb_per_second:>10.2f}"
+              f"{row.peak_rss_mib:>10.0f}{row.findings:>10}")
+    ratios = {row.tool: rows[0].mb_per_second / row.mb_per_second for row in rows[1:]}
+    cpu_ratios = {row.tool: row.cpu_seconds / rows[0].cpu_seconds for row in rows[1:]}
+    for tool, ratio in ratios.items():
+        print(f"throughput ratio opskit / {tool}: {ratio:.1f}x (CPU time ratio {cpu_ratios[tool]:.1f}x)")
+    return {"cpus": os.cpu_count(), "load_average": load, "speed_tree": {"files": files, "bytes": size},
+            "speed": [asdict(s) for s in rows], "ratios": ratios, "cpu_ratios": cpu_ratios}
 
 
 if __name__ == "__main__":

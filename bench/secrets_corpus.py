@@ -9,6 +9,8 @@ UI strings, publishable keys, Maven coordinates, dummy sequences, credential wor
 unrelated identifiers. Each is rendered into a file of a varied type (source in many languages,
 YAML, JSON, XML, .env, INI, properties, TOML, shell, Dockerfile, Terraform, logs, Markdown).
 Every value is random and fake; the corpus is written to a temporary directory at bench time.
+
+The held-out corpora are committed files instead (``secrets_heldout.py``).
 """
 
 # ruff: noqa: E501  (sample templates are one line each, so each reads as the file it renders)
@@ -34,8 +36,9 @@ BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 class Sample:
     path: str
     text: str
-    lines: tuple[int, int] | None  # 1-based first and last line of the secret; None: a negative
+    lines: tuple[int, int] | None  # 1-based first and last line labelled; None: the whole file
     shape: str
+    positive: bool = True  # a secret to find; else a negative: any finding on its lines is a false alarm
 
 
 class _Random:
@@ -391,12 +394,12 @@ def build(seed: int = 11, per_token: int = 4, per_generic: int = 12, per_special
             add(shape, path, text, secret)
     for _ in range(per_negative):
         for shape, path, text in _negatives(r):
-            samples.append(Sample(f"neg/{len(samples):04d}/{path}", text, None, shape))
+            samples.append(Sample(f"neg/{len(samples):04d}/{path}", text, None, shape, positive=False))
     return samples
 
 
 def write(samples: list[Sample], root: Path) -> None:
-    for sample in samples:
+    for sample in {s.path: s for s in samples}.values():  # several labelled spans may share a file
         target = root / sample.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(sample.text, encoding="utf-8")

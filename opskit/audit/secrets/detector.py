@@ -19,9 +19,8 @@ from opskit.audit.secrets.structured import EXTRACTORS
 
 BEFORE = 320  # characters before a keyword hit that a match may start at (keys, token bodies before a suffix)
 AFTER = 1600  # characters after a hit that a single-line match may reach
-MULTILINE_SPAN = 64 * 1024
 MAX_DEPTH = 2
-_CALL_ARGUMENT = re.compile(r"\(\s?[\"']\Z")  # a key that is the first argument of a call
+_CALL_ARGUMENT = re.compile(r"\(\s?\\?[\"']\Z")  # a key that is the first argument of a call
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -77,7 +76,7 @@ class KeywordDetector(Detector):
                 work.boundary_chars += (start - searched_from) + (line_end - end)
             for index in owners:
                 if self.rules[index].multiline:
-                    lo, hi = line_start, min(size, line_start + MULTILINE_SPAN)
+                    lo, hi = line_start, min(size, line_start + self.rules[index].span)
                 else:
                     lo, hi = max(line_start, start - BEFORE), min(line_end, end + AFTER)
                 spans = windows.setdefault(index, [])
@@ -119,13 +118,16 @@ class KeywordDetector(Detector):
             SecretMatch(rule=rule, secret=item.secret, start=item.start, end=item.end, encoding=item.encoding)
             for item in EXTRACTORS[rule.extractor or ""](text)
             if not (filters.is_placeholder(item.secret, allow) or filters.is_dummy(item.secret)
-                    or filters.is_reference(item.secret) or filters.key_names_setting(item.key, allow))
+                    or filters.is_reference(item.secret) or filters.key_names_setting(item.key, allow)
+                    or (rule.entropy is not None and not filters.entropy_ok(item.secret, rule.entropy)))
         ]
 
     def _accept(self, rule: Rule, match: re.Match[str], secret: str, start: int, code: bool, lock: bool) -> bool:
         allow = self.ruleset.allowlist
         groups = match.groupdict()
         if not secret or filters.is_placeholder(secret, allow) or filters.is_dummy(secret):
+            return False
+        if secret == groups.get("user"):  # postgres://postgres:postgres@..., a default, not a secret
             return False
         if rule.entropy is not None and not filters.entropy_ok(secret, rule.entropy):
             return False
@@ -139,15 +141,16 @@ class KeywordDetector(Detector):
             return True
         quoted = bool(groups.get("q"))
         op = groups.get("op") or ""
-        prose_key = key.isalpha() and key[1:].islower()
-        if op and not op.strip(" \t\"'") and (prose_key or not any(c.isdigit() for c in secret)):
+        key_start = match.start("key") if key else 0
+        symbol = key_start > 0 and match.string[key_start - 1] == ":"  # :password (a symbol), not prose
+        prose_key = key.isalpha() and key[1:].islower() and not symbol
+        if op and not op.strip(" \t\"'\\") and (prose_key or not any(c.isdigit() for c in secret)):
             return False  # a bare quoted value needs an identifier (acme_token 'k3y'), not prose (pass "x" on)
         if lock or (code and not quoted and "q" in groups):
             return False
-        if op.endswith(","):  # 'X', 'Y' in a list are names; define('X', 'Y') sets X
-            key_start = match.start("key")
-            if not _CALL_ARGUMENT.search(match.string, max(0, key_start - 3), key_start):
-                return False
+        # 'X', 'Y' in a list are names; define('X', 'Y') sets X
+        if op.endswith(",") and not _CALL_ARGUMENT.search(match.string, max(0, key_start - 4), key_start):
+            return False
         return not (
             filters.is_reference(secret)
             or (filters.is_uuid(secret) and filters.uuid_names_id(key))
@@ -156,6 +159,7 @@ class KeywordDetector(Detector):
             or filters.after_hash_prefix(match.string, start)
             or secret.lower() == key.lower()
             or filters.key_names_setting(key, allow)
+            or filters.is_public(secret, allow)
         )
 
     def _decoded(self, text: str, path: str, depth: int, plain: set[str], work: Work) -> list[SecretMatch]:

@@ -36,19 +36,26 @@ _TEST_FILE = re.compile(r"(?:^test_.*|.*_test\.\w+|.*\.(?:test|spec)\.\w+|.*Test
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # Things a generic assignment may hold that are not the credential itself.
 _REFERENCE = re.compile(
-    r"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"  # self.password, config.db.token, process.env.X
+    # self.password, config.db2.token, process.env.X: names, not HLN9sOL4gj3Ut.n0 (digits inside a part)
+    r"^(?:(?:[A-Za-z_$][A-Za-z_$]*\d{0,3}|[A-Z][A-Z0-9_]*)(?:\.(?:[A-Za-z_$][A-Za-z_$]*\d{0,3}|[A-Z][A-Z0-9_]*))+"
     r"|[A-Z][A-Z_]*|[A-Z]+(?:_[A-Z0-9]+)+"  # DB_PASSWORD: the name of an environment variable
     r"|[A-Za-z][a-z]*(?:[_-][A-Za-z][a-z]*)*"  # words: some_name, Access-Control-Allow-Credentials
     r"|[A-Z]?[a-z]*(?:[A-Z][a-z]+)+\d{0,2}"  # camelCase: a name, not a random value
-    r"|(?:[A-Z][A-Z0-9]{0,4})?(?:[A-Z][a-z]+\d{0,2})+[A-Z]{0,5}"  # PascalCase with acronyms: DBClusters, S3AccessPoints
+    # PascalCase with acronyms (DBClusters, S3AccessPoints); words of 3+ letters, so X6Jhw7Hd11 stays a value
+    r"|(?:[A-Z][A-Z0-9]{0,4})?(?:[A-Z][a-z]{2,}\d{0,2})+[A-Z]{0,5}"
     r"|[a-z][a-z0-9]*(?:_[a-z0-9]+)+"  # snake_case names: v4auth_header
     r"|[A-Za-z_][\w.-]*:[A-Za-z_][\w.]*"  # package.module:function (entry points)
     r"|[$%].*|.*\$\{.*|[&*@][A-Za-z_][\w.-]*|![A-Za-z]+"  # $VAR, %(x)s, YAML &anchor *alias !vault, @ref
     r"|\d+(?:\.\d+)*"  # numbers and versions
-    r"|(?:[./~]|[A-Za-z]:\\).*|.*://.*|arn:.*"  # paths, URLs and ARNs
+    r"|[A-Z][A-Za-z0-9]{0,40}[!?]|-[A-Za-z].*"  # a GraphQL or nullable type (String!), an option (-PSK-AES)
+    # paths (also hash:/etc/x, classpath:/x, dotfiles: .env, .acme.io), URLs, ARNs
+    r"|(?:/|~/|\.{1,2}/|[A-Za-z]:\\|[a-z]{2,12}:/).*|\.[a-z][a-z0-9_-]{0,30}(?:\.[a-z0-9-]{1,10})*|.*://.*|arn:.*"
+    r"|[\w-]{1,64}\.[a-z]{1,4}|.*\."  # file names (pr28639a.o, app.py) and prose ending a sentence
     r"|\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)$"  # dates and timestamps
 )
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+# A format string ("VS%0.1f", "%s:%d") or a nested setting ("uuid=7f46...;storage=user"), not a literal secret.
+_TEMPLATE = re.compile(r"%[-+ 0#]?\d{0,3}(?:\.\d{0,3}[sdfx]|[sdfx](?![A-Za-z0-9]))|^[a-z][a-z0-9_]{0,30}=[^=]")
 # A Vault token (s., b., r. and 24 characters; hvs., hvb., hvr.) is not an attribute access a.b.
 _DOTTED_TOKEN = re.compile(r"^(?:[sbr]\.[A-Za-z0-9]{24}|hv[sbr]\.[A-Za-z0-9_-]{20,})$")
 _MAVEN = re.compile(r"^[A-Za-z][\w.-]*:[A-Za-z][\w.-]*(?::[\w.-]+){1,3}$")  # group:artifact:version
@@ -111,6 +118,12 @@ def is_placeholder(value: str, allow: Allowlist) -> bool:
     return any(word in lowered for word in allow.placeholder_words)
 
 
+def is_public(value: str, allow: Allowlist) -> bool:
+    """Published by design: a Stripe publishable key, a Google OAuth client ID (``allowlist.public_markers``)."""
+    lowered = value.lower()
+    return any(marker in lowered for marker in allow.public_markers)
+
+
 def is_uuid(value: str) -> bool:
     return bool(_UUID.match(value))
 
@@ -131,7 +144,7 @@ def is_reference(value: str) -> bool:
     literal secret; a dotted token such as a Vault ``s.xxxx`` is not an attribute reference."""
     if _DOTTED_TOKEN.match(value):
         return False
-    return bool(_REFERENCE.match(value) or _MAVEN.match(value))
+    return bool(_REFERENCE.match(value) or _MAVEN.match(value) or _TEMPLATE.search(value))
 
 
 def is_expression(value: str) -> bool:

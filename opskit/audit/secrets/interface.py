@@ -39,6 +39,7 @@ class Rule:
     kind: RuleKind = RuleKind.PATTERN
     entropy: float | None = None
     multiline: bool = False
+    span: int = 64 * 1024  # a multi-line rule's window after its keyword's line start (a PEM key needs 16 KB)
     validate: str | None = None
     supersedes: tuple[str, ...] = ()  # rules whose overlapping matches this rule's match replaces
     checksum: str | None = None  # a checksum the token format carries (filters.CHECKSUMS): grades confidence
@@ -55,6 +56,7 @@ class Allowlist:
     placeholder_words: tuple[str, ...] = ()
     placeholder_values: frozenset[str] = frozenset()
     key_words: frozenset[str] = frozenset()
+    public_markers: tuple[str, ...] = ()  # substrings of values that are public by design (pk_live_)
 
 
 @dataclass(frozen=True)

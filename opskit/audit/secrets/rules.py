@@ -32,14 +32,22 @@ _KEYED = (
     r"(?:=|>|:{{1,3}}=|\|\||:|=>|\?=|,|-(?=\s)|(?<=\s)(?=[\x60'\"]))[\x60'\"\s=]{{0,5}}"
     r"(?P<secret>(?>{secret}))(?:[\x60'\"\s;,]|\\[nr]|$)"
 )
-# A generic credential assignment: any identifier holding one of the rule's words, then an
-# assignment (``=``, ``:``, ``:=``, ``=>``, ``<-``, `` - ``), a call argument (``'KEY', '...'``)
-# or a bare quoted value after a space; the value runs to its quote, a backslash or the end of the
-# word, possessively (no backtracking: a dense line costs the same per character as a sparse one).
+# A generic credential assignment: any identifier holding one of the rule's words (also after
+# ``$env:``, a namespace's ``::`` or as a symbol, ``:password``), then an assignment (``=``, ``:``,
+# ``:=``, ``=>``, ``<-``, `` - ``; also after a subscript's ``']`` or a type: ``: &str =``,
+# `` string =``), a call argument (``'KEY', '...'``) or a bare quoted value after a space; quotes
+# may be escaped (``\"`` inside a JSON string, as in notebooks) or tripled, the literal wrapped as
+# bytes (``b'...'``, Go's ``[]byte("...")``), prefixed (Objective-C's and C#'s ``@"..."``) or the
+# first of a list (``"apiKeys": ["..."``). The value runs to its quote, a backslash or the end of
+# the word, possessively (no backtracking: a dense line costs the same per character as a sparse one).
 _GENERIC = (
-    r"(?i)(?<![A-Za-z0-9_.:/-])(?=[A-Za-z0-9_.-]{{0,40}}?(?:{words}))(?P<key>[A-Za-z0-9_.-]{{1,80}}+)"
-    r"(?P<op>[\"']?\s{{0,32}}(?::=|=>|->|\?=|=(?!=)|:(?!:)|<-|-(?=\s))|[\"']\s{{0,32}},"
-    r"|[\"']?[ \t]{{1,3}}(?=[\"'\x60]))\s{{0,32}}(?P<q>[\"'\x60]?)"
+    r"(?i)(?:(?<![A-Za-z0-9_.:/-])|(?<=env:)|(?<=::)|(?<=[\s{{(\[,]:))"
+    r"(?=[A-Za-z0-9_.-]{{0,40}}?(?:{words}))(?P<key>[A-Za-z0-9_.-]{{1,80}}+)"
+    r"(?P<op>(?::[ \t]{{1,4}}&?(?:'\w{{1,20}}[ \t]{{1,4}})?[\w\[\]<>.?]{{1,40}}|[ \t]{{1,4}}[A-Za-z][\w.]{{0,30}})"
+    r"[ \t]{{1,4}}=(?![=>])"
+    r"|\\?[\"']?\]?\s{{0,32}}(?::=|=>|->|\?=|=(?!=)|:(?!:)|<-|-(?=\s))|\\?[\"']\s{{0,32}},"
+    r"|\\?[\"']?[ \t]{{1,3}}(?=\\?[\"'\x60]))\s{{0,32}}(?:\[\]byte\(|\[[ \t]{{0,8}}(?=[\"'])|[b@](?=[\"']))?"
+    r"(?P<q>(?:\"\"\"|\\?[\"'\x60])?)"
     r"(?P<secret>[^\s\"'\x60;,<>(){{}}\[\]|\\]{{{minimum},1000}}+)(?P=q)(?=$|[\s\"'\x60;,)}}\]<>\\])"
 )
 
@@ -99,6 +107,7 @@ def _rule(raw: dict[str, Any], origin: str) -> Rule:
             kind=kind,
             entropy=float(raw["entropy"]) if raw.get("entropy") is not None else None,
             multiline=bool(raw.get("multiline", False)),
+            span=int(raw.get("span", Rule.span)),
             validate=validate,
             supersedes=tuple(str(r) for r in raw.get("supersedes", ())),
             extractor=raw.get("extractor"),
@@ -146,6 +155,7 @@ def parse_ruleset(
             placeholder_words=tuple(str(w).lower() for w in allow.get("placeholder_words", ())),
             placeholder_values=frozenset(str(v).lower() for v in allow.get("placeholder_values", ())),
             key_words=frozenset(str(w).lower() for w in allow.get("key_words", ())),
+            public_markers=tuple(str(w).lower() for w in allow.get("public_markers", ())),
         ),
         cwe=int(data.get("cwe", 798)),
     )

@@ -1,5 +1,6 @@
 """Secrets that a document's structure, not a token's shape, identifies: every value under
-``data:``/``stringData:`` of a Kubernetes ``kind: Secret`` is a credential whatever it looks like.
+``data:``/``stringData:`` of a Kubernetes ``kind: Secret`` is a credential whatever it looks like,
+and so is every cell of a CSV export's column headed ``key``, ``password`` or ``Secret access key``.
 
 Each extractor is a pure function over the whole text, linear in its size (one pass over its
 lines), yielding the value's span and the secret itself (decoded when the format encodes it).
@@ -111,4 +112,46 @@ def _json_secret_values(text: str) -> Iterator[Extracted]:
                     yield Extracted(at + 1, pos - 1, decoded, key, "base64" if section == "data" else None)
 
 
-EXTRACTORS: dict[str, Callable[[str], Iterator[Extracted]]] = {"kubernetes-secret": kubernetes_secret_values}
+_CSV_MIN_LENGTH = 8  # shorter cells under "key" are keymaps and flags (Ctrl+S, F5), not credentials
+_CSV_HEADER_CELL = re.compile(r"[A-Za-z][\w .()/-]{0,40}")
+_CSV_CREDENTIAL = re.compile(r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|api[ _-]?key|(?<![a-z])key)(?![a-z])")
+# Columns that name, date or identify a credential rather than hold it (Access key ID, key_prefix, token_type).
+_CSV_NOT_CREDENTIAL = re.compile(r"(?i)(?:^|[ _.-])(?:id|name|url|type|prefix|hint|label|created|expires?|last|hash)"
+                                 r"(?:$|[ _.-])")
+
+
+def csv_credential_values(text: str) -> Iterator[Extracted]:
+    """Cells of the credential columns of a CSV whose first line is a header naming them (an API
+    key export, AWS's credentials.csv); rows with a different cell count (quoted commas) are skipped.
+    One pass: each line is split once."""
+    header_end = text.find("\n")
+    if header_end < 0:
+        return
+    columns = [cell.strip().strip('"') for cell in text[:header_end].rstrip("\r").split(",")]
+    if len(columns) < 2 or not all(_CSV_HEADER_CELL.fullmatch(cell) for cell in columns):
+        return
+    wanted = [i for i, name in enumerate(columns)
+              if _CSV_CREDENTIAL.search(name) and not _CSV_NOT_CREDENTIAL.search(name)]
+    if not wanted:
+        return
+    start = header_end + 1
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        cells = text[start:end].rstrip("\r").split(",")
+        if len(cells) == len(columns):
+            offsets = [start]
+            for cell in cells[:-1]:
+                offsets.append(offsets[-1] + len(cell) + 1)
+            for i in wanted:
+                value = _value(cells[i].strip())
+                if len(value) >= _CSV_MIN_LENGTH:
+                    at = offsets[i] + cells[i].index(value)
+                    yield Extracted(at, at + len(value), value, columns[i])
+        start = end + 1
+
+
+EXTRACTORS: dict[str, Callable[[str], Iterator[Extracted]]] = {
+    "kubernetes-secret": kubernetes_secret_values,
+    "csv-credential-column": csv_credential_values,
+}

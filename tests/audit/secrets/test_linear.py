@@ -26,6 +26,8 @@ def _children(op: Any, arg: Any) -> list[Any]:
         return list(arg[1])
     if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
         return [arg[1]]
+    if op is sre_constants.GROUPREF_EXISTS:  # (?(group)yes|no)
+        return [arg[1], *([arg[2]] if arg[2] else [])]
     return [arg] if op is sre_constants.ATOMIC_GROUP else []
 
 
@@ -40,6 +42,7 @@ def _unbounded(parsed: Any) -> bool:
 def test_the_bound_check_catches_unbounded_repetition() -> None:
     assert _unbounded(sre_parser.parse(r"curl[^\n]*?-u"))
     assert _unbounded(sre_parser.parse(r"(?:a|b(?=c+))"))
+    assert _unbounded(sre_parser.parse(r"(a)?(?(1)b|c*)"))
     assert not _unbounded(sre_parser.parse(r"curl[^\n]{0,400}?-u(?:x{1,3})?"))
 
 
@@ -78,3 +81,13 @@ def test_work_grows_linearly_with_the_line() -> None:
         DETECTOR.find(unit * repeat, "dump.txt", work)
         counts.append(work.boundary_chars + work.regex_chars)
     assert counts[1] <= 4 * counts[0] + 1000
+
+
+def test_a_2mb_csv_export_is_read_in_one_pass() -> None:
+    rows = 50_000
+    text = "name,key,created_at\n" + "billing,Qm7vX2kLr9Tz4Wn8Hc5b,2024-01-05\n" * rows
+    work = Work()
+    found = [m for m in DETECTOR.find(text, "exports/keys.csv", work) if m.rule.id == "csv-credential-column"]
+    assert len(found) == rows  # every row's key cell, each row split once
+    assert work.boundary_chars <= 2 * len(text)
+    assert work.regex_chars <= 40 * len(text)
