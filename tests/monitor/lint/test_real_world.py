@@ -59,3 +59,67 @@ def test_exporter_alert_collections_raise_their_real_slips_only() -> None:
         ("PostgresqlHighRollbackRate", "promql/dropped-label"),
         ("RabbitmqTooManyUnackMessages", "promql/dropped-label"),
     ]
+
+
+def _found(fixture: str, settings: Settings) -> list[tuple[str, str]]:
+    report = lint(LintRequest([FIXTURE.parent / fixture], settings=settings))
+    return sorted((str(f.properties["rule"]), f.rule_id) for f in report.findings)
+
+
+SUMMARY_ONLY = Settings(required_annotations=("summary",))
+
+
+def test_debian_ceph_alerts_as_shipped() -> None:
+    """Debian's ceph_default_alerts.yml (LGPL) unchanged: its windowed alerts without ``for``
+    (``predict_linear(...[2d])``, ``rate(...[5m])`` joined with group_left) are not flagged."""
+    assert _found("ceph-default-alerts.yml", SUMMARY_ONLY) == [
+        ("CephNodeInconsistentMTU", "alerts/for"),  # instant comparisons, no 'for'
+        ("CephNodeNetworkPacketDrops", "alerts/for"),  # rate(...[1m]): two samples, no 'for'
+        ("CephNodeNetworkPacketErrors", "alerts/for"),
+        ("CephOSDDownHigh", "alerts/for"),
+        ("CephOSDFlapping", "promql/rate-on-gauge"),  # rate(ceph_osd_up): changes() counts flaps
+        ("CephPoolBackfillFull", "alerts/for"),
+    ]
+
+
+def test_thanos_loki_mimir_etcd_coredns_style() -> None:
+    """increase()/changes()/max_over_time() over 10m..24h need no 'for'; Loki, Mimir and CoreDNS
+    alerts carry 'message', not 'summary'; route!~"ready" is an exact match in disguise."""
+    required = ["CoreDNSDown", "CoreDNSErrorsHigh", "CoreDNSForwardHealthcheckFailureCount", "CoreDNSLatencyHigh",
+                "LokiRequestErrors", "LokiRequestLatency", "LokiRequestPanics", "MimirIngesterRestarts",
+                "MimirIngesterTSDBWALCorrupted", "MimirIngesterUnhealthy", "MimirMemoryMapAreasTooHigh",
+                "MimirRequestErrors", "MimirRulerMissedEvaluations"]
+    expected = [(name, "rules/required") for name in required] + [("MimirRequestErrors", "promql/regexp")] * 2
+    assert _found("thanos-loki-etcd-style.yml", SUMMARY_ONLY) == sorted(expected)
+
+
+def test_burn_rate_and_sloth_rules_in_a_prometheus_rule_object() -> None:
+    """Multi-window burn-rate alerts over recorded ``..._rate5m``/``_rate1h`` series need no 'for'."""
+    assert _found("slo-burnrate-style.yml", SUMMARY_ONLY) == [
+        ("apiserver_request:burnrate1h", "promql/regexp"),  # scope=~"resource|": on purpose there, ambiguous
+        ("apiserver_request:burnrate1h", "rules/record-name"),  # two parts, no level
+        ("apiserver_request:burnrate5m", "rules/record-name"),
+        ("sloth_slo_info", "rules/record-name"),  # no colon: reads as a raw metric
+    ]
+
+
+def test_application_collections_and_promql_features() -> None:
+    """offset, @, subqueries, absent_over_time, group_left label copies, unless, $externalLabels and
+    {{ range query }} raise nothing; instant alerts without 'for' and labels sum() dropped do."""
+    assert _found("apps-style.yml", SUMMARY_ONLY) == [
+        ("BlackboxProbeHttpFailure", "alerts/for"),
+        ("BlackboxSslCertificateWillExpireSoon", "alerts/for"),  # last_over_time smooths nothing
+        ("IstioPilotDuplicateEntry", "promql/dropped-label"),
+        ("PodCrashLoopingWithTeam", "promql/syntax"),  # '0 * on() group_left': a scalar with vector matching
+        ("VaultClusterHealth", "alerts/for"),
+        ("VaultClusterHealth", "promql/dropped-label"),
+        ("VaultSealed", "alerts/for"),
+        ("VaultTooManyPendingTokens", "promql/dropped-label"),
+    ]
+
+
+def test_default_settings_add_only_the_required_annotations() -> None:
+    for fixture in ("ceph-default-alerts.yml", "thanos-loki-etcd-style.yml", "slo-burnrate-style.yml",
+                    "apps-style.yml"):
+        extra = set(_found(fixture, Settings())) - set(_found(fixture, SUMMARY_ONLY))
+        assert extra and {check for _, check in extra} == {"rules/required"}, fixture
