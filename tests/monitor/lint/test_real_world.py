@@ -123,3 +123,9 @@ def test_default_settings_add_only_the_required_annotations() -> None:
                     "apps-style.yml"):
         extra = set(_found(fixture, Settings())) - set(_found(fixture, SUMMARY_ONLY))
         assert extra and {check for _, check in extra} == {"rules/required"}, fixture
+
+
+def test_more_exporter_collections() -> None:
+    """Counters without ``_total`` whose last word counts events (``threads_created``,
+    ``table_open_cache_hits``) are not gauges; ``count(...) == 0`` never fires (Traefik style)."""
+    assert _found("exporters-more-style.yml", SUMMARY_ONLY) == [("TraefikServiceDown", "alerts/comparison")]

@@ -18,6 +18,13 @@ GAUGE_WORDS = frozenset(
      "depth", "length", "inflight", "active", "pending", "running", "waiting", "queued", "busy", "lag", "open",
      "max", "min", "level", "goroutines", "threads", "load1", "load5", "load15", "boot", "start", "enabled"}
 )
+# Last words that count events: a level word before them only says what was counted
+# (mysql_global_status_threads_created, ..._table_open_cache_hits are counters without ``_total``).
+EVENT_WORDS = frozenset(
+    {"created", "opened", "closed", "evicted", "expired", "dropped", "rejected", "failed", "accepted", "handled",
+     "processed", "completed", "committed", "flushed", "received", "sent", "hits", "misses", "restarts", "retries",
+     "faults"}
+)
 
 
 def metric_kind(name: str | None, settings: Settings) -> str:
@@ -40,7 +47,8 @@ def metric_kind(name: str | None, settings: Settings) -> str:
         return "unknown"  # pg_stat_activity_count is a gauge; a histogram's _count follows a unit
     if name.endswith(COUNTER_SUFFIXES):
         return "counter"
-    return "gauge" if GAUGE_WORDS.intersection(name.lower().split("_")) else "unknown"
+    words = name.lower().split("_")
+    return "gauge" if GAUGE_WORDS.intersection(words) and words[-1] not in EVENT_WORDS else "unknown"
 
 
 def known(name: str | None, settings: Settings) -> bool:

@@ -17,6 +17,8 @@ class RateOnGauge(Check):
         "- record: job:queue:increase1h\n  expr: sum(increase(queue_depth{job=\"q\"}[1h]))\n",
         "- alert: A\n  expr: irate(kube_deployment_status_replicas_available[5m]) < 0\n",
         "- alert: A\n  expr: rate(ceph_osd_up[5m]) * 60 > 1\n",
+        "- alert: A\n  expr: rate(mysql_global_status_threads_connected[5m]) > 1\n",
+        "- alert: A\n  expr: rate(process_open_fds[5m]) > 1\n",
     )
     good = (
         "- alert: A\n  expr: rate(http_requests_total[5m]) > 0\n",
@@ -24,6 +26,9 @@ class RateOnGauge(Check):
         "- alert: A\n  expr: deriv(queue_depth[10m]) > 0\n",
         "- alert: A\n  expr: rate(node_vmstat_pgmajfault[5m]) > 500\n",  # a counter without _total
         "- record: a:questions:rate5m\n  expr: rate(mysql_global_status_questions[5m])\n",
+        "- record: a:threads_created:rate5m\n  expr: rate(mysql_global_status_threads_created[5m])\n",
+        "- record: a:open_cache_hits:rate5m\n  expr: rate(mysql_global_status_table_open_cache_hits[5m])\n",
+        "- alert: A\n  expr: rate(pool_connections_evicted[10m]) > 1\n",
     )
 
     def run(self, parsed: ParsedRule, settings: Settings) -> Iterator[Problem]:
