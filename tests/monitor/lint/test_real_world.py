@@ -129,3 +129,7 @@ def test_more_exporter_collections() -> None:
     """Counters without ``_total`` whose last word counts events (``threads_created``,
     ``table_open_cache_hits``) are not gauges; ``count(...) == 0`` never fires (Traefik style)."""
     assert _found("exporters-more-style.yml", SUMMARY_ONLY) == [("TraefikServiceDown", "alerts/comparison")]
+
+
+def test_clean_rules_using_joins_and_template_functions_raise_nothing() -> None:
+    assert _found("promql-features-style.yml", SUMMARY_ONLY) == []
