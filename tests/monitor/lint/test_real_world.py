@@ -133,3 +133,8 @@ def test_more_exporter_collections() -> None:
 
 def test_clean_rules_using_joins_and_template_functions_raise_nothing() -> None:
     assert _found("promql-features-style.yml", SUMMARY_ONLY) == []
+
+
+def test_loki_ruler_rules_are_not_called_invalid_promql() -> None:
+    """LogQL line filters and pipelines are Loki's; rule-level checks still apply."""
+    assert _found("loki-ruler-style.yml", SUMMARY_ONLY) == [("http-credentials-leaked", "rules/required")]
