@@ -161,6 +161,17 @@ def test_other_yaml_beside_rule_files_is_left_alone(tmp_path: Path) -> None:
     assert (loaded.rules, loaded.problems) == ([], [])
 
 
+def test_a_helm_template_of_rules_is_not_called_invalid_yaml() -> None:
+    """kube-prometheus-stack style: ``{{- if ... }}`` lines around a PrometheusRule with groups."""
+    template = ("{{- if .Values.defaultRules.create }}\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\n"
+                "spec:\n  groups:\n  - name: etcd\n    rules:\n{{- if not .Values.disabled.etcdNoLeader }}\n"
+                "    - alert: etcdNoLeader\n      expr: etcd_server_has_leader == 0\n{{- end }}\n{{- end }}\n")
+    loaded = load_text("templates/etcd.yaml", template)
+    assert (list(loaded.rules), list(loaded.problems)) == ([], [])
+    broken = "groups:\n- name: g\n  rules:\n  - alert: A\n    annotations:\n      d: |\n        {{ $labels.x }}\n  rules: [\n"
+    assert "invalid YAML" in load_text("bad.yml", broken).problems[0].message
+
+
 def test_aliases_are_read_once_so_a_bomb_stays_linear() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]  # 10**9 leaves
