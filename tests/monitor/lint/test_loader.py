@@ -168,7 +168,8 @@ def test_a_helm_template_of_rules_is_not_called_invalid_yaml() -> None:
                 "    - alert: etcdNoLeader\n      expr: etcd_server_has_leader == 0\n{{- end }}\n{{- end }}\n")
     loaded = load_text("templates/etcd.yaml", template)
     assert (list(loaded.rules), list(loaded.problems)) == ([], [])
-    broken = "groups:\n- name: g\n  rules:\n  - alert: A\n    annotations:\n      d: |\n        {{ $labels.x }}\n  rules: [\n"
+    broken = ("groups:\n- name: g\n  rules:\n  - alert: A\n    annotations:\n      d: |\n"
+              "        {{ $labels.x }}\n  rules: [\n")
     assert "invalid YAML" in load_text("bad.yml", broken).problems[0].message
 
 
