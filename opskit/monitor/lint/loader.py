@@ -90,10 +90,22 @@ def _scalar(node: yaml.Node) -> str | None:
     return str(node.value) if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:null" else None
 
 
-def _is_group_list(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.SequenceNode) and all(
-        any(k == "rules" for k, _, _ in _pairs(item)) for item in node.value
-    )
+def _prometheus_rules(rules: yaml.Node, verdicts: dict[int, bool]) -> bool:
+    """False for another tool's ``rules`` under ``groups`` (Grafana's provisioned alerts have uid,
+    title, condition, data): no rule mapping has alert, record or expr. Each list judged once."""
+    if id(rules) not in verdicts:
+        mappings = [item for item in rules.value if isinstance(item, yaml.MappingNode)] \
+            if isinstance(rules, yaml.SequenceNode) else []
+        verdicts[id(rules)] = not mappings or any(
+            key in ("alert", "record", "expr") for item in mappings for key, _, _ in _pairs(item))
+    return verdicts[id(rules)]
+
+
+def _is_group_list(node: yaml.Node, verdicts: dict[int, bool]) -> bool:
+    if not isinstance(node, yaml.SequenceNode):
+        return False
+    groups = [{key: value for key, _, value in _pairs(item)} for item in node.value]
+    return all("rules" in group and _prometheus_rules(group["rules"], verdicts) for group in groups)
 
 
 def _group_lists(root: yaml.Node) -> Iterator[yaml.SequenceNode]:
@@ -101,13 +113,14 @@ def _group_lists(root: yaml.Node) -> Iterator[yaml.SequenceNode]:
     once, so aliases cannot make the walk exponential)."""
     stack = [root]
     seen: set[int] = set()
+    verdicts: dict[int, bool] = {}
     while stack:
         node = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
         for key, _, value in _pairs(node):
-            if key == "groups" and _is_group_list(value):
+            if key == "groups" and _is_group_list(value, verdicts):
                 assert isinstance(value, yaml.SequenceNode)
                 yield value
             else:

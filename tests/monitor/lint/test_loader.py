@@ -157,6 +157,10 @@ def test_functions_of_prometheus_2_and_3_parse() -> None:
 def test_other_yaml_beside_rule_files_is_left_alone(tmp_path: Path) -> None:
     (tmp_path / "deployment.yaml").write_text("spec:\n  replicas: {{ .Values.replicas }}\n")  # a Helm template
     (tmp_path / "alertmanager.yml").write_text("route: {receiver: x}\nreceivers: [{name: x}]\n")
+    (tmp_path / "grafana-alerting.yaml").write_text(  # Grafana's provisioned alert rules: groups of its own
+        "apiVersion: 1\ngroups:\n- orgId: 1\n  name: g\n  folder: f\n  interval: 60s\n  rules:\n"
+        "  - uid: a1\n    title: High CPU\n    condition: C\n    data: [{refId: A, datasourceUid: prom}]\n"
+        "    for: 5m\n    labels: {team: sre}\n")
     loaded = load_files([tmp_path])
     assert (loaded.rules, loaded.problems) == ([], [])
 
