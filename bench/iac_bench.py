@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from iac_bench_k8s import (
+    CHECKOV_K8S_NOT_SECURITY,
     compose_coverage,
     kubernetes_coverage,
     planted_coverage,
@@ -54,6 +55,7 @@ from iac_bench_k8s import (
     print_kubernetes,
     print_left_out_and_missed,
 )
+from iac_bench_k8s import checkov_to_opskit as checkov_k8s_to_opskit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -200,6 +202,9 @@ CHECKOV_TO_OPSKIT: Mapping[str, tuple[str, ...]] = {
     "CKV2_AZURE_2": ("tf-azure-defender-off",), "CKV_AZURE_24": ("tf-no-audit-logging",),
     "CKV2_AWS_53": ("tf-http-hardening-off",), "CKV_AZURE_172": ("tf-kms-no-rotation",),
     "CKV2_AWS_47": ("tf-waf-no-known-bad-inputs", "tf-no-waf"),  # no web ACL at all has no Log4j rule either
+    "CKV2_AZURE_26": ("tf-db-firewall-open",), "CKV2_AZURE_34": ("tf-db-firewall-open",),
+    "CKV_AZURE_160": ("tf-sg-open-http",), "CKV_AWS_283": ("tf-policy-public-principal",),
+    "CKV_GCP_64": ("tf-k8s-public-nodes",), "CKV_GCP_88": ("tf-sg-open-admin-port",),
 }
 
 # checkov checks that are not about a security weakness, with the reason they are left out.
@@ -227,7 +232,7 @@ CHECKOV_NOT_SECURITY: Mapping[str, str] = {
                      "CKV_GCP_9", "CKV_GCP_10", "CKV_AWS_305", "CKV_AWS_23", "CKV_AWS_153", "CKV2_AWS_19",
                      "CKV_AWS_300", "CKV_AWS_66", "CKV_AWS_338", "CKV_AWS_65"], _HOUSEKEEPING),
     **dict.fromkeys(["CKV2_AWS_41", "CKV2_AWS_64", "CKV_GCP_65", "CKV_AZURE_16", "CKV_AZURE_71", "CKV_AZURE_50",
-                     "CKV_AWS_374", "CKV2_AWS_42"], _GOVERNANCE),
+                     "CKV_AWS_374", "CKV2_AWS_42", "CKV_AWS_273"], _GOVERNANCE),
 }
 
 # hadolint rules by security-relevant family, and the opskit rules that report each family.
@@ -325,23 +330,33 @@ def terraform_coverage(checkov: list[dict[str, Any]], opskit: list[dict[str, Any
         if resource:
             key = (finding["location"]["path"].split("/")[0], resource_key(resource))
             ours.setdefault(key, set()).add(finding["rule_id"].removeprefix("iac."))
+    at_line = {(f["location"]["path"], f["location"]["line"], f["rule_id"].removeprefix("iac.")) for f in opskit}
+    mapping = {**CHECKOV_TO_OPSKIT, **{c: tuple(r) for c, r in checkov_k8s_to_opskit().items()}}
+    not_security = {**CHECKOV_NOT_SECURITY, **CHECKOV_K8S_NOT_SECURITY}  # the provider's pods: manifest checks
     pairs: dict[tuple[str, str, str], str] = {}
+    spans: dict[tuple[str, str, str], list[tuple[str, int, int]]] = {}
     excluded: dict[str, int] = {}
     for check in checkov:
         project = check["file_path"].strip("/").split("/")[0]
         check_id = check["check_id"]
-        if check_id in CHECKOV_NOT_SECURITY:
-            excluded[CHECKOV_NOT_SECURITY[check_id]] = excluded.get(CHECKOV_NOT_SECURITY[check_id], 0) + 1
+        if check_id in not_security:
+            excluded[not_security[check_id]] = excluded.get(not_security[check_id], 0) + 1
             continue
-        pairs[(project, resource_key(checkov_resource(check, base)), check_id)] = check["check_name"]
+        key = (project, resource_key(checkov_resource(check, base)), check_id)
+        pairs[key] = check["check_name"]
+        spans.setdefault(key, []).append((check["file_path"].strip("/"), *check["file_line_range"]))
     covered: list[str] = []
     missed: list[str] = []
     for (project, resource, check_id), name in sorted(pairs.items()):
-        wanted = set(CHECKOV_TO_OPSKIT.get(check_id, ()))
-        target = covered if wanted & ours.get((project, resource), set()) else missed
-        target.append(f"{project} {resource} {check_id} ({name})")
+        wanted = set(mapping.get(check_id, ()))
+        # on the same resource, or inside checkov's block when opskit names another resource as the
+        # subject (a bucket, for its separate public access block)
+        hit = wanted & ours.get((project, resource), set()) or any(
+            (path, line, rule) in at_line for path, first, last in spans[(project, resource, check_id)]
+            for line in range(first, last + 1) for rule in wanted)
+        (covered if hit else missed).append(f"{project} {resource} {check_id} ({name})")
     reported_by_checkov = {(p, r) for p, r, _ in pairs}
-    mapped_by_checkov = {(p, r, rule) for p, r, c in pairs for rule in CHECKOV_TO_OPSKIT.get(c, ())}
+    mapped_by_checkov = {(p, r, rule) for p, r, c in pairs for rule in mapping.get(c, ())}
     beyond = sorted(f"{p} {r} {rule}" for (p, r), rules in ours.items() for rule in rules
                     if (p, r, rule) not in mapped_by_checkov and p != HARDENED)
     hardened = sorted(f"{f['location']['path']}:{f['location']['line']} {f['rule_id']}" for f in opskit
