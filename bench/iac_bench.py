@@ -25,7 +25,9 @@ module over python-hcl2's), so it lives in a virtualenv of its own: ``--checkov 
 ``$OPSKIT_BENCH_SOURCE`` measures another opskit source tree (a checkout of main: before/after).
 
 Run: ``.venv/bin/python bench/iac_bench.py [--copies 20] [--checkov /opt/checkov/bin/checkov]``
-Writes ``bench/results/iac_bench.json``.
+Writes ``bench/results/iac_bench.json``. ``--corpus bench/corpus/iac-heldout`` scores the held-out round (written
+after the rules, by other hands), whose Dockerfiles also carry ``# planted: RULE`` comment lines labelling the
+instruction that follows (recall per label, every other finding listed); results in ``iac_bench_iac-heldout.json``.
 """
 
 from __future__ import annotations
@@ -45,16 +47,20 @@ from pathlib import Path
 from typing import Any
 
 from iac_bench_k8s import (
+    CHECKOV_K8S_NOT_SECURITY,
     compose_coverage,
     kubernetes_coverage,
+    planted_coverage,
     print_compose,
     print_kubernetes,
     print_left_out_and_missed,
 )
+from iac_bench_k8s import checkov_to_opskit as checkov_k8s_to_opskit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from opskit.audit.iac.dockerfile_parser import parse_dockerfile  # noqa: E402
 from opskit.audit.iac.tf_json import parse_terraform  # noqa: E402
 
 CORPUS = ROOT / "bench" / "corpus" / "iac"
@@ -196,6 +202,9 @@ CHECKOV_TO_OPSKIT: Mapping[str, tuple[str, ...]] = {
     "CKV2_AZURE_2": ("tf-azure-defender-off",), "CKV_AZURE_24": ("tf-no-audit-logging",),
     "CKV2_AWS_53": ("tf-http-hardening-off",), "CKV_AZURE_172": ("tf-kms-no-rotation",),
     "CKV2_AWS_47": ("tf-waf-no-known-bad-inputs", "tf-no-waf"),  # no web ACL at all has no Log4j rule either
+    "CKV2_AZURE_26": ("tf-db-firewall-open",), "CKV2_AZURE_34": ("tf-db-firewall-open",),
+    "CKV_AZURE_160": ("tf-sg-open-http",), "CKV_AWS_283": ("tf-policy-public-principal",),
+    "CKV_GCP_64": ("tf-k8s-public-nodes",), "CKV_GCP_88": ("tf-sg-open-admin-port",),
 }
 
 # checkov checks that are not about a security weakness, with the reason they are left out.
@@ -223,7 +232,7 @@ CHECKOV_NOT_SECURITY: Mapping[str, str] = {
                      "CKV_GCP_9", "CKV_GCP_10", "CKV_AWS_305", "CKV_AWS_23", "CKV_AWS_153", "CKV2_AWS_19",
                      "CKV_AWS_300", "CKV_AWS_66", "CKV_AWS_338", "CKV_AWS_65"], _HOUSEKEEPING),
     **dict.fromkeys(["CKV2_AWS_41", "CKV2_AWS_64", "CKV_GCP_65", "CKV_AZURE_16", "CKV_AZURE_71", "CKV_AZURE_50",
-                     "CKV_AWS_374", "CKV2_AWS_42"], _GOVERNANCE),
+                     "CKV_AWS_374", "CKV2_AWS_42", "CKV_AWS_273"], _GOVERNANCE),
 }
 
 # hadolint rules by security-relevant family, and the opskit rules that report each family.
@@ -321,23 +330,33 @@ def terraform_coverage(checkov: list[dict[str, Any]], opskit: list[dict[str, Any
         if resource:
             key = (finding["location"]["path"].split("/")[0], resource_key(resource))
             ours.setdefault(key, set()).add(finding["rule_id"].removeprefix("iac."))
+    at_line = {(f["location"]["path"], f["location"]["line"], f["rule_id"].removeprefix("iac.")) for f in opskit}
+    mapping = {**CHECKOV_TO_OPSKIT, **{c: tuple(r) for c, r in checkov_k8s_to_opskit().items()}}
+    not_security = {**CHECKOV_NOT_SECURITY, **CHECKOV_K8S_NOT_SECURITY}  # the provider's pods: manifest checks
     pairs: dict[tuple[str, str, str], str] = {}
+    spans: dict[tuple[str, str, str], list[tuple[str, int, int]]] = {}
     excluded: dict[str, int] = {}
     for check in checkov:
         project = check["file_path"].strip("/").split("/")[0]
         check_id = check["check_id"]
-        if check_id in CHECKOV_NOT_SECURITY:
-            excluded[CHECKOV_NOT_SECURITY[check_id]] = excluded.get(CHECKOV_NOT_SECURITY[check_id], 0) + 1
+        if check_id in not_security:
+            excluded[not_security[check_id]] = excluded.get(not_security[check_id], 0) + 1
             continue
-        pairs[(project, resource_key(checkov_resource(check, base)), check_id)] = check["check_name"]
+        key = (project, resource_key(checkov_resource(check, base)), check_id)
+        pairs[key] = check["check_name"]
+        spans.setdefault(key, []).append((check["file_path"].strip("/"), *check["file_line_range"]))
     covered: list[str] = []
     missed: list[str] = []
     for (project, resource, check_id), name in sorted(pairs.items()):
-        wanted = set(CHECKOV_TO_OPSKIT.get(check_id, ()))
-        target = covered if wanted & ours.get((project, resource), set()) else missed
-        target.append(f"{project} {resource} {check_id} ({name})")
+        wanted = set(mapping.get(check_id, ()))
+        # on the same resource, or inside checkov's block when opskit names another resource as the
+        # subject (a bucket, for its separate public access block)
+        hit = wanted & ours.get((project, resource), set()) or any(
+            (path, line, rule) in at_line for path, first, last in spans[(project, resource, check_id)]
+            for line in range(first, last + 1) for rule in wanted)
+        (covered if hit else missed).append(f"{project} {resource} {check_id} ({name})")
     reported_by_checkov = {(p, r) for p, r, _ in pairs}
-    mapped_by_checkov = {(p, r, rule) for p, r, c in pairs for rule in CHECKOV_TO_OPSKIT.get(c, ())}
+    mapped_by_checkov = {(p, r, rule) for p, r, c in pairs for rule in mapping.get(c, ())}
     beyond = sorted(f"{p} {r} {rule}" for (p, r), rules in ours.items() for rule in rules
                     if (p, r, rule) not in mapped_by_checkov and p != HARDENED)
     hardened = sorted(f"{f['location']['path']}:{f['location']['line']} {f['rule_id']}" for f in opskit
@@ -394,32 +413,40 @@ def main() -> int:
     parser.add_argument("--checkov", default=os.environ.get("OPSKIT_BENCH_CHECKOV") or shutil.which("checkov")
                         or (str(default_checkov) if default_checkov.exists() else None),
                         help="checkov executable, in a virtualenv of its own (default: .venv-checkov/bin/checkov)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS,
+                        help="corpus root with terraform/, docker/ and optionally kubernetes/, compose/ "
+                             "(bench/corpus/iac-heldout: the held-out round)")
     args = parser.parse_args()
     if not args.checkov:
         print("checkov not found (python3 -m venv .venv-checkov && .venv-checkov/bin/pip install checkov): "
               "the Terraform comparison is skipped", file=sys.stderr)
-    tf_base, docker_base = CORPUS / "terraform", CORPUS / "docker"
-    k8s_base, compose_base = CORPUS / "kubernetes", CORPUS / "compose"
+    args.corpus = args.corpus.resolve()
+    tf_base, docker_base = args.corpus / "terraform", args.corpus / "docker"
+    k8s_base, compose_base = args.corpus / "kubernetes", args.corpus / "compose"
     dockerfiles = sorted(docker_base.rglob("Dockerfile"))
     report: dict[str, Any] = {}
     if args.checkov:
         _, _, checkov_failed = run_checkov(args.checkov, tf_base)
         _, _, opskit_tf = run_opskit(tf_base)
         report["terraform"] = terraform_coverage(checkov_failed, opskit_tf, tf_base)
+    if args.checkov and k8s_base.is_dir():
         _, _, checkov_k8s = run_checkov(args.checkov, k8s_base, ("kubernetes",))
         _, _, opskit_k8s = run_opskit(k8s_base)
         report["kubernetes"] = kubernetes_coverage(checkov_k8s, opskit_k8s)
-    report["compose"] = compose_coverage(run_opskit(compose_base)[2], compose_base)
+    if compose_base.is_dir():
+        report["compose"] = compose_coverage(run_opskit(compose_base)[2], compose_base)
     _, _, hadolint_found = run_hadolint(dockerfiles)
     _, _, opskit_docker = run_opskit(docker_base)
     report["dockerfiles"] = docker_coverage(hadolint_found, opskit_docker, docker_base)
+    report["dockerfiles_planted"] = planted_coverage(opskit_docker, docker_base, dockerfiles,
+                                                     instruction_spans(docker_base, dockerfiles))
 
     rows: list[Row] = []
     work = Path(tempfile.mkdtemp(prefix="opskit-iac-bench-"))
     try:
         replicate(tf_base, work / "terraform", args.copies)
         replicate(docker_base, work / "docker", args.copies)
-        if args.checkov:
+        if args.checkov and k8s_base.is_dir():
             replicate(k8s_base, work / "kubernetes", args.copies)
             report["kubernetes"]["speed"] = k8s_speed(args.checkov, work / "kubernetes")
         tf_files = count(p for p in (work / "terraform").rglob("*")
@@ -446,9 +473,22 @@ def main() -> int:
                          "cpu_ratio": round(peer.cpu_seconds / ours.cpu_seconds, 2)}
     report["speed"] = {"copies": args.copies, "rows": [asdict(r) for r in rows], "ratios": speed}
     print_report(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    results = RESULTS if args.corpus.resolve() == CORPUS else RESULTS.with_name(f"iac_bench_{args.corpus.name}.json")
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     return 0
+
+
+def instruction_spans(base: Path, paths: Sequence[Path]) -> dict[tuple[str, int], int]:
+    """(file, first line) -> last line of each Dockerfile instruction, heredoc bodies included."""
+    spans = {}
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        instructions = parse_dockerfile(text)
+        ends = [following.start_line - 1 for following in instructions[1:]] + [text.count("\n") + 1]
+        for instruction, end in zip(instructions, ends, strict=True):
+            spans[(str(path.relative_to(base)), instruction.start_line)] = max(instruction.end_line, end)
+    return spans
 
 
 def k8s_speed(checkov: str, target: Path) -> dict[str, Any]:
@@ -466,9 +506,12 @@ def print_report(report: Mapping[str, Any]) -> None:
     if tf:
         print_terraform(tf)
     print_docker(docker)
+    if report["dockerfiles_planted"]["planted"]:
+        print_compose(report["dockerfiles_planted"], "Dockerfiles (planted labels)")
     if report.get("kubernetes"):
         print_kubernetes(report["kubernetes"])
-    print_compose(report["compose"])
+    if report.get("compose"):
+        print_compose(report["compose"])
     print(f"{'tool':10s} {'corpus':12s} {'files':>6s} {'wall s':>8s} {'cpu s':>8s} {'findings':>9s}")
     for row in report["speed"]["rows"]:
         print(f"{row['tool']:10s} {row['corpus']:12s} {row['files']:6d} {row['seconds']:8.2f} "

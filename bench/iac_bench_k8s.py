@@ -112,18 +112,40 @@ def kubernetes_coverage(checkov: list[dict[str, Any]], opskit: list[dict[str, An
                                                     for c in checkov), "checks": checkov_hardened}}
 
 
-def compose_coverage(opskit: list[dict[str, Any]], base: Path) -> dict[str, Any]:
-    planted = {(str(path.relative_to(base)), number, match[1])
-               for path in sorted(base.rglob("*.y*ml"))
-               for number, line in enumerate(path.read_text().splitlines(), start=1)
-               for match in [_PLANTED.search(line)] if match}
+def planted_labels(path: Path) -> list[tuple[int, str]]:
+    """(line, rule) of each ``# planted: RULE``: a trailing comment labels its own line, a comment line
+    (Dockerfiles allow no other) labels the next line that is neither blank nor a comment."""
+    labels, pending = [], []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _PLANTED.search(line)
+        if line.lstrip().startswith("#") or not line.strip():
+            pending += [match[1]] if match else []
+            continue
+        labels += [(number, rule) for rule in pending] + ([(number, match[1])] if match else [])
+        pending = []
+    return labels
+
+
+def planted_coverage(opskit: list[dict[str, Any]], base: Path, paths: Sequence[Path],
+                     spans: Mapping[tuple[str, int], int] | None = None) -> dict[str, Any]:
+    """Labels found by a finding of their rule in their line's span (``spans``: (path, first line) -> last
+    line of a multi-line instruction; a single line otherwise); every other finding is listed for review."""
+    planted = {(str(path.relative_to(base)), number, rule) for path in paths for number, rule in planted_labels(path)}
     found = {(f["location"]["path"], f["location"]["line"], f["rule_id"].removeprefix("iac.")) for f in opskit}
+    hits = {(p, n, r) for p, n, r in planted
+            if any((p, line, r) in found for line in range(n, (spans or {}).get((p, n), n) + 1))}
+    matched = {(p, line, r) for p, n, r in hits for line in range(n, (spans or {}).get((p, n), n) + 1)}
     hardened = sorted(f"{p}:{n} {r}" for p, n, r in found if p.startswith(HARDENED))
-    return {"planted": len(planted), "found": len(planted & found),
-            "recall": round(len(planted & found) / len(planted), 4) if planted else None,
-            "missed": sorted(f"{p}:{n} {r}" for p, n, r in planted - found),
-            "unlabelled_findings": sorted(f"{p}:{n} {r}" for p, n, r in found - planted if not p.startswith(HARDENED)),
+    return {"planted": len(planted), "found": len(hits),
+            "recall": round(len(hits) / len(planted), 4) if planted else None,
+            "missed": sorted(f"{p}:{n} {r}" for p, n, r in planted - hits),
+            "unlabelled_findings": sorted(f"{p}:{n} {r}" for p, n, r in found - matched - planted
+                                          if not p.startswith(HARDENED)),
             "false_positives_on_hardened": hardened}
+
+
+def compose_coverage(opskit: list[dict[str, Any]], base: Path) -> dict[str, Any]:
+    return planted_coverage(opskit, base, sorted(base.rglob("*.y*ml")))
 
 
 def print_left_out_and_missed(excluded: Mapping[str, int], missed: Sequence[str], left_out: str) -> None:
@@ -146,8 +168,8 @@ def print_kubernetes(k8s: Mapping[str, Any]) -> None:
               f"({speed['wall_ratio']}x / {speed['cpu_ratio']}x)")
 
 
-def print_compose(compose: Mapping[str, Any]) -> None:
-    print(f"compose: {compose['found']}/{compose['planted']} planted weaknesses found at their line; "
+def print_compose(compose: Mapping[str, Any], name: str = "compose") -> None:
+    print(f"{name}: {compose['found']}/{compose['planted']} planted weaknesses found at their line; "
           f"unlabelled findings: {len(compose['unlabelled_findings'])}; false positives on the hardened files: "
           f"{len(compose['false_positives_on_hardened'])}")
     for line in compose["missed"] + compose["unlabelled_findings"]:

@@ -6,9 +6,9 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from opskit.audit.iac.dockerfile_checks import RunChecks
+from opskit.audit.iac.dockerfile_checks import RunChecks, references_variable
 from opskit.audit.iac.dockerfile_parser import Instruction, parse_dockerfile
 from opskit.audit.iac.dockerignore import is_excluded, parse_dockerignore
 from opskit.audit.iac.interface import Checker, Hit, Rule, Unparseable
@@ -113,11 +113,15 @@ class DockerfileChecker(Checker):
         if not stages:
             raise Unparseable("no FROM instruction")
         dockerignore = read_dockerignore(tree, path)
+        context = [posixpath.basename(p) for p in tree.listdir(posixpath.dirname(path))] if dockerignore else []
         hits: list[Hit] = []
         hits.extend(self._root_user(stages))
         hits.extend(self._unpinned_bases(stages))
         pipefail_shell = False  # a SHELL with -o pipefail in the current stage
         for inst in instructions:
+            hits.extend(self._run_checks.credentials_in_urls(inst, lines))
+            if inst.command == "ONBUILD" and inst.original.split(maxsplit=2)[1:2] == ["RUN"]:
+                inst = replace(inst, command="RUN")  # runs in every build FROM this image: judged as a RUN
             if inst.command == "FROM":
                 pipefail_shell = False
             elif inst.command == "SHELL":
@@ -126,7 +130,7 @@ class DockerfileChecker(Checker):
                 hits.extend(self._secret_variables(inst, lines))
                 hits.extend(self._run_checks.variables(inst, lines))
             elif inst.command in ("COPY", "ADD") and inst.flag("from") is None:
-                hits.extend(self._copied_sources(inst, lines, dockerignore))
+                hits.extend(self._copied_sources(inst, lines, dockerignore, context))
             elif inst.command == "RUN":
                 hits.extend(self._pipe_to_shell_hits(inst, lines))
                 hits.extend(self._run_checks.run(inst, _scripts(inst), lines, pipefail_shell))
@@ -188,7 +192,7 @@ class DockerfileChecker(Checker):
     def _secret_variables(self, inst: Instruction, lines: Sequence[str]) -> Iterator[Hit]:
         rule = self.rules["iac.docker-secret-in-env"]
         for name, value in _assignments(inst).items():
-            if not value or "$" in value or name not in self._secret_names:
+            if not value or references_variable(value) or name not in self._secret_names:
                 continue
             line = line_of(lines, inst.start_line, inst.end_line, name)
             yield Hit(rule.id, line, f"{inst.command} {name} sets a literal secret value {value}, which "
@@ -197,7 +201,8 @@ class DockerfileChecker(Checker):
 
     # -- COPY / ADD ----------------------------------------------------------------------------
 
-    def _copied_sources(self, inst: Instruction, lines: Sequence[str], dockerignore: str | None) -> Iterator[Hit]:
+    def _copied_sources(self, inst: Instruction, lines: Sequence[str], dockerignore: str | None,
+                        context: Sequence[str]) -> Iterator[Hit]:
         sources = [s for s in inst.args[:-1] if not s.startswith("<<")]
         snippet = inst.original.strip()
         secret_rule = self.rules["iac.docker-copy-secret-file"]
@@ -219,20 +224,26 @@ class DockerfileChecker(Checker):
                               "tampered download goes into the image unnoticed.",
                               offending=f"ADD {source}", snippet=snippet)
         if any(source in _CONTEXT_ROOT for source in sources):
-            yield from self._context_copy(inst, dockerignore, snippet)
+            yield from self._context_copy(inst, dockerignore, snippet, context)
 
-    def _context_copy(self, inst: Instruction, dockerignore: str | None, snippet: str) -> Iterator[Hit]:
+    def _context_copy(self, inst: Instruction, dockerignore: str | None, snippet: str,
+                      context: Sequence[str]) -> Iterator[Hit]:
+        """With a .dockerignore, what it must keep out: the env files every checkout carries, and the
+        credential files actually lying in the context directory."""
         rule = self.rules["iac.docker-copy-context-without-dockerignore"]
         if dockerignore is None:
             message = (f"{inst.command} copies the whole build context and there is no .dockerignore "
                        "beside the Dockerfile, so .env files and keys end up in the image.")
         else:
             patterns = parse_dockerignore(dockerignore)
-            kept = [p for p in rule.params["must_exclude"] if not is_excluded(p, patterns)]
+            secret_files = self.rules["iac.docker-copy-secret-file"].params
+            present = [name for name in context if _matches(name, secret_files["credential_globs"])
+                       and not _matches(name, secret_files["harmless_globs"])]
+            kept = [p for p in (*rule.params["must_exclude"], *present) if not is_excluded(p, patterns)]
             if not kept:
                 return
             message = (f"{inst.command} copies the whole build context and .dockerignore does not "
-                       f"exclude {', '.join(kept)}.")
+                       f"exclude {', '.join(dict.fromkeys(kept))}.")
         yield Hit(rule.id, inst.start_line, message, offending=f"{inst.command} {' '.join(inst.args)}",
                   snippet=snippet)
 

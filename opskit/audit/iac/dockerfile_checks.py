@@ -27,6 +27,10 @@ from opskit.audit.iac.secret_names import SecretNames
 SHELLS = ("sh", "bash", "ash", "dash", "zsh")
 _SECRET_PARTS = ("secret", "password", "passwd", "token", "private_key", "api_key", "apikey")
 _REMOTE = re.compile(r"^(?:https?://|git@|git://|ssh://)", re.IGNORECASE)
+# $NAME or ${...}: a variable the build expands; environment names are upper case, so the "$w8q" inside a
+# random literal is part of the literal.
+_REFERENCE = re.compile(r"\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*")
+_WORD_BREAK = re.compile(r"[\s'\"]+")  # URLs are whole words of a command line or a quoted string
 _INSECURE_ENV = {"NODE_TLS_REJECT_UNAUTHORIZED": "0", "GIT_SSL_NO_VERIFY": None, "PYTHONHTTPSVERIFY": "0",
                  "CURL_CA_BUNDLE": "", "REQUESTS_CA_BUNDLE": ""}
 
@@ -38,6 +42,26 @@ _VERIFICATION_SUFFIXES = (".asc", ".gpg", ".sig", ".sign", ".sha256", ".sha512",
 def _verification_material(url: str) -> bool:
     """A signature, checksum list or signing key: what other downloads are checked with."""
     return url.lower().split("?", 1)[0].endswith(_VERIFICATION_SUFFIXES)
+
+
+def references_variable(value: str) -> bool:
+    return bool(_REFERENCE.search(value))
+
+
+def url_credentials(text: str) -> Iterator[str]:
+    """Literal passwords and tokens in the authority of a URL (``https://ci:glpat-...@gitlab.com/``), not
+    in its path (npm's ``/@scope/``). One pass over the words, no backtracking."""
+    for word in _WORD_BREAK.split(text):
+        scheme, separator, rest = word.partition("://")
+        userinfo, at, _ = rest.split("/", 1)[0].rpartition("@")
+        if not (separator and at and scheme[-1:].isalpha()):
+            continue
+        _, colon, password = userinfo.partition(":")
+        secret = password if colon else userinfo  # https://TOKEN@host: a token as the user name
+        if not secret or secret.startswith("$"):  # $(cat /run/secrets/token), ${TOKEN}: not in the file
+            continue
+        if colon or (len(secret) >= 20 and re.fullmatch(r"[\w-]+", secret) and re.search(r"\d", secret)):
+            yield secret
 
 
 def _line(lines: Sequence[str], inst: Instruction, needle: str) -> int:
@@ -109,6 +133,15 @@ class RunChecks:
                             f"version ({listed}), so each build may get different, unreviewed code.",
                             f"RUN unpinned {listed}")
 
+    def credentials_in_urls(self, inst: Instruction, lines: Sequence[str]) -> Iterator[Hit]:
+        """Any instruction (RUN, ADD, ENV, ARG, ONBUILD) whose URLs carry a literal credential."""
+        for secret in url_credentials("\n".join((inst.original, *inst.heredocs))):
+            line = _line(lines, inst, secret)
+            yield Hit("iac.docker-credential-in-url", line, f"{inst.command} writes a credential into a URL "
+                      f"({secret}); it stays in the image history and in every log of the build.",
+                      offending=f"{inst.command} url-credential {secret}", snippet=_snippet(lines, line),
+                      secrets=(secret,))
+
     def shell_form(self, inst: Instruction) -> Iterator[Hit]:
         if not inst.exec_form and inst.args:
             yield Hit("iac.docker-shell-form-cmd", inst.start_line, f"{inst.command} in shell form runs under "
@@ -133,13 +166,13 @@ class RunChecks:
         history), and ENV settings that turn TLS verification off."""
         for arg in inst.args if inst.command == "ARG" else ():
             name, equals, value = arg.partition("=")
-            if self._secret_name(name) and (not equals or "$" in value or not value):
+            if self._secret_name(name) and (not equals or references_variable(value) or not value):
                 yield self._hit("docker-secret-build-arg", lines, inst, name, f"ARG {name} takes a secret "
                                 "at build time; build arguments stay readable in the image history.",
                                 f"ARG {name}")
         if inst.command == "ENV":
             for name, value in zip(inst.args[::2], inst.args[1::2], strict=False):
-                if self._secret_name(name) and "$" in value:
+                if self._secret_name(name) and references_variable(value):
                     yield self._hit("docker-secret-build-arg", lines, inst, name, f"ENV {name} copies a secret "
                                     "from a build argument into the image, where every container and layer "
                                     "keeps it.", f"ENV {name}")

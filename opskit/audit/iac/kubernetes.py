@@ -68,7 +68,7 @@ class KubernetesChecker(Checker):
                     template = obj.get(*keys[:-1], "metadata")  # a Pod's own metadata, else its template's
                     hits.extend(pods.check(Pod(spec, template, owner, account in tokenless)))
             elif kind in ("Role", "ClusterRole") and group == RBAC_GROUP:
-                hits.extend(_rbac(report, obj, owner))
+                hits.extend(rbac_hits(report, obj, owner))
         return hits
 
 
@@ -84,7 +84,8 @@ def _objects(root: Node) -> Iterator[Node]:
         yield root
 
 
-def _rbac(report: Reporter, role: Node, owner: str) -> Iterator[Hit]:
+def rbac_hits(report: Reporter, role: Node, owner: str) -> Iterator[Hit]:
+    """Wildcard grants and reads of every Secret in a Role's or ClusterRole's rules."""
     for rule in role.get("rules").items():
         verbs = [item for item in rule.get("verbs").items() if isinstance(item.value, str)]
         resources = [item for item in rule.get("resources").items() if isinstance(item.value, str)]

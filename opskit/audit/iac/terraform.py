@@ -13,12 +13,15 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 
 from opskit.audit.iac import tf_iam, tf_network, tf_secrets, tf_storage, tf_waf
+from opskit.audit.iac.catalog import load_rules
+from opskit.audit.iac.containers import ContainerPolicy
 from opskit.audit.iac.interface import Checker, Hit, Rule
 from opskit.audit.iac.secret_names import SecretNames
 from opskit.audit.iac.tf_eval import Budget, Scope, evaluate
 from opskit.audit.iac.tf_expect import check_targets
 from opskit.audit.iac.tf_files import CONFIG_SUFFIXES, VARS_SUFFIXES, is_auto_vars
 from opskit.audit.iac.tf_json import parse_terraform
+from opskit.audit.iac.tf_kubernetes import check_kubernetes_objects
 from opskit.audit.iac.tf_module import Module, ResourceHit, load_module
 from opskit.audit.iac.tf_secrets import is_literal
 from opskit.audit.interface import FileTree
@@ -51,19 +54,25 @@ CHECKS: Mapping[str, Check] = {
 CREDENTIALS = "iac.tf-hardcoded-credentials"
 
 
+def _bound(check: Check, rule: Rule) -> Callable[[Module], Iterator[ResourceHit]]:
+    return lambda module: check(module, rule)
+
+
 class TerraformChecker(Checker):
     kind = "terraform"
     context_globs = ("*.tf", "*.tfvars", "*.tf.json", "*.tfvars.json")
 
     def __init__(self, rules: Mapping[str, Rule]) -> None:
-        super().__init__(rules)
+        kubernetes = load_rules("kubernetes")  # the provider's pods and roles are judged by the manifest rules
+        super().__init__({**rules, **kubernetes})
         self._secret_names = SecretNames.from_params(self.rules[CREDENTIALS].params)
         custom: dict[str, Check] = {**CHECKS, CREDENTIALS: partial(tf_secrets.check_credentials,
                                                                    names=self._secret_names)}
-        self._checks: list[tuple[str, Check]] = []
+        self._checks: list[Callable[[Module], Iterator[ResourceHit]]] = [
+            partial(check_kubernetes_objects, policy=ContainerPolicy.from_rules(kubernetes))]
         for rule_id, rule in rules.items():  # a rule's own check, its targets, or both
-            self._checks.extend((rule_id, check) for check in (custom.get(rule_id),
-                                                               check_targets if "targets" in rule.params else None)
+            self._checks.extend(_bound(check, rule) for check in (custom.get(rule_id),
+                                                                  check_targets if "targets" in rule.params else None)
                                 if check is not None)
             if rule_id not in custom and "targets" not in rule.params:
                 raise ValueError(f"terraform rule {rule_id} has neither a check nor targets")
@@ -93,7 +102,7 @@ class TerraformChecker(Checker):
         key = (tree, directory)
         if key not in self._memo:
             module = load_module(tree, directory, override)
-            self._memo[key] = [hit for rule_id, check in self._checks for hit in check(module, self.rules[rule_id])]
+            self._memo[key] = [hit for check in self._checks for hit in check(module)]
         return self._memo[key]
 
     def _repeats_standalone(self, tree: FileTree, found: ResourceHit) -> bool:
