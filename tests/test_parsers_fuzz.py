@@ -238,6 +238,8 @@ PATHOLOGICAL: list[tuple[str, str, Callable[[], bytes]]] = [
     ("python", "nested-parentheses", lambda: b"import os\nos.system(" + b"(" * 50_000 + b"1" + b")" * 50_000
      + b")\n"),
     ("javascript", "nested-parentheses", lambda: b"const x = " + b"(" * 50_000 + b"1" + b")" * 50_000 + b";\n"),
+    ("dockerfile", "megabyte-url-authority", lambda: b"FROM scratch\nRUN git clone https://" + b"u:" * 300_000
+     + b"@" * 1000 + b"host/" + b"x://a@b " * 50_000 + b"\n"),
     ("secrets", "megabyte-line", lambda: b"token = '" + b"Ab3" * 400_000 + b"'\n"),
     ("requirements", "long-run-of-spaces", lambda: b"flask==" + b" " * 400_000 + b"x --hash=sha256:00\n"),
     ("rule-file", "nested-flow-sequences", lambda: b"groups: " + b"[" * 20_000 + b"]" * 20_000 + b"\n"),
