@@ -15,7 +15,7 @@ from opskit.audit.code.taint.containers import Containers
 from opskit.audit.code.taint.entries import SAFE_PARAM_TYPES, Entries
 from opskit.audit.code.taint.state import Callee, ClassRef, Frame, FunctionRef
 from opskit.audit.code.taint.summaries import Summaries
-from opskit.audit.code.taint.values import CLEAN, Env, Value, fixed_host, join, sanitized
+from opskit.audit.code.taint.values import CLEAN, HOST_CWES, Env, Value, fixed_host, join, sanitized
 
 KEYWORD_PROPAGATORS = globs(["*.format", "*.format_map", "dict", "*.update", "*.replace", "*.substitute",
                              "*.safe_substitute", "tarfile.open", "tarfile.TarFile*", "gzip.GzipFile", "gzip.open",
@@ -133,6 +133,9 @@ class Calls(Entries, Summaries, Containers):
             called = name.rpartition(".")[2]
             if called == "format":
                 result = fixed_host(result, receiver.const)
+            elif called == "URL" and len(call.args) == 2 and not call.args[0].origins and \
+                    not str(call.args[0].const).startswith("//"):
+                result = sanitized(result, HOST_CWES)  # new URL("/posts", request.url): the base's host, our path
             elif called in ("replace", "replaceAll") and len(call.args) >= 2:
                 result = _escaped(result, call.args[0].const, call.args[1].const)
         return replace(result, flags=result.flags | flags) if flags else result
@@ -224,7 +227,7 @@ class Calls(Entries, Summaries, Containers):
         for option, values in spec.unless_kwarg.items():
             if option in call.kwargs:
                 node = call.kwarg_nodes.get(option)
-                if constant_in(call.kwargs[option].const, values) or \
+                if "*" in values or constant_in(call.kwargs[option].const, values) or \
                         (node is not None and (self.unit.name(node) or self.unit.text(node)) in values):
                     return False
         if spec.needs_flag:
@@ -262,3 +265,4 @@ def _escaped(value: Value, old: object, new: object) -> Value:
             (new.startswith("&") or new in ("", "\\" + old, old + old)):
         return sanitized(value, ENTITY_ESCAPED[old])
     return value
+
