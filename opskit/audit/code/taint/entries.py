@@ -30,6 +30,9 @@ ROUTE_CALLS = globs(["*.get", "*.post", "*.put", "*.patch", "*.delete", "*.del",
 SAFE_PARAM_TYPES = frozenset({"int", "float", "bool", "UUID", "uuid.UUID", "datetime", "date", "Decimal"})
 FRAMEWORK_PARAMS = frozenset({"self", "cls", "request", "req", "res", "response", "db", "session", "background_tasks"})
 FRAMEWORK_TYPES = re.compile(r"\b(?:Request|Response|Session|BackgroundTasks|WebSocket|HttpRequest)\b")
+# Exported functions a file-based router calls with the request: Next.js, SvelteKit and Astro
+# endpoints (GET, POST, ...), Remix loaders and actions.
+EXPORTED_HANDLERS = re.compile(r"GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ALL|loader|action")
 # A route callback's first parameter read by its own name: the request (Express, Next), Koa's and
 # oak's ctx, Hono's c (c.req is the request); any other name is read as ``req``.
 CONTEXT_NAMES = frozenset({"req", "request", "ctx", "c"})
@@ -62,6 +65,9 @@ class Entries(State):
                 self._collect_class(node)
             elif node.type == "call_expression":
                 self.mark_callbacks(node, self.unit.name(node.child_by_field_name("function")) or "")
+        for exported, func in self.functions.items() if not self.python else ():
+            if EXPORTED_HANDLERS.fullmatch(exported) and _exported(func):
+                self.callbacks.setdefault(func.id, "route")
         for callback, role in self.named_callbacks.items():  # app.get("/x", handler), handler defined apart
             if callback in self.functions:
                 self.callbacks.setdefault(self.functions[callback].id, role)
@@ -223,6 +229,14 @@ class Entries(State):
                     self.callbacks[arg.id] = role
                 elif arg.type == "identifier":
                     self.named_callbacks.setdefault(self.unit.text(arg), role)
+
+
+def _exported(func: Node) -> bool:
+    """``export function f`` or ``export const f = () => ...`` (with a type annotation or not)."""
+    node = func.parent
+    while node is not None and node.type in ("variable_declarator", "lexical_declaration", "variable_declaration"):
+        node = node.parent
+    return node is not None and node.type == "export_statement"
 
 
 def _is_django_view(params: list[Param]) -> bool:
