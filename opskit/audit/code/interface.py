@@ -52,7 +52,7 @@ class SinkSpec:
 
     ``calls`` with ``args`` (positions) and ``kwargs`` (names) that are dangerous; ``when_kwarg``
     makes the call a sink only with that option set (``shell=True``); ``unless_kwarg`` exempts it
-    (``Loader=SafeLoader``); ``unless_sequence`` exempts argument arrays, ``unless_container`` any
+    (``Loader=SafeLoader``; ``"*"``: any value); ``unless_sequence`` exempts argument arrays, ``unless_container`` any
     object or array literal (``res.send({...})`` answers JSON). ``assigns`` are targets
     (``session[*]``), ``route_return`` marks returning a value from a Flask route (an HTML body).
     ``needs_flag`` requires an argument (or the receiver) carrying that flag (an XML parser with

@@ -15,12 +15,13 @@ from opskit.audit.code.taint.containers import Containers
 from opskit.audit.code.taint.entries import SAFE_PARAM_TYPES, Entries
 from opskit.audit.code.taint.state import Callee, ClassRef, Frame, FunctionRef
 from opskit.audit.code.taint.summaries import Summaries
-from opskit.audit.code.taint.values import CLEAN, Env, Value, fixed_host, join, sanitized
+from opskit.audit.code.taint.values import CLEAN, HOST_CWES, Env, Value, fixed_host, join, sanitized
 
 KEYWORD_PROPAGATORS = globs(["*.format", "*.format_map", "dict", "*.update", "*.replace", "*.substitute",
                              "*.safe_substitute", "tarfile.open", "tarfile.TarFile*", "gzip.GzipFile", "gzip.open",
                              "io.TextIOWrapper", "io.BufferedReader"])  # keywords that carry data: fileobj=upload
 CONSTRUCTOR = re.compile(r"[\w$@/.-]+\.[A-Z]\w*")  # httpx.AsyncClient, jinja2.Environment, pg.Client
+DEFERRED_CALLS = frozenset({"delay", "apply_async", "send"})  # task queue calls of a project function
 ENTITY_ESCAPED = {"'": frozenset({89, 643, 90, 79}), '"': frozenset({89, 643, 90, 79}), "<": frozenset({79})}
 
 
@@ -118,6 +119,9 @@ class Calls(Entries, Summaries, Containers):
                                   for index, values in spec.args.items()))
         self.flag_receiver(func, name, call, env)
         callee = self.callee(func, name, receiver)
+        if callee is None and func is not None and method is not None and self.python and \
+                self.unit.text(method) in DEFERRED_CALLS:
+            callee, call = self.deferred_task(func, self.unit.text(method), call)
         if isinstance(callee, ClassRef):
             result = self.construct(callee, name, call.args, call.kwargs, node, frame)
         elif callee is not None:
@@ -133,9 +137,27 @@ class Calls(Entries, Summaries, Containers):
             called = name.rpartition(".")[2]
             if called == "format":
                 result = fixed_host(result, receiver.const)
+            elif called == "URL" and len(call.args) == 2 and not call.args[0].origins and \
+                    not str(call.args[0].const).startswith("//"):
+                result = sanitized(result, HOST_CWES)  # new URL("/posts", request.url): the base's host, our path
             elif called in ("replace", "replaceAll") and len(call.args) >= 2:
                 result = _escaped(result, call.args[0].const, call.args[1].const)
         return replace(result, flags=result.flags | flags) if flags else result
+
+    def deferred_task(self, func: Node, method: str, call: CallArguments) -> tuple[FunctionRef | None, CallArguments]:
+        """``resize.delay(path)``, ``resize.apply_async((path,))``, ``resize.send(path)``: a task queue
+        (Celery, Dramatiq) runs the function of this project later with these arguments."""
+        target = func.child_by_field_name("object")
+        task = self.callee(target, self.unit.name(target) or "", CLEAN) if target is not None else None
+        if not isinstance(task, FunctionRef) or task.method:
+            return None, call
+        if method == "apply_async":
+            packed = call.args[0] if call.args else call.kwargs.get("args", CLEAN)
+            named = call.args[1] if len(call.args) > 1 else call.kwargs.get("kwargs", CLEAN)
+            items = packed.fields or {}
+            call = CallArguments([items[k] for k in sorted(items, key=int) if k.isdigit()], [],
+                                 dict(named.fields or {}), {})
+        return task, call
 
     def flag_receiver(self, func: Node | None, name: str, call: CallArguments, env: Env) -> None:
         """``parser.setFeature(feature_external_ges, True)``: the variable holding the parser is marked."""
@@ -224,7 +246,7 @@ class Calls(Entries, Summaries, Containers):
         for option, values in spec.unless_kwarg.items():
             if option in call.kwargs:
                 node = call.kwarg_nodes.get(option)
-                if constant_in(call.kwargs[option].const, values) or \
+                if "*" in values or constant_in(call.kwargs[option].const, values) or \
                         (node is not None and (self.unit.name(node) or self.unit.text(node)) in values):
                     return False
         if spec.needs_flag:
@@ -262,3 +284,4 @@ def _escaped(value: Value, old: object, new: object) -> Value:
             (new.startswith("&") or new in ("", "\\" + old, old + old)):
         return sanitized(value, ENTITY_ESCAPED[old])
     return value
+

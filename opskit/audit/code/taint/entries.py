@@ -14,7 +14,9 @@ from opskit.audit.code.taint.state import ClassRef, Frame, State
 from opskit.audit.code.taint.statements import ROUTE_DECORATORS
 from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value
 
-FLASK_ROUTE = globs(["*.route"])
+# Routes whose returned string is the HTML body: Flask/Quart/Bottle routes, CherryPy exposed methods
+HTML_ROUTE = globs(["*.route", "*.expose"])
+HTML_RESPONSE = re.compile(r"\bresponse_class\s*=\s*(?:\w+\.)*HTMLResponse\b")  # FastAPI
 NEST_PARAMETERS = {"Query": "query", "Body": "body", "Param": "path", "Headers": "header", "Req": "query",
                    "Request": "query", "Cookies": "cookie", "UploadedFile": "body"}  # decorator -> input kind
 NEST_PIPES = frozenset({"ParseIntPipe", "ParseFloatPipe", "ParseBoolPipe", "ParseUUIDPipe", "ParseEnumPipe"})
@@ -28,6 +30,12 @@ ROUTE_CALLS = globs(["*.get", "*.post", "*.put", "*.patch", "*.delete", "*.del",
 SAFE_PARAM_TYPES = frozenset({"int", "float", "bool", "UUID", "uuid.UUID", "datetime", "date", "Decimal"})
 FRAMEWORK_PARAMS = frozenset({"self", "cls", "request", "req", "res", "response", "db", "session", "background_tasks"})
 FRAMEWORK_TYPES = re.compile(r"\b(?:Request|Response|Session|BackgroundTasks|WebSocket|HttpRequest)\b")
+# Exported functions a file-based router calls with the request: Next.js, SvelteKit and Astro
+# endpoints (GET, POST, ...), Remix loaders and actions.
+EXPORTED_HANDLERS = re.compile(r"GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ALL|loader|action")
+# A route callback's first parameter read by its own name: the request (Express, Next), Koa's and
+# oak's ctx, Hono's c (c.req is the request); any other name is read as ``req``.
+CONTEXT_NAMES = frozenset({"req", "request", "ctx", "c"})
 Param = tuple[str, str | None, str | None]  # name, type text, default text
 
 
@@ -57,6 +65,9 @@ class Entries(State):
                 self._collect_class(node)
             elif node.type == "call_expression":
                 self.mark_callbacks(node, self.unit.name(node.child_by_field_name("function")) or "")
+        for exported, func in self.functions.items() if not self.python else ():
+            if EXPORTED_HANDLERS.fullmatch(exported) and _exported(func):
+                self.callbacks.setdefault(func.id, "route")
         for callback, role in self.named_callbacks.items():  # app.get("/x", handler), handler defined apart
             if callback in self.functions:
                 self.callbacks.setdefault(self.functions[callback].id, role)
@@ -82,7 +93,9 @@ class Entries(State):
         route = None
         names = [self.unit.name(d) or "" for d in decorators or ()]
         if any(ROUTE_DECORATORS(n) for n in names):
-            route = "flask" if any(FLASK_ROUTE(n) for n in names) else "api"
+            html = any(HTML_ROUTE(n) for n in names) or any(HTML_RESPONSE.search(self.unit.text(d))
+                                                             for d in decorators or ())
+            route = "flask" if html else "api"
         env = dict(closure)
         params = self.params(func)
         untrusted = route is not None or (self.python and _is_django_view(params)) or self._resource_method(func)
@@ -159,7 +172,7 @@ class Entries(State):
             first = first.child_by_field_name("pattern")
         if first is not None and first.type == "object_pattern":
             self.bind(first, CLEAN, env, Frame(), source_name="req")
-        elif names and names[0] not in ("req", "request", "ctx"):
+        elif names and names[0] not in CONTEXT_NAMES:
             env[names[0]] = Value(alias="req")
 
     def params(self, func: Node) -> list[Param]:
@@ -216,6 +229,14 @@ class Entries(State):
                     self.callbacks[arg.id] = role
                 elif arg.type == "identifier":
                     self.named_callbacks.setdefault(self.unit.text(arg), role)
+
+
+def _exported(func: Node) -> bool:
+    """``export function f`` or ``export const f = () => ...`` (with a type annotation or not)."""
+    node = func.parent
+    while node is not None and node.type in ("variable_declarator", "lexical_declaration", "variable_declaration"):
+        node = node.parent
+    return node is not None and node.type == "export_statement"
 
 
 def _is_django_view(params: list[Param]) -> bool:

@@ -17,7 +17,7 @@ FORBIDDEN = {"..": frozenset({22}), "../": frozenset({22}), "..\\": frozenset({2
              "<": frozenset({79}), ">": frozenset({79}), "'": frozenset({89, 643, 90}),
              '"': frozenset({89, 643, 90}), ";": frozenset({78}), "|": frozenset({78}), "&": frozenset({78}),
              "$": frozenset({78}), "`": frozenset({78}), "*": frozenset({90}), "(": frozenset({90})}
-HOST_PARTS = frozenset({"netloc", "hostname", "host", "scheme"})
+HOST_PARTS = frozenset({"netloc", "hostname", "host", "scheme", "origin"})
 
 
 class Guards(State):
@@ -87,7 +87,11 @@ class Guards(State):
         if op in ("==", "===", "!=", "!=="):
             safe_when_true = op in ("==", "===")
             for name_side, other in ((left, right), (right, left)):
-                if constant(self.unit, other) is not UNKNOWN:
+                if name_side.type in self.grammar.calls:  # os.path.commonpath([BASE, p]) == BASE
+                    found = self._check_call(name_side, positive == safe_when_true, env)
+                    if found is not None:
+                        return found
+                elif constant(self.unit, other) is not UNKNOWN:
                     return self._guarded(name_side, positive == safe_when_true, ALL, env)
         return None
 
@@ -139,7 +143,8 @@ class Guards(State):
         cwes = self.rules.sanitizer(name or "", self.rules.guards)
         if cwes is None:
             return None
-        for candidate in [*([obj] if obj is not None else []), *args]:
+        listed = [item for arg in args if arg.type in ("list", "tuple", "array") for item in arg.named_children]
+        for candidate in [*([obj] if obj is not None else []), *args, *listed]:
             if candidate.type in self.grammar.calls:  # os.path.realpath(p).startswith(BASE) checks p
                 inner = candidate.child_by_field_name("arguments")
                 if inner is not None and inner.named_children:

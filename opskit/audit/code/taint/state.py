@@ -209,8 +209,16 @@ class State(ABC):
         return Step(self.unit.path, node.start_point[0] + 1, node.start_point[1] + 1, message)
 
     def site(self, node: Node, sink: str) -> Site:
-        line = node.start_point[0] + 1
-        return Site(self.unit.path, line, node.start_point[1] + 1, node.end_point[0] + 1, node.end_point[1] + 1,
+        """Where a sink is reported: the call's start, or in a chain of calls (``qb.where(..)\n.andWhere(x)``)
+        the method called last."""
+        start = node
+        func = node.child_by_field_name("function")
+        if func is not None and func.type == self.grammar.attribute:
+            obj, method = func.child_by_field_name("object"), self.attribute_name(func)
+            if obj is not None and obj.type in self.grammar.calls and method is not None:
+                start = method
+        line = start.start_point[0] + 1
+        return Site(self.unit.path, line, start.start_point[1] + 1, node.end_point[0] + 1, node.end_point[1] + 1,
                     self.unit.line_text(line)[:200], sink)
 
     def report(self, spec: SinkSpec, value: Value, node: Node, frame: Frame, sink: str) -> bool:

@@ -15,8 +15,8 @@ from opskit.audit.code.taint.state import Frame, State
 from opskit.audit.code.taint.values import CLEAN, Env, Value, merge, same, tainted
 
 ROUTE_DECORATORS = globs(["*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.api_route",
-                          "*.websocket", "*.head", "*.options"])
-TERMINAL_CALLS = globs(["abort", "flask.abort", "*.abort", "sys.exit", "exit", "os._exit"])
+                          "*.websocket", "*.head", "*.options", "*.expose"])
+TERMINAL_CALLS = globs(["abort", "flask.abort", "*.abort", "sys.exit", "exit", "os._exit", "ctx.throw"])
 GENERIC_STATEMENT_SUFFIXES = ("_statement", "_clause", "block", "_body", "module", "program")
 
 

@@ -36,8 +36,11 @@ class Summaries(State):
                   frame: Frame) -> Value:
         """A new instance of ``cls``: the attributes its constructor sets from the arguments."""
         init = next((cls.methods[n] for n in CONSTRUCTORS if n in cls.methods), None)
-        if init is None:
-            return Value(fields={}, cls=cls)
+        if init is None:  # a dataclass, attrs class, pydantic model or NamedTuple: its fields in order
+            declared = declared_fields(cls.owner, cls.node)
+            fields = {field: args[index] for index, field in enumerate(declared) if index < len(args)}
+            fields.update({key: value for key, value in kwargs.items() if key in declared})
+            return Value(fields=fields, cls=cls)
         ref = FunctionRef(cls.owner, init, cls.name, method=True)
         bound = ref.owner.bind_parameters(ref, args, kwargs, Value(fields={}, cls=cls))
         summary = self.summary_of(ref, bound)
@@ -172,3 +175,17 @@ def _shape(value: Value) -> Any:
         if value.cls is not None and value.fields is not None else None
     return bool(value.origins), const, value.flags, value.alias, id(value.cls) if value.cls else None, fields, \
         value.sequence
+
+
+def declared_fields(owner: State, node: Node) -> list[str]:
+    """The annotated class attributes of a Python class (``repo: str``, ``branch: str = "main"``), in order."""
+    body = node.child_by_field_name("body")
+    names = []
+    for statement in body.named_children if body is not None and owner.python else []:
+        target = statement.named_children[0] if statement.type == "expression_statement" and \
+            statement.named_children else None
+        if target is not None and target.type == "assignment" and target.child_by_field_name("type") is not None:
+            left = target.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                names.append(owner.unit.text(left))
+    return names

@@ -1,0 +1,5 @@
+import psycopg
+
+
+def connection():
+    return psycopg.connect("dbname=reports")
