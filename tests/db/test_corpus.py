@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.db.corpus import Case, figures, load_cases, load_schema, score
+from tests.db.corpus import (
+    MYSQL_SCHEMA,
+    MYSQL_SETS,
+    PLACEHOLDER_SETS,
+    SETS,
+    Case,
+    figures,
+    load_cases,
+    load_schema,
+    score,
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +34,14 @@ def test_the_corpus_is_varied_with_negatives() -> None:
     assert sum(not c.expected for c in cases) >= 25  # statements that deserve no index
 
 
-def test_labels_name_columns_of_the_schema() -> None:
-    schema = load_schema()
-    for case in load_cases():
+@pytest.mark.parametrize(
+    ("sets", "schema_path"), [((*SETS, *PLACEHOLDER_SETS), None), (MYSQL_SETS, MYSQL_SCHEMA)], ids=["pg", "mysql"]
+)
+def test_labels_name_columns_of_the_schema(sets: tuple[str, ...], schema_path: object) -> None:
+    schema = load_schema() if schema_path is None else load_schema(MYSQL_SCHEMA)
+    cases = load_cases(*sets)
+    assert len({c.name for c in cases}) == len(cases)
+    for case in cases:
         for label in case.expected:
             table, _, column = label.partition(".")
             assert column in schema.columns(f"public.{table}"), (case.name, label)
