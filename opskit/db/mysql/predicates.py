@@ -131,11 +131,11 @@ def _name_qualifiers(tok: S.Token) -> list[S.Token]:
 
 
 def _references_column(tok: S.Token) -> bool:
-    """An expression worth indexing mentions a column (``now()`` does not)."""
+    """An expression worth indexing mentions a column (``now()``, ``INTERVAL 7 DAY`` do not)."""
     flat = list(tok.flatten())
     for i, t in enumerate(flat):
         is_call = i + 1 < len(flat) and flat[i + 1].match(T.Punctuation, "(")
-        if t.ttype in T.Name and t.ttype not in T.Name.Placeholder and not is_call:
+        if t.ttype in T.Name and t.ttype not in T.Name.Placeholder and t.ttype not in T.Name.Builtin and not is_call:
             return True
     return False
 

@@ -54,8 +54,13 @@ def _statement(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: bo
     clause_tokens: dict[str, list[S.Token]] = {"on": [], "select": [], "group": []}
     for tok in meaningful(tokens):
         value = tok.normalized if tok.ttype is not None else ""
+        keyword_before, last_table = last_table, None  # a keyword table's alias follows it at once
         if tok.ttype is T.Keyword.CTE:
             clause = "with"
+        elif tok.ttype in T.Keyword and value in ("FOR", "LOCK"):
+            clause = "lock"  # FOR UPDATE [SKIP LOCKED | NOWAIT], LOCK IN SHARE MODE: no tables
+        elif clause == "lock":
+            continue
         elif tok.ttype is T.DML:
             clause = {"SELECT": "select", "UPDATE": "update", "DELETE": "delete", "INSERT": "insert"}.get(
                 value, ""
@@ -82,12 +87,14 @@ def _statement(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: bo
         elif clause == "with":
             _ctes(tok, shape, scope)
         elif clause in ("from", "update", "delete", "insert"):
-            if tok.ttype in T.Keyword and value not in _JOIN_WORDS:
+            keyword_table = tok.ttype in T.Keyword and value not in _JOIN_WORDS
+            if keyword_table:
                 tok = S.Identifier([S.Token(T.Name, tok.value)])  # a table named like a keyword
-            elif isinstance(tok, S.Identifier) and last_table is not None and _bare_name(tok):
-                scope.aliases[tok.value.lower()] = scope.aliases[last_table]  # alias of the keyword table
+            elif isinstance(tok, S.Identifier) and keyword_before is not None and _bare_name(tok):
+                scope.aliases[tok.value.lower()] = scope.aliases[keyword_before]  # alias of the keyword table
                 continue
-            last_table = _from_item(tok, shape, scope, written=clause if clause != "from" else None)
+            found = _from_item(tok, shape, scope, written=clause if clause != "from" else None)
+            last_table = found if keyword_table else None
             if clause in ("update", "insert"):
                 clause = "set" if clause == "update" else "insert-columns"
         elif clause in clause_tokens:
@@ -103,10 +110,10 @@ def _statement(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: bo
                     name = ident(atom.text)
                     shape.joins.append((ColumnRef(left, name), ColumnRef(right, name)))
     predicates(clause_tokens["on"], shape, scope, _subquery)
-    _select_list(clause_tokens["select"], shape, scope, top)
+    aliases = _select_list(clause_tokens["select"], shape, scope, top)
     if top:
         shape.group_by = [c for tok in clause_tokens["group"] for c in _columns(tok, scope)]
-        shape.order_by = [key for tok in order for key in _sort_keys(tok, scope)]
+        shape.order_by = [key for tok in order for key in _sort_keys(tok, scope, aliases)]
 
 
 _JOIN_WORDS = {"AS", "ON", "USING", "LATERAL", "ONLY", "NATURAL"}
@@ -197,7 +204,9 @@ def _subqueries(tok: S.TokenList, shape: ShapeBuilder, scope: Scope) -> None:
 # --- select list, ORDER BY, GROUP BY --------------------------------------------------------
 
 
-def _select_list(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: bool) -> None:
+def _select_list(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: bool) -> dict[str, ColumnRef]:
+    """Record the selected columns; return the columns the select list names by an alias."""
+    aliases: dict[str, ColumnRef] = {}
     for tok in tokens:
         items = tok.get_identifiers() if isinstance(tok, S.IdentifierList) else [tok]
         for item in items:
@@ -215,6 +224,10 @@ def _select_list(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: 
                     column = column_of(identifier_atom(_without_alias(item)), scope)
                     if column is not None:
                         shape.selected.append(column)
+                        alias = item.get_alias()
+                        if alias:
+                            aliases[alias.lower()] = column
+    return aliases
 
 
 def _without_alias(item: S.Identifier) -> S.Identifier:
@@ -237,7 +250,7 @@ def _columns(tok: S.Token, scope: Scope) -> list[ColumnRef]:
     return out
 
 
-def _sort_keys(tok: S.Token, scope: Scope) -> list[SortKey]:
+def _sort_keys(tok: S.Token, scope: Scope, aliases: dict[str, ColumnRef]) -> list[SortKey]:
     items = tok.get_identifiers() if isinstance(tok, S.IdentifierList) else [tok]
     keys = []
     for item in items:
@@ -253,7 +266,8 @@ def _sort_keys(tok: S.Token, scope: Scope) -> list[SortKey]:
         atoms = atoms_of([target])
         if not atoms:
             continue
-        column = column_of(atoms[0], scope)
+        named = aliases.get(ident(atoms[0].text)) if atoms[0].kind == "col" and "." not in atoms[0].text else None
+        column = named or column_of(atoms[0], scope)
         if column is None:
             return []  # an unindexable sort key breaks the order for the keys after it
         keys.append(SortKey(column, descending))

@@ -1,0 +1,82 @@
+"""The MySQL/MariaDB path on what the MySQL corpus showed: mysqldump schemas, backquoted names,
+join tables after a bare table, locking clauses, ORDER BY aliases and interval units."""
+
+from __future__ import annotations
+
+import pytest
+
+from opskit.db.interface import PredicateKind
+from opskit.db.mysql.understand import understand
+from opskit.db.schema import parse_schema_dump
+
+DUMP = """CREATE TABLE `Orders` (
+  `ID` bigint NOT NULL AUTO_INCREMENT,
+  `Customer_ID` bigint DEFAULT NULL,
+  `note` text,
+  PRIMARY KEY (`ID`),
+  UNIQUE KEY `uq_ref` (`Customer_ID`,`note`(32)),
+  KEY `by_customer` (`Customer_ID`) USING BTREE,
+  FULLTEXT KEY `ft_note` (`note`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+"""
+
+
+def test_a_mysqldump_schema_reads_columns_and_keys_in_lower_case() -> None:
+    schema = parse_schema_dump(DUMP, "dump.sql")
+    assert schema.columns("public.orders") == ("id", "customer_id", "note")
+    keys = {ix.name: (ix.keys, ix.unique, ix.primary) for ix in schema.indexes}
+    assert keys == {
+        "PRIMARY": (("id",), True, True),
+        "uq_ref": (("customer_id", "note"), True, False),
+        "by_customer": (("customer_id",), False, False),
+    }
+
+
+def test_a_pg_dump_is_not_taken_for_a_mysqldump() -> None:
+    schema = parse_schema_dump('CREATE TABLE public.t (\n    "a`b" integer\n);\n', "pg.sql")
+    assert schema.columns("public.t") == ("a`b",)
+
+
+RANGE = PredicateKind.RANGE
+
+
+def where(sql: str) -> set[tuple[str, str, PredicateKind]]:
+    shape = understand(sql)
+    return {(p.column.table, p.column.expr, p.kind) for p in shape.predicates}
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("select * from `users` where `users`.`Email` = 'a' limit 1", ("public.users", "email", PredicateKind.EQ)),
+        ("SELECT `e`.* FROM `t` AS `e` WHERE (`e`.`x` IN('1'))", ("public.t", "x", PredicateKind.IN)),
+        ("INSERT INTO a (x) SELECT y FROM b WHERE b.z = 1", ("public.b", "z", PredicateKind.EQ)),
+        ("SELECT a.id FROM a INNER JOIN b ON ( a.id = b.a_id ) WHERE b.k = 1", ("public.b", "k", PredicateKind.EQ)),
+        ("DELETE FROM w WHERE `ts` < UNIX_TIMESTAMP(DATE_SUB(NOW(), INTERVAL 30 DAY))", ("public.w", "ts", RANGE)),
+        ("SELECT id FROM o WHERE created_at >= DATE_SUB(NOW(), INTERVAL 7 DAY)", ("public.o", "created_at", RANGE)),
+    ],
+)
+def test_mysql_statements_yield_their_predicates(sql: str, expected: tuple[str, str, PredicateKind]) -> None:
+    assert expected in where(sql)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT id FROM o WHERE FIND_IN_SET('beta', flags) > 0",  # no column alone to index
+        "SELECT id FROM o WHERE email LIKE '%@example.com'",
+        "SELECT id FROM o WHERE a = 1 OR b = 2",
+    ],
+)
+def test_mysql_statements_without_an_indexable_predicate(sql: str) -> None:
+    assert not {e for _t, e, _k in where(sql) if not e.startswith("find_in_set")}
+
+
+def test_a_locking_clause_names_no_table() -> None:
+    shape = understand("select * from `jobs` where `queue` = 'd' order by `id` asc limit 1 FOR UPDATE SKIP LOCKED")
+    assert shape.tables == ("public.jobs",)
+
+
+def test_order_by_a_select_alias_sorts_on_its_column() -> None:
+    shape = understand("SELECT n.created AS n_created FROM node n WHERE n.status = 1 ORDER BY n_created DESC LIMIT 10")
+    assert [(k.column.expr, k.descending) for k in shape.order_by] == [("created", True)]
