@@ -28,7 +28,6 @@ from opskit.db.workload import Dialect  # noqa: E402
 from tests.db.corpus import (  # noqa: E402
     MYSQL_SCHEMA,
     MYSQL_SETS,
-    PLACEHOLDER_SETS,
     SETS,
     dialect_of,
     figures,
@@ -45,7 +44,7 @@ def main() -> int:
     schemas = {Dialect.POSTGRESQL: load_schema(), Dialect.MYSQL: load_schema(MYSQL_SCHEMA)}
     sets = {
         name: [score(case, schemas[dialect_of(name)], dialect_of(name)) for case in load_cases(name)]
-        for name in (*SETS, *PLACEHOLDER_SETS, *MYSQL_SETS)
+        for name in (*SETS, *MYSQL_SETS)
     }
     outcomes = [o for name, found in sets.items() if name not in MYSQL_SETS for o in found]
     mysql = [o for name in MYSQL_SETS for o in sets[name]]

@@ -48,8 +48,8 @@ class Outcome:
         return self.case.expected - self.reached
 
 
-SETS = ("statements.sql", "statements_later.sql")  # the second written after the fixes the first led to
-PLACEHOLDER_SETS = ("statements_placeholders.sql",)  # written before its placeholder styles were read
+SETS = ("statements.sql", "statements_later.sql", "statements_placeholders.sql")  # the second written after
+# the fixes the first led to; the third before the placeholder styles it holds (EF Core, :name) were read
 MYSQL_SETS = ("statements_mysql.sql",)  # scored through the MySQL path over MYSQL_SCHEMA
 MYSQL_SCHEMA = HERE / "schema_mysql.sql"
 
