@@ -54,6 +54,11 @@ def where(sql: str) -> set[tuple[str, str, PredicateKind]]:
         ("SELECT a.id FROM a INNER JOIN b ON ( a.id = b.a_id ) WHERE b.k = 1", ("public.b", "k", PredicateKind.EQ)),
         ("DELETE FROM w WHERE `ts` < UNIX_TIMESTAMP(DATE_SUB(NOW(), INTERVAL 30 DAY))", ("public.w", "ts", RANGE)),
         ("SELECT id FROM o WHERE created_at >= DATE_SUB(NOW(), INTERVAL 7 DAY)", ("public.o", "created_at", RANGE)),
+        ("select * from u where t = 4 and `u`.`deleted_at` is null", ("public.u", "deleted_at", PredicateKind.EQ)),
+        ("select * from u where shipped_at IS NOT NULL", ("public.u", "shipped_at", RANGE)),
+        ("select * from u where active = TRUE", ("public.u", "active", PredicateKind.EQ)),
+        ("SELECT id FROM o WHERE name LIKE '\\_transient\\_%'", ("public.o", "name", RANGE)),
+        ("SELECT id FROM o WHERE name LIKE 'abc%' ESCAPE '!'", ("public.o", "name", RANGE)),
     ],
 )
 def test_mysql_statements_yield_their_predicates(sql: str, expected: tuple[str, str, PredicateKind]) -> None:
@@ -65,6 +70,8 @@ def test_mysql_statements_yield_their_predicates(sql: str, expected: tuple[str, 
     [
         "SELECT id FROM o WHERE FIND_IN_SET('beta', flags) > 0",  # no column alone to index
         "SELECT id FROM o WHERE email LIKE '%@example.com'",
+        "SELECT id FROM o WHERE email LIKE '_bc'",
+        "SELECT id FROM o WHERE email LIKE CONCAT('%', 'x')",
         "SELECT id FROM o WHERE a = 1 OR b = 2",
     ],
 )
