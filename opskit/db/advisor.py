@@ -56,7 +56,7 @@ def plan(
     found = generate(prepared.shapes, prepared.schema)
     wanted, unbuildable = found.wanted, []
     if prepared.dialect == Dialect.MYSQL:
-        why = {c: mysql_unbuildable(c) for c in wanted}
+        why = {c: mysql_unbuildable(c, prepared.schema) for c in wanted}
         unbuildable = [Rejection(c, reason) for c, reason in why.items() if reason]
         wanted = {c: fps for c, fps in wanted.items() if not why[c]}
     suggestions, rejected = choose(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from opskit.db.interface import IndexCandidate
+from opskit.db.interface import IndexCandidate, Schema
 
 MYSQL_NOTE = "MySQL/MariaDB workload: heuristic advice, not validated (HypoPG prices PostgreSQL plans only)"
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
@@ -25,7 +25,7 @@ def mysql_table(table: str) -> str:
     return _mysql_ident(name) if schema == "public" else f"{_mysql_ident(schema)}.{_mysql_ident(name)}"
 
 
-def mysql_unbuildable(candidate: IndexCandidate) -> str | None:
+def mysql_unbuildable(candidate: IndexCandidate, schema: Schema) -> str | None:
     """Why MySQL/MariaDB cannot (or should not) have this index, or None."""
     if candidate.include:
         return "MySQL has no INCLUDE columns"
@@ -37,6 +37,10 @@ def mysql_unbuildable(candidate: IndexCandidate) -> str | None:
         return "MariaDB indexes expressions only through a generated column"
     if candidate.keys[0].expr in PRIMARY_KEY_NAMES:
         return f"{candidate.keys[0].expr} is the primary key"
+    info = schema.tables.get(candidate.table)
+    blob = next((k.expr for k in candidate.keys if info is not None and k.expr in info.prefix_only), None)
+    if blob is not None:
+        return f"{blob} is a TEXT/BLOB/JSON column: MySQL indexes it only by a prefix or a generated column"
     return None
 
 

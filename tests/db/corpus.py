@@ -103,7 +103,7 @@ def score(case: Case, schema: Schema, dialect: Dialect = Dialect.POSTGRESQL) -> 
     found = generate({case.name: shape}, schema)
     kept = [*found.wanted, *found.advisory]
     if dialect == Dialect.MYSQL:  # as the advisor: what MySQL cannot build is rejected, no GIN advice
-        kept = [c for c in found.wanted if not mysql_unbuildable(c)]
+        kept = [c for c in found.wanted if not mysql_unbuildable(c, schema)]
     reached: set[str] = set()
     false = []
     for candidate in sorted(kept, key=lambda c: c.label()):

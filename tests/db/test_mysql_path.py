@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from opskit.db.interface import PredicateKind
+from opskit.db.dialects import mysql_unbuildable
+from opskit.db.interface import IndexCandidate, IndexKey, PredicateKind
 from opskit.db.mysql.understand import understand
 from opskit.db.schema import parse_schema_dump
 
@@ -24,12 +25,20 @@ DUMP = """CREATE TABLE `Orders` (
 def test_a_mysqldump_schema_reads_columns_and_keys_in_lower_case() -> None:
     schema = parse_schema_dump(DUMP, "dump.sql")
     assert schema.columns("public.orders") == ("id", "customer_id", "note")
+    assert schema.tables["public.orders"].prefix_only == {"note"}
     keys = {ix.name: (ix.keys, ix.unique, ix.primary) for ix in schema.indexes}
     assert keys == {
         "PRIMARY": (("id",), True, True),
         "uq_ref": (("customer_id", "note"), True, False),
         "by_customer": (("customer_id",), False, False),
     }
+
+
+def test_a_text_column_gets_no_plain_index_ddl() -> None:
+    schema = parse_schema_dump(DUMP, "dump.sql")
+    on_note = IndexCandidate("public.orders", (IndexKey("customer_id"), IndexKey("note")))
+    assert "TEXT/BLOB" in (mysql_unbuildable(on_note, schema) or "")
+    assert mysql_unbuildable(IndexCandidate("public.orders", (IndexKey("customer_id"),)), schema) is None
 
 
 def test_a_pg_dump_is_not_taken_for_a_mysqldump() -> None:

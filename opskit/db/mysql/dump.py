@@ -18,7 +18,8 @@ _CREATE_TABLE = re.compile(
     r"(?P<body>.*?)\n\)",
     re.S | re.I,
 )
-_COLUMN = re.compile(rf"^(?P<name>{_BACKQUOTED}|\w+)\s+\w")
+_COLUMN = re.compile(rf"^(?P<name>{_BACKQUOTED}|\w+)\s+(?P<type>\w+)")
+_BLOB = re.compile(r"(?i)(?:tiny|medium|long)?(?:text|blob)|json|geometry")
 _KEY = re.compile(
     rf"^(?P<kind>PRIMARY KEY|UNIQUE (?:KEY|INDEX)|KEY|INDEX)\s*(?P<name>{_BACKQUOTED}|\w+)?\s*"
     r"(?:USING \w+\s*)?\((?P<cols>.*)\)",
@@ -42,7 +43,7 @@ def parse_mysqldump(text: str) -> Schema:
     indexes: list[ExistingIndex] = []
     for m in _CREATE_TABLE.finditer(text):
         table = table_name(name_of(m.group("name")), name_of(m.group("db")) if m.group("db") else None)
-        columns = []
+        columns, blobs = [], set()
         for raw in m.group("body").split("\n"):
             line = raw.strip().rstrip(",")
             key = _KEY.match(line)
@@ -52,7 +53,9 @@ def parse_mysqldump(text: str) -> Schema:
                 column = _COLUMN.match(line)
                 if column:
                     columns.append(name_of(column.group("name")))
-        tables[table] = TableInfo(name=table, columns=tuple(columns))
+                    if _BLOB.fullmatch(column.group("type")):
+                        blobs.add(columns[-1])
+        tables[table] = TableInfo(name=table, columns=tuple(columns), prefix_only=frozenset(blobs))
     return Schema(tables=tables, indexes=tuple(indexes))
 
 
