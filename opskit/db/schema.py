@@ -141,7 +141,10 @@ def parse_schema_dump(text: str, display: str) -> Schema:
     """Tables, columns, indexes (including constraint-backed ones) and views of a ``pg_dump -s`` file
     (or of a ``mysqldump --no-data`` file, for a MySQL/MariaDB workload)."""
     if is_mysqldump(text):
-        return parse_mysqldump(text)
+        dumped = parse_mysqldump(text.splitlines())
+        if not dumped.tables:
+            raise InputError(f"{display}: no complete CREATE TABLE found; expected mysqldump --no-data output")
+        return dumped
     tables: dict[str, TableInfo] = {}
     for m in _CREATE_TABLE.finditer(text):
         columns = []

@@ -3,10 +3,14 @@ join tables after a bare table, locking clauses, ORDER BY aliases and interval u
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from opskit.core.errors import InputError
 from opskit.db.dialects import mysql_unbuildable
 from opskit.db.interface import IndexCandidate, IndexKey, PredicateKind
+from opskit.db.mysql.dump import parse_mysqldump
 from opskit.db.mysql.understand import understand
 from opskit.db.schema import parse_schema_dump
 
@@ -39,6 +43,26 @@ def test_a_text_column_gets_no_plain_index_ddl() -> None:
     on_note = IndexCandidate("public.orders", (IndexKey("customer_id"), IndexKey("note")))
     assert "TEXT/BLOB" in (mysql_unbuildable(on_note, schema) or "")
     assert mysql_unbuildable(IndexCandidate("public.orders", (IndexKey("customer_id"),)), schema) is None
+
+
+def test_a_hostile_mysqldump_is_read_in_one_pass_over_its_lines() -> None:
+    pulled = 0
+
+    def counted(lines: list[str]) -> Iterator[str]:
+        nonlocal pulled
+        for line in lines:
+            pulled += 1
+            yield line
+
+    hostile = ["CREATE TABLE `t` ("] * 20_000 + ["`" * 200_000, "KEY " + "a" * 200_000, ") ENGINE=InnoDB;"]
+    schema = parse_mysqldump(counted(hostile))
+    assert pulled == len(hostile)  # every line once; each regex is anchored to its line
+    assert list(schema.tables) == ["public.t"]
+
+
+def test_a_truncated_mysqldump_is_a_one_line_error() -> None:
+    with pytest.raises(InputError, match="dump.sql: no complete CREATE TABLE"):
+        parse_schema_dump(DUMP.split(") ENGINE")[0], "dump.sql")
 
 
 def test_a_pg_dump_is_not_taken_for_a_mysqldump() -> None:

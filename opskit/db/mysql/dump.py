@@ -2,30 +2,31 @@
 
 MySQL names columns case-insensitively and most servers fold table names
 (``lower_case_table_names``), so both are read in lower case, as the statement reader names them.
-Free of sqlparse, like ``scope``.
+Read line by line (mysqldump writes one column or key per line), so the work is linear in the
+input. Free of sqlparse, like ``scope``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from opskit.db.interface import ExistingIndex, Schema, TableInfo
 from opskit.db.mysql.scope import table_name
 
-_BACKQUOTED = r"`(?:[^`]|``)+`"
+_NAME = r"`(?:[^`]|``)+`|\w+"
 _CREATE_TABLE = re.compile(
-    rf"CREATE (?:TEMPORARY )?TABLE (?:IF NOT EXISTS )?(?:(?P<db>{_BACKQUOTED})\.)?(?P<name>{_BACKQUOTED}|\w+) \("
-    r"(?P<body>.*?)\n\)",
-    re.S | re.I,
+    rf"CREATE (?:TEMPORARY )?TABLE (?:IF NOT EXISTS )?(?:(?P<db>{_NAME})\.)?(?P<name>{_NAME}) \(\s*$", re.I
 )
-_COLUMN = re.compile(rf"^(?P<name>{_BACKQUOTED}|\w+)\s+(?P<type>\w+)")
+_COLUMN = re.compile(rf"(?P<name>{_NAME})\s+(?P<type>\w+)")
 _BLOB = re.compile(r"(?i)(?:tiny|medium|long)?(?:text|blob)|json|geometry")
 _KEY = re.compile(
-    rf"^(?P<kind>PRIMARY KEY|UNIQUE (?:KEY|INDEX)|KEY|INDEX)\s*(?P<name>{_BACKQUOTED}|\w+)?\s*"
-    r"(?:USING \w+\s*)?\((?P<cols>.*)\)",
+    rf"(?P<kind>PRIMARY KEY|UNIQUE (?:KEY|INDEX)|KEY|INDEX)\s*(?P<name>{_NAME})?\s*"
+    r"(?:USING \w+\s*)?\((?P<cols>[^;]*)\)",
     re.I,
 )
-_KEY_PART = re.compile(rf"({_BACKQUOTED}|\w+)\s*(?:\(\d+\))?(?:\s+(?:ASC|DESC))?")
+_KEY_PART = re.compile(rf"({_NAME})\s*(?:\(\d+\))?(?:\s+(?:ASC|DESC))?")
+_NOT_A_COLUMN = ("CONSTRAINT", "FULLTEXT", "SPATIAL", "FOREIGN", "CHECK", "PERIOD")
 
 
 def is_mysqldump(text: str) -> bool:
@@ -38,24 +39,28 @@ def name_of(quoted: str) -> str:
     return bare.lower()
 
 
-def parse_mysqldump(text: str) -> Schema:
+def parse_mysqldump(lines: Iterable[str]) -> Schema:
     tables: dict[str, TableInfo] = {}
     indexes: list[ExistingIndex] = []
-    for m in _CREATE_TABLE.finditer(text):
-        table = table_name(name_of(m.group("name")), name_of(m.group("db")) if m.group("db") else None)
-        columns, blobs = [], set()
-        for raw in m.group("body").split("\n"):
-            line = raw.strip().rstrip(",")
-            key = _KEY.match(line)
-            if key:
-                indexes.append(_index(table, key, line))
-            elif not line.upper().startswith(("CONSTRAINT", "FULLTEXT", "SPATIAL", "FOREIGN", "CHECK")):
-                column = _COLUMN.match(line)
-                if column:
-                    columns.append(name_of(column.group("name")))
-                    if _BLOB.fullmatch(column.group("type")):
-                        blobs.add(columns[-1])
-        tables[table] = TableInfo(name=table, columns=tuple(columns), prefix_only=frozenset(blobs))
+    table: str | None = None
+    columns: list[str] = []
+    blobs: set[str] = set()
+    for raw in lines:
+        line = raw.strip().rstrip(",")
+        if table is None:
+            start = _CREATE_TABLE.match(line)
+            if start:
+                db = start.group("db")
+                table, columns, blobs = table_name(name_of(start.group("name")), name_of(db) if db else None), [], set()
+        elif line.startswith(")"):
+            tables[table] = TableInfo(name=table, columns=tuple(columns), prefix_only=frozenset(blobs))
+            table = None
+        elif key := _KEY.match(line):
+            indexes.append(_index(table, key, line))
+        elif not line.upper().startswith(_NOT_A_COLUMN) and (column := _COLUMN.match(line)):
+            columns.append(name_of(column.group("name")))
+            if _BLOB.fullmatch(column.group("type")):
+                blobs.add(columns[-1])
     return Schema(tables=tables, indexes=tuple(indexes))
 
 
