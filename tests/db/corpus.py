@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from opskit.db.candidates import generate
-from opskit.db.dialects import mysql_unbuildable
+from opskit.db.dialects import for_mysql
 from opskit.db.interface import IndexCandidate, QueryStats, Schema
 from opskit.db.prepare import prepare
 from opskit.db.schema import parse_schema_dump
@@ -101,9 +101,9 @@ def score(case: Case, schema: Schema, dialect: Dialect = Dialect.POSTGRESQL) -> 
     if shape is None:
         return Outcome(case, parsed, False, frozenset(), ())
     found = generate({case.name: shape}, schema)
+    if dialect == Dialect.MYSQL:  # as the advisor: MySQL's designs, no GIN advice
+        found = for_mysql(found, schema)
     kept = [*found.wanted, *found.advisory]
-    if dialect == Dialect.MYSQL:  # as the advisor: what MySQL cannot build is rejected, no GIN advice
-        kept = [c for c in found.wanted if not mysql_unbuildable(c, schema)]
     reached: set[str] = set()
     false = []
     for candidate in sorted(kept, key=lambda c: c.label()):

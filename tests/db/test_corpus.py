@@ -63,9 +63,9 @@ def test_the_mysql_set_through_the_mysql_path_stays_within_its_floors() -> None:
     cases = load_cases(*MYSQL_SETS)
     assert len(cases) >= 70 and sum(not c.expected for c in cases) >= 20
     total = figures(score(case, schema, Dialect.MYSQL) for case in cases)
-    assert total.recall >= 0.95, total
+    assert total.recall >= 0.97, total
     assert total.unparseable == 0 and total.dropped == 0, total
-    assert total.false_candidates <= 13, total
+    assert total.false_candidates <= 8, total
     assert total.clean_negatives == total.negatives, total
 
 

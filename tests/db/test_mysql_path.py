@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from opskit.core.errors import InputError
-from opskit.db.dialects import mysql_unbuildable
+from opskit.db.candidates import Candidates
+from opskit.db.dialects import for_mysql, mysql_unbuildable
 from opskit.db.interface import IndexCandidate, IndexKey, PredicateKind
 from opskit.db.mysql.dump import parse_mysqldump
 from opskit.db.mysql.understand import understand
@@ -63,6 +64,24 @@ def test_a_hostile_mysqldump_is_read_in_one_pass_over_its_lines() -> None:
 def test_a_truncated_mysqldump_is_a_one_line_error() -> None:
     with pytest.raises(InputError, match="dump.sql: no complete CREATE TABLE"):
         parse_schema_dump(DUMP.split(") ENGINE")[0], "dump.sql")
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        (("status", "id"), ("status",)),  # InnoDB appends the primary key: the same index
+        (("id",), ("id",)),
+        (("status", "id DESC"), ("status", "id DESC")),  # a descending tail is an order of its own
+        (("id", "status"), ("id", "status")),
+    ],
+)
+def test_a_trailing_primary_key_column_is_dropped_for_innodb(keys: tuple[str, ...], expected: tuple[str, ...]) -> None:
+    schema = parse_schema_dump(DUMP, "dump.sql")
+    index_keys = tuple(IndexKey(k.split()[0], descending=k.endswith("DESC")) for k in keys)
+    candidate = IndexCandidate("public.orders", index_keys)
+    found = for_mysql(Candidates({candidate: {"q"}}, [], [], {}, set()), schema)
+    designs = [*found.wanted, *(r.candidate for r in found.rejected)]
+    assert [tuple(k.expr + (" DESC" if k.descending else "") for k in c.keys) for c in designs] == [expected]
 
 
 def test_a_pg_dump_is_not_taken_for_a_mysqldump() -> None:
