@@ -139,3 +139,5 @@ def test_a_locking_clause_names_no_table() -> None:
 def test_order_by_a_select_alias_sorts_on_its_column() -> None:
     shape = understand("SELECT n.created AS n_created FROM node n WHERE n.status = 1 ORDER BY n_created DESC LIMIT 10")
     assert [(k.column.expr, k.descending) for k in shape.order_by] == [("created", True)]
+    scored = understand("SELECT id, MATCH (t, b) AGAINST ('x') AS score FROM a WHERE s = 1 ORDER BY score DESC LIMIT 9")
+    assert scored.order_by == ()  # an alias of an expression is no column to sort an index on

@@ -204,9 +204,11 @@ def _subqueries(tok: S.TokenList, shape: ShapeBuilder, scope: Scope) -> None:
 # --- select list, ORDER BY, GROUP BY --------------------------------------------------------
 
 
-def _select_list(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: bool) -> dict[str, ColumnRef]:
-    """Record the selected columns; return the columns the select list names by an alias."""
-    aliases: dict[str, ColumnRef] = {}
+def _select_list(
+    tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: bool
+) -> dict[str, ColumnRef | None]:
+    """Record the selected columns; return what each alias of the select list names (None: no column)."""
+    aliases: dict[str, ColumnRef | None] = {}
     for tok in tokens:
         items = tok.get_identifiers() if isinstance(tok, S.IdentifierList) else [tok]
         for item in items:
@@ -220,13 +222,14 @@ def _select_list(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: 
                 _subqueries(item, shape, scope)
             if top and isinstance(item, S.Identifier):
                 first = item.token_first(skip_cm=True)
+                column = None
                 if first is not None and (first.ttype in T.Name or first.ttype is T.Literal.String.Symbol):
                     column = column_of(identifier_atom(_without_alias(item)), scope)
                     if column is not None:
                         shape.selected.append(column)
-                        alias = item.get_alias()
-                        if alias:
-                            aliases[alias.lower()] = column
+                alias = item.get_alias()
+                if alias:
+                    aliases[ident(alias)] = column
     return aliases
 
 
@@ -250,7 +253,7 @@ def _columns(tok: S.Token, scope: Scope) -> list[ColumnRef]:
     return out
 
 
-def _sort_keys(tok: S.Token, scope: Scope, aliases: dict[str, ColumnRef]) -> list[SortKey]:
+def _sort_keys(tok: S.Token, scope: Scope, aliases: dict[str, ColumnRef | None]) -> list[SortKey]:
     items = tok.get_identifiers() if isinstance(tok, S.IdentifierList) else [tok]
     keys = []
     for item in items:
@@ -266,8 +269,8 @@ def _sort_keys(tok: S.Token, scope: Scope, aliases: dict[str, ColumnRef]) -> lis
         atoms = atoms_of([target])
         if not atoms:
             continue
-        named = aliases.get(ident(atoms[0].text)) if atoms[0].kind == "col" and "." not in atoms[0].text else None
-        column = named or column_of(atoms[0], scope)
+        bare = ident(atoms[0].text) if atoms[0].kind == "col" and "." not in atoms[0].text else None
+        column = aliases[bare] if bare in aliases else column_of(atoms[0], scope)
         if column is None:
             return []  # an unindexable sort key breaks the order for the keys after it
         keys.append(SortKey(column, descending))
