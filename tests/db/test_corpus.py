@@ -65,7 +65,7 @@ def test_the_mysql_set_through_the_mysql_path_stays_within_its_floors() -> None:
     total = figures(score(case, schema, Dialect.MYSQL) for case in cases)
     assert total.recall >= 0.97, total
     assert total.unparseable == 0 and total.dropped == 0, total
-    assert total.false_candidates <= 8, total
+    assert total.false_candidates <= 12, total
     assert total.clean_negatives == total.negatives, total
 
 

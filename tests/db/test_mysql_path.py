@@ -10,7 +10,7 @@ import pytest
 from opskit.core.errors import InputError
 from opskit.db.candidates import Candidates
 from opskit.db.dialects import for_mysql, mysql_unbuildable
-from opskit.db.interface import IndexCandidate, IndexKey, PredicateKind
+from opskit.db.interface import IndexCandidate, IndexKey, NotIndexable, PredicateKind
 from opskit.db.mysql.dump import parse_mysqldump
 from opskit.db.mysql.understand import understand
 from opskit.db.schema import parse_schema_dump
@@ -129,6 +129,13 @@ def test_mysql_statements_yield_their_predicates(sql: str, expected: tuple[str, 
 )
 def test_mysql_statements_without_an_indexable_predicate(sql: str) -> None:
     assert not {e for _t, e, _k in where(sql) if not e.startswith("find_in_set")}
+
+
+@pytest.mark.parametrize("sql", ["OPTIMIZE TABLE t", "CHECK TABLE t", "FLUSH TABLES", "KILL 42", "DESC t"])
+def test_mysql_maintenance_statements_are_utility_not_unparseable(sql: str) -> None:
+    with pytest.raises(NotIndexable):
+        understand(sql)
+    assert understand("select * from checks where a = 1").tables == ("public.checks",)
 
 
 def test_a_locking_clause_names_no_table() -> None:

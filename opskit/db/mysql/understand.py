@@ -20,7 +20,9 @@ from opskit.db.shapes import ShapeBuilder
 _UTILITY = re.compile(
     r"(?i)\s*(?:begin|commit|rollback|end|abort|set|show|reset|vacuum|analyze|copy|deallocate|discard|listen"
     r"|unlisten|notify|start|savepoint|release|lock|create|alter|drop|truncate|grant|revoke|comment"
-    r"|checkpoint|explain|fetch|close|declare|move|prepare|execute|call|do|refresh|reindex|cluster)\b"
+    r"|checkpoint|explain|fetch|close|declare|move|prepare|execute|call|do|refresh|reindex|cluster"
+    r"|optimize|repair|check|checksum|flush|kill|use|describe|desc|help|handler|xa|purge|rename|install"
+    r"|uninstall|load|cache|binlog|change|backup)\b"  # MySQL/MariaDB's own
 )
 
 
