@@ -1,8 +1,10 @@
 """Benchmark: how much of SQL written by ORMs and tools the index advisor understands.
 
-Runs every case of the held-out corpus (tests/db/fixtures/corpus: Django, Rails, Hibernate,
-SQLAlchemy, Prisma/Sequelize, pgbench, TPC-H/TPC-DS, BI tools, Hasura, psql with comments)
-through the offline pipeline against its pg_dump-style schema and reports, per statement,
+Runs every case of the held-out corpora (tests/db/fixtures/corpus: Django, Rails, Hibernate,
+SQLAlchemy, Prisma/Sequelize, pgbench, TPC-H/TPC-DS, BI tools, Hasura, psql with comments; EF Core,
+JDBC, MyBatis and sqlx placeholders; and a MySQL/MariaDB slow-log set: WordPress, Magento, Drupal,
+Laravel, Rails, Django, Hibernate) through the offline pipeline against its pg_dump-style (or
+mysqldump-style, through the MySQL path) schema and reports, per statement,
 whether it parsed, which labelled columns reached a candidate and the false candidates; then
 recall of labelled columns, unparseable and silently dropped statements. Writes
 bench/results/db_corpus_bench.json.
@@ -22,18 +24,32 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from opskit.core.atomic import atomic_write  # noqa: E402
-from tests.db.corpus import SETS, figures, load_cases, load_schema, score  # noqa: E402
+from opskit.db.workload import Dialect  # noqa: E402
+from tests.db.corpus import (  # noqa: E402
+    MYSQL_SCHEMA,
+    MYSQL_SETS,
+    SETS,
+    dialect_of,
+    figures,
+    load_cases,
+    load_schema,
+    score,
+)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quiet", action="store_true", help="figures only, no per-statement lines")
     args = parser.parse_args()
-    schema = load_schema()
-    sets = {name: [score(case, schema) for case in load_cases(name)] for name in SETS}
-    outcomes = [o for found in sets.values() for o in found]
+    schemas = {Dialect.POSTGRESQL: load_schema(), Dialect.MYSQL: load_schema(MYSQL_SCHEMA)}
+    sets = {
+        name: [score(case, schemas[dialect_of(name)], dialect_of(name)) for case in load_cases(name)]
+        for name in (*SETS, *MYSQL_SETS)
+    }
+    outcomes = [o for name, found in sets.items() if name not in MYSQL_SETS for o in found]
+    mysql = [o for name in MYSQL_SETS for o in sets[name]]
     rows = []
-    for o in outcomes:
+    for o in [*outcomes, *mysql]:
         state = "unparseable" if not o.parsed else ("dropped" if not o.kept else "ok")
         rows.append(
             {
@@ -52,7 +68,7 @@ def main() -> int:
                 line += f"  false {len(o.false)}"
             print(line)
     summary = {}
-    for name, found in [*sets.items(), ("all", outcomes)]:
+    for name, found in [*sets.items(), ("all postgresql", outcomes), ("all mysql", mysql)]:
         total = figures(found)
         summary[name] = {**asdict(total), "recall": round(total.recall, 3)}
         print(

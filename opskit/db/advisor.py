@@ -9,8 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from opskit.db.candidates import generate
-from opskit.db.dialects import mysql_unbuildable
-from opskit.db.interface import Advice, CostModel, IndexCandidate, Rejection, Suggestion
+from opskit.db.dialects import for_mysql
+from opskit.db.interface import Advice, CostModel, IndexCandidate, Suggestion
 from opskit.db.prepare import PreparedWorkload
 from opskit.db.select import Budget, Weights, choose
 from opskit.db.workload import Dialect
@@ -54,13 +54,10 @@ def plan(
 ) -> Advice:
     """Candidates, whole-workload choice under ``budget``, and every rejection with its reason."""
     found = generate(prepared.shapes, prepared.schema)
-    wanted, unbuildable = found.wanted, []
     if prepared.dialect == Dialect.MYSQL:
-        why = {c: mysql_unbuildable(c) for c in wanted}
-        unbuildable = [Rejection(c, reason) for c, reason in why.items() if reason]
-        wanted = {c: fps for c, fps in wanted.items() if not why[c]}
+        found = for_mysql(found, prepared.schema)
     suggestions, rejected = choose(
-        weights(prepared), wanted, cost_model, budget, advance, found.bundles, found.ordered
+        weights(prepared), found.wanted, cost_model, budget, advance, found.bundles, found.ordered
     )
     by_fp = {q.fingerprint: q for q in prepared.queries}
     located = []
@@ -70,7 +67,7 @@ def plan(
     advisory, notes = gin_advice(prepared, found.advisory) if prepared.dialect == Dialect.POSTGRESQL else ((), [])
     return Advice(
         suggestions=tuple(located),
-        rejected=tuple(sorted([*found.rejected, *unbuildable, *rejected], key=lambda r: r.candidate.label())),
+        rejected=tuple(sorted([*found.rejected, *rejected], key=lambda r: r.candidate.label())),
         queries=prepared.queries,
         notes=(*prepared.notes, *notes),
         validated=validated,

@@ -37,7 +37,7 @@ def db() -> None:
 @db.command("suggest-indexes")
 @click.argument("logs", nargs=-1)
 @click.option("--dsn", envvar="OPSKIT_DSN", help=DSN_HELP)
-@click.option("--schema", type=click.Path(dir_okay=False), help="pg_dump -s output (offline).")
+@click.option("--schema", type=click.Path(dir_okay=False), help="pg_dump -s (or mysqldump --no-data) output (offline).")
 @click.option("--input-format", type=click.Choice(FORMATS), help="Log format (default: detected).")
 @click.option("--log-prefix", help="The server's log_line_prefix, when auto-detection is not enough.")
 @click.option("--from-pg-stat-statements", is_flag=True, help="Read the workload from pg_stat_statements.")

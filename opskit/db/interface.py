@@ -254,6 +254,7 @@ class TableInfo:
     name: str  # schema.table
     columns: tuple[str, ...]
     rows: float | None = None
+    prefix_only: frozenset[str] = frozenset()  # MySQL TEXT/BLOB columns: indexed only by a prefix length
     size_bytes: int | None = None
     writes: int | None = None  # rows inserted + updated + deleted since stats reset
     reads: int | None = None  # rows read by sequential and index scans since stats reset

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from opskit.core.errors import InputError
 from opskit.db.interface import ExistingIndex, Schema, TableInfo
+from opskit.db.mysql.dump import is_mysqldump, parse_mysqldump
 from opskit.db.mysql.scope import ident, table_name
 
 _NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
@@ -137,7 +138,13 @@ def parse_index_definition(ddl: str, size_bytes: int | None = None, scans: int |
 
 
 def parse_schema_dump(text: str, display: str) -> Schema:
-    """Tables, columns, indexes (including constraint-backed ones) and views of a ``pg_dump -s`` file."""
+    """Tables, columns, indexes (including constraint-backed ones) and views of a ``pg_dump -s`` file
+    (or of a ``mysqldump --no-data`` file, for a MySQL/MariaDB workload)."""
+    if is_mysqldump(text):
+        dumped = parse_mysqldump(text.splitlines())
+        if not dumped.tables:
+            raise InputError(f"{display}: no complete CREATE TABLE found; expected mysqldump --no-data output")
+        return dumped
     tables: dict[str, TableInfo] = {}
     for m in _CREATE_TABLE.finditer(text):
         columns = []

@@ -32,6 +32,14 @@ SELECT * FROM orders WHERE id = 17;
 # Query_time: 0.090000  Lock_time: 0.000010  Rows_sent: 5  Rows_examined: 300000
 SET timestamp=1795424403;
 SELECT id FROM orders WHERE status = 'pending' AND total > 100 AND shipped_at IS NULL;
+# Query_time: 0.080000  Lock_time: 0.000010  Rows_sent: 15  Rows_examined: 300000
+SET timestamp=1795424404;
+select * from `orders` where `orders`.`customer_id` = 9 and `orders`.`shipped_at` is null
+  order by `created_at` desc limit 15 offset 30;
+# Query_time: 0.070000  Lock_time: 0.000010  Rows_sent: 3  Rows_examined: 300000
+SET timestamp=1795424405;
+SELECT o.id FROM orders o INNER JOIN customers c ON ( o.customer_id = c.id )
+ WHERE c.name LIKE 'Ann%' AND o.created_at >= DATE_SUB(NOW(), INTERVAL 7 DAY) FOR UPDATE;
 """
 
 
@@ -71,6 +79,10 @@ def test_mariadb_slow_log_gets_ddl_mariadb_accepts(mariadb: dict[str, str], shop
     ddls = [ix["ddl"] for ix in report["indexes"]]
     assert "ALTER TABLE orders ADD INDEX orders_customer_id_created_at_idx (customer_id, created_at DESC);" in ddls
     assert any(d.startswith("ALTER TABLE customers ADD INDEX customers_region") for d in ddls)
+    # Laravel-style backquotes with a soft-delete IS NULL, a JOIN in parentheses, LIKE 'prefix%', FOR UPDATE
+    assert "ALTER TABLE orders ADD INDEX orders_customer_id_shipped_at_created_at_idx (customer_id, shipped_at, " \
+        "created_at DESC);" in ddls
+    assert "ALTER TABLE customers ADD INDEX customers_name_idx (name);" in ddls
     for ddl in ddls:
         assert ddl.startswith("ALTER TABLE ") and not any(w in ddl for w in ("CONCURRENTLY", "INCLUDE", "public."))
         assert "(id" not in ddl  # never the primary key

@@ -1,4 +1,5 @@
-"""Driver placeholders (``%s``, ``%(name)s``, ``?``) become ``$n``; strings, comments and jsonb's ``?`` stay."""
+"""Driver placeholders (``%s``, ``%(name)s``, ``?``, ``:name``, ``@name``) become ``$n``; strings, comments,
+jsonb's ``?``, casts, array slices and the ``@`` operators stay."""
 
 from __future__ import annotations
 
@@ -26,6 +27,13 @@ CASES = {
     ),
     "select id from t where a = $1 and b = ?": "select id from t where a = $1 and b = $2",
     "select id from t where props ? %(key)s": "select id from t where props ? $1",
+    "select id from t where a = :accountId and b >= :since::timestamptz and c in (:ids) and d = :accountId": (
+        "select id from t where a = $1 and b >= $2::timestamptz and c in ($3) and d = $1"
+    ),
+    "SELECT u.id FROM u WHERE u.e = @__email_0 AND u.k=@p1 LIMIT @__p_1 OFFSET @__p_0": (
+        "SELECT u.id FROM u WHERE u.e = $1 AND u.k=$2 LIMIT $3 OFFSET $4"
+    ),
+    "select id from o where id = any (@__ids_0) and s = :from": "select id from o where id = any ($1) and s = $2",
     # negatives: left exactly as written
     "select id from t where props ? 'plan' and tags ?| array['a']": (
         "select id from t where props ? 'plan' and tags ?| array['a']"
@@ -37,6 +45,9 @@ CASES = {
         "select id from t /* route='a%%2F', q=? */ where x = 5 % 2 -- why %s?"
     ),
     "select id from t where a = $1": "select id from t where a = $1",
+    "select a[1:n], a[:n], s::text, @ -5, x @> y, p @@ q from t where e = 'x@p0' and f = ':name'": (
+        "select a[1:n], a[:n], s::text, @ -5, x @> y, p @@ q from t where e = 'x@p0' and f = ':name'"
+    ),
     "select 'unterminated %s": "select 'unterminated %s",
 }
 

@@ -91,6 +91,18 @@ def test_mysql_slow_log() -> None:
     assert (only.calls, only.total_ms, only.line) == (2, 400.0, 9)
 
 
+def test_mysql_slow_log_insert_ids_are_the_servers_line_not_the_statement(tmp_path: Path) -> None:
+    log = tmp_path / "slow.log"
+    log.write_text(
+        "# Time: 2026-11-23T09:00:00.123456Z\n# User@Host: app[app] @ localhost []  Id:    12\n"
+        "# Query_time: 0.250000  Lock_time: 0.000010 Rows_sent: 0  Rows_examined: 300000\n"
+        "SET last_insert_id=16,insert_id=17,timestamp=1795424400;\n"
+        "INSERT INTO t (a) SELECT b FROM s WHERE c = 1;\n"
+    )
+    (only,) = read_workload([str(log)], jobs=1).results()
+    assert only.sample == "INSERT INTO t (a) SELECT b FROM s WHERE c = 1" and only.line == 5
+
+
 def test_plain_sql_file_counts_calls_without_time() -> None:
     got = stats("queries.sql")
     orders = got["select id, status from orders where customer_id = ? order by created_at desc limit ?"]

@@ -74,7 +74,10 @@ class PgStatStatementsExport(LogReader):
 
 
 _MYSQL_TIME = re.compile(r"# Query_time: ([0-9.]+)")
-_MYSQL_SKIP = re.compile(r"(?i)^(?:SET timestamp=\d+;|use \S+;|/\S+mysqld.*|Tcp port:.*|Time\s+Id\s+Command.*)$")
+# the server's own lines: ``SET [last_insert_id=N,][insert_id=N,]timestamp=N;``, ``use db;``, the banner
+_MYSQL_SKIP = re.compile(
+    r"(?i)^(?:SET (?:\w+=\d+,)*timestamp=\d+;|use \S+;|/\S+mysqld.*|Tcp port:.*|Time\s+Id\s+Command.*)$"
+)
 
 
 class MysqlSlowLog(LogReader):

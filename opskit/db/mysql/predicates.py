@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlparse import sql as S
 from sqlparse import tokens as T
 
-from opskit.db.interface import ColumnRef, Predicate, PredicateKind, quote_ident
+from opskit.db.interface import ColumnRef, Predicate, PredicateKind
 from opskit.db.mysql.scope import Scope, ident
 from opskit.db.shapes import ShapeBuilder
 
@@ -131,11 +131,11 @@ def _name_qualifiers(tok: S.Token) -> list[S.Token]:
 
 
 def _references_column(tok: S.Token) -> bool:
-    """An expression worth indexing mentions a column (``now()`` does not)."""
+    """An expression worth indexing mentions a column (``now()``, ``INTERVAL 7 DAY`` do not)."""
     flat = list(tok.flatten())
     for i, t in enumerate(flat):
         is_call = i + 1 < len(flat) and flat[i + 1].match(T.Punctuation, "(")
-        if t.ttype in T.Name and t.ttype not in T.Name.Placeholder and not is_call:
+        if t.ttype in T.Name and t.ttype not in T.Name.Placeholder and t.ttype not in T.Name.Builtin and not is_call:
             return True
     return False
 
@@ -206,13 +206,12 @@ def _term(term: list[Atom], shape: ShapeBuilder, scope: Scope) -> None:
             if right is not None and right != head:
                 shape.joins.append((head, right))
             return
+        if second.text == "LIKE" and _fixed_prefix(other):
+            shape.predicates.append(Predicate(head, PredicateKind.RANGE))  # MySQL ranges over a LIKE prefix
         if not _is_value(other) or second.text in ("LIKE", "ILIKE", "!=", "<>"):
             return
-        if second.text == "=":
-            constant = None
-            if other.kind == "kw" and other.text in ("TRUE", "FALSE"):
-                constant = f"{_sql_name(head)} = {other.text.lower()}"
-            shape.predicates.append(Predicate(head, PredicateKind.EQ, constant))
+        if second.text == "=":  # MySQL has no partial index: ``flag = TRUE`` is a key like any other
+            shape.predicates.append(Predicate(head, PredicateKind.EQ))
         elif second.text in _RANGE_OPS:
             shape.predicates.append(Predicate(head, PredicateKind.RANGE))
     elif second.kind == "kw" and second.text == "IN" and len(term) >= 3:
@@ -221,16 +220,18 @@ def _term(term: list[Atom], shape: ShapeBuilder, scope: Scope) -> None:
         shape.predicates.append(Predicate(head, PredicateKind.RANGE))
     elif second.kind == "kw" and second.text == "IS" and len(term) >= 3:
         rest = " ".join(a.text for a in term[2:])
-        if rest == "NULL":
-            shape.predicates.append(Predicate(head, PredicateKind.IS_NULL, f"{_sql_name(head)} IS NULL"))
+        if rest == "NULL":  # MySQL looks NULL up in an index like a value (``ref`` access)
+            shape.predicates.append(Predicate(head, PredicateKind.EQ))
         elif rest == "NOT NULL":
-            shape.predicates.append(Predicate(head, PredicateKind.IS_NOT_NULL, f"{_sql_name(head)} IS NOT NULL"))
+            shape.predicates.append(Predicate(head, PredicateKind.RANGE))
     elif second.kind == "kw" and second.text == "NOT NULL":
-        shape.predicates.append(Predicate(head, PredicateKind.IS_NOT_NULL, f"{_sql_name(head)} IS NOT NULL"))
+        shape.predicates.append(Predicate(head, PredicateKind.RANGE))
 
 
-def _sql_name(col: ColumnRef) -> str:
-    return col.expr if col.is_expression else quote_ident(col.expr)
+def _fixed_prefix(pattern: Atom) -> bool:
+    """A LIKE pattern that is a string literal starting with at least one fixed character."""
+    text = pattern.text
+    return pattern.kind == "value" and len(text) > 2 and text[0] == "'" and text[1] not in "%_"
 
 
 def _flip(op: str) -> str:

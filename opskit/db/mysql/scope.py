@@ -16,7 +16,13 @@ def table_name(name: str, schema: str | None = None) -> str:
 
 
 def ident(name: str) -> str:
-    return name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
+    """A name as the catalog spells it: ``"Quoted"`` keeps its case; MySQL's ```backquoted```
+    names are case-insensitive, like bare ones."""
+    if name.startswith('"'):
+        return name[1:-1].replace('""', '"')
+    if name.startswith("`") and name.endswith("`") and len(name) > 1:
+        return name[1:-1].replace("``", "`").lower()
+    return name.lower()
 
 
 @dataclass

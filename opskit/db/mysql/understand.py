@@ -20,7 +20,9 @@ from opskit.db.shapes import ShapeBuilder
 _UTILITY = re.compile(
     r"(?i)\s*(?:begin|commit|rollback|end|abort|set|show|reset|vacuum|analyze|copy|deallocate|discard|listen"
     r"|unlisten|notify|start|savepoint|release|lock|create|alter|drop|truncate|grant|revoke|comment"
-    r"|checkpoint|explain|fetch|close|declare|move|prepare|execute|call|do|refresh|reindex|cluster)\b"
+    r"|checkpoint|explain|fetch|close|declare|move|prepare|execute|call|do|refresh|reindex|cluster"
+    r"|optimize|repair|check|checksum|flush|kill|use|describe|desc|help|handler|xa|purge|rename|install"
+    r"|uninstall|load|cache|binlog|change|backup)\b"  # MySQL/MariaDB's own
 )
 
 
@@ -54,8 +56,13 @@ def _statement(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: bo
     clause_tokens: dict[str, list[S.Token]] = {"on": [], "select": [], "group": []}
     for tok in meaningful(tokens):
         value = tok.normalized if tok.ttype is not None else ""
+        keyword_before, last_table = last_table, None  # a keyword table's alias follows it at once
         if tok.ttype is T.Keyword.CTE:
             clause = "with"
+        elif tok.ttype in T.Keyword and value in ("FOR", "LOCK"):
+            clause = "lock"  # FOR UPDATE [SKIP LOCKED | NOWAIT], LOCK IN SHARE MODE: no tables
+        elif clause == "lock":
+            continue
         elif tok.ttype is T.DML:
             clause = {"SELECT": "select", "UPDATE": "update", "DELETE": "delete", "INSERT": "insert"}.get(
                 value, ""
@@ -82,12 +89,14 @@ def _statement(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: bo
         elif clause == "with":
             _ctes(tok, shape, scope)
         elif clause in ("from", "update", "delete", "insert"):
-            if tok.ttype in T.Keyword and value not in _JOIN_WORDS:
+            keyword_table = tok.ttype in T.Keyword and value not in _JOIN_WORDS
+            if keyword_table:
                 tok = S.Identifier([S.Token(T.Name, tok.value)])  # a table named like a keyword
-            elif isinstance(tok, S.Identifier) and last_table is not None and _bare_name(tok):
-                scope.aliases[tok.value.lower()] = scope.aliases[last_table]  # alias of the keyword table
+            elif isinstance(tok, S.Identifier) and keyword_before is not None and _bare_name(tok):
+                scope.aliases[tok.value.lower()] = scope.aliases[keyword_before]  # alias of the keyword table
                 continue
-            last_table = _from_item(tok, shape, scope, written=clause if clause != "from" else None)
+            found = _from_item(tok, shape, scope, written=clause if clause != "from" else None)
+            last_table = found if keyword_table else None
             if clause in ("update", "insert"):
                 clause = "set" if clause == "update" else "insert-columns"
         elif clause in clause_tokens:
@@ -103,10 +112,10 @@ def _statement(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: bo
                     name = ident(atom.text)
                     shape.joins.append((ColumnRef(left, name), ColumnRef(right, name)))
     predicates(clause_tokens["on"], shape, scope, _subquery)
-    _select_list(clause_tokens["select"], shape, scope, top)
+    aliases = _select_list(clause_tokens["select"], shape, scope, top)
     if top:
         shape.group_by = [c for tok in clause_tokens["group"] for c in _columns(tok, scope)]
-        shape.order_by = [key for tok in order for key in _sort_keys(tok, scope)]
+        shape.order_by = [key for tok in order for key in _sort_keys(tok, scope, aliases)]
 
 
 _JOIN_WORDS = {"AS", "ON", "USING", "LATERAL", "ONLY", "NATURAL"}
@@ -197,7 +206,11 @@ def _subqueries(tok: S.TokenList, shape: ShapeBuilder, scope: Scope) -> None:
 # --- select list, ORDER BY, GROUP BY --------------------------------------------------------
 
 
-def _select_list(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: bool) -> None:
+def _select_list(
+    tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: bool
+) -> dict[str, ColumnRef | None]:
+    """Record the selected columns; return what each alias of the select list names (None: no column)."""
+    aliases: dict[str, ColumnRef | None] = {}
     for tok in tokens:
         items = tok.get_identifiers() if isinstance(tok, S.IdentifierList) else [tok]
         for item in items:
@@ -211,10 +224,15 @@ def _select_list(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, top: 
                 _subqueries(item, shape, scope)
             if top and isinstance(item, S.Identifier):
                 first = item.token_first(skip_cm=True)
+                column = None
                 if first is not None and (first.ttype in T.Name or first.ttype is T.Literal.String.Symbol):
                     column = column_of(identifier_atom(_without_alias(item)), scope)
                     if column is not None:
                         shape.selected.append(column)
+                alias = item.get_alias()
+                if alias:
+                    aliases[ident(alias)] = column
+    return aliases
 
 
 def _without_alias(item: S.Identifier) -> S.Identifier:
@@ -237,7 +255,7 @@ def _columns(tok: S.Token, scope: Scope) -> list[ColumnRef]:
     return out
 
 
-def _sort_keys(tok: S.Token, scope: Scope) -> list[SortKey]:
+def _sort_keys(tok: S.Token, scope: Scope, aliases: dict[str, ColumnRef | None]) -> list[SortKey]:
     items = tok.get_identifiers() if isinstance(tok, S.IdentifierList) else [tok]
     keys = []
     for item in items:
@@ -253,7 +271,8 @@ def _sort_keys(tok: S.Token, scope: Scope) -> list[SortKey]:
         atoms = atoms_of([target])
         if not atoms:
             continue
-        column = column_of(atoms[0], scope)
+        bare = ident(atoms[0].text) if atoms[0].kind == "col" and "." not in atoms[0].text else None
+        column = aliases[bare] if bare in aliases else column_of(atoms[0], scope)
         if column is None:
             return []  # an unindexable sort key breaks the order for the keys after it
         keys.append(SortKey(column, descending))

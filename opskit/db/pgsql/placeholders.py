@@ -1,9 +1,10 @@
 """Driver placeholders as PostgreSQL's own ``$n`` parameters, found with PostgreSQL's scanner.
 
 Application logs (Django's and SQLAlchemy's debug output, Hibernate's ``show_sql``, normalised
-texts of old pg_stat_statements) carry ``%s``, ``%(name)s`` and ``?`` where the server would see
-``$1``; the grammar refuses them. The scanner skips strings and comments, so ``'%smith%'`` and a
-sqlcommenter tag stay as written, and a ``?`` right after a value is jsonb's key operator.
+texts of old pg_stat_statements, MyBatis, JDBC named parameters, EF Core) carry ``%s``, ``%(name)s``,
+``?``, ``:name`` and ``@name`` where the server would see ``$1``; the grammar refuses them. The
+scanner skips strings and comments, so ``'%smith%'`` and a sqlcommenter tag stay as written; a ``?``
+right after a value is jsonb's key operator, a ``:`` after one an array slice.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pglast.parser import scan
 from opskit.db.bounds import MAX_LENGTH
 
 _MAX_PARAM = re.compile(r"\$(\d+)")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PREFIX_OPS = {"=", "<", ">", "<=", ">=", "<>", "!=", "+", "-", "*", "/"}  # ``=?`` scans as one operator
 _BEFORE_VALUE = {  # tokens a value follows: after them ``?`` is a placeholder, not jsonb's operator
     "ASCII_40", "ASCII_44", "ASCII_91", "ASCII_61", "ASCII_60", "ASCII_62", "ASCII_43", "ASCII_45",
@@ -27,8 +29,9 @@ _BEFORE_VALUE = {  # tokens a value follows: after them ``?`` is a placeholder, 
 
 
 def number_placeholders(sql: str) -> str:
-    """``sql`` with ``%s``, ``%(name)s`` and placeholder ``?`` as ``$n`` (one number per name)."""
-    if ("?" not in sql and "%" not in sql) or len(sql) > MAX_LENGTH:  # too long: the guard refuses it later
+    """``sql`` with ``%s``, ``%(name)s``, ``:name``, ``@name`` and placeholder ``?`` as ``$n``
+    (one number per name)."""
+    if not any(mark in sql for mark in "?%:@") or len(sql) > MAX_LENGTH:  # too long: the guard refuses it later
         return sql
     try:
         tokens = scan(sql)
@@ -66,9 +69,15 @@ def _placeholder(sql: str, tokens: Any, i: int) -> tuple[int, int, str | None, i
     glued = token.name == "Op" and text[:-1] in _PREFIX_OPS  # ``=?``, ``=%s``: one operator token
     at = token.end if glued else token.start
     mark = sql[at : token.end + 1]
+    before = tokens[i - 1].name if i else "SELECT"
     if mark == "?":
-        before = tokens[i - 1].name if i else "SELECT"
         return (at, at + 1, None, 1) if glued or before in _BEFORE_VALUE else None
+    if mark in (":", "@"):  # JDBC/Oracle-style ``:name``; EF Core's and ADO.NET's ``@p0``, ``@__name_0``
+        word = tokens[i + 1] if i + 1 < len(tokens) else None
+        after_value = not glued and (before not in _BEFORE_VALUE or (mark == ":" and before == "ASCII_91"))
+        if word is None or after_value or not _adjacent(token, [word]) or not _WORD.fullmatch(_text(sql, word)):
+            return None  # a slice bound ``a[1:n]``, the prefix operator ``@ x``
+        return at, word.end + 1, mark + _text(sql, word), 2
     if mark != "%":
         return None
     rest = list(tokens[i + 1 : i + 5])
@@ -90,5 +99,9 @@ def _adjacent(first: Any, following: list[Any]) -> bool:
     return bool(following)
 
 
+def _text(sql: str, token: Any) -> str:
+    return sql[token.start : token.end + 1]
+
+
 def _is(sql: str, token: Any, text: str) -> bool:
-    return sql[token.start : token.end + 1] == text
+    return _text(sql, token) == text

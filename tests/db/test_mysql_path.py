@@ -1,0 +1,150 @@
+"""The MySQL/MariaDB path on what the MySQL corpus showed: mysqldump schemas, backquoted names,
+join tables after a bare table, locking clauses, ORDER BY aliases and interval units."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from opskit.core.errors import InputError
+from opskit.db.candidates import Candidates
+from opskit.db.dialects import for_mysql, mysql_unbuildable
+from opskit.db.interface import IndexCandidate, IndexKey, NotIndexable, PredicateKind
+from opskit.db.mysql.dump import parse_mysqldump
+from opskit.db.mysql.understand import understand
+from opskit.db.schema import parse_schema_dump
+
+DUMP = """CREATE TABLE `Orders` (
+  `ID` bigint NOT NULL AUTO_INCREMENT,
+  `Customer_ID` bigint DEFAULT NULL,
+  `note` text,
+  PRIMARY KEY (`ID`),
+  UNIQUE KEY `uq_ref` (`Customer_ID`,`note`(32)),
+  KEY `by_customer` (`Customer_ID`) USING BTREE,
+  FULLTEXT KEY `ft_note` (`note`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+"""
+
+
+def test_a_mysqldump_schema_reads_columns_and_keys_in_lower_case() -> None:
+    schema = parse_schema_dump(DUMP, "dump.sql")
+    assert schema.columns("public.orders") == ("id", "customer_id", "note")
+    assert schema.tables["public.orders"].prefix_only == {"note"}
+    keys = {ix.name: (ix.keys, ix.unique, ix.primary) for ix in schema.indexes}
+    assert keys == {
+        "PRIMARY": (("id",), True, True),
+        "uq_ref": (("customer_id", "note"), True, False),
+        "by_customer": (("customer_id",), False, False),
+    }
+
+
+def test_a_text_column_gets_no_plain_index_ddl() -> None:
+    schema = parse_schema_dump(DUMP, "dump.sql")
+    on_note = IndexCandidate("public.orders", (IndexKey("customer_id"), IndexKey("note")))
+    assert "TEXT/BLOB" in (mysql_unbuildable(on_note, schema) or "")
+    assert mysql_unbuildable(IndexCandidate("public.orders", (IndexKey("customer_id"),)), schema) is None
+
+
+def test_a_hostile_mysqldump_is_read_in_one_pass_over_its_lines() -> None:
+    pulled = 0
+
+    def counted(lines: list[str]) -> Iterator[str]:
+        nonlocal pulled
+        for line in lines:
+            pulled += 1
+            yield line
+
+    hostile = ["CREATE TABLE `t` ("] * 20_000 + ["`" * 200_000, "KEY " + "a" * 200_000, ") ENGINE=InnoDB;"]
+    schema = parse_mysqldump(counted(hostile))
+    assert pulled == len(hostile)  # every line once; each regex is anchored to its line
+    assert list(schema.tables) == ["public.t"]
+
+
+def test_a_truncated_mysqldump_is_a_one_line_error() -> None:
+    with pytest.raises(InputError, match="dump.sql: no complete CREATE TABLE"):
+        parse_schema_dump(DUMP.split(") ENGINE")[0], "dump.sql")
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        (("status", "id"), ("status",)),  # InnoDB appends the primary key: the same index
+        (("id",), ("id",)),
+        (("status", "id DESC"), ("status", "id DESC")),  # a descending tail is an order of its own
+        (("id", "status"), ("id", "status")),
+    ],
+)
+def test_a_trailing_primary_key_column_is_dropped_for_innodb(keys: tuple[str, ...], expected: tuple[str, ...]) -> None:
+    schema = parse_schema_dump(DUMP, "dump.sql")
+    index_keys = tuple(IndexKey(k.split()[0], descending=k.endswith("DESC")) for k in keys)
+    candidate = IndexCandidate("public.orders", index_keys)
+    found = for_mysql(Candidates({candidate: {"q"}}, [], [], {}, set()), schema)
+    designs = [*found.wanted, *(r.candidate for r in found.rejected)]
+    assert [tuple(k.expr + (" DESC" if k.descending else "") for k in c.keys) for c in designs] == [expected]
+
+
+def test_a_pg_dump_is_not_taken_for_a_mysqldump() -> None:
+    schema = parse_schema_dump('CREATE TABLE public.t (\n    "a`b" integer\n);\n', "pg.sql")
+    assert schema.columns("public.t") == ("a`b",)
+
+
+RANGE = PredicateKind.RANGE
+
+
+def where(sql: str) -> set[tuple[str, str, PredicateKind]]:
+    shape = understand(sql)
+    return {(p.column.table, p.column.expr, p.kind) for p in shape.predicates}
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("select * from `users` where `users`.`Email` = 'a' limit 1", ("public.users", "email", PredicateKind.EQ)),
+        ("SELECT `e`.* FROM `t` AS `e` WHERE (`e`.`x` IN('1'))", ("public.t", "x", PredicateKind.IN)),
+        ("INSERT INTO a (x) SELECT y FROM b WHERE b.z = 1", ("public.b", "z", PredicateKind.EQ)),
+        ("SELECT a.id FROM a INNER JOIN b ON ( a.id = b.a_id ) WHERE b.k = 1", ("public.b", "k", PredicateKind.EQ)),
+        ("DELETE FROM w WHERE `ts` < UNIX_TIMESTAMP(DATE_SUB(NOW(), INTERVAL 30 DAY))", ("public.w", "ts", RANGE)),
+        ("SELECT id FROM o WHERE created_at >= DATE_SUB(NOW(), INTERVAL 7 DAY)", ("public.o", "created_at", RANGE)),
+        ("select * from u where t = 4 and `u`.`deleted_at` is null", ("public.u", "deleted_at", PredicateKind.EQ)),
+        ("select * from u where shipped_at IS NOT NULL", ("public.u", "shipped_at", RANGE)),
+        ("select * from u where active = TRUE", ("public.u", "active", PredicateKind.EQ)),
+        ("SELECT id FROM o WHERE name LIKE '\\_transient\\_%'", ("public.o", "name", RANGE)),
+        ("SELECT id FROM o WHERE name LIKE 'abc%' ESCAPE '!'", ("public.o", "name", RANGE)),
+    ],
+)
+def test_mysql_statements_yield_their_predicates(sql: str, expected: tuple[str, str, PredicateKind]) -> None:
+    assert expected in where(sql)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT id FROM o WHERE FIND_IN_SET('beta', flags) > 0",  # no column alone to index
+        "SELECT id FROM o WHERE email LIKE '%@example.com'",
+        "SELECT id FROM o WHERE email LIKE '_bc'",
+        "SELECT id FROM o WHERE email LIKE CONCAT('%', 'x')",
+        "SELECT id FROM o WHERE a = 1 OR b = 2",
+    ],
+)
+def test_mysql_statements_without_an_indexable_predicate(sql: str) -> None:
+    assert not {e for _t, e, _k in where(sql) if not e.startswith("find_in_set")}
+
+
+@pytest.mark.parametrize("sql", ["OPTIMIZE TABLE t", "CHECK TABLE t", "FLUSH TABLES", "KILL 42", "DESC t"])
+def test_mysql_maintenance_statements_are_utility_not_unparseable(sql: str) -> None:
+    with pytest.raises(NotIndexable):
+        understand(sql)
+    assert understand("select * from checks where a = 1").tables == ("public.checks",)
+
+
+def test_a_locking_clause_names_no_table() -> None:
+    shape = understand("select * from `jobs` where `queue` = 'd' order by `id` asc limit 1 FOR UPDATE SKIP LOCKED")
+    assert shape.tables == ("public.jobs",)
+
+
+def test_order_by_a_select_alias_sorts_on_its_column() -> None:
+    shape = understand("SELECT n.created AS n_created FROM node n WHERE n.status = 1 ORDER BY n_created DESC LIMIT 10")
+    assert [(k.column.expr, k.descending) for k in shape.order_by] == [("created", True)]
+    scored = understand("SELECT id, MATCH (t, b) AGAINST ('x') AS score FROM a WHERE s = 1 ORDER BY score DESC LIMIT 9")
+    assert scored.order_by == ()  # an alias of an expression is no column to sort an index on
