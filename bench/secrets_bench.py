@@ -240,8 +240,8 @@ def main() -> int:
                "heldout": ("held-out corpus 1 (drove the first fixes)", load_heldout(HELDOUT)),
                "heldout2": ("held-out corpus 2 (drove the second fixes)", load_heldout(HELDOUT_2)),
                "heldout3": ("held-out corpus 3 (drove the third fixes)", load_heldout(HELDOUT_3)),
-               "heldout4": ("held-out corpus 4 (drove the fourth fixes)", load_heldout(HELDOUT_4)),
-               "heldout5": ("held-out corpus 5 (written for this round)", load_heldout(HELDOUT_5))}
+               "heldout4": ("held-out corpus 4 (not tuned to)", load_heldout(HELDOUT_4)),
+               "heldout5": ("held-out corpus 5 (drove the fifth fixes)", load_heldout(HELDOUT_5))}
     work = Path(tempfile.mkdtemp(prefix="opskit-secrets-bench-"))
     results = json.loads(RESULTS.read_text()) if args.no_speed and RESULTS.exists() else {}
     try:
