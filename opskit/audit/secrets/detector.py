@@ -156,6 +156,7 @@ class KeywordDetector(Detector):
             or (filters.is_uuid(secret) and filters.uuid_names_id(key))
             or filters.repeats(secret)
             or filters.is_foreign_prose(secret)
+            or filters.is_test_result(key, op)
             or filters.after_hash_prefix(match.string, start)
             or secret.lower() == key.lower()
             or filters.key_names_setting(key, allow)

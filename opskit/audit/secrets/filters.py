@@ -70,6 +70,7 @@ _ID_WORDS = frozenset(
 # Code, not a literal: a call, an index, or an attribute of an object that holds settings.
 _EXPRESSION = re.compile(r"[()\[\]]|^(?:self|this|os|process|settings|config|cfg|conf|env|params|args|opts|options)\.")
 _CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_TEST_RESULTS = frozenset({"PASS", "XPASS", "KPASS"})
 _HASH_PREFIX = re.compile(r"(?:sha(?:1|224|256|384|512)|md5|blake2b?)[-:=]$", re.IGNORECASE)
 
 
@@ -132,6 +133,11 @@ def uuid_names_id(key: str) -> bool:
     """A UUID under ``request_token`` or ``session_key`` is an ID; under ``heroku_api_key`` a key."""
     words = {w.lower() for part in re.split(r"[_.\-\s:]+", key) for w in _CAMEL.findall(part)}
     return bool(words & _ID_WORDS) or not key
+
+
+def is_test_result(key: str, op: str) -> bool:
+    """``PASS: addr2line -f option``: a test runner's result line (DejaGnu, Automake), not a password."""
+    return key in _TEST_RESULTS and op.strip() == ":"
 
 
 def is_foreign_prose(value: str) -> bool:

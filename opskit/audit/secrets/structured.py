@@ -1,6 +1,7 @@
 """Secrets that a document's structure, not a token's shape, identifies: every value under
 ``data:``/``stringData:`` of a Kubernetes ``kind: Secret`` is a credential whatever it looks like,
-and so is every cell of a CSV export's column headed ``key``, ``password`` or ``Secret access key``.
+and so is every cell of a CSV export's column headed ``key``, ``password`` or ``Secret access key``,
+and every value an SQL ``INSERT`` puts in such a column.
 
 Each extractor is a pure function over the whole text, linear in its size (one pass over its
 lines), yielding the value's span and the secret itself (decoded when the format encodes it).
@@ -151,7 +152,69 @@ def csv_credential_values(text: str) -> Iterator[Extracted]:
         start = end + 1
 
 
+_SQL_INSERT = re.compile(r"(?i)\binsert[ \t]{1,8}(?:ignore[ \t]{1,8})?into[ \t]{1,8}[\w.`\"\[\]]{1,128}[ \t]{0,8}"
+                         r"\(([^()]{1,2000})\)\s{0,64}values\s{0,64}(?=\()")
+_SQL_SPACE = " \t\r\n"
+
+
+def sql_insert_values(text: str) -> Iterator[Extracted]:
+    """Quoted values of the credential columns of ``INSERT INTO t (name, client_secret) VALUES
+    ('...', '...'), (...)``: each row's values are paired with the column list by position. Each
+    character after ``VALUES`` is read once; the next statement is searched for after the last one read."""
+    pos = 0
+    while (statement := _SQL_INSERT.search(text, pos)) is not None:
+        columns = [c.strip(_SQL_SPACE + "`\"[]") for c in statement.group(1).split(",")]
+        wanted = {i for i, name in enumerate(columns)
+                  if _CSV_CREDENTIAL.search(name) and not _CSV_NOT_CREDENTIAL.search(name)}
+        pos = statement.end()
+        while wanted and pos < len(text) and text[pos] == "(":
+            cells, pos = _sql_row(text, pos + 1)
+            if cells is None:
+                break
+            if len(cells) == len(columns):
+                for i in sorted(wanted):
+                    start, end = cells[i]
+                    value = text[start:end]
+                    if start > 0 and text[start - 1] == "'" and len(value) >= _CSV_MIN_LENGTH:
+                        yield Extracted(start, end, value, columns[i])
+            while pos < len(text) and text[pos] in _SQL_SPACE + ",":
+                pos += 1
+        pos = max(pos, statement.end())
+
+
+def _sql_row(text: str, pos: int) -> tuple[list[tuple[int, int]] | None, int]:
+    """The (start, end) of each value of the row whose ``(`` precedes ``pos``, and the position
+    after its ``)``; None when the row is not plain literals (a quote escaped with a backslash, a call)."""
+    cells: list[tuple[int, int]] = []
+    size = len(text)
+    while pos < size:
+        while pos < size and text[pos] in _SQL_SPACE:
+            pos += 1
+        if pos < size and text[pos] == "'":
+            end = text.find("'", pos + 1)
+            while end >= 0 and text.startswith("''", end):
+                end = text.find("'", end + 2)
+            if end < 0:
+                return None, size
+            cells.append((pos + 1, end))
+            pos = end + 1
+        else:
+            start = pos
+            while pos < size and text[pos] not in ",()'":
+                pos += 1
+            cells.append((start, pos))
+        while pos < size and text[pos] in _SQL_SPACE:
+            pos += 1
+        if pos >= size or text[pos] not in ",)":
+            return None, pos
+        pos += 1
+        if text[pos - 1] == ")":
+            return cells, pos
+    return None, pos
+
+
 EXTRACTORS: dict[str, Callable[[str], Iterator[Extracted]]] = {
     "kubernetes-secret": kubernetes_secret_values,
     "csv-credential-column": csv_credential_values,
+    "sql-insert-values": sql_insert_values,
 }

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from opskit.audit.secrets import structured
 from opskit.audit.secrets.detector import KeywordDetector, Work
 from opskit.audit.secrets.rules import default_ruleset
 
@@ -91,3 +92,38 @@ def test_a_2mb_csv_export_is_read_in_one_pass() -> None:
     assert len(found) == rows  # every row's key cell, each row split once
     assert work.boundary_chars <= 2 * len(text)
     assert work.regex_chars <= 40 * len(text)
+
+
+_NO_RUNS = str.maketrans("0123456789", "QmvXkLrTzW")  # row numbers as letters: no "012345" run (a dummy)
+
+
+def test_a_2mb_sql_insert_is_read_in_one_pass() -> None:
+    rows = 40_000
+    text = ("INSERT INTO api_clients (name, client_secret) VALUES\n"
+            + ",\n".join(f"('c{n}', 'Qm7vX2kLr9Tz4Wn8Hc5b{str(n).translate(_NO_RUNS)}')" for n in range(rows)) + ";\n")
+    work = Work()
+    assert any(m.rule.id == "sql-insert-credential-column" for m in DETECTOR.find(text, "db/seed.sql", work))
+    assert work.regex_chars <= 40 * len(text)
+    assert len(list(structured.sql_insert_values(text))) == rows  # every row's secret, each row read once
+
+
+def test_malformed_sql_inserts_are_not_read_again() -> None:
+    """Statements whose rows never close: the rows read never overlap, so each character is read once."""
+    original = structured._sql_row
+    unit = "INSERT INTO t (a, password) VALUES ('x', 'Qm7vX2kLr9Tz4Wn8Hc5b"
+    for repeat in (1_000, 4_000):
+        text = unit * repeat
+        spans: list[tuple[int, int]] = []
+
+        def counting(text: str, pos: int, spans: list[tuple[int, int]] = spans) -> Any:
+            cells, end = original(text, pos)
+            spans.append((pos, end))
+            return cells, end
+
+        structured._sql_row = counting
+        try:
+            assert list(structured.sql_insert_values(text)) == []
+        finally:
+            structured._sql_row = original
+        assert spans and all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+        assert sum(end - start for start, end in spans) <= len(text)
