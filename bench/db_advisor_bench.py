@@ -75,6 +75,9 @@ def load(server: str, scale: float) -> str:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(SCHEMA)
         conn.execute(data_sql(scale))
+        # Hint bits and the visibility map set now, not by the first measured scans or by an
+        # autovacuum that would start in the middle of one index set's measurement.
+        conn.execute("VACUUM (FREEZE, ANALYZE)")
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("SELECT pg_stat_reset()")  # the load is history: the workload's own writes count
     return dsn
