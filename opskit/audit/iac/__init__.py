@@ -5,8 +5,10 @@ from opskit.audit.iac.scanner import (
     ComposeScanner,
     ConfigScanner,
     DockerfileScanner,
+    GithubActionsScanner,
     KubernetesScanner,
     TerraformScanner,
 )
 
-SCANNERS = [DockerfileScanner, TerraformScanner, ConfigScanner, KubernetesScanner, ComposeScanner]
+SCANNERS = [DockerfileScanner, TerraformScanner, ConfigScanner, KubernetesScanner, ComposeScanner,
+            GithubActionsScanner]

@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from opskit.audit.iac.dockerfile_checks import RunChecks, references_variable
 from opskit.audit.iac.dockerfile_parser import Instruction, parse_dockerfile
@@ -82,17 +83,8 @@ class DockerfileChecker(Checker):
     def __init__(self, rules: Mapping[str, Rule]) -> None:
         super().__init__(rules)
         self._secret_names = SecretNames.from_params(self.rules["iac.docker-secret-in-env"].params)
-        fetch = self.rules["iac.docker-curl-pipe-shell"].params
-        fetchers = "|".join(map(re.escape, fetch["fetchers"]))
-        shells = "|".join(map(re.escape, fetch["shells"]))
         self._run_checks = RunChecks(self.rules, self._secret_names)
-        self._pipe_to_shell = [
-            # curl ... | [sudo [-E]] [env K=V] [/bin/]bash
-            re.compile(rf"\b(?:{fetchers})\b[^|;&\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?"
-                       rf"(?:[\w/.-]*/)?(?:{shells})\b"),
-            # bash -c "$(curl ...)"  and  bash <(curl ...)
-            re.compile(rf"\b(?:{shells})\s+(?:-\S+\s+)*[\"']?(?:\$\(|<\()\s*(?:{fetchers})\b[^)]*\)?"),
-        ]
+        self._pipe_to_shell = pipe_to_shell_patterns(self.rules["iac.docker-curl-pipe-shell"].params)
 
     def wants(self, path: str) -> bool:
         name = posixpath.basename(path)
@@ -261,6 +253,19 @@ class DockerfileChecker(Checker):
                               f"({fragment.strip()}), so whatever the server sends runs in the build.",
                               offending=f"RUN {fragment}", snippet=lines[line - 1].strip())
                     return
+
+
+def pipe_to_shell_patterns(params: Mapping[str, Any]) -> list[re.Pattern[str]]:
+    """Downloads run by a shell, from the fetchers and shells in a rule's params (Dockerfile RUN, CI steps)."""
+    fetchers = "|".join(map(re.escape, params["fetchers"]))
+    shells = "|".join(map(re.escape, params["shells"]))
+    return [
+        # curl ... | [sudo [-E]] [env K=V] [/bin/]bash
+        re.compile(rf"\b(?:{fetchers})\b[^|;&\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?"
+                   rf"(?:[\w/.-]*/)?(?:{shells})\b"),
+        # bash -c "$(curl ...)"  and  bash <(curl ...)
+        re.compile(rf"\b(?:{shells})\s+(?:-\S+\s+)*[\"']?(?:\$\(|<\()\s*(?:{fetchers})\b[^)]*\)?"),
+    ]
 
 
 def read_dockerignore(tree: FileTree, path: str) -> str | None:

@@ -15,6 +15,7 @@ from opskit.audit.iac.catalog import load_rules
 from opskit.audit.iac.compose import ComposeChecker
 from opskit.audit.iac.config import ConfigChecker
 from opskit.audit.iac.dockerfile import DockerfileChecker
+from opskit.audit.iac.github_actions import GithubActionsChecker
 from opskit.audit.iac.interface import Checker, Hit, Rule, Unparseable
 from opskit.audit.iac.kubernetes import KubernetesChecker
 from opskit.audit.iac.terraform import TerraformChecker
@@ -125,3 +126,8 @@ class KubernetesScanner(IacScanner):
 class ComposeScanner(IacScanner):
     name = "iac-compose"
     checker_class = ComposeChecker
+
+
+class GithubActionsScanner(IacScanner):
+    name = "iac-github-actions"
+    checker_class = GithubActionsChecker
