@@ -197,8 +197,9 @@ class GithubActionsChecker(Checker):
             offset += len(command_line)
 
     def _piped_download(self, report: Reporter, run: Node, owner: str) -> Iterator[Hit]:
+        script = run.value.replace("\\\n", "  ")  # continuations joined, offsets kept
         for pattern in self._pipe_to_shell:
-            match = pattern.search(run.value)
+            match = pattern.search(script)
             if match:
                 fragment = " ".join(match.group(0).split())
                 yield report.hit("iac.gha-curl-pipe-shell", _at(report, run, match.start()), f"{owner} pipes a "

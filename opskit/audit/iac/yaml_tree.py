@@ -64,7 +64,7 @@ def read_documents(path: str, text: str, max_depth: int) -> list[Node]:
     except InputError as exc:
         where = _WHERE.match(exc.message.removeprefix(f"{path}:"))
         message, line = (where["message"], int(where["line"])) if where else (exc.message, None)
-        if "{{" in text:
+        if re.search(r"(?<!\$)\{\{", text):  # a workflow's ${{ }} is not a template
             message = f"a Helm or Go template (render it first, e.g. helm template): {message}"
         raise Unparseable(message, line) from None
     return [Node(document.data, "", document.lines) for document in documents]
