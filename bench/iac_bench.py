@@ -15,7 +15,8 @@ Azure, GCP — plus one hardened project, and Dockerfiles in the styles of real 
   one is covered when opskit reports a rule of the family in the same file within the instruction.
 
 Kubernetes manifests (against checkov ``--framework kubernetes``) and compose files (against the
-``# planted:`` labels in the files) are paired in ``bench/iac_bench_k8s.py``, whose docstring says how.
+``# planted:`` labels in the files) are paired in ``bench/iac_bench_k8s.py``, GitHub Actions workflows
+(both tools against the labels) in ``bench/iac_bench_gha.py``; their docstrings say how.
 
 Speed: the corpus copied ``--copies`` times (so start-up cost does not dominate), each tool run
 once on the same files; wall and CPU seconds, and the ratio to opskit.
@@ -46,6 +47,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from iac_bench_gha import github_actions_coverage, print_github_actions
 from iac_bench_k8s import (
     CHECKOV_K8S_NOT_SECURITY,
     compose_coverage,
@@ -435,6 +437,10 @@ def main() -> int:
         report["kubernetes"] = kubernetes_coverage(checkov_k8s, opskit_k8s)
     if compose_base.is_dir():
         report["compose"] = compose_coverage(run_opskit(compose_base)[2], compose_base)
+    gha_base = args.corpus / "github-actions"
+    if args.checkov and gha_base.is_dir():
+        report["github_actions"] = github_actions_coverage(
+            run_checkov(args.checkov, gha_base, ("github_actions",))[2], run_opskit(gha_base)[2], gha_base)
     _, _, hadolint_found = run_hadolint(dockerfiles)
     _, _, opskit_docker = run_opskit(docker_base)
     report["dockerfiles"] = docker_coverage(hadolint_found, opskit_docker, docker_base)
@@ -512,6 +518,8 @@ def print_report(report: Mapping[str, Any]) -> None:
         print_kubernetes(report["kubernetes"])
     if report.get("compose"):
         print_compose(report["compose"])
+    if report.get("github_actions"):
+        print_github_actions(report["github_actions"])
     print(f"{'tool':10s} {'corpus':12s} {'files':>6s} {'wall s':>8s} {'cpu s':>8s} {'findings':>9s}")
     for row in report["speed"]["rows"]:
         print(f"{row['tool']:10s} {row['corpus']:12s} {row['files']:6d} {row['seconds']:8.2f} "
