@@ -186,7 +186,7 @@ class GithubActionsChecker(Checker):
     def _echoed_secrets(self, report: Reporter, run: Node, owner: str) -> Iterator[Hit]:
         text, offset = run.value, 0
         for command_line in text.splitlines(keepends=True):
-            if _ECHO.match(command_line) and "|" not in command_line and ">" not in command_line:
+            if _ECHO.match(command_line) and not any(mark in command_line for mark in ("|", ">", "::add-mask::")):
                 for offset_in_line, inner in expressions(command_line):
                     secret = _SECRET.search(inner)
                     if secret and secret.group(1) != "GITHUB_TOKEN":
