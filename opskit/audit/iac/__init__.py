@@ -1,5 +1,5 @@
-"""``opskit audit --only iac``: Dockerfile, Terraform, config, Kubernetes and compose checks, rules as YAML
-data in ``rules/``."""
+"""``opskit audit --only iac``: Dockerfile, Terraform, config, Kubernetes, compose and GitHub Actions checks,
+rules as YAML data in ``rules/``."""
 
 from opskit.audit.iac.scanner import (
     ComposeScanner,
