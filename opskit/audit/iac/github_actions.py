@@ -63,7 +63,9 @@ class GithubActionsChecker(Checker):
         injection = rules["iac.gha-script-injection"].params
         self._attacker = re.compile(r"(?:" + "|".join(injection["contexts"]) + r")")
         self._head = re.compile(r"(?:" + "|".join(rules["iac.gha-pwn-request"].params["head_refs"]) + r")")
-        self._trusted_owners = frozenset(rules["iac.gha-unpinned-action"].params["trusted_owners"])
+        pinning = rules["iac.gha-unpinned-action"].params
+        self._trusted_owners = frozenset(pinning["trusted_owners"])
+        self._tag_required = tuple(pinning["tag_required"])
         self._pipe_to_shell = pipe_to_shell_patterns(load_rules("dockerfile")["iac.docker-curl-pipe-shell"].params)
 
     def wants(self, path: str) -> bool:
@@ -166,7 +168,8 @@ class GithubActionsChecker(Checker):
                                  offending=f"{owner} {ref}", resource=owner)
             return
         action, _, version = ref.partition("@")
-        if action.split("/", 1)[0].lower() in self._trusted_owners or _SHA.match(version):
+        if action.split("/", 1)[0].lower() in self._trusted_owners or _SHA.match(version) \
+                or action.lower().startswith(self._tag_required):
             return
         yield report.hit("iac.gha-unpinned-action", uses, f"{owner} uses {action}@{version or '(no ref)'}, a tag or "
                          "branch its owner can move.", offending=f"{owner} {action}", resource=owner)
