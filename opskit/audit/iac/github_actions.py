@@ -23,6 +23,7 @@ _SHA = re.compile(r"^[0-9a-f]{40}$")
 _SECRET = re.compile(r"\bsecrets\.(\w+)")
 _ECHO = re.compile(r"^\s*(?:echo|printf)\b")
 _SELF_HOSTED = re.compile(r"\bself-hosted\b")
+_IF_EVENT = re.compile(r"github\.event_name\s*==\s*['\"](\w+)['\"]")
 PR_TRIGGERS = frozenset({"pull_request", "pull_request_target"})
 PRIVILEGED_TRIGGERS = frozenset({"pull_request_target", "workflow_run"})
 
@@ -109,7 +110,9 @@ class GithubActionsChecker(Checker):
             yield from self._write_all(report, job.get("permissions"), owner)
             yield from self._unsecure_env(report, job.get("env"), owner)
             runs_on = job.get("runs-on")
-            if events & PR_TRIGGERS and _SELF_HOSTED.search(str(runs_on.value)):
+            gated = set(_IF_EVENT.findall(str(job.get("if").value or "")))  # if: github.event_name == 'push'
+            if events & PR_TRIGGERS and _SELF_HOSTED.search(str(runs_on.value)) \
+                    and (not gated or gated & PR_TRIGGERS):
                 event = sorted(events & PR_TRIGGERS)[0]
                 yield report.hit("iac.gha-self-hosted-runner-on-pr", runs_on, f"{owner} runs on a self-hosted runner "
                                  f"for {event}: a fork's pull request runs its code on your machine.",
