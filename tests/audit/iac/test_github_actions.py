@@ -22,6 +22,12 @@ def scan(text: str, path: str = ".github/workflows/ci.yml") -> ScanResult:
     return GithubActionsScanner(ScanSettings()).scan([SourceFile(path, textwrap.dedent(text))])
 
 
+def workflow(on: str, run: str) -> str:
+    """A one-job workflow whose single step runs ``run`` (its later lines indented under the step)."""
+    run = run.replace("\n    ", "\n" + " " * 10)
+    return f"on: {on}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: {run}\n"
+
+
 def rules(result: ScanResult) -> list[tuple[int, str]]:
     return sorted((f.location.line or 0, f.rule_id.removeprefix("iac.")) for f in result.findings)
 
@@ -73,31 +79,14 @@ def test_bad_yaml_is_one_note_without_the_helm_hint() -> None:
 
 
 def test_secret_names_only_never_values() -> None:
-    result = scan("""\
-        on: push
-        jobs:
-          a:
-            runs-on: ubuntu-latest
-            steps:
-              - run: echo "${{ secrets.PROD_DB_PASSWORD }}"
-        """)
+    result = scan(workflow("push", 'echo "${{ secrets.PROD_DB_PASSWORD }}"'))
     assert rules(result) == [(6, "gha-secret-echoed")]
     assert "secrets.PROD_DB_PASSWORD" in result.findings[0].message
 
 
 def test_line_inside_a_block_script_with_blank_lines() -> None:
-    result = scan("""\
-        on: issues
-        jobs:
-          a:
-            runs-on: ubuntu-latest
-            steps:
-              - run: |  # triage
-                  set -e
-
-                  echo ok
-                  echo "${{ github.event.issue.body }}"
-        """)
+    script = '|  # triage\n    set -e\n\n    echo ok\n    echo "${{ github.event.issue.body }}"'
+    result = scan(workflow("issues", script))
     assert rules(result) == [(10, "gha-script-injection")]
 
 
