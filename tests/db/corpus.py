@@ -50,7 +50,7 @@ class Outcome:
 
 SETS = ("statements.sql", "statements_later.sql", "statements_placeholders.sql")  # the second written after
 # the fixes the first led to; the third before the placeholder styles it holds (EF Core, :name) were read
-MYSQL_SETS = ("statements_mysql.sql", "statements_mysql_later.sql")  # the MySQL path, over MYSQL_SCHEMA
+MYSQL_SETS = ("statements_mysql.sql", "statements_mysql_later.sql", "statements_mysql_features.sql")  # MySQL path
 MYSQL_SCHEMA = HERE / "schema_mysql.sql"
 
 
