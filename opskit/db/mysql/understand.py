@@ -185,14 +185,17 @@ def _quoted_name(item: S.Identifier, real: str) -> str:
     return f'"{real}"' if f'"{real}"' in str(item) else real
 
 
-def _subquery(paren: S.Parenthesis, shape: ShapeBuilder, outer: Scope) -> None:
+def _subquery(paren: S.Parenthesis, shape: ShapeBuilder, outer: Scope) -> ColumnRef | None:
+    """Walk a subquery into ``shape``; return its first selected column (what ``x IN (...)`` compares)."""
     inner = [t for t in paren.tokens[1:-1]]
-    if any(t.ttype is T.DML for t in inner) or any(t.ttype is T.Keyword.CTE for t in inner):
-        sub = ShapeBuilder(kind="select")
-        _statement(inner, sub, Scope(ctes=set(outer.ctes)), top=False)
-        shape.tables += sub.tables
-        shape.predicates += sub.predicates
-        shape.joins += sub.joins
+    if not (any(t.ttype is T.DML for t in inner) or any(t.ttype is T.Keyword.CTE for t in inner)):
+        return None
+    sub = ShapeBuilder(kind="select")
+    _statement(inner, sub, Scope(ctes=set(outer.ctes)), top=False)
+    shape.tables += sub.tables
+    shape.predicates += sub.predicates
+    shape.joins += sub.joins
+    return sub.selected[0] if sub.selected else None
 
 
 def _subqueries(tok: S.TokenList, shape: ShapeBuilder, scope: Scope) -> None:
@@ -222,7 +225,7 @@ def _select_list(
                 continue
             if isinstance(item, S.Identifier | S.Function):
                 _subqueries(item, shape, scope)
-            if top and isinstance(item, S.Identifier):
+            if isinstance(item, S.Identifier):  # a subquery's own builder: its columns stay in it
                 first = item.token_first(skip_cm=True)
                 column = None
                 if first is not None and (first.ttype in T.Name or first.ttype is T.Literal.String.Symbol):
