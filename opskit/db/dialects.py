@@ -46,7 +46,7 @@ def mysql_unbuildable(candidate: IndexCandidate, schema: Schema) -> str | None:
         return f"{blob} is a TEXT/BLOB/JSON column: MySQL indexes it only by a prefix or a generated column"
     case_folded = next((k for k in candidate.keys if k.generated), None)
     if case_folded is not None and info is not None:
-        expr = (case_folded.generated or "").split(" AS ", 1)[-1][1:-1]
+        expr = case_folded.expr
         folded = _CASE_FOLD.fullmatch(expr)
         plain = folded.group(2).lower() if folded else ""
         lead = next((ix for ix in schema.indexes_on(candidate.table) if ix.keys[:1] == (plain,)), None)
@@ -93,7 +93,7 @@ def _mysql_keys(candidate: IndexCandidate, schema: Schema) -> IndexCandidate:
         if folded:
             fn, column = folded.group(1).lower(), folded.group(2).lower()
             kind = types.get(column, DEFAULT_STRING_TYPE)
-            key = replace(key, expr=f"{column}_{fn}", generated=f"{kind} AS ({fn.upper()}({column}))")
+            key = replace(key, generated=f"{column}_{fn} {kind} AS ({fn.upper()}({column}))")
         elif key.expr in lengths and not key.is_expression:
             key = replace(key, prefix=lengths[key.expr])
         keys.append(key)
@@ -118,10 +118,12 @@ def _without_primary_key_tail(candidate: IndexCandidate, schema: Schema) -> Inde
 def mysql_ddl(candidate: IndexCandidate) -> str:
     """``ALTER TABLE``: generated columns first, then the index (FULLTEXT or btree, prefixes kept)."""
     keys = ", ".join(
-        _mysql_ident(k.expr) + (f"({k.prefix})" if k.prefix else "") + (" DESC" if k.descending else "")
+        (k.generated.split(" ", 1)[0] if k.generated else _mysql_ident(k.expr))
+        + (f"({k.prefix})" if k.prefix else "")
+        + (" DESC" if k.descending else "")
         for k in candidate.keys
     )
-    columns = [f"ADD COLUMN {_mysql_ident(k.expr)} {k.generated} VIRTUAL" for k in candidate.keys if k.generated]
+    columns = [f"ADD COLUMN {k.generated} VIRTUAL" for k in candidate.keys if k.generated]
     kind = "FULLTEXT INDEX" if candidate.method == "fulltext" else "INDEX"
     parts = ", ".join([*columns, f"ADD {kind} {candidate.name} ({keys})"])
     return f"ALTER TABLE {mysql_table(candidate.table)} {parts};"
@@ -138,11 +140,12 @@ def mysql_why(candidate: IndexCandidate) -> list[str]:
                 "finds rows by equality or LIKE 'prefix%' but cannot sort or cover on it"
             )
         if k.generated:
+            column = k.generated.split(" ", 1)[0]
             out.append(
-                f"{k.expr} is a VIRTUAL generated column {k.generated}: MySQL 5.7+ uses its index for the "
-                "expression as written (=, <, >, IN, BETWEEN); MariaDB (before 11.8) only when the query names "
-                f"{k.expr}; MySQL 8.0.13+ can instead ADD INDEX (({k.generated.split(' AS ', 1)[1]})); under a "
-                "case-insensitive (_ci) collation dropping the function and indexing the column is simpler"
+                f"{column} is a VIRTUAL generated column for {k.expr}: MySQL 5.7+ uses its index for the "
+                "expression as written (=, <, >, IN, BETWEEN); MariaDB (10.11 tested) only when the query names "
+                f"{column}; MySQL 8.0.13+ can instead ADD INDEX (({k.expr})); under a case-insensitive (_ci) "
+                "collation dropping the function and indexing the column is simpler"
             )
     if candidate.method == "fulltext":
         out.append("MATCH ... AGAINST uses no btree: a FULLTEXT index over exactly the MATCH columns, in that order")

@@ -164,7 +164,7 @@ class IndexKey:
     opclass: str | None = None  # text_pattern_ops for LIKE 'prefix%', gin_trgm_ops for infix patterns
     nulls_reversed: bool = False  # as SortKey's: the key says NULLS FIRST/LAST
     prefix: int | None = None  # MySQL: index only this many leading characters (TEXT/BLOB, long VARCHAR)
-    generated: str | None = None  # MySQL: "type AS (expr)" of the generated column this key names
+    generated: str | None = None  # MySQL: "name type AS (expr)", the generated column standing for this key
 
     def sql(self) -> str:
         body = f"({self.expr})" if self.is_expression else quote_ident(self.expr)
