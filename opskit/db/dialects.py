@@ -93,7 +93,8 @@ def _mysql_keys(candidate: IndexCandidate, schema: Schema) -> IndexCandidate:
         if folded:
             fn, column = folded.group(1).lower(), folded.group(2).lower()
             kind = types.get(column, DEFAULT_STRING_TYPE)
-            key = replace(key, generated=f"{column}_{fn} {kind} AS ({fn.upper()}({column}))")
+            generated = f"{column}_{fn} {kind} AS ({fn.upper()}({column}))"
+            key = replace(key, generated=generated, prefix=lengths.get(column))  # a TEXT column's prefix too
         elif key.expr in lengths and not key.is_expression:
             key = replace(key, prefix=lengths[key.expr])
         keys.append(key)
@@ -134,8 +135,9 @@ def mysql_why(candidate: IndexCandidate) -> list[str]:
     out = []
     for k in candidate.keys:
         if k.prefix:
+            name = k.generated.split(" ", 1)[0] if k.generated else k.expr
             out.append(
-                f"{k.expr}({k.prefix}): a TEXT/BLOB column or a VARCHAR past InnoDB's 3072-byte key is indexed by "
+                f"{name}({k.prefix}): a TEXT/BLOB column or a VARCHAR past InnoDB's 3072-byte key is indexed by "
                 f"a prefix; {k.prefix} characters fit 767 bytes, so it builds on every row format; the index "
                 "finds rows by equality or LIKE 'prefix%' but cannot sort or cover on it"
             )
