@@ -187,19 +187,18 @@ def predicates(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, subquer
                 if any(t.ttype is T.DML for t in atom.token.tokens):
                     inner = subquery(atom.token, shape, scope)
                     if inner is not None and not has_or:
-                        _anti_join(term, inner, shape, scope)
+                        _anti_join(term, inner, shape)
                 elif not has_or and len(term) == 1:
                     predicates(list(atom.token.tokens)[1:-1], shape, scope, subquery)
         if not has_or:
             _term(term, shape, scope)
 
 
-def _anti_join(term: list[Atom], inner: ColumnRef, shape: ShapeBuilder, scope: Scope) -> None:
+def _anti_join(term: list[Atom], inner: ColumnRef, shape: ShapeBuilder) -> None:
     """``col NOT IN (SELECT inner ...)``: MySQL probes the subquery's column once per outer row
-    (an anti-join or ``index_subquery``), so the inner column is a join key."""
-    head = column_of(term[0], scope) if term[0].kind == "col" else None
-    if head is not None and [a.text for a in term[1:-1]] == ["NOT", "IN"] and term[-1].kind == "paren":
-        shape.joins.append((head, inner))
+    (an anti-join or ``index_subquery``), an equality on the inner column; the outer side is scanned."""
+    if term[0].kind == "col" and [a.text for a in term[1:-1]] == ["NOT", "IN"] and term[-1].kind == "paren":
+        shape.predicates.append(Predicate(inner, PredicateKind.EQ))
 
 
 def _fulltext(term: list[Atom], scope: Scope) -> list[ColumnRef]:

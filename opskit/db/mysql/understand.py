@@ -12,7 +12,7 @@ from sqlparse import sql as S
 from sqlparse import tokens as T
 
 from opskit.db.bounds import guard
-from opskit.db.interface import ColumnRef, NotIndexable, QueryShape, SortKey, UnparseableQuery
+from opskit.db.interface import ColumnRef, NotIndexable, Predicate, PredicateKind, QueryShape, SortKey, UnparseableQuery
 from opskit.db.mysql.predicates import atoms_of, column_of, identifier_atom, meaningful, predicates
 from opskit.db.mysql.scope import Scope, ident, table_name
 from opskit.db.shapes import ShapeBuilder
@@ -194,7 +194,12 @@ def _subquery(paren: S.Parenthesis, shape: ShapeBuilder, outer: Scope) -> Column
     _statement(inner, sub, Scope(ctes=set(outer.ctes)), top=False)
     shape.tables += sub.tables
     shape.predicates += sub.predicates
-    shape.joins += sub.joins
+    for pair in sub.joins:  # a correlated key is probed once per outer row: an equality on the inner side
+        inner = [c for c in pair if c.table in sub.tables]  # the outer side: another table, or unknown here
+        if len(inner) == 1:
+            shape.predicates.append(Predicate(inner[0], PredicateKind.EQ))
+        else:
+            shape.joins.append(pair)
     return sub.selected[0] if sub.selected else None
 
 
