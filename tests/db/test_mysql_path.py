@@ -191,3 +191,26 @@ def test_mysql_designs_prefix_text_keys_and_fold_case_through_a_generated_column
     reasons = sorted(r.reason for r in found.rejected)
     assert reasons[1].endswith("drop the function and uq_ref serves")  # lower(customer_id)
     assert "not LOWER/UPPER(col)" in reasons[0]
+
+
+def test_a_column_named_like_a_keyword_is_a_column_and_real_keywords_stay_keywords() -> None:
+    shape = understand("SELECT rid FROM redirect WHERE language IN ('en', 'und') AND `type` = 'x'")
+    assert {(p.column.expr, p.kind) for p in shape.predicates} == {
+        ("language", PredicateKind.IN), ("type", PredicateKind.EQ)
+    }  # fmt: skip
+    for sql in ("SELECT id FROM t WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.x = 1)",
+                "SELECT id FROM t WHERE CASE WHEN a = 1 THEN 1 ELSE 0 END = 1",
+                "SELECT id FROM t WHERE CURRENT_DATE > '2026-01-01'"):  # fmt: skip
+        columns = {p.column.expr for p in understand(sql).predicates}
+        assert not columns & {"not", "when", "case", "current_date", "else", "then"}, (sql, columns)
+
+
+def test_match_against_and_not_in_reach_their_tables() -> None:
+    shape = understand("SELECT id FROM posts p WHERE MATCH (p.title, body) AGAINST ('x') AND p.id NOT IN "
+                       "(SELECT post_id FROM meta WHERE meta_key = 'k')")  # fmt: skip
+    kinds = {(p.column.table, p.column.expr, p.kind) for p in shape.predicates}
+    assert ("public.posts", "title", PredicateKind.FULLTEXT) in kinds
+    assert {("public.meta", "post_id", PredicateKind.EQ), ("public.meta", "meta_key", PredicateKind.EQ)} <= kinds
+    assert not shape.joins  # the outer side is scanned: no join key for it
+    plain = understand("SELECT id FROM posts WHERE title = 'x' AND id NOT IN (1, 2)")
+    assert {p.kind for p in plain.predicates} == {PredicateKind.EQ}

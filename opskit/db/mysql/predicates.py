@@ -219,10 +219,19 @@ def _fulltext(term: list[Atom], scope: Scope) -> list[ColumnRef]:
     return [c for c in columns if c is not None] if len(columns) == len(names) else []
 
 
+# keywords sqlparse knows that MySQL lets a column be named (Drupal's ``language``, ``type``, ``level``)
+_NOT_A_NAME = {"NOT", "EXISTS", "MATCH", "CASE", "WHEN", "THEN", "ELSE", "END", "NULL", "TRUE", "FALSE", "BINARY",
+               "INTERVAL", "WHERE", "ON", "HAVING", "DISTINCT", "ALL", "ANY", "SOME", "ROW", "DEFAULT",
+               "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "CURRENT_USER", "UNKNOWN"}  # fmt: skip
+
+
 def _term(term: list[Atom], shape: ShapeBuilder, scope: Scope) -> None:
     if fulltext := _fulltext(term, scope):
         shape.predicates += [Predicate(c, PredicateKind.FULLTEXT) for c in fulltext]
         return
+    named = len(term) >= 3 and term[0].kind == "kw" and term[0].text not in _NOT_A_NAME
+    if named and (term[1].kind == "op" or (term[1].kind == "kw" and term[1].text in ("IN", "IS", "BETWEEN"))):
+        term = [Atom("col", term[0].text.lower()), *term[1:]]
     head = column_of(term[0], scope) if term[0].kind in ("col", "expr") else None
     if head is None and len(term) >= 3 and term[1].kind == "op" and _is_value(term[0]):
         term = [term[2], Atom("op", _flip(term[1].text)), term[0], *term[3:]]
