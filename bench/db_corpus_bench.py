@@ -2,8 +2,9 @@
 
 Runs every case of the held-out corpora (tests/db/fixtures/corpus: Django, Rails, Hibernate,
 SQLAlchemy, Prisma/Sequelize, pgbench, TPC-H/TPC-DS, BI tools, Hasura, psql with comments; EF Core,
-JDBC, MyBatis and sqlx placeholders; and a MySQL/MariaDB slow-log set: WordPress, Magento, Drupal,
-Laravel, Rails, Django, Hibernate) through the offline pipeline against its pg_dump-style (or
+JDBC, MyBatis and sqlx placeholders; and MySQL/MariaDB slow-log sets: WordPress, Magento, Drupal,
+Laravel, Rails, Django, Hibernate, and FULLTEXT/TEXT-prefix/anti-join/LOWER() shapes) through
+the offline pipeline against its pg_dump-style (or
 mysqldump-style, through the MySQL path) schema and reports, per statement,
 whether it parsed, which labelled columns reached a candidate and the false candidates; then
 recall of labelled columns, unparseable and silently dropped statements. Writes

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from opskit.db.candidates import generate
-from opskit.db.dialects import for_mysql
+from opskit.db.dialects import ddl, for_mysql
 from opskit.db.interface import Advice, CostModel, IndexCandidate, Suggestion
 from opskit.db.prepare import PreparedWorkload
 from opskit.db.select import Budget, Weights, choose
@@ -64,7 +64,7 @@ def plan(
     for s in suggestions:
         top = max((by_fp[fp] for fp in s.queries), key=lambda q: (q.total_ms or q.calls, q.fingerprint))
         located.append(replace(s, validated=validated, source=top.source, line=top.line))
-    advisory, notes = gin_advice(prepared, found.advisory) if prepared.dialect == Dialect.POSTGRESQL else ((), [])
+    advisory, notes = gin_advice(prepared, found.advisory)  # MySQL's: FULLTEXT only (for_mysql)
     return Advice(
         suggestions=tuple(located),
         rejected=tuple(sorted([*found.rejected, *rejected], key=lambda r: r.candidate.label())),
@@ -88,8 +88,9 @@ _TRGM = {
 def gin_advice(
     prepared: PreparedWorkload, wanted: Mapping[IndexCandidate, set[str]]
 ) -> tuple[tuple[Suggestion, ...], list[str]]:
-    """GIN indexes for containment and pattern queries: HypoPG prices btree only, so they are listed
-    with the share of workload time their queries take, and whether pg_trgm can be had."""
+    """GIN indexes for containment and pattern queries (MySQL: FULLTEXT for MATCH ... AGAINST): HypoPG
+    prices btree only, so they are listed with the share of workload time their queries take, and
+    whether pg_trgm can be had."""
     by_fp = {q.fingerprint: q for q in prepared.queries}
     total = weights(prepared).total_weight
     out, notes = [], []
@@ -101,7 +102,8 @@ def gin_advice(
         top = max((by_fp[fp] for fp in served), key=lambda q: (q.total_ms or q.calls, q.fingerprint))
         out.append(Suggestion(candidate, tuple(served), 0.0, round(share, 4), validated=False, source=top.source,
                               line=top.line))  # fmt: skip
-        note = f"not validated (HypoPG cannot price GIN): {candidate.ddl()} for queries taking {share:.1%}"
+        why = "MATCH ... AGAINST uses no btree" if candidate.method == "fulltext" else "HypoPG cannot price GIN"
+        note = f"not validated ({why}): {ddl(candidate, str(prepared.dialect))} for queries taking {share:.1%}"
         if any(k.opclass == "gin_trgm_ops" for k in candidate.keys):
             note += _TRGM[prepared.schema.extensions.get("pg_trgm", None if prepared.schema.collation else "offline")]
         notes.append(note)

@@ -51,6 +51,7 @@ class TableNeeds:
     nulls: tuple[IndexKey, ...] = ()  # columns tested IS [NOT] NULL (btree indexes NULLs)
     rare: tuple[tuple[str, str], ...] = ()  # (column, "col = 'value'") for a rare value of a skewed column
     gin: tuple[IndexKey, ...] = ()  # jsonb/array containment, LIKE '%infix%' and ILIKE (pg_trgm), OR branches too
+    fulltext: tuple[IndexKey, ...] = ()  # MySQL MATCH (cols) AGAINST: one FULLTEXT index over these, in order
 
 
 def resolve(shape: QueryShape, schema: Schema) -> QueryShape:
@@ -103,11 +104,20 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
         join_cols = [a if a.table == table else b for a, b in shape.joins if table in (a.table, b.table)]
         order = shape.order_by or tuple(SortKey(c) for c in shape.group_by)
         sort = [k for k in order if k.column.table == table]
+        prefixed = info.prefix_only if info is not None else frozenset()
+        if any(k.column.expr in prefixed for k in sort):  # a MySQL prefix index cannot deliver the order
+            sort = []
         out.append(
             TableNeeds(
                 table=table,
                 equality=tuple(dict.fromkeys(_key(p.column) for p in equality)),
-                ranges=tuple(dict.fromkeys(_key_for(p, c_collation) for p in mine if p.kind in _RANGES)),
+                ranges=tuple(
+                    dict.fromkeys(
+                        _key_for(p, c_collation)
+                        for p in mine
+                        if p.kind in _RANGES and (p.column.expr not in prefixed or p.literal)  # MySQL: LIKE only
+                    )
+                ),
                 joins=tuple(dict.fromkeys(_key(c) for c in join_cols)),
                 sort=tuple(_sort_key(k) for k in sort) if len(sort) == len(order) else (),
                 constants=tuple(p.constant for p in mine if p.constant),
@@ -121,6 +131,7 @@ def needs(shape: QueryShape, schema: Schema | None = None) -> list[TableNeeds]:
                 ),
                 rare=tuple(dict.fromkeys(rare for p in equality if (rare := _rare(p, info)))),
                 gin=tuple(dict.fromkeys(_key_for(p, c_collation) for p in ours if p.kind in _GIN)),  # OR too
+                fulltext=tuple(dict.fromkeys(_key(p.column) for p in ours if p.kind == PredicateKind.FULLTEXT)),
                 disjuncts=tuple(
                     _unique(_key(p.column) for p in sorted(branch, key=lambda p: p.kind not in _EQUALITY))
                     for _group, branch in sorted(branches.items())
@@ -266,6 +277,8 @@ def generate(shapes: Mapping[str, QueryShape], schema: Schema) -> Candidates:
                     ordered.add(candidate)
             for key in n.gin:
                 advisory.setdefault(IndexCandidate(n.table, (key,), method="gin"), set()).add(fp)
+            if n.fulltext:
+                advisory.setdefault(IndexCandidate(n.table, n.fulltext, method="fulltext"), set()).add(fp)
             if len(n.disjuncts) > 1 and all(n.disjuncts):
                 bundles.add(tuple(IndexCandidate(n.table, keys) for keys in n.disjuncts))
     kept: dict[IndexCandidate, set[str]] = {}

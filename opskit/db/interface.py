@@ -108,6 +108,7 @@ class PredicateKind(StrEnum):
     PREFIX = "like prefix"  # LIKE 'abc%': a btree with text_pattern_ops under a non-C collation
     PATTERN = "pattern"  # LIKE '%abc%', ILIKE: pg_trgm GIN
     CONTAINS = "contains"  # jsonb @>, ?, array && and @>: GIN
+    FULLTEXT = "fulltext"  # MySQL MATCH (cols) AGAINST (...): a FULLTEXT index over exactly those columns
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,8 @@ class IndexKey:
     is_expression: bool = False
     opclass: str | None = None  # text_pattern_ops for LIKE 'prefix%', gin_trgm_ops for infix patterns
     nulls_reversed: bool = False  # as SortKey's: the key says NULLS FIRST/LAST
+    prefix: int | None = None  # MySQL: index only this many leading characters (TEXT/BLOB, long VARCHAR)
+    generated: str | None = None  # MySQL: "name type AS (expr)", the generated column standing for this key
 
     def sql(self) -> str:
         body = f"({self.expr})" if self.is_expression else quote_ident(self.expr)
@@ -255,6 +258,8 @@ class TableInfo:
     columns: tuple[str, ...]
     rows: float | None = None
     prefix_only: frozenset[str] = frozenset()  # MySQL TEXT/BLOB columns: indexed only by a prefix length
+    prefix_lengths: Mapping[str, int] = field(default_factory=dict, hash=False)  # MySQL: the prefix to index
+    column_types: Mapping[str, str] = field(default_factory=dict, hash=False)  # MySQL: declared, "varchar(254)"
     size_bytes: int | None = None
     writes: int | None = None  # rows inserted + updated + deleted since stats reset
     reads: int | None = None  # rows read by sequential and index scans since stats reset

@@ -23,6 +23,7 @@ class IndexReportRenderer(TextRenderer):
         ]
         for ix in data.get("indexes", []):
             out.append(f"#{ix['rank']}  {self._style(ix['ddl'], bold=True)}")
+            out.extend(f"    why: {why}" for why in ix.get("why", []))
             size = "size unknown" if ix["size_bytes"] is None else f"size ~{format_bytes(ix['size_bytes'])}"
             what = "time" if ix["saved_unit"] == "ms" else "calls"
             cost = "cost" if validated else "relative cost"

@@ -7,7 +7,7 @@ from typing import Any
 
 from opskit.core.findings import Confidence, Finding, Location, Report, Severity, fingerprint
 from opskit.core.redact import mask_dsn
-from opskit.db.dialects import MYSQL_NOTE, ddl
+from opskit.db.dialects import MYSQL_NOTE, ddl, mysql_why
 from opskit.db.interface import Advice, QueryStats, Rejection, TableInfo
 from opskit.db.units import format_bytes
 
@@ -44,6 +44,7 @@ def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
         message = "\n".join(
             [
                 ddl(c, advice.dialect),
+                *(mysql_why(c) if advice.dialect == "mysql" else []),
                 f"saves ~{s.saved_ms:.1f} {unit} ({s.share:.1%} of workload {'time' if timed else 'calls'}), "
                 f"{cost}, {size}{_table_facts(_table(advice, c.table))}",
                 *[f"serves: {fp[:100]}" for fp in s.queries[:5]],
@@ -80,6 +81,7 @@ def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
                 "include": list(c.include),
                 "where": c.where,
                 "ddl": ddl(c, advice.dialect),
+                "why": mysql_why(c) if advice.dialect == "mysql" else [],
                 "queries": list(s.queries),
                 "saved": s.saved_ms,
                 "saved_unit": unit,
@@ -99,7 +101,8 @@ def to_report(advice: Advice, extra_notes: Sequence[str] = ()) -> Report:
     queries = [_query_json(q, served_by.get(q.fingerprint, [])) for q in advice.queries]
     rejected = [_rejected_json(r, advice.dialect) for r in advice.rejected]
     advisory = [
-        {"ddl": s.candidate.ddl(), "table": s.candidate.table, "queries": list(s.queries), "share": s.share}
+        {"ddl": ddl(s.candidate, advice.dialect), "table": s.candidate.table, "queries": list(s.queries),
+         "share": s.share, "why": mysql_why(s.candidate) if advice.dialect == "mysql" else []}  # fmt: skip
         for s in advice.advisory
     ]
     label = MYSQL_NOTE if advice.dialect == "mysql" else OFFLINE_NOTE

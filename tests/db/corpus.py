@@ -3,10 +3,11 @@
 Each case of ``fixtures/corpus/statements.sql`` names the columns an expert expects to reach an
 index candidate. A statement goes through what ``suggest-indexes`` does offline (normalise,
 prepare against the pg_dump-style ``schema.sql``, candidate generation); a labelled column is
-reached when a kept candidate (or a GIN advisory) has it in a key, a key expression or its
-partial predicate. A candidate using any unlabelled column is a false candidate. The MySQL/MariaDB
-set (``statements_mysql.sql`` over the mysqldump-style ``schema_mysql.sql``) goes through the
-MySQL path, as a slow log does: only the candidates MySQL can build count.
+reached when a kept candidate (or a GIN or FULLTEXT advisory) has it in a key, a key expression
+(a MySQL generated column's too) or its partial predicate. A candidate using any unlabelled
+column is a false candidate. The MySQL/MariaDB sets (``statements_mysql*.sql`` over the
+mysqldump-style ``schema_mysql.sql``) go through the MySQL path, as a slow log does: only the
+candidates MySQL can build count.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class Outcome:
 
 SETS = ("statements.sql", "statements_later.sql", "statements_placeholders.sql")  # the second written after
 # the fixes the first led to; the third before the placeholder styles it holds (EF Core, :name) were read
-MYSQL_SETS = ("statements_mysql.sql", "statements_mysql_later.sql")  # the MySQL path, over MYSQL_SCHEMA
+MYSQL_SETS = ("statements_mysql.sql", "statements_mysql_later.sql", "statements_mysql_features.sql")  # MySQL path
 MYSQL_SCHEMA = HERE / "schema_mysql.sql"
 
 
@@ -82,7 +83,7 @@ def columns_of(candidate: IndexCandidate, schema: Schema) -> set[str]:
     """``table.column`` for every column a candidate's keys, expressions or predicate use."""
     table = candidate.table.removeprefix("public.")
     known = set(schema.columns(candidate.table))
-    texts = [k.expr for k in candidate.keys] + ([candidate.where] if candidate.where else [])
+    texts = [k.generated or k.expr for k in candidate.keys] + ([candidate.where] if candidate.where else [])
     out = set()
     for text in texts:
         for quoted, bare in _WORD.findall(text):

@@ -9,9 +9,9 @@ import pytest
 
 from opskit.core.errors import InputError
 from opskit.db.candidates import Candidates
-from opskit.db.dialects import for_mysql, mysql_unbuildable
+from opskit.db.dialects import for_mysql, mysql_ddl, mysql_unbuildable
 from opskit.db.interface import IndexCandidate, IndexKey, NotIndexable, PredicateKind
-from opskit.db.mysql.dump import parse_mysqldump
+from opskit.db.mysql.dump import parse_mysqldump, prefix_length
 from opskit.db.mysql.understand import understand
 from opskit.db.schema import parse_schema_dump
 
@@ -148,3 +148,69 @@ def test_order_by_a_select_alias_sorts_on_its_column() -> None:
     assert [(k.column.expr, k.descending) for k in shape.order_by] == [("created", True)]
     scored = understand("SELECT id, MATCH (t, b) AGAINST ('x') AS score FROM a WHERE s = 1 ORDER BY score DESC LIMIT 9")
     assert scored.order_by == ()  # an alias of an expression is no column to sort an index on
+
+
+@pytest.mark.parametrize(
+    ("kind", "length", "charset", "prefix"),
+    [
+        ("longtext", None, None, 191),  # utf8mb4 by default: 191 x 4 bytes fit 767
+        ("text", None, "latin1", 767),
+        ("tinytext", None, "utf8mb4", 63),  # at most 255 bytes
+        ("mediumblob", None, "utf8mb4", 767),  # bytes, whatever the table's charset
+        ("varchar", 2048, "utf8mb4", 191),  # 8192 bytes: past InnoDB's 3072-byte key
+        ("varbinary", 4000, None, 767),
+        # negatives: a whole key fits, or no prefix exists
+        ("varchar", 255, "utf8mb4", None),
+        ("varchar", 768, "utf8mb4", None),
+        ("varchar", 1000, "latin1", None),
+        ("json", None, None, None),
+        ("int", 11, None, None),
+    ],
+)
+def test_prefix_length_follows_the_declared_type(kind: str, length: int | None, charset: str | None,
+                                                  prefix: int | None) -> None:  # fmt: skip
+    assert prefix_length(kind, length, charset) == prefix
+
+
+def test_mysql_designs_prefix_text_keys_and_fold_case_through_a_generated_column() -> None:
+    schema = parse_mysqldump(DUMP.splitlines())
+    assert schema.tables["public.orders"].prefix_lengths == {"note": 191}
+    wanted = {
+        IndexCandidate("public.orders", (IndexKey("note"),)): {"q1"},
+        IndexCandidate("public.orders", (IndexKey("lower(note)", is_expression=True),)): {"q2"},
+        IndexCandidate("public.orders", (IndexKey("substr(note, 1, 3)", is_expression=True),)): {"q3"},
+        IndexCandidate("public.orders", (IndexKey("lower(customer_id)", is_expression=True),)): {"q4"},
+    }
+    found = for_mysql(Candidates(wanted, [], [], {}, set()), schema)
+    ddls = sorted(mysql_ddl(c) for c in found.wanted)
+    assert ddls == [
+        "ALTER TABLE orders ADD COLUMN note_lower text AS (LOWER(note)) VIRTUAL, ADD INDEX orders_lower_note_idx "
+        "(note_lower(191));",
+        "ALTER TABLE orders ADD INDEX orders_note_idx (note(191));",
+    ]
+    reasons = sorted(r.reason for r in found.rejected)
+    assert reasons[1].endswith("drop the function and uq_ref serves")  # lower(customer_id)
+    assert "not LOWER/UPPER(col)" in reasons[0]
+
+
+def test_a_column_named_like_a_keyword_is_a_column_and_real_keywords_stay_keywords() -> None:
+    shape = understand("SELECT rid FROM redirect WHERE language IN ('en', 'und') AND `type` = 'x'")
+    assert {(p.column.expr, p.kind) for p in shape.predicates} == {
+        ("language", PredicateKind.IN), ("type", PredicateKind.EQ)
+    }  # fmt: skip
+    for sql in ("SELECT id FROM t WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.x = 1)",
+                "SELECT id FROM t WHERE CASE WHEN a = 1 THEN 1 ELSE 0 END = 1",
+                "SELECT id FROM t WHERE CURRENT_DATE > '2026-01-01'"):  # fmt: skip
+        columns = {p.column.expr for p in understand(sql).predicates}
+        assert not columns & {"not", "when", "case", "current_date", "else", "then"}, (sql, columns)
+
+
+def test_match_against_and_not_in_reach_their_tables() -> None:
+    shape = understand("SELECT id FROM posts p WHERE MATCH (p.title, body) AGAINST ('x') AND p.id NOT IN "
+                       "(SELECT post_id FROM meta WHERE meta_key = 'k')")  # fmt: skip
+    kinds = {(p.column.table, p.column.expr, p.kind) for p in shape.predicates}
+    assert ("public.posts", "title", PredicateKind.FULLTEXT) in kinds
+    assert {("public.meta", "post_id", PredicateKind.EQ), ("public.meta", "meta_key", PredicateKind.EQ)} <= kinds
+    assert not shape.joins  # the outer side is scanned: no join key for it
+    plain = understand("SELECT id FROM posts WHERE title = 'x' AND id NOT IN (1, 2)")
+    assert {p.kind for p in plain.predicates} == {PredicateKind.EQ}

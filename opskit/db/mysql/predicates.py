@@ -21,8 +21,9 @@ from opskit.db.shapes import ShapeBuilder
 _RANGE_OPS = {"<", ">", "<=", ">=", "<>"}
 _SPACE = re.compile(r"\s+")
 
-# walks a subquery into the shape: understand's statement walk, passed in so this module does not import it
-Subquery = Callable[[S.Parenthesis, ShapeBuilder, Scope], None]
+# walks a subquery into the shape and returns its first selected column: understand's statement walk,
+# passed in so this module does not import it
+Subquery = Callable[[S.Parenthesis, ShapeBuilder, Scope], ColumnRef | None]
 
 
 @dataclass(frozen=True)
@@ -184,14 +185,53 @@ def predicates(tokens: list[S.Token], shape: ShapeBuilder, scope: Scope, subquer
         for atom in term:
             if atom.kind == "paren" and isinstance(atom.token, S.Parenthesis):
                 if any(t.ttype is T.DML for t in atom.token.tokens):
-                    subquery(atom.token, shape, scope)
+                    inner = subquery(atom.token, shape, scope)
+                    if inner is not None and not has_or:
+                        _anti_join(term, inner, shape)
                 elif not has_or and len(term) == 1:
                     predicates(list(atom.token.tokens)[1:-1], shape, scope, subquery)
         if not has_or:
             _term(term, shape, scope)
 
 
+def _anti_join(term: list[Atom], inner: ColumnRef, shape: ShapeBuilder) -> None:
+    """``col NOT IN (SELECT inner ...)``: MySQL probes the subquery's column once per outer row
+    (an anti-join or ``index_subquery``), an equality on the inner column; the outer side is scanned."""
+    if term[0].kind == "col" and [a.text for a in term[1:-1]] == ["NOT", "IN"] and term[-1].kind == "paren":
+        shape.predicates.append(Predicate(inner, PredicateKind.EQ))
+
+
+def _fulltext(term: list[Atom], scope: Scope) -> list[ColumnRef]:
+    """The columns of ``MATCH (a, b) AGAINST (...)``, in order; [] for any other term."""
+    if not any(a.kind == "expr" and a.text.startswith("against") for a in term):
+        return []
+    first = term[0]
+    if first.kind == "kw" and first.text == "MATCH" and len(term) > 1 and isinstance(term[1].token, S.Parenthesis):
+        names: list[S.Token] = []
+        for tok in meaningful(list(term[1].token.tokens)[1:-1]):
+            names += list(tok.get_identifiers()) if isinstance(tok, S.IdentifierList) else [tok]
+    elif first.kind == "expr" and first.text.startswith("match(") and isinstance(first.token, S.Function):
+        names = list(first.token.get_parameters())
+    else:
+        return []
+    atoms = [identifier_atom(n) if isinstance(n, S.Identifier) else Atom("col", n.value) for n in names]
+    columns = [column_of(a, scope) for a in atoms if a.kind == "col"]
+    return [c for c in columns if c is not None] if len(columns) == len(names) else []
+
+
+# keywords sqlparse knows that MySQL lets a column be named (Drupal's ``language``, ``type``, ``level``)
+_NOT_A_NAME = {"NOT", "EXISTS", "MATCH", "CASE", "WHEN", "THEN", "ELSE", "END", "NULL", "TRUE", "FALSE", "BINARY",
+               "INTERVAL", "WHERE", "ON", "HAVING", "DISTINCT", "ALL", "ANY", "SOME", "ROW", "DEFAULT",
+               "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "CURRENT_USER", "UNKNOWN"}  # fmt: skip
+
+
 def _term(term: list[Atom], shape: ShapeBuilder, scope: Scope) -> None:
+    if fulltext := _fulltext(term, scope):
+        shape.predicates += [Predicate(c, PredicateKind.FULLTEXT) for c in fulltext]
+        return
+    named = len(term) >= 3 and term[0].kind == "kw" and term[0].text not in _NOT_A_NAME
+    if named and (term[1].kind == "op" or (term[1].kind == "kw" and term[1].text in ("IN", "IS", "BETWEEN"))):
+        term = [Atom("col", term[0].text.lower()), *term[1:]]
     head = column_of(term[0], scope) if term[0].kind in ("col", "expr") else None
     if head is None and len(term) >= 3 and term[1].kind == "op" and _is_value(term[0]):
         term = [term[2], Atom("op", _flip(term[1].text)), term[0], *term[3:]]
@@ -207,7 +247,8 @@ def _term(term: list[Atom], shape: ShapeBuilder, scope: Scope) -> None:
                 shape.joins.append((head, right))
             return
         if second.text == "LIKE" and _fixed_prefix(other):
-            shape.predicates.append(Predicate(head, PredicateKind.RANGE))  # MySQL ranges over a LIKE prefix
+            # MySQL ranges over a LIKE prefix; the pattern marks the one range a TEXT prefix index serves
+            shape.predicates.append(Predicate(head, PredicateKind.RANGE, literal=other.text))
         if not _is_value(other) or second.text in ("LIKE", "ILIKE", "!=", "<>"):
             return
         if second.text == "=":  # MySQL has no partial index: ``flag = TRUE`` is a key like any other

@@ -12,7 +12,7 @@ from sqlparse import sql as S
 from sqlparse import tokens as T
 
 from opskit.db.bounds import guard
-from opskit.db.interface import ColumnRef, NotIndexable, QueryShape, SortKey, UnparseableQuery
+from opskit.db.interface import ColumnRef, NotIndexable, Predicate, PredicateKind, QueryShape, SortKey, UnparseableQuery
 from opskit.db.mysql.predicates import atoms_of, column_of, identifier_atom, meaningful, predicates
 from opskit.db.mysql.scope import Scope, ident, table_name
 from opskit.db.shapes import ShapeBuilder
@@ -185,14 +185,22 @@ def _quoted_name(item: S.Identifier, real: str) -> str:
     return f'"{real}"' if f'"{real}"' in str(item) else real
 
 
-def _subquery(paren: S.Parenthesis, shape: ShapeBuilder, outer: Scope) -> None:
+def _subquery(paren: S.Parenthesis, shape: ShapeBuilder, outer: Scope) -> ColumnRef | None:
+    """Walk a subquery into ``shape``; return its first selected column (what ``x IN (...)`` compares)."""
     inner = [t for t in paren.tokens[1:-1]]
-    if any(t.ttype is T.DML for t in inner) or any(t.ttype is T.Keyword.CTE for t in inner):
-        sub = ShapeBuilder(kind="select")
-        _statement(inner, sub, Scope(ctes=set(outer.ctes)), top=False)
-        shape.tables += sub.tables
-        shape.predicates += sub.predicates
-        shape.joins += sub.joins
+    if not (any(t.ttype is T.DML for t in inner) or any(t.ttype is T.Keyword.CTE for t in inner)):
+        return None
+    sub = ShapeBuilder(kind="select")
+    _statement(inner, sub, Scope(ctes=set(outer.ctes)), top=False)
+    shape.tables += sub.tables
+    shape.predicates += sub.predicates
+    for pair in sub.joins:  # a correlated key is probed once per outer row: an equality on the inner side
+        inner = [c for c in pair if c.table in sub.tables]  # the outer side: another table, or unknown here
+        if len(inner) == 1:
+            shape.predicates.append(Predicate(inner[0], PredicateKind.EQ))
+        else:
+            shape.joins.append(pair)
+    return sub.selected[0] if sub.selected else None
 
 
 def _subqueries(tok: S.TokenList, shape: ShapeBuilder, scope: Scope) -> None:
@@ -222,7 +230,7 @@ def _select_list(
                 continue
             if isinstance(item, S.Identifier | S.Function):
                 _subqueries(item, shape, scope)
-            if top and isinstance(item, S.Identifier):
+            if isinstance(item, S.Identifier):  # a subquery's own builder: its columns stay in it
                 first = item.token_first(skip_cm=True)
                 column = None
                 if first is not None and (first.ttype in T.Name or first.ttype is T.Literal.String.Symbol):
