@@ -226,7 +226,7 @@ class Calls(Entries, Summaries, Containers):
             if spec.receiver:
                 chosen.append(receiver)
             if spec.shell_argv:
-                chosen = [item for value in chosen for item in _shell_command(value)]
+                chosen = _shell_commands(chosen)
             for value in chosen:
                 if (spec.unless_sequence and value.sequence) or (spec.unless_container and value.fields is not None):
                     continue
@@ -263,15 +263,23 @@ SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", 
                     "cmd", "cmd.exe", "powershell", "pwsh"})
 
 
-def _shell_command(value: Value) -> list[Value]:
-    """The command string of ``["sh", "-c", cmd, ...]`` (nothing for other argument lists)."""
-    fields = value.fields
-    if fields is None or not value.sequence or len(fields) < 3:
-        return []
-    shell, flag = fields.get("0", CLEAN).const, fields.get("1", CLEAN).const
-    if shell in SHELLS and flag in ("-c", "/c", "/C", "-Command", "-lc"):
-        return [fields["2"]]
-    return []
+SHELL_FLAGS = frozenset({"-c", "/c", "/C", "-Command", "-lc"})
+
+
+def _shell_commands(arguments: list[Value]) -> list[Value]:
+    """The command strings run by a shell: ``["sh", "-c", cmd, ...]`` as one list (Python) or as a
+    program and its argument list, ``spawn("sh", ["-c", cmd])`` (Node); nothing for other programs."""
+    found = []
+    for index, value in enumerate(arguments):
+        fields = value.fields
+        if fields is None or not value.sequence:
+            continue
+        if len(fields) >= 3 and fields.get("0", CLEAN).const in SHELLS and fields.get("1", CLEAN).const in SHELL_FLAGS:
+            found.append(fields["2"])
+        elif index == 1 and arguments[0].const in SHELLS and fields.get("0", CLEAN).const in SHELL_FLAGS \
+                and "1" in fields:
+            found.append(fields["1"])
+    return found
 
 
 def _escaped(value: Value, old: object, new: object) -> Value:
