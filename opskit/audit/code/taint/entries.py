@@ -17,8 +17,12 @@ from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value
 # Routes whose returned string is the HTML body: Flask/Quart/Bottle routes, CherryPy exposed methods
 HTML_ROUTE = globs(["*.route", "*.expose"])
 HTML_RESPONSE = re.compile(r"\bresponse_class\s*=\s*(?:\w+\.)*HTMLResponse\b")  # FastAPI
+# Parameter decorator -> input kind: NestJS, routing-controllers (@QueryParam('q')), tsoa (@Path() id)
 NEST_PARAMETERS = {"Query": "query", "Body": "body", "Param": "path", "Headers": "header", "Req": "query",
-                   "Request": "query", "Cookies": "cookie", "UploadedFile": "body"}  # decorator -> input kind
+                   "Request": "query", "Cookies": "cookie", "UploadedFile": "body", "QueryParam": "query",
+                   "QueryParams": "query", "BodyParam": "body", "HeaderParam": "header", "HeaderParams": "header",
+                   "CookieParam": "cookie", "CookieParams": "cookie", "Params": "path", "UploadedFiles": "body",
+                   "Path": "path", "BodyProp": "body", "Header": "header", "Queries": "query", "FormField": "body"}
 NEST_PIPES = frozenset({"ParseIntPipe", "ParseFloatPipe", "ParseBoolPipe", "ParseUUIDPipe", "ParseEnumPipe"})
 # Path parameters converted to numbers or UUIDs: Flask <int:id>, Starlette {id:int}, Sanic <id:int>
 CONVERTED = re.compile(r"<(?:int|float|uuid):(\w+)>|\{(\w+):(?:int|float|uuid)\}|<(\w+):(?:int|float|uuid|number)>")
