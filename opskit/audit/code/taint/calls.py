@@ -93,6 +93,7 @@ class Calls(Entries, Summaries, Containers):
             self.check_call_sinks(typed, call, node, frame, receiver)
         modelled = self.container_call(func, name, receiver, call.args, call.kwargs, env)
         if modelled is not None:
+            self.flag_receiver(func, name, call, env)  # res.set("Content-Type", ...) is no Map.set for flags
             return modelled
         if name.endswith(".get") and receiver.fields is not None and call.args and receiver.cls is None:
             default = call.args[1] if len(call.args) > 1 else CLEAN
@@ -249,6 +250,8 @@ class Calls(Entries, Summaries, Containers):
                 if "*" in values or constant_in(call.kwargs[option].const, values) or \
                         (node is not None and (self.unit.name(node) or self.unit.text(node)) in values):
                     return False
+        if spec.unless_flag and spec.unless_flag in receiver.flags:
+            return False
         if spec.needs_flag:
             flagged = any(spec.needs_flag in v.flags for v in [*call.values(), receiver])
             flagged = flagged or any(
