@@ -17,6 +17,7 @@ from opskit.audit.code.taint.values import Env, Origin, Step, Value, first_origi
 
 MAX_DEPTH = 100  # nested statements and expressions followed; deeper ones are taken as clean
 BASE_WORK = 100_000  # steps every file may take ...
+REQUEST_NAMES = frozenset({"req", "request"})  # Express-style request objects middleware writes onto
 WORK_PER_BYTE = 4  # ... plus this many per byte (real code takes under 1.5): linear in the file's size
 
 
@@ -98,6 +99,8 @@ class ProjectModules(Protocol):
 
     def resolve(self, name: str, importer: ParsedFile) -> Callee | None: ...
 
+    def request_fields(self) -> Mapping[str, Value]: ...
+
 
 class State(ABC):
     """Shared by the statement, expression, call and guard parts of the interpreter."""
@@ -151,6 +154,10 @@ class State(ABC):
     @abstractmethod
     def eval(self, node: Node, env: Env, frame: Frame) -> Value:
         """The value of an expression."""
+
+    @abstractmethod
+    def request_writes(self) -> list[tuple[str, Value]]:
+        """``req.filter = <input>`` in this file: what a middleware copies onto the request."""
 
     @abstractmethod
     def exec(self, node: Node, env: Env, frame: Frame) -> bool:
@@ -272,6 +279,10 @@ class State(ABC):
                 found = self.member_source(candidate, node, call)
                 if found is not None:
                     return found
+        parts = (raw or "").split(".")
+        if not call and not self.python and self.project is not None and len(parts) == 2 and \
+                parts[0] in REQUEST_NAMES:
+            return self.project.request_fields().get(parts[1])  # req.filter, set by a middleware from input
         return None
 
     def attribute_name(self, node: Node) -> Node | None:
