@@ -54,9 +54,9 @@ class Entries(State):
                 name = node.child_by_field_name("name")
                 if name is not None:
                     self.functions.setdefault(self.unit.text(name), node)
-            elif node.type == "variable_declarator":
-                value = node.child_by_field_name("value")
-                name = node.child_by_field_name("name")
+            elif node.type in ("variable_declarator", "assignment"):  # const f = () => ..., f = lambda x: ...
+                value = node.child_by_field_name("value") or node.child_by_field_name("right")
+                name = node.child_by_field_name("name") or node.child_by_field_name("left")
                 if value is not None and name is not None and value.type in self.grammar.functions:
                     self.functions.setdefault(self.unit.text(name), value)
             elif node.type == "assignment_expression":  # exports.run = function (...) {...}
