@@ -13,7 +13,7 @@ from opskit.audit.code.matching import constant_in, globs
 from opskit.audit.code.syntax import UNKNOWN, string_value
 from opskit.audit.code.taint.containers import Containers
 from opskit.audit.code.taint.entries import SAFE_PARAM_TYPES, Entries
-from opskit.audit.code.taint.state import Callee, ClassRef, Frame, FunctionRef
+from opskit.audit.code.taint.state import Callee, ClassRef, Frame, FunctionRef, State
 from opskit.audit.code.taint.summaries import Summaries
 from opskit.audit.code.taint.values import CLEAN, HOST_CWES, Env, Value, fixed_host, join, sanitized
 
@@ -137,7 +137,7 @@ class Calls(Entries, Summaries, Containers):
                 result = Value(alias=name, flags=result.flags)
             called = name.rpartition(".")[2]
             if called == "format":
-                result = fixed_host(result, receiver.const)
+                result = self.built(node, fixed_host(result, receiver.const))
             elif called == "URL" and len(call.args) == 2 and not call.args[0].origins and \
                     not str(call.args[0].const).startswith("//"):
                 result = sanitized(result, HOST_CWES)  # new URL("/posts", request.url): the base's host, our path
@@ -211,8 +211,32 @@ class Calls(Entries, Summaries, Containers):
         local = self.local_function(func)
         if local is not None:
             return FunctionRef(self, local, name or "helper", method=func.type == self.grammar.attribute)
+        inherited = self.inherited_method(func)
+        if inherited is not None:
+            return inherited
         if self.project is not None and name and name != self.unit.raw_name(func):
             return self.project.resolve(name, self.unit)
+        return None
+
+    def inherited_method(self, func: Node) -> FunctionRef | None:
+        """``self.helper()`` where ``helper`` is defined by a base class in another module of the project
+        (``class Items(BaseResource)``, ``class Users extends BaseController``); bases of bases too."""
+        obj = func.child_by_field_name("object") if func.type == self.grammar.attribute else None
+        prop = self.attribute_name(func) if obj is not None else None
+        if obj is None or prop is None or self.unit.text(obj) not in self.grammar.self_names or self.project is None:
+            return None
+        holder: Node | None = func
+        while holder is not None and holder.type not in ("class_definition", "class_declaration", "class"):
+            holder = holder.parent
+        owner: State = self
+        for _ in range(MAX_BASES):
+            base = _base_class(owner, holder) if holder is not None else None
+            if base is None:
+                return None
+            method = base.methods.get(self.unit.text(prop))
+            if method is not None:
+                return FunctionRef(base.owner, method, f"{base.name}.{self.unit.text(prop)}", method=True)
+            owner, holder = base.owner, base.node
         return None
 
     def check_call_sinks(self, name: str, call: CallArguments, node: Node, frame: Frame,
@@ -260,6 +284,25 @@ class Calls(Entries, Summaries, Containers):
             if not flagged:
                 return False
         return True
+
+
+MAX_BASES = 8  # levels of base classes followed
+
+
+def _base_class(owner: State, cls: Node) -> ClassRef | None:
+    """The first base class of a class definition that the project defines (this file or another)."""
+    bases = cls.child_by_field_name("superclasses")  # Python: class A(Base)
+    if bases is None:
+        bases = next((c for c in cls.named_children if c.type == "class_heritage"), None)  # JS: extends Base
+    for base in bases.named_children if bases is not None else []:
+        text = owner.unit.text(base)
+        if text in owner.classes:
+            return owner.classes[text]
+        name = owner.unit.name(base)
+        found = owner.project.resolve(name, owner.unit) if name and owner.project is not None else None
+        if isinstance(found, ClassRef):
+            return found
+    return None
 
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/bash", "/bin/zsh",

@@ -128,7 +128,14 @@ class State(ABC):
         self.budget = BASE_WORK + WORK_PER_BYTE * len(unit.source)
         self.too_deep: int | None = None  # first line where nesting passed MAX_DEPTH
         self.notes: list[str] = []
-        self.tainted_lines: set[int] = set()  # lines of this file where input is stored (bandit's hints)
+        self.tainted_lines: set[int] = set()  # lines of this file where input is built into a string (hints)
+
+    def built(self, node: Node, value: Value) -> Value:
+        """``value``, a string built at ``node`` (+, %, an f-string, format); its line is noted when
+        input went into it (bandit's SQL-string check there is then no hint)."""
+        if any(not origin.param for origin in value.origins):
+            self.tainted_lines.add(node.start_point[0] + 1)
+        return value
 
     def step(self, cost: int = 1) -> None:
         """Count work; past the file's budget the analysis stops (``WorkExhausted``)."""
