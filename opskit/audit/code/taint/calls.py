@@ -187,6 +187,11 @@ class Calls(Entries, Summaries, Containers):
         if func is None:
             return None
         if func.type == "identifier":
+            scope = self.enclosing_function(func)
+            while scope is not None:  # a function bound to this name in an enclosing function, innermost first
+                if (scope.id, self.unit.text(func)) in self.local_lambdas:
+                    return self.local_lambdas[(scope.id, self.unit.text(func))]
+                scope = self.enclosing_function(scope)
             return self.functions.get(self.unit.text(func))
         if func.type == self.grammar.attribute:
             obj = func.child_by_field_name("object")

@@ -116,6 +116,7 @@ class State(ABC):
         self.python = grammar.keyword_arguments
         self.hits: dict[tuple[str, str, int, int], Hit] = {}
         self.functions: dict[str, Node] = {}
+        self.local_lambdas: dict[tuple[int, str], Node] = {}  # (enclosing function, name) -> f = lambda/arrow
         self.classes: dict[str, ClassRef] = {}
         self.memo: dict[tuple[Any, ...], Summary] = {}
         self.shapes: dict[int, int] = {}  # function -> argument shapes summarised
