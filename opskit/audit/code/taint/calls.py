@@ -91,6 +91,13 @@ class Calls(Entries, Summaries, Containers):
         if receiver.alias is not None and method is not None and not name.startswith(receiver.alias + "."):
             typed = f"{receiver.alias}.{self.unit.text(method)}"  # client.get(url), client = httpx.Client()
             self.check_call_sinks(typed, call, node, frame, receiver)
+        if self.python and name in PARTIALS and call.arg_nodes:
+            return self.partial(call)
+        if func is not None and func.type == "identifier":
+            bound = self.eval(func, env, frame)
+            if PARTIAL in bound.flags and bound.alias is not None and bound.fields is not None:
+                given = CallArguments(call.args, call.arg_nodes, {**bound.fields, **call.kwargs}, call.kwarg_nodes)
+                self.check_call_sinks(bound.alias, given, node, frame)
         modelled = self.container_call(func, name, receiver, call.args, call.kwargs, env)
         if modelled is not None:
             self.flag_receiver(func, name, call, env)  # res.set("Content-Type", ...) is no Map.set for flags
@@ -144,6 +151,12 @@ class Calls(Entries, Summaries, Containers):
             elif called in ("replace", "replaceAll") and len(call.args) >= 2:
                 result = _escaped(result, call.args[0].const, call.args[1].const)
         return replace(result, flags=result.flags | flags) if flags else result
+
+    def partial(self, call: CallArguments) -> Value:
+        """``functools.partial(subprocess.run, shell=True)``: a function that calls ``subprocess.run``
+        with these options (its calls are checked as that function's, the options added)."""
+        target = self.unit.name(call.arg_nodes[0])
+        return Value(join(call.values()).origins, alias=target, fields=dict(call.kwargs), flags=frozenset({PARTIAL}))
 
     def deferred_task(self, func: Node, method: str, call: CallArguments) -> tuple[FunctionRef | None, CallArguments]:
         """``resize.delay(path)``, ``resize.apply_async((path,))``, ``resize.send(path)``: a task queue
@@ -291,6 +304,8 @@ class Calls(Entries, Summaries, Containers):
         return True
 
 
+PARTIALS = frozenset({"functools.partial"})
+PARTIAL = "partial"  # the flag of a functools.partial value: alias names the function, fields its options
 MAX_BASES = 8  # levels of base classes followed
 
 
