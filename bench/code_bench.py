@@ -45,6 +45,7 @@ HELDOUT = ROOT / "bench" / "corpus" / "code-heldout"  # written apart from the r
 HELDOUT2 = ROOT / "bench" / "corpus" / "code-heldout2"  # written after the fixes code-heldout prompted
 HELDOUT3 = ROOT / "bench" / "corpus" / "code-heldout3"  # written after all fixes, never fixed against
 HELDOUT4 = ROOT / "bench" / "corpus" / "code-heldout4"  # other frameworks and idioms, written after heldout3's fixes
+HELDOUT5 = ROOT / "bench" / "corpus" / "code-heldout5"  # inheritance, wrappers, dispatch, crypto; after heldout4
 SEMGREP_RULES = ROOT / "bench" / "semgrep_rules.yaml"
 SUFFIXES = (".py", ".js", ".ts")
 LABEL = re.compile(r"(?:#|//) (bad|ok): (\d+)\s*$")
@@ -231,7 +232,8 @@ def main() -> int:
         result = {**json.loads(RESULTS.read_text()), **result}
     try:
         for key, source in (("accuracy", CORPUS), ("heldout_accuracy", HELDOUT), ("heldout2_accuracy", HELDOUT2),
-                            ("heldout3_accuracy", HELDOUT3), ("heldout4_accuracy", HELDOUT4)):
+                            ("heldout3_accuracy", HELDOUT3), ("heldout4_accuracy", HELDOUT4),
+                            ("heldout5_accuracy", HELDOUT5)):
             scores = accuracy(work, source, args.mistakes)
             print(f"labelled corpus ({source.relative_to(ROOT)}): recall and false alarms, same files for every tool")
             print(f"{'tool':<24}{'language':<10}{'bad lines':>10}{'found':>7}{'recall':>8}{'ok lines':>10}"

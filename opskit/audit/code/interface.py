@@ -56,7 +56,7 @@ class SinkSpec:
     object or array literal (``res.send({...})`` answers JSON). ``assigns`` are targets
     (``session[*]``), ``route_return`` marks returning a value from a Flask route (an HTML body).
     ``needs_flag`` requires an argument (or the receiver) carrying that flag (an XML parser with
-    entities on).
+    entities on); ``unless_flag`` exempts a receiver carrying that flag.
     """
 
     rule: str
@@ -71,6 +71,7 @@ class SinkSpec:
     assigns: tuple[str, ...] = ()
     route_return: bool = False
     needs_flag: str | None = None
+    unless_flag: str | None = None  # not a sink on a receiver carrying this flag (a text/plain response)
     receiver: bool = False  # the object the method is called on is checked too (Path(x).read_text())
     shell_argv: bool = False  # an argument list that starts a shell (["sh", "-c", cmd]) is checked item by item
     origin_kinds: tuple[str, ...] = ()  # only input of these kinds counts (operator injection needs objects)

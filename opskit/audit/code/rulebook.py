@@ -63,6 +63,7 @@ def _sink(rule: str, language: str, raw: dict[str, Any]) -> SinkSpec:
         assigns=tuple(raw.get("assigns", ())),
         route_return=bool(raw.get("route_return", False)),
         needs_flag=raw.get("needs_flag"),
+        unless_flag=raw.get("unless_flag"),
         receiver=bool(raw.get("receiver", False)),
         shell_argv=bool(raw.get("shell_argv", False)),
         origin_kinds=tuple(raw.get("origin_kinds", ())),

@@ -79,7 +79,8 @@ class BanditScanner(Scanner):
 
     def _flow_lines(self, source: SourceFile) -> tuple[set[int], set[int]] | None:
         """Lines where opskit's taint analysis finds untrusted input reaching a sink, and where it is
-        stored (``query = "..." % name``); None when it cannot read the file (bandit's findings then stand)."""
+        built into a string (``query = "..." % name``); None when it cannot read the file (bandit's
+        findings then stand)."""
         data = source.text.encode("utf-8", "surrogateescape")
         if _minified(data):
             return None
@@ -97,7 +98,7 @@ class BanditScanner(Scanner):
         return {hit.line for hit in hits if hit.path is None}, stored
 
 
-TaintResult = tuple[list[Hit], list[str], set[int]]  # hits, notes, lines where input is stored
+TaintResult = tuple[list[Hit], list[str], set[int]]  # hits, notes, lines where input is built into a string
 _ANALYSES: dict[tuple[str, str], tuple[TaintAnalysis, Project]] = {}
 _TAINT_RESULTS: OrderedDict[tuple[str, str, int], TaintResult] = OrderedDict()
 _TAINT_KEPT = 256

@@ -59,7 +59,7 @@ def _import_query(grammar: str) -> Query:
 
 # Definitions a file's calls may run, and JS calls that register handlers, found in C.
 _DEFINITION_QUERIES = {
-    "python": "(function_definition) @d (class_definition) @d",
+    "python": "(function_definition) @d (class_definition) @d (assignment left: (identifier) right: (lambda)) @d",
     "javascript": "(function_declaration) @d (generator_function_declaration) @d (method_definition) @d "
                   "(class_declaration) @d (variable_declarator) @d (assignment_expression) @d (call_expression) @d",
 }

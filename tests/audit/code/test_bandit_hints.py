@@ -69,3 +69,14 @@ def test_input_stored_on_a_safe_call_line_leaves_a_hint() -> None:
     findings = BanditScanner(ScanSettings()).scan([SourceFile("d.py", source)]).findings
     assert {(f.rule_id, f.location.line, f.severity) for f in findings if f.location.line in (7, 8)} == {
         ("bandit.B603", 7, Severity.INFO), ("bandit.B602", 8, Severity.HIGH)}
+
+
+def test_a_query_built_from_constants_with_input_as_parameters_stays_a_hint() -> None:
+    """Input on the line goes into the parameters and the result, not into the SQL string bandit flags."""
+    source = ('import sqlite3\n\nfrom flask import request\n\n\ndef tags():\n    wanted = request.args.getlist("t")\n'
+              '    marks = ", ".join("?" for _ in wanted)\n'
+              '    rows = sqlite3.connect("x").execute("SELECT * FROM t WHERE n IN (%s)" % marks, wanted).fetchall()\n'
+              '    return rows\n')
+    findings = BanditScanner(ScanSettings()).scan([SourceFile("t.py", source)]).findings
+    assert [(f.rule_id, f.location.line, f.severity) for f in findings if f.rule_id == "bandit.B608"] == [
+        ("bandit.B608", 9, Severity.INFO)]

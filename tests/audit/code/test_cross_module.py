@@ -62,6 +62,22 @@ def test_express_route_calls_a_query_helper_in_another_module(tmp_path: Path) ->
     assert own(audit(app)) == {("lib/db.js", 5, "code.sql-injection")}
 
 
+def test_input_a_middleware_in_another_file_copies_onto_req_is_input_in_every_route(tmp_path: Path) -> None:
+    app = Path(shutil.copytree(PROJECTS / "express_middleware", tmp_path / "express_middleware"))
+    assert own(audit(app)) == {
+        ("routes/items.js", 8, "code.nosql-injection"),  # Item.find(req.listFilter): an object of input
+        ("routes/items.js", 12, "code.sql-injection"),  # req.searchText: String(input) is still text
+    }  # bound as a parameter; req.page is a number; req.region a constant
+
+
+def test_methods_inherited_from_a_base_class_in_another_module_are_followed(tmp_path: Path) -> None:
+    app = Path(shutil.copytree(PROJECTS / "falcon_base_class", tmp_path / "falcon_base_class"))
+    assert own(audit(app)) == {
+        ("api/resources.py", 9, "code.sql-injection"),  # self.param(req, ...) and self.literal_condition(...)
+        ("api/resources.py", 18, "code.sql-injection"),  # self.param found two levels up
+    }  # on_post binds the value as a parameter
+
+
 def test_a_changed_helper_module_is_not_answered_from_the_cache(flask_app: Path, tmp_path: Path) -> None:
     def cached_audit() -> set[tuple[str, int | None, str]]:
         request = AuditRequest(target=str(flask_app), only=("code",), cache_dir=tmp_path / "cache")

@@ -16,8 +16,6 @@ class Bindings(State):
     def bind(self, target: Node, value: Value, env: Env, frame: Frame, source_name: str | None = None) -> None:
         """Assign ``value`` to a target: a name, an attribute, an item, or a destructuring pattern."""
         kind = target.type
-        if any(not origin.param for origin in value.origins):
-            self.tainted_lines.add(target.start_point[0] + 1)
         if kind in ("identifier", "shorthand_property_identifier_pattern"):
             env[self.unit.text(target)] = value
         elif kind == "as_pattern_target" and len(target.named_children) == 1:  # with open(p) as f

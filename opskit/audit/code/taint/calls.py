@@ -13,7 +13,7 @@ from opskit.audit.code.matching import constant_in, globs
 from opskit.audit.code.syntax import UNKNOWN, string_value
 from opskit.audit.code.taint.containers import Containers
 from opskit.audit.code.taint.entries import SAFE_PARAM_TYPES, Entries
-from opskit.audit.code.taint.state import Callee, ClassRef, Frame, FunctionRef
+from opskit.audit.code.taint.state import Callee, ClassRef, Frame, FunctionRef, State
 from opskit.audit.code.taint.summaries import Summaries
 from opskit.audit.code.taint.values import CLEAN, HOST_CWES, Env, Value, fixed_host, join, sanitized
 
@@ -91,8 +91,16 @@ class Calls(Entries, Summaries, Containers):
         if receiver.alias is not None and method is not None and not name.startswith(receiver.alias + "."):
             typed = f"{receiver.alias}.{self.unit.text(method)}"  # client.get(url), client = httpx.Client()
             self.check_call_sinks(typed, call, node, frame, receiver)
+        if self.python and name in PARTIALS and call.arg_nodes:
+            return self.partial(call)
+        if func is not None and func.type == "identifier":
+            bound = self.eval(func, env, frame)
+            if PARTIAL in bound.flags and bound.alias is not None and bound.fields is not None:
+                given = CallArguments(call.args, call.arg_nodes, {**bound.fields, **call.kwargs}, call.kwarg_nodes)
+                self.check_call_sinks(bound.alias, given, node, frame)
         modelled = self.container_call(func, name, receiver, call.args, call.kwargs, env)
         if modelled is not None:
+            self.flag_receiver(func, name, call, env)  # res.set("Content-Type", ...) is no Map.set for flags
             return modelled
         if name.endswith(".get") and receiver.fields is not None and call.args and receiver.cls is None:
             default = call.args[1] if len(call.args) > 1 else CLEAN
@@ -136,13 +144,19 @@ class Calls(Entries, Summaries, Containers):
                 result = Value(alias=name, flags=result.flags)
             called = name.rpartition(".")[2]
             if called == "format":
-                result = fixed_host(result, receiver.const)
+                result = self.built(node, fixed_host(result, receiver.const))
             elif called == "URL" and len(call.args) == 2 and not call.args[0].origins and \
                     not str(call.args[0].const).startswith("//"):
                 result = sanitized(result, HOST_CWES)  # new URL("/posts", request.url): the base's host, our path
             elif called in ("replace", "replaceAll") and len(call.args) >= 2:
                 result = _escaped(result, call.args[0].const, call.args[1].const)
         return replace(result, flags=result.flags | flags) if flags else result
+
+    def partial(self, call: CallArguments) -> Value:
+        """``functools.partial(subprocess.run, shell=True)``: a function that calls ``subprocess.run``
+        with these options (its calls are checked as that function's, the options added)."""
+        target = self.unit.name(call.arg_nodes[0])
+        return Value(join(call.values()).origins, alias=target, fields=dict(call.kwargs), flags=frozenset({PARTIAL}))
 
     def deferred_task(self, func: Node, method: str, call: CallArguments) -> tuple[FunctionRef | None, CallArguments]:
         """``resize.delay(path)``, ``resize.apply_async((path,))``, ``resize.send(path)``: a task queue
@@ -186,6 +200,11 @@ class Calls(Entries, Summaries, Containers):
         if func is None:
             return None
         if func.type == "identifier":
+            scope = self.enclosing_function(func)
+            while scope is not None:  # a function bound to this name in an enclosing function, innermost first
+                if (scope.id, self.unit.text(func)) in self.local_lambdas:
+                    return self.local_lambdas[(scope.id, self.unit.text(func))]
+                scope = self.enclosing_function(scope)
             return self.functions.get(self.unit.text(func))
         if func.type == self.grammar.attribute:
             obj = func.child_by_field_name("object")
@@ -210,8 +229,32 @@ class Calls(Entries, Summaries, Containers):
         local = self.local_function(func)
         if local is not None:
             return FunctionRef(self, local, name or "helper", method=func.type == self.grammar.attribute)
+        inherited = self.inherited_method(func)
+        if inherited is not None:
+            return inherited
         if self.project is not None and name and name != self.unit.raw_name(func):
             return self.project.resolve(name, self.unit)
+        return None
+
+    def inherited_method(self, func: Node) -> FunctionRef | None:
+        """``self.helper()`` where ``helper`` is defined by a base class in another module of the project
+        (``class Items(BaseResource)``, ``class Users extends BaseController``); bases of bases too."""
+        obj = func.child_by_field_name("object") if func.type == self.grammar.attribute else None
+        prop = self.attribute_name(func) if obj is not None else None
+        if obj is None or prop is None or self.unit.text(obj) not in self.grammar.self_names or self.project is None:
+            return None
+        holder: Node | None = func
+        while holder is not None and holder.type not in ("class_definition", "class_declaration", "class"):
+            holder = holder.parent
+        owner: State = self
+        for _ in range(MAX_BASES):
+            base = _base_class(owner, holder) if holder is not None else None
+            if base is None:
+                return None
+            method = base.methods.get(self.unit.text(prop))
+            if method is not None:
+                return FunctionRef(base.owner, method, f"{base.name}.{self.unit.text(prop)}", method=True)
+            owner, holder = base.owner, base.node
         return None
 
     def check_call_sinks(self, name: str, call: CallArguments, node: Node, frame: Frame,
@@ -226,7 +269,7 @@ class Calls(Entries, Summaries, Containers):
             if spec.receiver:
                 chosen.append(receiver)
             if spec.shell_argv:
-                chosen = [item for value in chosen for item in _shell_command(value)]
+                chosen = _shell_commands(chosen)
             for value in chosen:
                 if (spec.unless_sequence and value.sequence) or (spec.unless_container and value.fields is not None):
                     continue
@@ -249,6 +292,8 @@ class Calls(Entries, Summaries, Containers):
                 if "*" in values or constant_in(call.kwargs[option].const, values) or \
                         (node is not None and (self.unit.name(node) or self.unit.text(node)) in values):
                     return False
+        if spec.unless_flag and spec.unless_flag in receiver.flags:
+            return False
         if spec.needs_flag:
             flagged = any(spec.needs_flag in v.flags for v in [*call.values(), receiver])
             flagged = flagged or any(
@@ -259,19 +304,48 @@ class Calls(Entries, Summaries, Containers):
         return True
 
 
+PARTIALS = frozenset({"functools.partial"})
+PARTIAL = "partial"  # the flag of a functools.partial value: alias names the function, fields its options
+MAX_BASES = 8  # levels of base classes followed
+
+
+def _base_class(owner: State, cls: Node) -> ClassRef | None:
+    """The first base class of a class definition that the project defines (this file or another)."""
+    bases = cls.child_by_field_name("superclasses")  # Python: class A(Base)
+    if bases is None:
+        bases = next((c for c in cls.named_children if c.type == "class_heritage"), None)  # JS: extends Base
+    for base in bases.named_children if bases is not None else []:
+        text = owner.unit.text(base)
+        if text in owner.classes:
+            return owner.classes[text]
+        name = owner.unit.name(base)
+        found = owner.project.resolve(name, owner.unit) if name and owner.project is not None else None
+        if isinstance(found, ClassRef):
+            return found
+    return None
+
+
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/bash", "/bin/zsh",
                     "cmd", "cmd.exe", "powershell", "pwsh"})
 
 
-def _shell_command(value: Value) -> list[Value]:
-    """The command string of ``["sh", "-c", cmd, ...]`` (nothing for other argument lists)."""
-    fields = value.fields
-    if fields is None or not value.sequence or len(fields) < 3:
-        return []
-    shell, flag = fields.get("0", CLEAN).const, fields.get("1", CLEAN).const
-    if shell in SHELLS and flag in ("-c", "/c", "/C", "-Command", "-lc"):
-        return [fields["2"]]
-    return []
+SHELL_FLAGS = frozenset({"-c", "/c", "/C", "-Command", "-lc"})
+
+
+def _shell_commands(arguments: list[Value]) -> list[Value]:
+    """The command strings run by a shell: ``["sh", "-c", cmd, ...]`` as one list (Python) or as a
+    program and its argument list, ``spawn("sh", ["-c", cmd])`` (Node); nothing for other programs."""
+    found = []
+    for index, value in enumerate(arguments):
+        fields = value.fields
+        if fields is None or not value.sequence:
+            continue
+        if len(fields) >= 3 and fields.get("0", CLEAN).const in SHELLS and fields.get("1", CLEAN).const in SHELL_FLAGS:
+            found.append(fields["2"])
+        elif index == 1 and arguments[0].const in SHELLS and fields.get("0", CLEAN).const in SHELL_FLAGS \
+                and "1" in fields:
+            found.append(fields["1"])
+    return found
 
 
 def _escaped(value: Value, old: object, new: object) -> Value:

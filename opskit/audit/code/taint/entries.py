@@ -10,15 +10,19 @@ from tree_sitter import Node
 
 from opskit.audit.code.matching import globs
 from opskit.audit.code.syntax import constant, definitions
-from opskit.audit.code.taint.state import ClassRef, Frame, State
+from opskit.audit.code.taint.state import MAX_DEPTH, ClassRef, Frame, State
 from opskit.audit.code.taint.statements import ROUTE_DECORATORS
 from opskit.audit.code.taint.values import CLEAN, Env, Origin, Value
 
 # Routes whose returned string is the HTML body: Flask/Quart/Bottle routes, CherryPy exposed methods
 HTML_ROUTE = globs(["*.route", "*.expose"])
 HTML_RESPONSE = re.compile(r"\bresponse_class\s*=\s*(?:\w+\.)*HTMLResponse\b")  # FastAPI
+# Parameter decorator -> input kind: NestJS, routing-controllers (@QueryParam('q')), tsoa (@Path() id)
 NEST_PARAMETERS = {"Query": "query", "Body": "body", "Param": "path", "Headers": "header", "Req": "query",
-                   "Request": "query", "Cookies": "cookie", "UploadedFile": "body"}  # decorator -> input kind
+                   "Request": "query", "Cookies": "cookie", "UploadedFile": "body", "QueryParam": "query",
+                   "QueryParams": "query", "BodyParam": "body", "HeaderParam": "header", "HeaderParams": "header",
+                   "CookieParam": "cookie", "CookieParams": "cookie", "Params": "path", "UploadedFiles": "body",
+                   "Path": "path", "BodyProp": "body", "Header": "header", "Queries": "query", "FormField": "body"}
 NEST_PIPES = frozenset({"ParseIntPipe", "ParseFloatPipe", "ParseBoolPipe", "ParseUUIDPipe", "ParseEnumPipe"})
 # Path parameters converted to numbers or UUIDs: Flask <int:id>, Starlette {id:int}, Sanic <id:int>
 CONVERTED = re.compile(r"<(?:int|float|uuid):(\w+)>|\{(\w+):(?:int|float|uuid)\}|<(\w+):(?:int|float|uuid|number)>")
@@ -50,11 +54,14 @@ class Entries(State):
                 name = node.child_by_field_name("name")
                 if name is not None:
                     self.functions.setdefault(self.unit.text(name), node)
-            elif node.type == "variable_declarator":
-                value = node.child_by_field_name("value")
-                name = node.child_by_field_name("name")
+            elif node.type in ("variable_declarator", "assignment"):  # const f = () => ..., f = lambda x: ...
+                value = node.child_by_field_name("value") or node.child_by_field_name("right")
+                name = node.child_by_field_name("name") or node.child_by_field_name("left")
                 if value is not None and name is not None and value.type in self.grammar.functions:
                     self.functions.setdefault(self.unit.text(name), value)
+                    scope = self.enclosing_function(node)
+                    if scope is not None:
+                        self.local_lambdas.setdefault((scope.id, self.unit.text(name)), value)
             elif node.type == "assignment_expression":  # exports.run = function (...) {...}
                 left, value = node.child_by_field_name("left"), node.child_by_field_name("right")
                 if value is not None and value.type in self.grammar.functions:
@@ -71,6 +78,15 @@ class Entries(State):
         for callback, role in self.named_callbacks.items():  # app.get("/x", handler), handler defined apart
             if callback in self.functions:
                 self.callbacks.setdefault(self.functions[callback].id, role)
+
+    def enclosing_function(self, node: Node) -> Node | None:
+        """The function ``node`` is in (None past MAX_DEPTH levels: bounded work per node)."""
+        parent = node.parent
+        for _ in range(MAX_DEPTH):
+            if parent is None or parent.type in self.grammar.functions:
+                return parent
+            parent = parent.parent
+        return None
 
     def _collect_class(self, node: Node) -> None:
         name, body = node.child_by_field_name("name"), node.child_by_field_name("body")

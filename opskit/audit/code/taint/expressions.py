@@ -133,7 +133,7 @@ class Expressions(State):
         start = node.named_children[0] if node.named_children and node.named_children[0].type == "string_start" \
             else None
         lead = self.unit.source[(start.end_byte if start is not None else node.start_byte + 1):parts[0].start_byte]
-        return fixed_host(value, lead.decode("utf-8", "replace"))
+        return self.built(node, fixed_host(value, lead.decode("utf-8", "replace")))
 
     def eval_concatenated(self, node: Node, env: Env, frame: Frame) -> Value:
         parts = [self.eval(child, env, frame) for child in node.named_children]
@@ -171,7 +171,9 @@ class Expressions(State):
             return Value(const=folded)
         if op in COMPARISONS:
             return CLEAN
-        return fixed_host(join([a, b]), a.const if op in ("+", "%") else None)
+        if op in ("+", "%"):
+            return self.built(node, fixed_host(join([a, b]), a.const))
+        return join([a, b])
 
     def eval_comparison(self, node: Node, env: Env, frame: Frame) -> Value:
         operands = [self.eval(child, env, frame) for child in node.named_children]

@@ -13,7 +13,7 @@ from opskit.audit.code.taint.grammar import GRAMMARS
 from opskit.audit.code.taint.guards import Guards
 from opskit.audit.code.taint.project import Project
 from opskit.audit.code.taint.rules import LanguageRules
-from opskit.audit.code.taint.state import MAX_DEPTH, Frame, ProjectModules, WorkExhausted
+from opskit.audit.code.taint.state import MAX_DEPTH, REQUEST_NAMES, Frame, ProjectModules, WorkExhausted
 from opskit.audit.code.taint.statements import Statements
 from opskit.audit.code.taint.values import Value
 
@@ -47,6 +47,27 @@ class Interpreter(Statements, Bindings, Expressions, Calls, Guards):
                     if folded is not UNKNOWN:
                         self.module[self.unit.text(name)] = Value(const=folded)
         return self
+
+    def request_writes(self) -> list[tuple[str, Value]]:
+        """``req.filter = <input>`` anywhere in this (JS) file: what a middleware copies onto the
+        request for the routes that run after it, in whichever file they are."""
+        found: list[tuple[str, Value]] = []
+        stack = [self.unit.root]
+        while stack:
+            node = stack.pop()
+            stack.extend(reversed(node.named_children))
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if node.type != "assignment_expression" or left is None or right is None:
+                continue
+            parts = (self.unit.raw_name(left) or "").split(".")
+            if len(parts) == 2 and parts[0] in REQUEST_NAMES:
+                try:
+                    value = self.eval(right, {}, Frame())
+                except WorkExhausted:
+                    break
+                if value.origins:
+                    found.append((parts[1], value))
+        return found
 
 
 class TaintAnalysis(Analysis):

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from opskit.audit.code.syntax import ParsedFile, Unparseable, grammar_for, parse
 from opskit.audit.code.taint.state import Callee, FunctionRef, State
+from opskit.audit.code.taint.values import Value, merge
 
 MAX_MODULE_BYTES = 2 << 20  # larger files are data or bundles, not helpers
 MAX_MODULES = 512  # parsed modules kept per process (paths that are not modules count too)
 JS_SUFFIXES = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", "/index.js", "/index.ts")
+REQUEST_WRITE = re.compile(rb"\b(?:req|request)\.[A-Za-z_$][\w$]*\s*=[^=]")  # req.filter = ...
 
 Interpret = Callable[[ParsedFile], State]
 
@@ -29,6 +32,34 @@ class Project:
         self.interpret = interpret
         self.modules: OrderedDict[Path, State | None] = OrderedDict()
         self.resolved: dict[tuple[str, str], Callee | None] = {}
+        self._request_fields: dict[str, Value] | None = None
+
+    def request_fields(self) -> Mapping[str, Value]:
+        """Properties a middleware in any JS file of the project copies input onto (``req.filter =
+        req.query.f``), as input for every route reading ``req.filter``; found once per process."""
+        if self._request_fields is None:
+            self._request_fields = {}  # empty while being found: a write reading another middleware's field
+            found: dict[str, Value] = {}
+            for path in self._request_writers():
+                owner = self._module(path)
+                for name, value in owner.request_writes() if owner is not None else ():
+                    found[name] = merge(found[name], value) if name in found else value
+            self._request_fields = found
+        return self._request_fields
+
+    def _request_writers(self) -> Iterator[Path]:
+        """The JS/TS files under the root (not node_modules) that assign to a ``req``/``request`` property."""
+        for folder, dirs, files in os.walk(self.root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
+            for name in sorted(files):
+                path = Path(folder) / name
+                if not name.endswith(JS_SUFFIXES[:6]):
+                    continue
+                try:
+                    if path.stat().st_size <= MAX_MODULE_BYTES and REQUEST_WRITE.search(path.read_bytes()):
+                        yield path
+                except OSError:
+                    continue
 
     def resolve(self, name: str, importer: ParsedFile) -> Callee | None:
         """The function or class ``name`` (an import-resolved dotted name) stands for, if the project has it."""

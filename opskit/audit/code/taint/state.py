@@ -17,6 +17,7 @@ from opskit.audit.code.taint.values import Env, Origin, Step, Value, first_origi
 
 MAX_DEPTH = 100  # nested statements and expressions followed; deeper ones are taken as clean
 BASE_WORK = 100_000  # steps every file may take ...
+REQUEST_NAMES = frozenset({"req", "request"})  # Express-style request objects middleware writes onto
 WORK_PER_BYTE = 4  # ... plus this many per byte (real code takes under 1.5): linear in the file's size
 
 
@@ -98,6 +99,8 @@ class ProjectModules(Protocol):
 
     def resolve(self, name: str, importer: ParsedFile) -> Callee | None: ...
 
+    def request_fields(self) -> Mapping[str, Value]: ...
+
 
 class State(ABC):
     """Shared by the statement, expression, call and guard parts of the interpreter."""
@@ -113,6 +116,7 @@ class State(ABC):
         self.python = grammar.keyword_arguments
         self.hits: dict[tuple[str, str, int, int], Hit] = {}
         self.functions: dict[str, Node] = {}
+        self.local_lambdas: dict[tuple[int, str], Node] = {}  # (enclosing function, name) -> f = lambda/arrow
         self.classes: dict[str, ClassRef] = {}
         self.memo: dict[tuple[Any, ...], Summary] = {}
         self.shapes: dict[int, int] = {}  # function -> argument shapes summarised
@@ -125,7 +129,14 @@ class State(ABC):
         self.budget = BASE_WORK + WORK_PER_BYTE * len(unit.source)
         self.too_deep: int | None = None  # first line where nesting passed MAX_DEPTH
         self.notes: list[str] = []
-        self.tainted_lines: set[int] = set()  # lines of this file where input is stored (bandit's hints)
+        self.tainted_lines: set[int] = set()  # lines of this file where input is built into a string (hints)
+
+    def built(self, node: Node, value: Value) -> Value:
+        """``value``, a string built at ``node`` (+, %, an f-string, format); its line is noted when
+        input went into it (bandit's SQL-string check there is then no hint)."""
+        if any(not origin.param for origin in value.origins):
+            self.tainted_lines.add(node.start_point[0] + 1)
+        return value
 
     def step(self, cost: int = 1) -> None:
         """Count work; past the file's budget the analysis stops (``WorkExhausted``)."""
@@ -151,6 +162,10 @@ class State(ABC):
     @abstractmethod
     def eval(self, node: Node, env: Env, frame: Frame) -> Value:
         """The value of an expression."""
+
+    @abstractmethod
+    def request_writes(self) -> list[tuple[str, Value]]:
+        """``req.filter = <input>`` in this file: what a middleware copies onto the request."""
 
     @abstractmethod
     def exec(self, node: Node, env: Env, frame: Frame) -> bool:
@@ -272,6 +287,10 @@ class State(ABC):
                 found = self.member_source(candidate, node, call)
                 if found is not None:
                     return found
+        parts = (raw or "").split(".")
+        if not call and not self.python and self.project is not None and len(parts) == 2 and \
+                parts[0] in REQUEST_NAMES:
+            return self.project.request_fields().get(parts[1])  # req.filter, set by a middleware from input
         return None
 
     def attribute_name(self, node: Node) -> Node | None:

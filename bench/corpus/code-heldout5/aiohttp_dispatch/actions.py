@@ -1,0 +1,6 @@
+def export():
+    return {"status": "exported"}
+
+
+def archive():
+    return {"status": "archived"}
