@@ -125,7 +125,8 @@ class KeywordDetector(Detector):
     def _accept(self, rule: Rule, match: re.Match[str], secret: str, start: int, code: bool, lock: bool) -> bool:
         allow = self.ruleset.allowlist
         groups = match.groupdict()
-        if not secret or filters.is_placeholder(secret, allow) or filters.is_dummy(secret):
+        if (not secret or filters.is_placeholder(secret, allow) or filters.is_dummy(secret)
+                or filters.is_variable(secret)):
             return False
         if secret == groups.get("user"):  # postgres://postgres:postgres@..., a default, not a secret
             return False

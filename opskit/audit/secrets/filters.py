@@ -54,6 +54,8 @@ _REFERENCE = re.compile(
     r"|\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)$"  # dates and timestamps
 )
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+# A whole value that is a variable: %NUGET_TOKEN% (Windows, batch), $TOKEN, ${TOKEN}, $(TOKEN).
+_VARIABLE = re.compile(r"^(?:%[A-Za-z_][\w.-]{0,100}%|\$[A-Za-z_]\w{0,100}|\$\{[^{}]{1,200}\}|\$\([^()]{1,200}\))$")
 # A format string ("VS%0.1f", "%s:%d") or a nested setting ("uuid=7f46...;storage=user"), not a literal secret.
 _TEMPLATE = re.compile(r"%[-+ 0#]?\d{0,3}(?:\.\d{0,3}[sdfx]|[sdfx](?![A-Za-z0-9]))|^[a-z][a-z0-9_]{0,30}=[^=]")
 # A Vault token (s., b., r. and 24 characters; hvs., hvb., hvr.) is not an attribute access a.b.
@@ -143,6 +145,11 @@ def is_test_result(key: str, op: str) -> bool:
 def is_foreign_prose(value: str) -> bool:
     """A translated UI string (``Пароль``, ``Contraseña``): letters outside ASCII and no digit."""
     return any(not ch.isascii() and ch.isalpha() for ch in value) and not any(ch.isdigit() for ch in value)
+
+
+def is_variable(value: str) -> bool:
+    """The whole value is a variable (``%NUGET_TOKEN%``, ``${TOKEN}``): any rule's match, not a secret."""
+    return bool(_VARIABLE.match(value))
 
 
 def is_reference(value: str) -> bool:
