@@ -50,7 +50,8 @@ _REFERENCE = re.compile(
     r"|[A-Z][A-Za-z0-9]{0,40}[!?]|-[A-Za-z].*"  # a GraphQL or nullable type (String!), an option (-PSK-AES)
     # paths (also hash:/etc/x, classpath:/x, dotfiles: .env, .acme.io), URLs, ARNs
     r"|(?:/|~/|\.{1,2}/|[A-Za-z]:\\|[a-z]{2,12}:/).*|\.[a-z][a-z0-9_-]{0,30}(?:\.[a-z0-9-]{1,10})*|.*://.*|arn:.*"
-    r"|[\w-]{1,64}\.[a-z]{1,4}|.*\."  # file names (pr28639a.o, app.py) and prose ending a sentence
+    # file names (pr28639a.o, app.py) and prose ending a sentence, unless mixed-case with a digit (Tfjp3V_Z!V.)
+    r"|[\w-]{1,64}\.[a-z]{1,4}|(?!(?=.*\d)(?=.*[A-Z])(?=.*[a-z]).{12}).*\."
     r"|\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)$"  # dates and timestamps
 )
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
