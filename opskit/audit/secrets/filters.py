@@ -73,6 +73,7 @@ _ID_WORDS = frozenset(
 # Code, not a literal: a call, an index, or an attribute of an object that holds settings.
 _EXPRESSION = re.compile(r"[()\[\]]|^(?:self|this|os|process|settings|config|cfg|conf|env|params|args|opts|options)\.")
 _CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_TF_VAR = re.compile(r"^(?i:tf_var_)")
 _TEST_RESULTS = frozenset({"PASS", "XPASS", "KPASS"})
 _HASH_PREFIX = re.compile(r"(?:sha(?:1|224|256|384|512)|md5|blake2b?)[-:=]$", re.IGNORECASE)
 
@@ -172,7 +173,9 @@ def repeats(value: str) -> bool:
 
 
 def key_names_setting(key: str, allow: Allowlist) -> bool:
-    """``password_field``, ``tokenUrl``, ``max_tokens``: the key names a setting, not a credential."""
+    """``password_field``, ``tokenUrl``, ``max_tokens``: the key names a setting, not a credential.
+    Terraform's ``TF_VAR_`` prefix only says the variable is Terraform's (``TF_VAR_db_password``)."""
+    key = _TF_VAR.sub("", key)
     words = {w.lower() for part in re.split(r"[_.\-\s:]+", key) for w in _CAMEL.findall(part)}
     return bool(words & allow.key_words)
 
