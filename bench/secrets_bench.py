@@ -242,7 +242,7 @@ def main() -> int:
                "heldout3": ("held-out corpus 3 (drove the third fixes)", load_heldout(HELDOUT_3)),
                "heldout4": ("held-out corpus 4 (not tuned to)", load_heldout(HELDOUT_4)),
                "heldout5": ("held-out corpus 5 (drove the fifth fixes)", load_heldout(HELDOUT_5)),
-               "heldout6": ("held-out corpus 6 (first scan)", load_heldout(HELDOUT_6))}
+               "heldout6": ("held-out corpus 6 (drove the sixth fixes)", load_heldout(HELDOUT_6))}
     work = Path(tempfile.mkdtemp(prefix="opskit-secrets-bench-"))
     results = json.loads(RESULTS.read_text()) if args.no_speed and RESULTS.exists() else {}
     try:
