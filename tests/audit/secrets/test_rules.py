@@ -146,3 +146,8 @@ def test_broken_rules_file_is_a_config_error_naming_the_rule() -> None:
     dup = "rules:\n" + "- {id: a, description: d, severity: low, keywords: [k], regex: k}\n" * 2
     with pytest.raises(ConfigError, match="duplicate rule id"):
         parse_ruleset(dup, "rules.yml")
+    bare = "rules:\n- {id: b, description: d, severity: low, regex: k}\n"
+    with pytest.raises(ConfigError, match="rule b: .*or give files"):
+        parse_ruleset(bare, "rules.yml")
+    file_rule = parse_ruleset("rules:\n- {id: f, description: d, severity: low, regex: k, files: 'x[.]key$'}\n")
+    assert file_rule.rules[0].files is not None and not file_rule.rules[0].keywords
