@@ -1,9 +1,9 @@
 """Benchmark: opskit's secrets scanner against detect-secrets and credsweeper, accuracy and speed, in one run.
 
-Accuracy, on six labelled corpora written to a temporary directory and scanned by each tool:
+Accuracy, on seven labelled corpora written to a temporary directory and scanned by each tool:
 the generated one of ``secrets_corpus.py`` (credentials from providers' documented formats and
 the generic shapes real code holds, in many file types, and negatives that scanners wrongly
-flag; written with the rules, so an upper bound) and five held-out ones in
+flag; written with the rules, so an upper bound) and six held-out ones in
 ``bench/corpus/secrets-heldout*`` (whole files in other projects' styles, labelled line by line,
 each written before the rule changes it showed). A
 positive counts as found when the tool reports a finding on the secret's line(s); a negative is
@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from secrets_corpus import Sample, build, write  # noqa: E402
-from secrets_heldout import HELDOUT, HELDOUT_2, HELDOUT_3, HELDOUT_4, HELDOUT_5, load_heldout  # noqa: E402
+from secrets_heldout import HELDOUT, HELDOUT_2, HELDOUT_3, HELDOUT_4, HELDOUT_5, HELDOUT_6, load_heldout  # noqa: E402
 
 from opskit.core.atomic import atomic_write  # noqa: E402
 
@@ -241,7 +241,8 @@ def main() -> int:
                "heldout2": ("held-out corpus 2 (drove the second fixes)", load_heldout(HELDOUT_2)),
                "heldout3": ("held-out corpus 3 (drove the third fixes)", load_heldout(HELDOUT_3)),
                "heldout4": ("held-out corpus 4 (not tuned to)", load_heldout(HELDOUT_4)),
-               "heldout5": ("held-out corpus 5 (drove the fifth fixes)", load_heldout(HELDOUT_5))}
+               "heldout5": ("held-out corpus 5 (drove the fifth fixes)", load_heldout(HELDOUT_5)),
+               "heldout6": ("held-out corpus 6 (drove the sixth fixes)", load_heldout(HELDOUT_6))}
     work = Path(tempfile.mkdtemp(prefix="opskit-secrets-bench-"))
     results = json.loads(RESULTS.read_text()) if args.no_speed and RESULTS.exists() else {}
     try:

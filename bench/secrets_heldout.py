@@ -3,7 +3,8 @@ whole config and source files in the styles of other projects, several labelled 
 
 Each was written and committed before the rule changes it then showed were needed; all but
 ``HELDOUT_4`` drove one round of them (``HELDOUT_5``: ops, CI, API-client, game, IoT, CMS and
-home-directory styles the first four lack). Every value is random and fake.
+home-directory styles the first four lack; ``HELDOUT_6``: GitOps, IaC-runner, BaaS, package-manager,
+shell-history and server-daemon styles the first five lack). Every value is random and fake.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ HELDOUT_2 = HELDOUT.with_name("secrets-heldout-2")
 HELDOUT_3 = HELDOUT.with_name("secrets-heldout-3")
 HELDOUT_4 = HELDOUT.with_name("secrets-heldout-4")
 HELDOUT_5 = HELDOUT.with_name("secrets-heldout5")
+HELDOUT_6 = HELDOUT.with_name("secrets-heldout6")
 LABELS = "LABELS.tsv"
 
 

@@ -48,6 +48,7 @@ class KeywordDetector(Detector):
         self.rules = ruleset.rules
         self.max_depth = max_depth
         self.index = KeywordIndex((word, i) for i, rule in enumerate(self.rules) for word in rule.keywords)
+        self.file_rules = [(i, rule.files) for i, rule in enumerate(self.rules) if rule.files is not None]
 
     def find(self, text: str, path: str, work: Work | None = None) -> list[SecretMatch]:
         return self._find(text, path, 0, work or Work())
@@ -90,7 +91,12 @@ class KeywordDetector(Detector):
         found: list[SecretMatch] = []
         lock_file = filters.is_lock_file(path)
         code = filters.is_code_path(path)
-        for index, spans in self._windows(text, work).items():
+        windows = self._windows(text, work)
+        slashed = path.replace("\\", "/")
+        for index, files in self.file_rules:
+            if files.search(slashed):
+                windows[index] = [[0, len(text)]]
+        for index, spans in windows.items():
             rule = self.rules[index]
             if rule.extractor is not None:
                 found.extend(self._extracted(rule, text, work))
@@ -125,7 +131,8 @@ class KeywordDetector(Detector):
     def _accept(self, rule: Rule, match: re.Match[str], secret: str, start: int, code: bool, lock: bool) -> bool:
         allow = self.ruleset.allowlist
         groups = match.groupdict()
-        if not secret or filters.is_placeholder(secret, allow) or filters.is_dummy(secret):
+        if (not secret or filters.is_placeholder(secret, allow) or filters.is_dummy(secret)
+                or filters.is_variable(secret)):
             return False
         if secret == groups.get("user"):  # postgres://postgres:postgres@..., a default, not a secret
             return False

@@ -50,10 +50,13 @@ _REFERENCE = re.compile(
     r"|[A-Z][A-Za-z0-9]{0,40}[!?]|-[A-Za-z].*"  # a GraphQL or nullable type (String!), an option (-PSK-AES)
     # paths (also hash:/etc/x, classpath:/x, dotfiles: .env, .acme.io), URLs, ARNs
     r"|(?:/|~/|\.{1,2}/|[A-Za-z]:\\|[a-z]{2,12}:/).*|\.[a-z][a-z0-9_-]{0,30}(?:\.[a-z0-9-]{1,10})*|.*://.*|arn:.*"
-    r"|[\w-]{1,64}\.[a-z]{1,4}|.*\."  # file names (pr28639a.o, app.py) and prose ending a sentence
+    # file names (pr28639a.o, app.py) and prose ending a sentence, unless mixed-case with a digit (Tfjp3V_Z!V.)
+    r"|[\w-]{1,64}\.[a-z]{1,4}|(?!(?=.*\d)(?=.*[A-Z])(?=.*[a-z]).{12}).*\."
     r"|\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)$"  # dates and timestamps
 )
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+# A whole value that is a variable: %NUGET_TOKEN% (Windows, batch), $TOKEN, ${TOKEN}, $(TOKEN).
+_VARIABLE = re.compile(r"^(?:%[A-Za-z_][\w.-]{0,100}%|\$[A-Za-z_]\w{0,100}|\$\{[^{}]{1,200}\}|\$\([^()]{1,200}\))$")
 # A format string ("VS%0.1f", "%s:%d") or a nested setting ("uuid=7f46...;storage=user"), not a literal secret.
 _TEMPLATE = re.compile(r"%[-+ 0#]?\d{0,3}(?:\.\d{0,3}[sdfx]|[sdfx](?![A-Za-z0-9]))|^[a-z][a-z0-9_]{0,30}=[^=]")
 # A Vault token (s., b., r. and 24 characters; hvs., hvb., hvr.) is not an attribute access a.b.
@@ -70,6 +73,7 @@ _ID_WORDS = frozenset(
 # Code, not a literal: a call, an index, or an attribute of an object that holds settings.
 _EXPRESSION = re.compile(r"[()\[\]]|^(?:self|this|os|process|settings|config|cfg|conf|env|params|args|opts|options)\.")
 _CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_TF_VAR = re.compile(r"^(?i:tf_var_)")
 _TEST_RESULTS = frozenset({"PASS", "XPASS", "KPASS"})
 _HASH_PREFIX = re.compile(r"(?:sha(?:1|224|256|384|512)|md5|blake2b?)[-:=]$", re.IGNORECASE)
 
@@ -145,6 +149,11 @@ def is_foreign_prose(value: str) -> bool:
     return any(not ch.isascii() and ch.isalpha() for ch in value) and not any(ch.isdigit() for ch in value)
 
 
+def is_variable(value: str) -> bool:
+    """The whole value is a variable (``%NUGET_TOKEN%``, ``${TOKEN}``): any rule's match, not a secret."""
+    return bool(_VARIABLE.match(value))
+
+
 def is_reference(value: str) -> bool:
     """A variable, env var name, expression, path, URL, number or Maven coordinate rather than a
     literal secret; a dotted token such as a Vault ``s.xxxx`` is not an attribute reference."""
@@ -164,7 +173,9 @@ def repeats(value: str) -> bool:
 
 
 def key_names_setting(key: str, allow: Allowlist) -> bool:
-    """``password_field``, ``tokenUrl``, ``max_tokens``: the key names a setting, not a credential."""
+    """``password_field``, ``tokenUrl``, ``max_tokens``: the key names a setting, not a credential.
+    Terraform's ``TF_VAR_`` prefix only says the variable is Terraform's (``TF_VAR_db_password``)."""
+    key = _TF_VAR.sub("", key)
     words = {w.lower() for part in re.split(r"[_.\-\s:]+", key) for w in _CAMEL.findall(part)}
     return bool(words & allow.key_words)
 

@@ -44,6 +44,9 @@ class Rule:
     supersedes: tuple[str, ...] = ()  # rules whose overlapping matches this rule's match replaces
     checksum: str | None = None  # a checksum the token format carries (filters.CHECKSUMS): grades confidence
     extractor: str | None = None  # a structural extractor (structured.py) that finds the secrets instead of regex
+    # A file rule: the path (searched, "/"-separated) says what the whole file is (config/master.key,
+    # rsyncd.secrets); its regex reads every matching file whole, and it needs no keywords.
+    files: re.Pattern[str] | None = None
     true_positives: tuple[Example, ...] = ()
     false_positives: tuple[Example, ...] = ()
 

@@ -77,7 +77,7 @@ def _examples(raw: Any, rule_id: str, kind: str, origin: str) -> tuple[Example, 
 def _rule(raw: dict[str, Any], origin: str) -> Rule:
     rule_id = str(raw.get("id", "?"))
     try:
-        keywords = tuple(str(k).lower() for k in raw["keywords"])
+        keywords = tuple(str(k).lower() for k in raw.get("keywords") or ())
         if "context" in raw:
             pattern, kind = keyed_regex(list(raw["context"]), raw["secret"]), RuleKind.CONTEXT
         elif "extractor" in raw:
@@ -94,8 +94,9 @@ def _rule(raw: dict[str, Any], origin: str) -> Rule:
         validate = raw.get("validate")
         if validate is not None and validate not in VALIDATORS:
             raise ValueError(f"unknown validate {validate!r} (known: {', '.join(VALIDATORS)})")
-        if not keywords or any(not k for k in keywords):
-            raise ValueError("keywords must be a non-empty list of non-empty strings")
+        files = re.compile(str(raw["files"])) if raw.get("files") is not None else None
+        if (not keywords and files is None) or any(not k for k in keywords):
+            raise ValueError("keywords must be a non-empty list of non-empty strings (or give files)")
         examples = raw.get("examples") or {}
         return Rule(
             id=rule_id,
@@ -112,6 +113,7 @@ def _rule(raw: dict[str, Any], origin: str) -> Rule:
             supersedes=tuple(str(r) for r in raw.get("supersedes", ())),
             extractor=raw.get("extractor"),
             checksum=raw.get("checksum"),
+            files=files,
             true_positives=_examples(examples.get("tp"), rule_id, "tp", origin),
             false_positives=_examples(examples.get("fp"), rule_id, "fp", origin),
         )

@@ -1,7 +1,8 @@
 """Secrets that a document's structure, not a token's shape, identifies: every value under
 ``data:``/``stringData:`` of a Kubernetes ``kind: Secret`` is a credential whatever it looks like,
 and so is every cell of a CSV export's column headed ``key``, ``password`` or ``Secret access key``,
-and every value an SQL ``INSERT`` puts in such a column.
+every value an SQL ``INSERT`` puts in such a column, and every item of a YAML list under
+``tokens:``, ``passwords:`` or ``api_keys:`` (a regex sees only the first).
 
 Each extractor is a pure function over the whole text, linear in its size (one pass over its
 lines), yielding the value's span and the secret itself (decoded when the format encodes it).
@@ -213,8 +214,38 @@ def _sql_row(text: str, pos: int) -> tuple[list[tuple[int, int]] | None, int]:
     return None, pos
 
 
+# A YAML key whose list items are credentials (``tokens:``, ``admin_passwords:``, ``api_keys:``); bare
+# ``keys:`` lists are often public (``authorized_keys``, ``ssh_keys``), so ``keys`` needs a qualifier.
+_LIST_KEY = re.compile(r"(?i)^(?:-[ \t]+)?([\w.-]{0,60}?(?:tokens|passwords|passwds|secrets|"
+                       r"(?:api|secret|access|auth|signing|hmac|master|encryption|license)[_-]?keys)):[ \t]*(?:#.*)?$")
+# One scalar item: no whitespace, not a mapping, flow collection, anchor, alias or block scalar.
+_LIST_ITEM = re.compile(r"""^-[ \t]+((?:[^\s#:{}\[\],&*!|>'"-][^\s#]*|"[^"\s]+"|'[^'\s]+'))[ \t]*(?:#.*)?$""")
+
+
+def yaml_credential_lists(text: str) -> Iterator[Extracted]:
+    """Each scalar item of a YAML block list under a credential key, at the key's indent or deeper.
+    One pass over the lines. The key is reported singular (``tokens`` -> ``token``): the list holds
+    tokens, while a plural key elsewhere (``max_tokens``) names a setting."""
+    key, indent, offset = "", 0, 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        stripped = body.lstrip(" \t")
+        depth = len(body) - len(stripped)
+        item = _LIST_ITEM.match(stripped)
+        if key and item and depth >= indent:
+            raw = item.group(1)
+            value = _value(raw)
+            at = offset + depth + item.start(1) + (raw != value)
+            yield Extracted(at, at + len(value), value, key)
+        elif stripped and not stripped.startswith("#"):
+            head = _LIST_KEY.match(stripped)
+            key, indent = (head.group(1)[:-1], depth) if head else ("", 0)
+        offset += len(line)
+
+
 EXTRACTORS: dict[str, Callable[[str], Iterator[Extracted]]] = {
     "kubernetes-secret": kubernetes_secret_values,
     "csv-credential-column": csv_credential_values,
     "sql-insert-values": sql_insert_values,
+    "yaml-credential-list": yaml_credential_lists,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from urllib.parse import quote
 
+from opskit.audit.secrets import filters
 from opskit.audit.secrets.detector import KeywordDetector
 from opskit.audit.secrets.findings import to_findings
 from opskit.audit.secrets.rules import default_ruleset
@@ -180,3 +181,10 @@ def test_escaped_pem_is_found_and_a_service_account_key_is_reported_once() -> No
     assert [m.rule.id for m in DETECTOR.find(f'KEY = "{pem}"', "tls.py")] == ["private-key"]
     account = f'{{"type": "service_account", "project_id": "shop", "private_key": "{pem}"}}'
     assert [m.rule.id for m in DETECTOR.find(account, "sa.json")] == ["gcp-service-account-key"]
+
+
+def test_a_whole_value_that_is_a_variable_is_no_secret_for_any_rule() -> None:
+    for value in ("%GITHUB_PACKAGES_TOKEN%", "%nuget.password%", "$TOKEN", "${DB_PASSWORD}", "$(DB_PASSWORD)"):
+        assert filters.is_variable(value), value
+    for value in ("%Qm7vX2kLr9Tz4%Wn8", "Qm7v$Xk2Lr9T", "$2b$12$IimnIcugn3T9pMqgbB9gYU", "%%", "pa%ss%"):
+        assert not filters.is_variable(value), value

@@ -127,3 +127,18 @@ def test_malformed_sql_inserts_are_not_read_again() -> None:
             structured._sql_row = original
         assert spans and all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
         assert sum(end - start for start, end in spans) <= len(text)
+
+
+def test_a_2mb_yaml_token_list_is_read_in_one_pass() -> None:
+    rows = 60_000
+    text = "tokens:\n" + "".join(f"  - Qm7vX2kLr9Tz4Wn8Hc5b{str(n).translate(_NO_RUNS)}\n" for n in range(rows))
+    work = Work()
+    found = [m for m in DETECTOR.find(text, "config/gateway.yml", work) if m.rule.id == "yaml-credential-list"]
+    assert len(found) >= rows - 100  # every item, not only the first (bar a few like ...QQQ, dummies)
+    assert work.regex_chars <= 40 * len(text)
+
+
+def test_a_2mb_yaml_list_item_line_is_matched_once() -> None:
+    """One item line of 2 MB with spaces inside (not a scalar): each line is matched once, anchored."""
+    text = "tokens:\n  - " + "Qm7vX2kLr9 " * 200_000 + "\n"
+    assert list(structured.yaml_credential_lists(text)) == []

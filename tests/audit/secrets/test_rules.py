@@ -42,12 +42,13 @@ def test_ruleset_covers_at_least_400_providers_with_complete_metadata() -> None:
     assert RULESET.cwe == 798
     for rule in RULESET.rules:
         assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", rule.id), rule.id
-        assert rule.description and rule.keywords, rule.id
+        assert rule.description and (rule.keywords or rule.files), rule.id
         assert rule.true_positives and rule.false_positives, f"{rule.id} needs tp and fp examples"
         assert all(k == k.lower() for k in rule.keywords), rule.id
         # The prefilter only runs a rule near its keywords, so each true positive must contain one.
         for example in rule.true_positives:
-            assert any(k in example.text.lower() for k in rule.keywords), f"{rule.id}: no keyword in {example.text!r}"
+            assert any(k in example.text.lower() for k in rule.keywords) or (
+                rule.files and rule.files.search(example.path)), f"{rule.id}: no keyword in {example.text!r}"
 
 
 def test_issue_credential_families_are_all_present() -> None:
@@ -145,3 +146,8 @@ def test_broken_rules_file_is_a_config_error_naming_the_rule() -> None:
     dup = "rules:\n" + "- {id: a, description: d, severity: low, keywords: [k], regex: k}\n" * 2
     with pytest.raises(ConfigError, match="duplicate rule id"):
         parse_ruleset(dup, "rules.yml")
+    bare = "rules:\n- {id: b, description: d, severity: low, regex: k}\n"
+    with pytest.raises(ConfigError, match="rule b: .*or give files"):
+        parse_ruleset(bare, "rules.yml")
+    file_rule = parse_ruleset("rules:\n- {id: f, description: d, severity: low, regex: k, files: 'x[.]key$'}\n")
+    assert file_rule.rules[0].files is not None and not file_rule.rules[0].keywords
