@@ -12,7 +12,7 @@ from pathlib import Path
 from opskit.audit.archives import ARCHIVE_MAX_BYTES, is_archive
 from opskit.audit.interface import FileRef
 from opskit.core.errors import InputError
-from opskit.core.git import git_output, git_toplevel
+from opskit.core.git import git_output
 from opskit.core.inputs import check_path_length, kind_of, regular_file_problem
 
 SKIP_DIRS = frozenset(
@@ -96,7 +96,7 @@ def discover_files(target: Path, selection: FileFilter) -> tuple[list[FileRef], 
         return [FileRef(path=target.name if target.is_absolute() else str(target),
                         abspath=str(target.resolve()), size=target.stat().st_size)], []
     root = target.resolve()
-    names = _git_files(root) if git_toplevel(root) is not None else None
+    names = _git_files(root)  # None outside a git work tree: git ls-files fails there
     if names is None:
         names = list(_walk(root, selection.skip_vendored))
     refs: list[FileRef] = []
